@@ -1,0 +1,3 @@
+from cxlib.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The command line: parse, call one operation, render, choose the exit code. Only place that prints."""

@@ -1,0 +1,31 @@
+"""Option types and helpers shared by commands."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from cxlib.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxlib.model.kinds import Kind
+
+
+class ListFormat(str, enum.Enum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+class TextOrJson(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def kind_arg(text: str) -> Kind:
+    from cxlib.model.kinds import KIND_NAMES, parse_kind
+
+    kind = parse_kind(text)
+    if kind is None:
+        raise UsageError(f"unknown kind {text!r}", hint=f"use one of: {KIND_NAMES}")
+    return kind

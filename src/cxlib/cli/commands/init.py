@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.state import state
+
+NAME = "init"
+
+
+def command(
+    ctx: typer.Context,
+    directory: Annotated[Path | None, typer.Argument(
+        help="Folder for the knowledge base (default: the current one, or --root).")] = None,
+) -> None:
+    """Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
+    pre-commit config; runs 'git init' when the folder is not in a repository yet.
+
+    Never overwrites a file: run twice, it lists what exists and changes nothing.
+
+    Example: cxlib init cx-library
+    """
+    from cxlib.ops.init import init_knowledge_base
+
+    st = state(ctx)
+    result = init_knowledge_base(directory if directory is not None else st.start)
+    out = st.output
+    if result.git_initialized:
+        out.note(f"initialised a git repository in {result.root}")
+    for name in result.created:
+        out.note(f"created  {name}")
+    for name in result.updated:
+        out.note(f"updated  {name} (added the cache folder)")
+    for name in result.existing:
+        out.note(f"exists   {name} (left unchanged)")
+    if result.created:
+        out.note(f"knowledge base ready in {result.root}; next: cxlib new insight \"Title\"")
+    else:
+        out.note(f"nothing to do: the knowledge base in {result.root} already exists")

@@ -1,0 +1,87 @@
+"""The ``cxlib`` entry point and the one boundary where errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxlib import __version__
+from cxlib.cli import commands
+from cxlib.cli.output import Color, Output
+from cxlib.cli.state import State
+from cxlib.errors import CxError, ExitCode
+
+app = typer.Typer(
+    name="cxlib",
+    help="A git-backed markdown knowledge base for customer-experience and experimentation "
+    "programs: insights, opportunities and experiments, validated, linked and reported on.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cxlib {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    root: Annotated[Path | None, typer.Option(
+        "--root", "-C", help="Run as if started in PATH (the knowledge base or a folder in it).",
+        metavar="PATH")] = None,
+    color: Annotated[Color, typer.Option(help="Colour: auto (terminal and no NO_COLOR), always, "
+                                          "never.")] = Color.AUTO,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    ctx.obj = State(root=root, output=Output(color=color))
+
+
+commands.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code; expected errors never print a traceback."""
+    command = typer.main.get_command(app)
+    output = Output()
+    try:
+        rv = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="cxlib",
+                          standalone_mode=False)
+    except CxError as e:
+        output.error(e.message, e.hint)
+        return int(e.exit_code)
+    except typer.TyperException as e:
+        show = getattr(e, "show", None)
+        if show is not None:
+            show()
+        return int(getattr(e, "exit_code", ExitCode.USAGE))
+    except (typer.Abort, KeyboardInterrupt):
+        output.note("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (``cxlib list | head``); that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except Exception as e:  # the one place a bug is turned into a short message
+        if os.environ.get("CXLIB_DEBUG"):
+            raise
+        output.error(f"internal error: {type(e).__name__}: {e}",
+                     "this is a bug in cxlib; rerun with CXLIB_DEBUG=1 for the traceback and "
+                     "report it")
+        return int(ExitCode.BUG)
+    return int(rv or 0)
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Rendering for people and for scripts.
+
+Machine formats (JSON, CSV, GitHub annotations) are written directly, never through rich, which
+would wrap lines and eat ``[...]`` as markup. Tables use rich only on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Color(str, enum.Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+@dataclass
+class Output:
+    color: Color = Color.AUTO
+    out: IO[str] | None = None
+    err: IO[str] | None = None
+
+    @property
+    def stdout(self) -> IO[str]:
+        return self.out or sys.stdout
+
+    @property
+    def stderr(self) -> IO[str]:
+        return self.err or sys.stderr
+
+    def styled(self, stream: IO[str]) -> bool:
+        if self.color == Color.NEVER or "NO_COLOR" in os.environ:
+            return False
+        if self.color == Color.ALWAYS or os.environ.get("FORCE_COLOR"):
+            return True
+        return stream.isatty()
+
+    def console(self, stream: IO[str]) -> Console:
+        from rich.console import Console
+
+        styled = self.styled(stream)
+        return Console(file=stream, force_terminal=styled, no_color=not styled, highlight=False,
+                       soft_wrap=not stream.isatty(), emoji=False, markup=False)
+
+    # -- diagnostics (stderr) -------------------------------------------------------------
+    def note(self, message: str, style: str = "") -> None:
+        if self.styled(self.stderr) and style:
+            from rich.text import Text
+
+            self.console(self.stderr).print(Text(message, style=style))
+        else:
+            self.stderr.write(message + "\n")
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        self.note(f"error: {message}", "bold red")
+        if hint:
+            self.note(f"hint: {hint}", "yellow")
+
+    # -- data (stdout) --------------------------------------------------------------------
+    def line(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def json(self, data: Any) -> None:
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+
+    def csv(self, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+
+    def table(self, rows: Sequence[dict[str, Any]], columns: Sequence[str],
+              title: str | None = None) -> None:
+        """A rich table on a terminal; aligned plain text (no borders, no wrapping) when piped."""
+        cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+        if self.stdout.isatty():
+            from rich.table import Table
+
+            table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
+            for c in columns:
+                table.add_column(c, overflow="fold")
+            for r in cells:
+                table.add_row(*r)
+            self.console(self.stdout).print(table)
+            return
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+        self.line("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip())
+        for r in cells:
+            self.line("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+    @contextmanager
+    def progress(self, label: str) -> Iterator[Callable[[int, int], None] | None]:
+        """A progress bar on a terminal's stderr for long work; nothing otherwise."""
+        if not self.stderr.isatty():
+            yield None
+            return
+        from rich.progress import Progress
+
+        with Progress(console=self.console(self.stderr), transient=True) as bar:
+            task = bar.add_task(label, total=None)
+
+            def update(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            yield update
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value).replace("\n", " ")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")

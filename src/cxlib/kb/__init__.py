@@ -1,0 +1,1 @@
+"""The repository: finding the root, reading documents safely, templates, git."""

@@ -1,0 +1,105 @@
+"""Finding the knowledge base root and reading ``cxlib.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cxlib.errors import ConfigError, NotAKnowledgeBaseError
+from cxlib.model.config import ProgramConfig
+
+CONFIG_NAME = "cxlib.toml"
+
+
+def find_root(start: Path) -> Path:
+    """Walk up from ``start`` to the folder holding ``cxlib.toml`` (like git finds ``.git``)."""
+    start = start.resolve()
+    if not start.exists():
+        raise NotAKnowledgeBaseError(f"{start}: no such folder")
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise NotAKnowledgeBaseError(
+        f"no knowledge base here: no {CONFIG_NAME} in {start} or any parent folder",
+        hint="run 'cxlib init' to create one, or pass --root/-C PATH",
+    )
+
+
+def load_config(root: Path) -> ProgramConfig:
+    """Read and validate the config; any problem is one ConfigError naming the key and line."""
+    path = root / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{CONFIG_NAME}: not valid UTF-8 at byte {e.start}") from None
+    except OSError as e:
+        raise ConfigError(f"{CONFIG_NAME}: cannot read: {e.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{CONFIG_NAME}: invalid TOML: {e}",
+                          hint="check quoting and brackets on that line") from None
+    return config_from_data(data, text)
+
+
+def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
+    try:
+        return ProgramConfig.model_validate(data)
+    except ValidationError as e:
+        first = e.errors(include_input=False)[0]
+        loc = tuple(first["loc"])
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        line = locate_key(text, loc)
+        where = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+        message = first["msg"].removeprefix("Value error, ")
+        more = len(e.errors()) - 1
+        extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ConfigError(f"{where}: {key}: {message}{extra}",
+                          hint="see the config reference in the README") from None
+
+
+_HEADER = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.\-\"]+)\s*\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
+
+
+def locate_key(text: str, loc: tuple[Any, ...]) -> int:
+    """Best-effort 1-based line of a pydantic location in TOML text (0 when not found).
+
+    tomllib keeps no positions, so follow the table headers: ``("metrics", 2, "kind")`` is the
+    ``kind =`` line after the third ``[[metrics]]`` header.
+    """
+    if not text or not loc:
+        return 0
+    lines = text.splitlines()
+    table: list[str] = []
+    counts: dict[str, int] = {}
+    best = 0
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    wanted_index = next((p for p in loc if isinstance(p, int)), None)
+    for number, line in enumerate(lines, start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2).strip('"')
+            if header.group(1):
+                counts[name] = counts.get(name, -1) + 1
+            table = name.split(".")
+            if table == names[: len(table)] and (
+                not header.group(1) or wanted_index is None or counts[name] == wanted_index
+            ):
+                best = number
+            continue
+        key = _KEY.match(line)
+        if key and table + [key.group(1).strip('"')] == names[: len(table) + 1]:
+            in_right_item = not any(isinstance(p, int) for p in loc) or (
+                best and counts.get(".".join(table), -1) == wanted_index
+            )
+            if in_right_item:
+                best = number
+                if len(table) + 1 >= len(names):
+                    return number
+    return best

@@ -1,0 +1,91 @@
+"""Listing the document files of a knowledge base: an lstat walk that never follows a symlink.
+
+A walk (rather than ``git ls-files``) sees new, not-yet-added documents too, needs no git, and
+under pre-commit sees exactly the staged tree (pre-commit stashes unstaged changes first).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxlib.model.config import ProgramConfig
+from cxlib.model.findings import Finding, error
+from cxlib.model.kinds import Kind
+
+# Files a folder may hold that are not documents.
+NOT_DOCUMENTS = {"readme.md", "index.md", "_index.md"}
+
+
+@dataclass(frozen=True)
+class DocFile:
+    path: str  # POSIX, relative to the knowledge base root
+    kind: Kind
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def scan(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding]]:
+    """Every ``*.md`` under the kind folders (recursively); symlinks are reported, not followed."""
+    files: list[DocFile] = []
+    findings: list[Finding] = []
+    for kind, settings in config.kinds.items():
+        top = root / settings.folder
+        try:
+            st = top.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            findings.append(_symlink(settings.folder))
+            continue
+        stack = [(top, settings.folder)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError as e:
+                findings.append(error("unreadable", rel, f"cannot read folder: {e.strerror}"))
+                continue
+            for entry in entries:
+                child = f"{rel}/{entry.name}"
+                if entry.is_symlink():
+                    if entry.name.endswith(".md") or entry.is_dir():
+                        findings.append(_symlink(child))
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):
+                        stack.append((Path(entry.path), child))
+                    continue
+                if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
+                    continue
+                est = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(est.st_mode):
+                    files.append(DocFile(child, kind, est.st_size, est.st_mtime_ns, est.st_ino))
+    files.sort(key=lambda f: f.path)
+    return files, findings
+
+
+def _symlink(path: str) -> Finding:
+    return error("symlink", path, "symlinks are not allowed in the knowledge base (not followed)",
+                 hint="replace the link with the file itself")
+
+
+def kind_of_path(rel: str, config: ProgramConfig) -> Kind | None:
+    """The kind whose folder holds a root-relative path, or None."""
+    top = rel.split("/", 1)[0]
+    return config.kind_for_folder(top) if "/" in rel else None
+
+
+def read_document(root: Path, rel: str, limit: int) -> bytes:
+    """Read a document without following a symlink at the last component; at most ``limit + 1``
+    bytes so a huge file is recognised without loading it."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(root / rel, flags)
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)

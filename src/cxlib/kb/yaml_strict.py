@@ -1,0 +1,168 @@
+"""The one YAML dialect cxlib reads: a strict subset of YAML, parsed from libyaml's event stream.
+
+Building values from events (rather than PyYAML's composer) lets us refuse anchors, aliases, tags,
+duplicate keys, non-string keys and deep nesting *as they are met*, so an alias bomb costs
+microseconds, and lets us record the line of every key for located error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from cxlib.model.source import Scalar
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 16
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class YamlProblem(Exception):
+    """A located reason to refuse the front-matter. ``line`` is 1-based within the YAML text."""
+
+    def __init__(self, code: str, message: str, line: int, column: int = 0, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
+
+
+@dataclass
+class Loaded:
+    data: Any
+    # "result.outcome" / "tags.2" → where the key (or list item) starts
+    locations: dict[str, Scalar] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def scalar(self, ev: yaml.ScalarEvent) -> Any:
+        if ev.implicit[0]:
+            tag = self.resolver.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+        else:
+            tag = _STR_TAG
+        if tag == _STR_TAG:
+            return ev.value
+        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            # "2024-13-45" matches the timestamp pattern but is no date: keep the text so the
+            # schema reports it as an invalid date instead of PyYAML crashing.
+            return ev.value
+
+
+def _refuse_special(ev: Any) -> None:
+    line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+    if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None:
+        raise YamlProblem(
+            "yaml-alias", "YAML anchors/aliases are not allowed (& and *)", line, col,
+            hint="write the value out in full",
+        )
+    tag = getattr(ev, "tag", None)
+    if tag is not None and tag != "!":
+        raise YamlProblem(
+            "yaml-tag", f"unsupported YAML tag {tag!r}", line, col,
+            hint="remove the tag; quote the value if it must stay text",
+        )
+
+
+def load(text: str) -> Loaded:
+    """Parse one YAML document into plain Python values, recording where each key starts."""
+    builder = _Builder()
+    out = Loaded(data=None)
+    # Stack entries: [container, path, pending_key_or_None, key_location]
+    stack: list[list[Any]] = []
+    documents = 0
+
+    def add(value: Any, ev: Any, is_collection: bool) -> None:
+        loc = Scalar(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        if not stack:
+            out.data = value
+            return
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            sub = f"{path}.{len(container)}" if path else str(len(container))
+            container.append(value)
+            if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
+                loc.plain_text = ev.value
+            out.locations[sub] = loc
+            if is_collection:
+                return_path[id(value)] = sub
+            return
+        if frame[2] is None:  # a key
+            if is_collection:
+                raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
+            if not isinstance(value, str):
+                raise YamlProblem(
+                    "yaml-key", f"keys must be strings, got {type(value).__name__} {ev.value!r}",
+                    loc.line, loc.column, hint=f"quote the key: '{ev.value}'",
+                )
+            if value in container:
+                first = out.locations[f"{path}.{value}" if path else value].line
+                raise YamlProblem(
+                    "duplicate-key", f"duplicate key '{value}' (lines {first} and {loc.line})",
+                    loc.line, loc.column,
+                )
+            frame[2], frame[3] = value, loc
+            container[value] = None
+            return
+        key, key_loc = frame[2], frame[3]
+        sub = f"{path}.{key}" if path else key
+        container[key] = value
+        if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
+            key_loc.plain_text = ev.value
+        out.locations[sub] = key_loc
+        frame[2] = None
+        if is_collection:
+            return_path[id(value)] = sub
+
+    return_path: dict[int, str] = {}
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem(
+                        "yaml-syntax", "only one YAML document is allowed in front-matter",
+                        ev.start_mark.line + 1,
+                    )
+                continue
+            _refuse_special(ev)
+            if isinstance(ev, yaml.ScalarEvent):
+                add(builder.scalar(ev), ev, False)
+            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(
+                        "yaml-depth", f"nesting too deep (more than {MAX_DEPTH} levels)",
+                        ev.start_mark.line + 1, ev.start_mark.column + 1,
+                    )
+                value: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+                add(value, ev, True)
+                stack.append([value, return_path.get(id(value), ""), None, None])
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else 0
+        problem = e.problem or "invalid YAML"
+        if "'\\t'" in problem:
+            raise YamlProblem("yaml-tab", f"tab characters are not allowed (line {line})", line,
+                              column, hint="indent with spaces") from None
+        if "nesting depth" in problem:
+            raise YamlProblem("yaml-depth", "nesting too deep", line, column) from None
+        context = f" {e.context}" if e.context else ""
+        raise YamlProblem("yaml-syntax", f"YAML syntax error: {problem}{context}", line, column,
+                          hint="check quoting, brackets and indentation on that line") from None
+    except yaml.YAMLError as e:
+        raise YamlProblem("yaml-syntax", f"YAML error: {e}", 1) from None
+    except RecursionError:
+        raise YamlProblem("yaml-depth", "nesting too deep", 1) from None
+    return out

@@ -1,0 +1,1 @@
+"""The domain: pure models and rules, no I/O."""

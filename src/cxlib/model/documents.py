@@ -1,0 +1,202 @@
+"""The three document kinds as pydantic models of their front-matter.
+
+The models hold what a single file can say about itself; rules that need the config, the body or
+other documents live in :mod:`cxlib.model.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from cxlib.model.kinds import Kind
+
+DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-\d{1,9}$", examples=["EXP-0042"])]
+Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class InsightStatus(str, enum.Enum):
+    DRAFT = "draft"
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+
+
+class InsightType(str, enum.Enum):
+    PAIN_POINT = "pain-point"
+    NEED = "need"
+    BEHAVIOUR = "behaviour"
+    MOMENT_OF_TRUTH = "moment-of-truth"
+    DELIGHT = "delight"
+    EXPECTATION = "expectation"
+    BARRIER = "barrier"
+
+
+class Source(str, enum.Enum):
+    INTERVIEW = "interview"
+    SURVEY = "survey"
+    USABILITY_TEST = "usability-test"
+    ANALYTICS = "analytics"
+    SUPPORT = "support"
+    SOCIAL = "social"
+    REVIEW = "review"
+    FIELD_STUDY = "field-study"
+    EXPERIMENT = "experiment"
+    OTHER = "other"
+
+
+class Confidence(str, enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class OpportunityStatus(str, enum.Enum):
+    IDEA = "idea"
+    PRIORITIZED = "prioritized"
+    IN_PROGRESS = "in-progress"
+    DELIVERED = "delivered"
+    PARKED = "parked"
+    REJECTED = "rejected"
+
+
+class ExperimentStatus(str, enum.Enum):
+    DRAFT = "draft"
+    PLANNED = "planned"
+    RUNNING = "running"
+    CONCLUDED = "concluded"
+    IMPLEMENTED = "implemented"
+    ABANDONED = "abandoned"
+
+
+class Outcome(str, enum.Enum):
+    WON = "won"
+    LOST = "lost"
+    INCONCLUSIVE = "inconclusive"
+    INVALID = "invalid"
+    STOPPED_EARLY = "stopped-early"
+
+
+class Decision(str, enum.Enum):
+    SHIP = "ship"
+    ITERATE = "iterate"
+    RERUN = "rerun"
+    ABANDON = "abandon"
+
+
+class _Front(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, str_strip_whitespace=True)
+
+
+class Result(_Front):
+    """What an experiment observed. The decision taken is a separate field of the experiment."""
+
+    outcome: Outcome | None = None
+    effect: float | None = Field(
+        default=None, description="Observed relative change of the primary metric, in percent."
+    )
+    p_value: Annotated[float, Field(ge=0, le=1)] | None = None
+    interval: Annotated[list[float], Field(min_length=2, max_length=2)] | None = Field(
+        default=None, description="Confidence interval of the effect, [low, high], in percent."
+    )
+    sample_size: Annotated[int, Field(ge=0)] | None = None
+
+
+class Document(_Front):
+    """Fields every kind has."""
+
+    kind: ClassVar[Kind]
+
+    id: DocId
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    owner: str | None = None
+    team: Name | None = None
+    created: dt.date
+    updated: dt.date | None = None
+    tags: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
+    stage: Name | None = None
+    touchpoint: Name | None = None
+
+    @field_validator("created", "updated", "start", "end", mode="before", check_fields=False)
+    @classmethod
+    def _no_datetimes(cls, value: object) -> object:
+        # A date with a time of day is almost always a mistaken format; pydantic would truncate it.
+        if isinstance(value, dt.datetime):
+            raise ValueError("expected a date like 2025-03-01, without a time")
+        return value
+
+
+class Insight(Document):
+    """Something learned about customers, with evidence."""
+
+    kind: ClassVar[Kind] = Kind.INSIGHT
+
+    status: InsightStatus
+    type: InsightType | None = None
+    source: Source | None = None
+    evidence: list[Annotated[str, Field(min_length=1)]] = Field(
+        default=[], description="URLs, repository files or experiment ids that support the insight."
+    )
+    counter_evidence: list[DocId] = Field(
+        default=[], description="Experiment ids whose results contradict the insight."
+    )
+    confidence: Confidence | None = None
+    segments: list[Name] = []
+
+
+class Opportunity(Document):
+    """A concrete, owned improvement chance derived from validated insights."""
+
+    kind: ClassVar[Kind] = Kind.OPPORTUNITY
+
+    status: OpportunityStatus
+    insights: list[DocId] = []
+    customer_value: Score | None = None
+    business_value: Score | None = None
+    effort: Score | None = None
+    reach: Annotated[int, Field(ge=0)] | None = None
+    confidence: Confidence | None = None
+    hypothesis: str | None = None
+    kpis: list[Name] = []
+
+
+class Experiment(Document):
+    """A test of a hypothesis, tied to a metric of the catalog."""
+
+    kind: ClassVar[Kind] = Kind.EXPERIMENT
+
+    status: ExperimentStatus
+    opportunity: DocId | None = None
+    insights: list[DocId] = []
+    follows: list[DocId] = Field(default=[], description="Earlier experiments this one follows up.")
+    hypothesis: str | None = None
+    primary_metric: Name | None = None
+    guardrail_metrics: list[Name] = []
+    audience: str | None = None
+    variants: list[str] = []
+    start: dt.date | None = None
+    end: dt.date | None = None
+    result: Result | None = None
+    decision: Decision | None = None
+
+
+MODELS: dict[Kind, type[Document]] = {
+    Kind.INSIGHT: Insight,
+    Kind.OPPORTUNITY: Opportunity,
+    Kind.EXPERIMENT: Experiment,
+}
+
+# Front-matter fields that hold links to other documents, by kind: (field, target kinds).
+LINK_FIELDS: dict[Kind, dict[str, tuple[Kind, ...]]] = {
+    Kind.INSIGHT: {"evidence": (Kind.EXPERIMENT,), "counter_evidence": (Kind.EXPERIMENT,)},
+    Kind.OPPORTUNITY: {"insights": (Kind.INSIGHT,)},
+    Kind.EXPERIMENT: {
+        "opportunity": (Kind.OPPORTUNITY,),
+        "insights": (Kind.INSIGHT,),
+        "follows": (Kind.EXPERIMENT,),
+    },
+}

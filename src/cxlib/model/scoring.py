@@ -1,0 +1,84 @@
+"""Opportunity priority: named formulas or a safe arithmetic expression over the scores."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+
+CONFIDENCE_FACTOR = {"low": 0.5, "medium": 0.8, "high": 1.0}
+
+NAMED_FORMULAS = {
+    # Value over effort: the brief's default.
+    "value-over-effort": "(customer_value + business_value) / effort",
+    # RICE: reach x impact x confidence / effort, impact = mean of the two value scores.
+    "rice": "reach * (customer_value + business_value) / 2 * confidence / effort",
+    # ICE: impact x confidence x ease, ease = 6 - effort on the 1-5 scale.
+    "ice": "(customer_value + business_value) / 2 * confidence * (6 - effort)",
+}
+VARIABLES = ("customer_value", "business_value", "effort", "reach", "confidence")
+
+_BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow,
+}
+
+Formula = Callable[[Mapping[str, float]], float]
+
+
+def compile_formula(spec: str) -> Formula:
+    """Compile a named formula or an expression; raise ValueError naming what is wrong."""
+    source = NAMED_FORMULAS.get(spec, spec)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as e:
+        raise ValueError(f"scoring.formula: not a valid expression: {spec!r}") from e
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in VARIABLES:
+            raise ValueError(
+                f"scoring.formula: unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
+                f"or one of {', '.join(NAMED_FORMULAS)})"
+            )
+        if not isinstance(
+            node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
+        ) and type(node) not in _BINARY:
+            raise ValueError(f"scoring.formula: only + - * / ** and numbers are allowed: {spec!r}")
+
+    def evaluate(node: ast.AST, values: Mapping[str, float]) -> float:
+        if isinstance(node, ast.Expression):
+            return evaluate(node.body, values)
+        if isinstance(node, ast.BinOp):
+            return _BINARY[type(node.op)](evaluate(node.left, values), evaluate(node.right, values))
+        if isinstance(node, ast.UnaryOp):
+            return -evaluate(node.operand, values)
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        raise ValueError(f"scoring.formula: unsupported constant in {spec!r}")
+
+    return lambda values: evaluate(tree, values)
+
+
+def priority(
+    formula: Formula,
+    customer_value: int | None,
+    business_value: int | None,
+    effort: int | None,
+    reach: int | None = None,
+    confidence: str | None = None,
+) -> float | None:
+    """The priority score, or None when a score the formula needs is missing."""
+    if customer_value is None or business_value is None or effort is None:
+        return None
+    values = {
+        "customer_value": float(customer_value),
+        "business_value": float(business_value),
+        "effort": float(effort),
+        "reach": float(reach if reach is not None else 1),
+        "confidence": CONFIDENCE_FACTOR.get(confidence or "medium", 0.8),
+    }
+    try:
+        return round(formula(values), 3)
+    except (ZeroDivisionError, OverflowError):
+        return None

@@ -1,0 +1,157 @@
+"""``cxlib new``: the next free id, the kind's template, a file created exclusively."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxlib.errors import UsageError
+from cxlib.kb import git, yaml_write
+from cxlib.kb.files import scan
+from cxlib.kb.parse import parse_bytes
+from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.kb.templates import render
+from cxlib.kb.write import create_exclusive
+from cxlib.kb.yaml_strict import YamlProblem, load
+from cxlib.model.documents import LINK_FIELDS, MODELS
+from cxlib.model.findings import Severity
+from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
+from cxlib.model.kinds import Kind
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class NewResult:
+    id: str
+    path: str  # relative to the knowledge base root
+    absolute: Path
+
+
+def next_id(kb: KnowledgeBase, kind: Kind) -> str:
+    """One past the highest number in use for the kind's prefix, in the working tree and on
+    every local and remote-tracking branch."""
+    settings = kb.config.settings(kind)
+    names = {Path(f.path).name for f in scan(kb.root, kb.config)[0] if f.kind == kind}
+    names |= git.file_names_on_refs(kb.root, [settings.folder])
+    highest = 0
+    for name in names:
+        doc_id = id_from_filename(name)
+        parts = split_id(doc_id) if doc_id else None
+        if parts and parts[0] == settings.prefix:
+            highest = max(highest, parts[1])
+    return format_id(settings.prefix, highest + 1, settings.digits)
+
+
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise UsageError("the title is empty")
+    if _CONTROL.search(title):
+        raise UsageError("the title contains a line break or a control character",
+                         hint="give the title on one line")
+    if len(title) > 200:
+        raise UsageError(f"the title is too long ({len(title)} characters; at most 200)")
+    return title
+
+
+def parse_assignment(text: str) -> tuple[str, object]:
+    """``key=value`` with the value read as YAML (``3``, ``[a, b]``, ``"quoted"``)."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+        raise UsageError(f"--set expects key=value with a field name as key, got {text!r}")
+    try:
+        parsed = load(f"v: {raw}\n").data["v"] if raw.strip() else None
+    except (YamlProblem, TypeError) as e:
+        raise UsageError(f"--set {key}: cannot read the value {raw!r}: {e}") from None
+    if isinstance(parsed, dict):
+        raise UsageError(f"--set {key}: nested values are not supported here; edit the file")
+    return key, parsed
+
+
+def link_field(kind: Kind, target_kind: Kind) -> str:
+    for name, kinds in LINK_FIELDS[kind].items():
+        if target_kind in kinds:
+            return name
+    allowed = sorted({k.value for kinds in LINK_FIELDS[kind].values() for k in kinds})
+    raise UsageError(f"an {kind.value} cannot link to an {target_kind.value}",
+                     hint=f"an {kind.value} links to: {', '.join(allowed)}")
+
+
+def set_key(text: str, key: str, rendered: str) -> str:
+    """Replace a top-level key's line(s) in the front-matter, or add it before the closing line."""
+    lines = text.split("\n")
+    end = lines.index("---", 1)
+    for i in range(1, end):
+        if lines[i].startswith(f"{key}:"):
+            j = i + 1
+            while j < end and (lines[j].startswith((" ", "-")) or not lines[j].strip()):
+                j += 1
+            lines[i:j] = [f"{key}: {rendered}"]
+            return "\n".join(lines)
+    lines.insert(end, f"{key}: {rendered}")
+    return "\n".join(lines)
+
+
+def new_document(
+    kb: KnowledgeBase, kind: Kind, title: str, today: dt.date, owner: str | None = None,
+    stage: str | None = None, assignments: list[str] | None = None,
+    links: list[str] | None = None, slug: str | None = None,
+) -> NewResult:
+    """Create a document from the kind's template and return its id and path."""
+    title = check_title(title)
+    slug_text = slugify(slug if slug is not None else title)
+    if not slug_text:
+        raise UsageError(f"the title {title!r} gives an empty file name",
+                         hint="pass --slug with a few ASCII words")
+    if owner is None:
+        owner = git.user_name(kb.root) or ""
+    doc_id = next_id(kb, kind)
+    text = render(kb.root, kind, {
+        "id": doc_id, "title": yaml_write.scalar(title), "owner": yaml_write.scalar(owner),
+        "created": today.isoformat(), "stage": yaml_write.scalar(stage),
+    })
+    values: dict[str, object] = {}
+    for item in assignments or []:
+        key, value = parse_assignment(item)
+        if key not in MODELS[kind].model_fields:
+            raise UsageError(f"--set {key}: an {kind.value} has no field '{key}'",
+                             hint=f"see 'cxlib schema {kind.value}'")
+        if key in {"id", "created"}:
+            raise UsageError(f"--set {key}: cxlib sets the {key} of a new document")
+        values[key] = value
+    existing = _existing_ids(kb)
+    for target in links or []:
+        target = target.strip().upper()
+        if not ID_RE.match(target) or target not in existing:
+            raise UsageError(f"--link {target}: unknown id", hint="see 'cxlib list'")
+        field = link_field(kind, existing[target])
+        current = values.get(field)
+        if field == "opportunity":
+            values[field] = target
+        else:
+            values[field] = [*(current if isinstance(current, list) else []), target]
+    for key, value in values.items():
+        text = set_key(text, key, yaml_write.value(value))
+    rel = f"{kb.config.settings(kind).folder}/{doc_id}-{slug_text}.md"
+    checked = check_one(rel, kind, parse_bytes(text.encode()), kb.config)
+    errors = [f for f in checked.findings if f.severity == Severity.ERROR]
+    if errors:
+        first = errors[0]
+        raise UsageError(f"the new {kind.value} would not be valid: {first.message}",
+                         hint=first.hint)
+    target_path = kb.root / rel
+    create_exclusive(target_path, text.encode("utf-8"))
+    return NewResult(id=doc_id, path=rel, absolute=target_path)
+
+
+def _existing_ids(kb: KnowledgeBase) -> dict[str, Kind]:
+    out: dict[str, Kind] = {}
+    for f in scan(kb.root, kb.config)[0]:
+        doc_id = id_from_filename(Path(f.path).name)
+        if doc_id:
+            out[doc_id] = f.kind
+    return out

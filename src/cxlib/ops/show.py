@@ -1,0 +1,68 @@
+"""``cxlib show``: one document with its outgoing links and its backlinks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxlib.errors import UnknownIdError
+from cxlib.kb.store import KnowledgeBase
+from cxlib.model.ids import ID_RE
+from cxlib.model.library import Library, Link, LoadedDoc
+
+
+@dataclass
+class LinkView:
+    field: str
+    id: str
+    kind: str
+    title: str
+    status: str
+    exists: bool
+    line: int
+
+
+@dataclass
+class ShowResult:
+    id: str
+    kind: str
+    path: str
+    front_matter: dict[str, Any]
+    body: str
+    links: list[LinkView] = field(default_factory=list)
+    backlinks: list[LinkView] = field(default_factory=list)
+
+
+def _view(library_ids: dict[str, list[LoadedDoc]], link: Link, other: str) -> LinkView:
+    target = library_ids.get(other, [None])[0]
+    status = ""
+    if target is not None and target.parsed.data:
+        status = str(target.parsed.data.get("status", ""))
+    return LinkView(field=link.field, id=other, kind=target.kind.value if target else "",
+                    title=target.title if target else "", status=status,
+                    exists=target is not None, line=link.line)
+
+
+def find(library: Library, doc_id: str) -> LoadedDoc:
+    """The document with this id; ids are looked up, never joined into paths."""
+    wanted = doc_id.strip().upper()
+    if not ID_RE.match(wanted):
+        raise UnknownIdError(f"invalid id {doc_id!r}", hint="ids look like EXP-0042")
+    matches = library.by_id().get(wanted)
+    if not matches:
+        raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+    return matches[0]
+
+
+def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
+    library, _ = kb.load()
+    d = find(library, doc_id)
+    by_id = library.by_id()
+    text = (kb.root / d.path).read_text(encoding="utf-8-sig", errors="replace")
+    body = "\n".join(text.replace("\r\n", "\n").split("\n")[max(d.parsed.body_start - 1, 0):])
+    result = ShowResult(id=d.id or "", kind=d.kind.value, path=d.path,
+                        front_matter=d.parsed.data or {}, body=body.strip("\n"))
+    result.links = [_view(by_id, link, link.target) for link in d.links()]
+    result.backlinks = [_view(by_id, link, link.source)
+                        for link in library.backlinks().get(d.id or "", [])]
+    return result

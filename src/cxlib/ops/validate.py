@@ -1,0 +1,67 @@
+"""``cxlib validate``: every rule over the knowledge base, as findings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxlib.kb.config_file import CONFIG_NAME
+from cxlib.kb.files import kind_of_path
+from cxlib.kb.store import KnowledgeBase, Progress
+from cxlib.model.findings import Finding, Severity
+from cxlib.model.rules import check_library
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding]
+    checked: int  # documents whose findings are reported
+    total: int  # documents in the knowledge base
+    skipped: list[str] = field(default_factory=list)  # given paths that are not documents
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == Severity.WARNING for f in self.findings)
+
+
+def _relative(kb: KnowledgeBase, cwd: Path, given: str) -> str | None:
+    path = Path(given)
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return Path(os.path.normpath(absolute)).relative_to(kb.root).as_posix()
+    except ValueError:
+        return None
+
+
+def validate(kb: KnowledgeBase, paths: list[str] | None = None, cwd: Path | None = None,
+             strict: bool = False, progress: Progress | None = None) -> ValidationReport:
+    """Validate the whole base, or report only on ``paths`` while checking links and ids against
+    the whole base (so pre-commit's batches give the same answer as one run)."""
+    library, scan_findings = kb.load(strict=strict, progress=progress)
+    report_paths: set[str] | None = None
+    skipped: list[str] = []
+    if paths is not None:
+        report_paths = set()
+        for given in paths:
+            rel = _relative(kb, cwd or Path.cwd(), given)
+            if rel is not None and rel == CONFIG_NAME:
+                continue  # the config was validated when the base was opened
+            if rel is None or not rel.endswith(".md") or kind_of_path(rel, kb.config) is None:
+                skipped.append(given)
+            else:
+                report_paths.add(rel)
+    findings = [f for d in library.docs for f in d.findings]
+    findings += scan_findings
+    if report_paths is not None:
+        findings = [f for f in findings if f.path in report_paths]
+    findings += check_library(library.docs, kb.config, report_paths)
+    findings.sort(key=lambda f: f.sort_key)
+    checked = len(library.docs) if report_paths is None else len(
+        [d for d in library.docs if d.path in report_paths])
+    return ValidationReport(findings=findings, checked=checked, total=len(library.docs),
+                            skipped=skipped)
