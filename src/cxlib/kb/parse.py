@@ -95,9 +95,9 @@ def parse_bytes(raw: bytes) -> ParsedFile:
             return refuse("yaml-tab", f"tab characters are not allowed for indentation (line {i + 1})",
                           i + 1, hint="indent with spaces")
     try:
-        loaded = load(yaml_text)
+        loaded = load(yaml_text, line_offset=1)
     except YamlProblem as p:
-        return refuse(p.code, p.message, p.line + 1, p.column, p.hint)
+        return refuse(p.code, p.message, p.line, p.column, p.hint)
     out.body_start = end + 2
     if loaded.data is None:
         loaded.data = {}
@@ -106,9 +106,7 @@ def parse_bytes(raw: bytes) -> ParsedFile:
         return refuse("front-matter-not-mapping", f"front-matter must be a mapping, got {got}", 2,
                       hint="write 'key: value' lines between the '---' lines")
     out.data = loaded.data
-    out.locations = {
-        k: Scalar(v.line + 1, v.column, v.plain_text) for k, v in loaded.locations.items()
-    }
+    out.locations = loaded.locations
     _scan_body(out, lines, end + 1)
     return out
 

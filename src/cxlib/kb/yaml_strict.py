@@ -55,8 +55,8 @@ class _Builder:
             return ev.value
 
 
-def _refuse_special(ev: Any) -> None:
-    line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+def _refuse_special(ev: Any, line_offset: int) -> None:
+    line, col = ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1
     if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None:
         raise YamlProblem(
             "yaml-alias", "YAML anchors/aliases are not allowed (& and *)", line, col,
@@ -70,8 +70,11 @@ def _refuse_special(ev: Any) -> None:
         )
 
 
-def load(text: str) -> Loaded:
-    """Parse one YAML document into plain Python values, recording where each key starts."""
+def load(text: str, line_offset: int = 0) -> Loaded:
+    """Parse one YAML document into plain Python values, recording where each key starts.
+
+    ``line_offset`` is added to every line, so lines name the file, not the YAML chunk.
+    """
     builder = _Builder()
     out = Loaded(data=None)
     # Stack entries: [container, path, pending_key_or_None, key_location]
@@ -79,7 +82,7 @@ def load(text: str) -> Loaded:
     documents = 0
 
     def add(value: Any, ev: Any, is_collection: bool) -> None:
-        loc = Scalar(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        loc = Scalar(ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1)
         if not stack:
             out.data = value
             return
@@ -131,17 +134,17 @@ def load(text: str) -> Loaded:
                 if documents > 1:
                     raise YamlProblem(
                         "yaml-syntax", "only one YAML document is allowed in front-matter",
-                        ev.start_mark.line + 1,
+                        ev.start_mark.line + 1 + line_offset,
                     )
                 continue
-            _refuse_special(ev)
+            _refuse_special(ev, line_offset)
             if isinstance(ev, yaml.ScalarEvent):
                 add(builder.scalar(ev), ev, False)
             elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
                         "yaml-depth", f"nesting too deep (more than {MAX_DEPTH} levels)",
-                        ev.start_mark.line + 1, ev.start_mark.column + 1,
+                        ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1,
                     )
                 value: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
                 add(value, ev, True)
@@ -150,7 +153,7 @@ def load(text: str) -> Loaded:
                 stack.pop()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
+        line = (mark.line + 1 if mark else 1) + line_offset
         column = mark.column + 1 if mark else 0
         problem = e.problem or "invalid YAML"
         if "'\\t'" in problem:
@@ -162,7 +165,7 @@ def load(text: str) -> Loaded:
         raise YamlProblem("yaml-syntax", f"YAML syntax error: {problem}{context}", line, column,
                           hint="check quoting, brackets and indentation on that line") from None
     except yaml.YAMLError as e:
-        raise YamlProblem("yaml-syntax", f"YAML error: {e}", 1) from None
+        raise YamlProblem("yaml-syntax", f"YAML error: {e}", 1 + line_offset) from None
     except RecursionError:
-        raise YamlProblem("yaml-depth", "nesting too deep", 1) from None
+        raise YamlProblem("yaml-depth", "nesting too deep", 1 + line_offset) from None
     return out
