@@ -16,12 +16,12 @@ MAX_ANNOTATIONS = 10  # GitHub shows at most 10 errors and 10 warnings per step
 
 
 def display_path(root: Path, rel: str, base: Path) -> str:
-    """A path relative to ``base`` when the file is under it, else relative to the root."""
-    absolute = root / rel
-    try:
-        return absolute.relative_to(base).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(absolute, base)).as_posix() if base != root else rel
+    """Relative to ``base`` (the working folder) when the root is below or above it, so the
+    path can be opened from there; otherwise relative to the knowledge base root."""
+    base = base.resolve()
+    if base == root or base in root.parents or root in base.parents:
+        return Path(os.path.relpath(root / rel, base)).as_posix()
+    return rel
 
 
 def _location(root: Path, f: Finding, base: Path) -> str:

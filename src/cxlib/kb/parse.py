@@ -134,6 +134,9 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
     A section's content runs to the next heading of the same or a higher level, so text under a
     sub-heading counts for its parent.
     """
+    # Links inside HTML comments (template guidance) do not count; keep the line numbers.
+    body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(lines[start:]))
+    link_lines = body.split("\n")
     fence: str | None = None
     open_sections: list[tuple[int, Section, list[str]]] = []
 
@@ -157,7 +160,9 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
             marker = fence_match.group(1)[0] * 3
             fence = None if fence and line.lstrip().startswith(fence) else (fence or marker)
         elif not fence and "[[" in line:
-            out.wiki_links.extend((m.group(1), i + 1) for m in WIKI_LINK_RE.finditer(line))
+            out.wiki_links.extend(
+                (m.group(1), i + 1) for m in WIKI_LINK_RE.finditer(link_lines[i - start])
+            )
         for _, _, content in open_sections:
             content.append(line)
     close(0)

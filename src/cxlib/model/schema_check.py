@@ -107,7 +107,11 @@ def _finding_from_error(
         hint = "write dates as YYYY-MM-DD, e.g. 2025-03-01"
     elif kind_of_error in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         code = "out-of-range"
-        message = f"field '{dotted}': {err['msg'].lower()} (got {_short(value)})"
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), "?")
+        words = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                 "greater_than": "more than", "less_than": "less than"}[kind_of_error]
+        message = f"field '{dotted}': must be {words} {bound} (got {_short(value)})"
     elif kind_of_error == "string_pattern_mismatch" and dotted.split(".")[0] in {
         "id", "opportunity", "insights", "follows", "counter_evidence"
     }:

@@ -20,7 +20,7 @@ from cxlib.model.findings import Severity
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
 from cxlib.model.kinds import Kind
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is only whitespace
 
 
 @dataclass
@@ -46,12 +46,12 @@ def next_id(kb: KnowledgeBase, kind: Kind) -> str:
 
 
 def check_title(title: str) -> str:
-    title = title.strip()
-    if not title:
-        raise UsageError("the title is empty")
     if _CONTROL.search(title):
         raise UsageError("the title contains a line break or a control character",
                          hint="give the title on one line")
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty")
     if len(title) > 200:
         raise UsageError(f"the title is too long ({len(title)} characters; at most 200)")
     return title
