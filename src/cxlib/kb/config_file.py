@@ -53,10 +53,13 @@ def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
     except ValidationError as e:
         first = e.errors(include_input=False)[0]
         loc = tuple(first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message, re.S)
+        if not loc and named:  # a whole-config rule names its key in the message
+            loc, message = tuple(named.group(1).split(".")), named.group(2)
         key = ".".join(str(p) for p in loc) or "(top level)"
         line = locate_key(text, loc)
         where = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
-        message = first["msg"].removeprefix("Value error, ")
         more = len(e.errors()) - 1
         extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ConfigError(f"{where}: {key}: {message}{extra}",

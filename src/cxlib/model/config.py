@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxlib.model.kinds import Kind
 
@@ -66,6 +66,14 @@ class Scoring(_Strict):
         default="value-over-effort",
         description="value-over-effort, rice, ice, or an arithmetic expression over the scores.",
     )
+
+    @field_validator("formula")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        from cxlib.model.scoring import compile_formula
+
+        compile_formula(value)
+        return value
 
 
 class KindSettings(_Strict):
@@ -133,9 +141,6 @@ class ProgramConfig(_Strict):
                 problems.append(f"kinds: every kind needs its own {attr}")
         if problems:
             raise ValueError("; ".join(problems))
-        from cxlib.model.scoring import compile_formula
-
-        compile_formula(self.scoring.formula)
         return self
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.

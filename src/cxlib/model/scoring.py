@@ -32,17 +32,17 @@ def compile_formula(spec: str) -> Formula:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
-        raise ValueError(f"scoring.formula: not a valid expression: {spec!r}") from e
+        raise ValueError(f"not a valid expression: {spec!r}") from e
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in VARIABLES:
             raise ValueError(
-                f"scoring.formula: unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
+                f"unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
                 f"or one of {', '.join(NAMED_FORMULAS)})"
             )
         if not isinstance(
             node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
         ) and type(node) not in _BINARY:
-            raise ValueError(f"scoring.formula: only + - * / ** and numbers are allowed: {spec!r}")
+            raise ValueError(f"only + - * / ** and numbers are allowed: {spec!r}")
 
     def evaluate(node: ast.AST, values: Mapping[str, float]) -> float:
         if isinstance(node, ast.Expression):
@@ -55,7 +55,7 @@ def compile_formula(spec: str) -> Formula:
             return values[node.id]
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
             return float(node.value)
-        raise ValueError(f"scoring.formula: unsupported constant in {spec!r}")
+        raise ValueError(f"unsupported constant in {spec!r}")
 
     return lambda values: evaluate(tree, values)
 
