@@ -1,0 +1,64 @@
+"""The shape of the code: dependencies point inward; heavy imports stay out of start-up."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "cxlib"
+LAYERS = {"model": 0, "kb": 1, "index": 1, "reports": 1, "ops": 2, "cli": 3}
+# Exactly one module may import each I/O library.
+OWNERS = {"git": "kb/git.py", "whoosh": "index/", "yaml": ("kb/yaml_strict.py", "kb/yaml_write.py"),
+          "frontmatter": None, "typer": "cli/"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+MODULES = sorted(p for p in SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(SRC).as_posix())
+def test_dependencies_point_inward(path: Path) -> None:
+    rel = path.relative_to(SRC).as_posix()
+    layer = rel.split("/")[0]
+    if layer not in LAYERS:
+        return
+    for name in _imports(path):
+        parts = name.split(".")
+        if parts[0] == "cxlib" and len(parts) > 1 and parts[1] in LAYERS:
+            assert LAYERS[parts[1]] <= LAYERS[layer], f"{rel} imports {name}"
+            if layer in {"kb", "index", "reports"} and parts[1] != layer:
+                assert parts[1] == "model", f"{rel} imports {name}"
+
+
+@pytest.mark.parametrize("library, owner", OWNERS.items())
+def test_each_io_library_has_one_home(library: str, owner: object) -> None:
+    users = [p.relative_to(SRC).as_posix() for p in MODULES
+             if any(n == library or n.startswith(library + ".") for n in _imports(p))]
+    if owner is None:
+        assert users == []
+        return
+    allowed = owner if isinstance(owner, tuple) else (owner,)
+    assert all(u.startswith(allowed) for u in users), users
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = ("import sys; from cxlib.cli.main import main; main(['--help']); "
+            "print('LOADED:' + ' '.join(sorted(m for m in ('git', 'whoosh', 'pydantic', 'yaml') "
+            "if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = next(line for line in out.stdout.splitlines() if line.startswith("LOADED:"))
+    assert loaded == "LOADED:", loaded

@@ -1,0 +1,43 @@
+"""The documentation keeps its promises: help for every command, the README's commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from cxlib.cli.main import app
+from tests.conftest import ROOT, cx
+
+COMMANDS = [c.name for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    result = cx(name, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.stdout
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_in_the_readme(name: str) -> None:
+    assert f"`cxlib {name}" in (ROOT / "README.md").read_text()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    commands = [line for b in blocks for line in b.splitlines() if line.startswith("python3 -m venv")]
+    assert len(commands) >= 2
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
+    assert shlex.split(test_command)  # well-formed shell
+
+
+def test_version() -> None:
+    from cxlib import __version__
+
+    result = cx("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"cxlib {__version__}"
