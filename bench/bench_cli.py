@@ -64,14 +64,17 @@ def knowledge_base(docs: int, seed: int) -> Path:
     """The generated base for (docs, seed), reused while the generator and config are unchanged."""
     kb = OUT / f"kb-{docs}-seed{seed}"
     stamp = OUT / f"kb-{docs}-seed{seed}.stamp"
-    want = hashlib.sha256(Path(corpus.__file__).read_bytes()
-                          + corpus.EXAMPLE_CONFIG.read_bytes()).hexdigest()
+    want = hashlib.sha256(
+        Path(corpus.__file__).read_bytes() + corpus.EXAMPLE_CONFIG.read_bytes()
+    ).hexdigest()
     if kb.is_dir() and stamp.is_file() and stamp.read_text() == want:
         return kb
     if kb.exists():
         shutil.rmtree(kb)  # only ever a folder this script made under bench/out/
-    print(f"generating {docs} documents (seed {seed}) into {kb.relative_to(BENCH.parent)} ...",
-          flush=True)
+    print(
+        f"generating {docs} documents (seed {seed}) into {kb.relative_to(BENCH.parent)} ...",
+        flush=True,
+    )
     corpus.generate(kb, docs, seed)
     stamp.write_text(want)
     return kb
@@ -98,8 +101,10 @@ def cxlib_command() -> str:
     """The console script installed next to the running interpreter (the dev venv's)."""
     found = shutil.which("cxlib", path=str(Path(sys.executable).parent))
     if found is None:
-        sys.exit(f"error: no cxlib script next to {sys.executable}; install the package "
-                 "(pip install -e .) in that environment")
+        sys.exit(
+            f"error: no cxlib script next to {sys.executable}; install the package "
+            "(pip install -e .) in that environment"
+        )
     return found
 
 
@@ -111,18 +116,28 @@ def clean_env() -> dict[str, str]:
 
 def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         # A benchmark of a failing command measures the wrong thing: stop and say why.
-        sys.exit(f"error: {' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
-                 f"{proc.stderr.decode(errors='replace')[-2000:]}")
+        sys.exit(
+            f"error: {' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
+            f"{proc.stderr.decode(errors='replace')[-2000:]}"
+        )
     return elapsed
 
 
-def measure(name: str, cmd: Sequence[str], cwd: Path, runs: int, target: float | None = None,
-            prepare: Prepare | None = None, note: str = "") -> Figure:
+def measure(
+    name: str,
+    cmd: Sequence[str],
+    cwd: Path,
+    runs: int,
+    target: float | None = None,
+    prepare: Prepare | None = None,
+    note: str = "",
+) -> Figure:
     env = clean_env()
     seconds = []
     for i in range(runs + 1):  # run 0 is the untimed warm-up
@@ -146,8 +161,9 @@ def warm_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figure]
     cache = kb / CACHE_DIR / "parsed.json"
     figures = [measure("cxlib validate (warm)", [cxlib, "validate"], kb, runs, 1.0)]
     written = cache.stat().st_mtime_ns
-    figures.append(measure("cxlib validate ONE_FILE (warm)", [cxlib, "validate", one_file], kb,
-                           runs, 0.300))
+    figures.append(
+        measure("cxlib validate ONE_FILE (warm)", [cxlib, "validate", one_file], kb, runs, 0.300)
+    )
     if cache.stat().st_mtime_ns != written:
         figures[-1].note = "warning: a warm run rewrote the cache"
     return figures
@@ -158,12 +174,22 @@ def touched_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figu
     path = kb / one_file
     original = path.read_bytes()
     try:
-        whole = measure("cxlib validate, 1 file edited", [cxlib, "validate"], kb, runs,
-                        prepare=lambda i: edit_line(path, original, i),
-                        note="re-reads 1 file, rewrites the cache")
-        single = measure("cxlib validate ONE_FILE, it edited", [cxlib, "validate", one_file], kb,
-                         runs, prepare=lambda i: edit_line(path, original, runs + 1 + i),
-                         note="the pre-commit case")
+        whole = measure(
+            "cxlib validate, 1 file edited",
+            [cxlib, "validate"],
+            kb,
+            runs,
+            prepare=lambda i: edit_line(path, original, i),
+            note="re-reads 1 file, rewrites the cache",
+        )
+        single = measure(
+            "cxlib validate ONE_FILE, it edited",
+            [cxlib, "validate", one_file],
+            kb,
+            runs,
+            prepare=lambda i: edit_line(path, original, runs + 1 + i),
+            note="the pre-commit case",
+        )
     finally:
         path.write_bytes(original)
     return [whole, single]
@@ -174,8 +200,13 @@ def rg_figure(kb: Path, runs: int) -> Figure | None:
     if rg is None:
         return None
     folders = list(corpus.FOLDERS.values())
-    return measure("rg -c '^id:' (same files)", [rg, "-c", "^id:", *folders], kb, runs,
-                   note="floor: read every file once")
+    return measure(
+        "rg -c '^id:' (same files)",
+        [rg, "-c", "^id:", *folders],
+        kb,
+        runs,
+        note="floor: read every file once",
+    )
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -196,24 +227,31 @@ def print_table(rows: Sequence[Figure | Ratio]) -> None:
     for row in rows:
         if isinstance(row, Ratio):
             passed = "PASS" if row.value <= row.target else "MISS"
-            print(f"{row.name:<38} {row.value:>9.1f}x {'':>10} {'':>10} "
-                  f"{f'<= {row.target:.0f}x':>11}  {passed}")
+            print(
+                f"{row.name:<38} {row.value:>9.1f}x {'':>10} {'':>10} "
+                f"{f'<= {row.target:.0f}x':>11}  {passed}"
+            )
             continue
         target = f"< {fmt_ms(row.target)}" if row.target is not None else "-"
-        line = (f"{row.name:<38} {fmt_ms(row.median):>10} {fmt_ms(min(row.seconds)):>10} "
-                f"{fmt_ms(max(row.seconds)):>10} {target:>11}  {verdict(row.median, row.target)}")
+        line = (
+            f"{row.name:<38} {fmt_ms(row.median):>10} {fmt_ms(min(row.seconds)):>10} "
+            f"{fmt_ms(max(row.seconds)):>10} {target:>11}  {verdict(row.median, row.target)}"
+        )
         print(line + (f"  ({row.note})" if row.note else ""))
 
 
 def describe(cxlib: str, kb: Path, docs: int, runs: int) -> str:
-    version = subprocess.run([cxlib, "--version"], capture_output=True, text=True,
-                             check=True).stdout.strip()
+    version = subprocess.run(
+        [cxlib, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     size = sum(p.stat().st_size for p in document_files(kb))
-    return (f"{version} on Python {platform.python_version()}, {platform.system()} "
-            f"{platform.machine()}, {os.cpu_count()} CPUs\n"
-            f"knowledge base: {docs:,} documents, {size / 1e6:.1f} MB ({kb})\n"
-            f"each figure: median of {runs} runs, wall-clock, new process per run, "
-            f"after 1 untimed warm-up run")
+    return (
+        f"{version} on Python {platform.python_version()}, {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} CPUs\n"
+        f"knowledge base: {docs:,} documents, {size / 1e6:.1f} MB ({kb})\n"
+        f"each figure: median of {runs} runs, wall-clock, new process per run, "
+        f"after 1 untimed warm-up run"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,8 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Figure | Ratio] = [
         measure("cxlib --version", [cxlib, "--version"], kb, args.runs, 0.150),
         measure("cxlib --help", [cxlib, "--help"], kb, args.runs, 0.150),
-        measure("cxlib validate (cold: no .cxlib/)", [cxlib, "validate"], kb, args.runs, 3.0,
-                prepare=lambda _: drop_cache(kb)),
+        measure(
+            "cxlib validate (cold: no .cxlib/)",
+            [cxlib, "validate"],
+            kb,
+            args.runs,
+            3.0,
+            prepare=lambda _: drop_cache(kb),
+        ),
     ]
     warm = warm_figures(cxlib, kb, args.runs, one_file)
     rows += warm

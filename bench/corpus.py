@@ -49,52 +49,188 @@ RECENT = 400  # links prefer the most recent documents, as real follow-ups do
 
 # A fixed identity and date for the --git commit, so its id is reproducible too.
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "cxlib bench", "GIT_AUTHOR_EMAIL": "bench@cxlib.invalid",
-    "GIT_COMMITTER_NAME": "cxlib bench", "GIT_COMMITTER_EMAIL": "bench@cxlib.invalid",
+    "GIT_AUTHOR_NAME": "cxlib bench",
+    "GIT_AUTHOR_EMAIL": "bench@cxlib.invalid",
+    "GIT_COMMITTER_NAME": "cxlib bench",
+    "GIT_COMMITTER_EMAIL": "bench@cxlib.invalid",
     "GIT_AUTHOR_DATE": "2025-06-01T12:00:00+00:00",
     "GIT_COMMITTER_DATE": "2025-06-01T12:00:00+00:00",
 }
 
 # Status weights: a mature program, with every value present.
 INSIGHT_STATUS = {"draft": 25, "validated": 50, "rejected": 12, "archived": 13}
-OPPORTUNITY_STATUS = {"idea": 20, "prioritized": 20, "in-progress": 15, "delivered": 20,
-                      "parked": 12, "rejected": 13}
-EXPERIMENT_STATUS = {"draft": 12, "planned": 13, "running": 12, "concluded": 33,
-                     "implemented": 18, "abandoned": 12}
+OPPORTUNITY_STATUS = {
+    "idea": 20,
+    "prioritized": 20,
+    "in-progress": 15,
+    "delivered": 20,
+    "parked": 12,
+    "rejected": 13,
+}
+EXPERIMENT_STATUS = {
+    "draft": 12,
+    "planned": 13,
+    "running": 12,
+    "concluded": 33,
+    "implemented": 18,
+    "abandoned": 12,
+}
 PAST_IDEA = {"prioritized", "in-progress", "delivered"}
 OUTCOMES = ("won", "lost", "inconclusive", "invalid", "stopped-early")
-DECISIONS = {"won": ("ship", "ship", "iterate"), "lost": ("abandon", "iterate"),
-             "inconclusive": ("iterate", "rerun"), "invalid": ("rerun",),
-             "stopped-early": ("abandon", "rerun")}
-INSIGHT_TYPES = ("pain-point", "need", "behaviour", "moment-of-truth", "delight", "expectation",
-                 "barrier")
-SOURCES = ("interview", "survey", "usability-test", "analytics", "support", "social", "review",
-           "field-study", "experiment", "other")
+DECISIONS = {
+    "won": ("ship", "ship", "iterate"),
+    "lost": ("abandon", "iterate"),
+    "inconclusive": ("iterate", "rerun"),
+    "invalid": ("rerun",),
+    "stopped-early": ("abandon", "rerun"),
+}
+INSIGHT_TYPES = (
+    "pain-point",
+    "need",
+    "behaviour",
+    "moment-of-truth",
+    "delight",
+    "expectation",
+    "barrier",
+)
+SOURCES = (
+    "interview",
+    "survey",
+    "usability-test",
+    "analytics",
+    "support",
+    "social",
+    "review",
+    "field-study",
+    "experiment",
+    "other",
+)
 CONFIDENCE = ("low", "medium", "high")
 
 # -- vocabulary ------------------------------------------------------------------------------------
-OWNERS = ("Maya Lindqvist", "Jonas Berg", "Priya Raman", "Tomas Novak", "Aisha Karimi",
-          "Lena Fischer", "Mateo Alvarez", "Sofia Rossi", "Kwame Mensah", "Hannah Kowalski",
-          "Elif Demir", "Oskar Nilsson", "Chloe Martin", "Ravi Iyer", "Ines Moreau", "Sam Okafor")
-NOUNS = ("delivery promise", "return label", "size guide", "basket summary", "delivery step",
-         "order confirmation", "points balance", "help article", "chat queue", "product photos",
-         "care instructions", "shipping fee", "promo code field", "wish list", "stock message",
-         "payment options", "address form", "tracking link", "review snippets", "fit feedback",
-         "store locator", "gift wrapping", "exchange flow", "repair service", "bundle offer")
-PROBLEM_VERBS = ("struggle with", "hesitate at", "overlook", "distrust", "complain about",
-                 "abandon at", "search for", "misread", "ignore", "compare")
+OWNERS = (
+    "Maya Lindqvist",
+    "Jonas Berg",
+    "Priya Raman",
+    "Tomas Novak",
+    "Aisha Karimi",
+    "Lena Fischer",
+    "Mateo Alvarez",
+    "Sofia Rossi",
+    "Kwame Mensah",
+    "Hannah Kowalski",
+    "Elif Demir",
+    "Oskar Nilsson",
+    "Chloe Martin",
+    "Ravi Iyer",
+    "Ines Moreau",
+    "Sam Okafor",
+)
+NOUNS = (
+    "delivery promise",
+    "return label",
+    "size guide",
+    "basket summary",
+    "delivery step",
+    "order confirmation",
+    "points balance",
+    "help article",
+    "chat queue",
+    "product photos",
+    "care instructions",
+    "shipping fee",
+    "promo code field",
+    "wish list",
+    "stock message",
+    "payment options",
+    "address form",
+    "tracking link",
+    "review snippets",
+    "fit feedback",
+    "store locator",
+    "gift wrapping",
+    "exchange flow",
+    "repair service",
+    "bundle offer",
+)
+PROBLEM_VERBS = (
+    "struggle with",
+    "hesitate at",
+    "overlook",
+    "distrust",
+    "complain about",
+    "abandon at",
+    "search for",
+    "misread",
+    "ignore",
+    "compare",
+)
 GOOD_VERBS = ("praise", "rely on", "return to", "share", "recommend")
-FEELINGS = ("frustration", "anxiety", "confusion", "doubt", "impatience", "uncertainty", "effort",
-            "irritation")  # what a change should reduce
-METHODS = ("interviews", "survey answers", "session recordings", "support tickets", "app reviews",
-           "funnel analytics", "diary entries", "usability sessions", "social posts")
-CHANGES = ("Sticky", "Inline", "Simplified", "Personalised", "Earlier", "Clearer", "Shorter",
-           "Proactive", "Progressive", "One-tap")
-ACTIONS = ("Simplify", "Clarify", "Personalise", "Speed up", "Rethink", "Surface", "Streamline",
-           "Explain")
-TAGS = ("shipping", "returns", "sizing", "checkout", "payment", "mobile", "loyalty", "email",
-        "search", "reviews", "pricing", "content", "service", "app", "accessibility",
-        "performance", "onboarding", "sustainability", "b2b", "trust")
+FEELINGS = (
+    "frustration",
+    "anxiety",
+    "confusion",
+    "doubt",
+    "impatience",
+    "uncertainty",
+    "effort",
+    "irritation",
+)  # what a change should reduce
+METHODS = (
+    "interviews",
+    "survey answers",
+    "session recordings",
+    "support tickets",
+    "app reviews",
+    "funnel analytics",
+    "diary entries",
+    "usability sessions",
+    "social posts",
+)
+CHANGES = (
+    "Sticky",
+    "Inline",
+    "Simplified",
+    "Personalised",
+    "Earlier",
+    "Clearer",
+    "Shorter",
+    "Proactive",
+    "Progressive",
+    "One-tap",
+)
+ACTIONS = (
+    "Simplify",
+    "Clarify",
+    "Personalise",
+    "Speed up",
+    "Rethink",
+    "Surface",
+    "Streamline",
+    "Explain",
+)
+TAGS = (
+    "shipping",
+    "returns",
+    "sizing",
+    "checkout",
+    "payment",
+    "mobile",
+    "loyalty",
+    "email",
+    "search",
+    "reviews",
+    "pricing",
+    "content",
+    "service",
+    "app",
+    "accessibility",
+    "performance",
+    "onboarding",
+    "sustainability",
+    "b2b",
+    "trust",
+)
 
 T = TypeVar("T")
 Front = dict[str, object]  # front-matter in write order; None values are left out
@@ -123,8 +259,11 @@ def load_catalog(config: Path) -> Catalog:
     return Catalog(
         touchpoints={s["id"]: list(s.get("touchpoints", [])) for s in data["journey"]},
         metrics=[m["id"] for m in metrics],
-        primary_metrics=[m["id"] for m in metrics if m["kind"] == "business" or m.get("kpi")
-                         or m["id"] == north_star],
+        primary_metrics=[
+            m["id"]
+            for m in metrics
+            if m["kind"] == "business" or m.get("kpi") or m["id"] == north_star
+        ],
         down_metrics={m["id"] for m in metrics if m.get("direction") == "down"},
         metric_names={m["id"]: m.get("name", m["id"]) for m in metrics},
         teams=[t["id"] for t in data.get("teams", [])],
@@ -165,8 +304,9 @@ def kind_sequence(docs: int, rng: random.Random) -> list[str]:
     counts[EXPERIMENT] = docs - sum(counts.values())
     too_many = [k for k, n in counts.items() if n > MAX_PER_KIND]
     if too_many:
-        raise ValueError(f"--docs {docs} needs more than {MAX_PER_KIND} {too_many[0]}s; "
-                         f"ids have {DIGITS} digits")
+        raise ValueError(
+            f"--docs {docs} needs more than {MAX_PER_KIND} {too_many[0]}s; ids have {DIGITS} digits"
+        )
     sequence = [kind for kind, n in counts.items() for _ in range(n)]
     rng.shuffle(sequence)
     return sequence
@@ -176,6 +316,7 @@ def kind_sequence(docs: int, rng: random.Random) -> list[str]:
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .()/-]*[A-Za-z0-9.)]|[A-Za-z]")
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}
 _FLOW_ITEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
 
 def scalar(value: object) -> str:
     if isinstance(value, dt.date):
@@ -197,12 +338,15 @@ def yaml_lines(key: str, value: object, indent: str = "") -> list[str]:
     if value is None:
         return []  # optional fields are left out, not written as null
     if isinstance(value, dict):
-        return [f"{indent}{key}:"] + [line for k, v in value.items()
-                                      for line in yaml_lines(k, v, indent + "  ")]
+        return [f"{indent}{key}:"] + [
+            line for k, v in value.items() for line in yaml_lines(k, v, indent + "  ")
+        ]
     if isinstance(value, list):
         items = [scalar(v) for v in value]
-        simple = (_FLOW_ITEM.fullmatch(i) or isinstance(v, float)
-                  for i, v in zip(items, value, strict=True))
+        simple = (
+            _FLOW_ITEM.fullmatch(i) or isinstance(v, float)
+            for i, v in zip(items, value, strict=True)
+        )
         if all(simple):
             return [f"{indent}{key}: [{', '.join(items)}]"]
         return [f"{indent}{key}:"] + [f"{indent}  - {i}" for i in items]
@@ -249,10 +393,20 @@ class Corpus:
         number = len(self.made[kind]) + 1
         created = EPOCH + dt.timedelta(days=index * SPAN_DAYS // total)
         build: dict[str, Callable[[Doc], tuple[Front, Sections]]] = {
-            INSIGHT: self.insight, OPPORTUNITY: self.opportunity, EXPERIMENT: self.experiment}
+            INSIGHT: self.insight,
+            OPPORTUNITY: self.opportunity,
+            EXPERIMENT: self.experiment,
+        }
         stage = self.pick(list(self.cat.touchpoints))
-        doc = Doc(kind, f"{PREFIXES[kind]}-{number:0{DIGITS}d}", "", created, stage,
-                  self.pick(self.cat.touchpoints[stage]), self.pick(self.cat.teams))
+        doc = Doc(
+            kind,
+            f"{PREFIXES[kind]}-{number:0{DIGITS}d}",
+            "",
+            created,
+            stage,
+            self.pick(self.cat.touchpoints[stage]),
+            self.pick(self.cat.teams),
+        )
         front, sections = build[kind](doc)
         text = render(front, sections)
         self.remember(doc)
@@ -273,11 +427,16 @@ class Corpus:
     def common(self, doc: Doc) -> Front:
         updated = doc.created + dt.timedelta(days=self.rng.randint(0, 120))
         return {
-            "id": doc.id, "title": doc.title, "status": doc.status, "owner": self.pick(OWNERS),
-            "team": doc.team, "created": doc.created,
+            "id": doc.id,
+            "title": doc.title,
+            "status": doc.status,
+            "owner": self.pick(OWNERS),
+            "team": doc.team,
+            "created": doc.created,
             "updated": updated if self.chance(0.6) else None,
             "tags": sorted(self.rng.sample(TAGS, self.rng.randint(1, 4))),
-            "stage": doc.stage, "touchpoint": doc.touchpoint,
+            "stage": doc.stage,
+            "touchpoint": doc.touchpoint,
         }
 
     # insights -------------------------------------------------------------------------------------
@@ -285,24 +444,35 @@ class Corpus:
         doc.status = self.weighted(INSIGHT_STATUS)
         noun, segment = self.pick(NOUNS), self.pick(self.cat.segments)
         verbs = GOOD_VERBS if self.chance(0.2) else PROBLEM_VERBS
-        doc.title = (f"{self.cat.segment_names[segment]} {self.pick(verbs)} the {noun} "
-                     f"on the {words(doc.touchpoint)}")
+        doc.title = (
+            f"{self.cat.segment_names[segment]} {self.pick(verbs)} the {noun} "
+            f"on the {words(doc.touchpoint)}"
+        )
         source = self.pick(SOURCES if self.concluded else SOURCES[:8] + SOURCES[9:])
-        cited = [d.id for d in self.some(self.concluded, 1, 2)] if self.concluded and (
-            source == "experiment" or self.chance(0.35)) else []
+        cited = (
+            [d.id for d in self.some(self.concluded, 1, 2)]
+            if self.concluded and (source == "experiment" or self.chance(0.35))
+            else []
+        )
         evidence: list[str] = [self.research_link(doc) for _ in range(self.rng.randint(0, 2))]
         if not evidence and not cited:
             evidence.append(self.research_link(doc))
         if doc.status == "draft" and self.chance(0.3):
             evidence = []  # a fresh draft often has nothing to show yet...
             cited = cited if source == "experiment" else []  # ...unless it came from a test
-        counter = [d.id for d in self.some(self.concluded, 1, 1) if d.id not in cited] if (
-            self.concluded and self.chance(0.1)) else []
+        counter = (
+            [d.id for d in self.some(self.concluded, 1, 1) if d.id not in cited]
+            if (self.concluded and self.chance(0.1))
+            else []
+        )
         doc.links = cited + counter
         front = self.common(doc) | {
-            "type": self.pick(INSIGHT_TYPES), "source": source, "evidence": evidence + cited,
+            "type": self.pick(INSIGHT_TYPES),
+            "source": source,
+            "evidence": evidence + cited,
             "counter_evidence": counter or None,
-            "confidence": None if doc.status == "draft" and self.chance(0.5)
+            "confidence": None
+            if doc.status == "draft" and self.chance(0.5)
             else self.pick(CONFIDENCE),
             "segments": sorted({segment, *self.some(self.cat.segments, 0, 2)}),
         }
@@ -311,7 +481,9 @@ class Corpus:
     def research_link(self, doc: Doc) -> str:
         n = self.rng.randint(1, 999)
         if self.chance(0.5):
-            return f"https://research.northwind-outfitters.example/studies/{doc.created.year}-{n:03d}"
+            return (
+                f"https://research.northwind-outfitters.example/studies/{doc.created.year}-{n:03d}"
+            )
         return f"research/{doc.created.year}/{doc.stage}-{n:03d}.md"
 
     # opportunities --------------------------------------------------------------------------------
@@ -336,8 +508,8 @@ class Corpus:
             "reach": self.rng.randrange(500, 250_000, 500) if self.chance(0.7) else None,
             "confidence": self.pick(CONFIDENCE) if self.chance(0.7) else None,
             "hypothesis": f"If we work on the {noun} at {words(doc.touchpoint)}, we expect "
-                          f"{self.cat.metric_names[kpis[0]].lower()} to improve for "
-                          f"{self.cat.segment_names[segment].lower()}.",
+            f"{self.cat.metric_names[kpis[0]].lower()} to improve for "
+            f"{self.cat.segment_names[segment].lower()}.",
             "kpis": kpis,
         }
         return front, self.body(doc, ("Why", "What", "How"))
@@ -348,39 +520,50 @@ class Corpus:
         opp = self.some(self.made[OPPORTUNITY], 1, 1) if self.chance(0.8) else []
         if opp:  # an experiment works on its opportunity's part of the journey
             doc.stage, doc.touchpoint, doc.team = opp[0].stage, opp[0].touchpoint, opp[0].team
-        pool = (opp[0].insights if opp and opp[0].insights
-                else [d.id for d in self.insights_by_stage.get(doc.stage, [])[-RECENT:]])
+        pool = (
+            opp[0].insights
+            if opp and opp[0].insights
+            else [d.id for d in self.insights_by_stage.get(doc.stage, [])[-RECENT:]]
+        )
         insights = self.some(pool, 0 if opp else 1, 2)
         if not opp and not insights:
             doc.status = "draft"  # nothing to come from yet
         siblings = self.experiments_by_opp.get(opp[0].id, []) if opp else []
-        follows = self.some(siblings, 1, 1) if siblings and self.chance(0.5) else (
-            self.some(self.made[EXPERIMENT], 1, 1) if self.chance(0.08) else [])
+        follows = (
+            self.some(siblings, 1, 1)
+            if siblings and self.chance(0.5)
+            else (self.some(self.made[EXPERIMENT], 1, 1) if self.chance(0.08) else [])
+        )
         doc.links = [d.id for d in opp] + insights + [d.id for d in follows]
         noun, metric = self.pick(NOUNS), self.pick(self.cat.primary_metrics)
         change = self.pick(CHANGES)
         doc.title = f"{change} {noun} on the {words(doc.touchpoint)}"
         segment = self.cat.segment_names[self.pick(self.cat.segments)].lower()
-        front = self.common(doc) | {
-            "opportunity": opp[0].id if opp else None, "insights": insights or None,
-            "follows": [d.id for d in follows] or None,
-            "hypothesis": f"We believe that a {doc.title.lower()} for {segment} will cause less "
-                          f"{self.pick(FEELINGS)} around the {noun}, measured by {metric}.",
-            "primary_metric": metric,
-            "guardrail_metrics": [m for m in self.some(self.cat.metrics, 0, 2) if m != metric]
-            or None,
-            "audience": f"{segment.capitalize()} reaching the {words(doc.touchpoint)}",
-            "variants": ["control", slugify(f"{change} {noun}")],
-        } | self.schedule(doc, metric)
+        front = (
+            self.common(doc)
+            | {
+                "opportunity": opp[0].id if opp else None,
+                "insights": insights or None,
+                "follows": [d.id for d in follows] or None,
+                "hypothesis": f"We believe that a {doc.title.lower()} for {segment} will cause less "
+                f"{self.pick(FEELINGS)} around the {noun}, measured by {metric}.",
+                "primary_metric": metric,
+                "guardrail_metrics": [m for m in self.some(self.cat.metrics, 0, 2) if m != metric]
+                or None,
+                "audience": f"{segment.capitalize()} reaching the {words(doc.touchpoint)}",
+                "variants": ["control", slugify(f"{change} {noun}")],
+            }
+            | self.schedule(doc, metric)
+        )
         if front.get("end") and front["updated"]:
             front["updated"] = front["end"]  # a result is written up when the test ends
-        return front, self.body(doc, ("Hypothesis", "Design", "Results", "Learnings",
-                                      "Next steps"))
+        return front, self.body(doc, ("Hypothesis", "Design", "Results", "Learnings", "Next steps"))
 
     def schedule(self, doc: Doc, metric: str) -> Front:
         """Dates, result and decision as the status requires."""
         started = doc.status in ("running", "concluded", "implemented") or (
-            doc.status == "abandoned" and self.chance(0.6))
+            doc.status == "abandoned" and self.chance(0.6)
+        )
         if not started:
             return {}
         start = doc.created + dt.timedelta(days=self.rng.randint(7, 30))
@@ -396,8 +579,12 @@ class Corpus:
         decision = "ship" if doc.status == "implemented" else self.pick(DECISIONS[outcome])
         if doc.status == "abandoned":
             decision = "abandon"
-        return {"start": start, "end": end, "result": self.result(outcome, metric),
-                "decision": decision}
+        return {
+            "start": start,
+            "end": end,
+            "result": self.result(outcome, metric),
+            "decision": decision,
+        }
 
     def result(self, outcome: str, metric: str) -> dict[str, object]:
         sign = -1 if metric in self.cat.down_metrics else 1  # a win lowers a "down" metric
@@ -409,9 +596,13 @@ class Corpus:
         else:
             effect = round(self.rng.uniform(-1.5, 1.5), 1)
             p, half = self.rng.uniform(0.06, 0.95), abs(effect) + self.rng.uniform(0.3, 2.0)
-        return {"outcome": outcome, "effect": effect, "p_value": round(p, 3),
-                "interval": [round(effect - half, 1), round(effect + half, 1)],
-                "sample_size": self.rng.randrange(2_000, 250_000, 100)}
+        return {
+            "outcome": outcome,
+            "effect": effect,
+            "p_value": round(p, 3),
+            "interval": [round(effect - half, 1), round(effect + half, 1)],
+            "sample_size": self.rng.randrange(2_000, 250_000, 100),
+        }
 
     # body -----------------------------------------------------------------------------------------
     def body(self, doc: Doc, titles: Sequence[str]) -> list[tuple[str, str]]:
@@ -495,9 +686,14 @@ def commit_all(out_dir: Path, message: str) -> str:
     env = {**os.environ, **GIT_ENV}
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false",
-                               *args], cwd=out_dir, env=env, check=True, capture_output=True,
-                              text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args],
+            cwd=out_dir,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
 
     git("init", "-q", "-b", "main")
     git("add", "-A")
@@ -520,8 +716,9 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} documents ({size / 1e6:.1f} MB) to {args.out_dir}")
     if args.git:
-        commit = commit_all(args.out_dir, f"Generated corpus: {args.docs} documents, "
-                            f"seed {args.seed}")
+        commit = commit_all(
+            args.out_dir, f"Generated corpus: {args.docs} documents, seed {args.seed}"
+        )
         print(f"committed {commit}")
     return 0
 

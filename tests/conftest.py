@@ -31,8 +31,17 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    for name in ("GITHUB_ACTIONS", "CXLIB_OUTPUT_FORMAT", "FORCE_COLOR", "GIT_DIR", "GIT_INDEX_FILE",
-                 "GIT_WORK_TREE", "CXLIB_DEBUG", "EDITOR", "VISUAL"):
+    for name in (
+        "GITHUB_ACTIONS",
+        "CXLIB_OUTPUT_FORMAT",
+        "FORCE_COLOR",
+        "GIT_DIR",
+        "GIT_INDEX_FILE",
+        "GIT_WORK_TREE",
+        "CXLIB_DEBUG",
+        "EDITOR",
+        "VISUAL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -65,8 +74,9 @@ def cx(*args: str | Path, cwd: Path | None = None) -> Result:
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture
@@ -83,7 +93,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.is_symlink() and ".git" not in p.relative_to(root).parts
+        if p.is_file()
+        and not p.is_symlink()
+        and ".git" not in p.relative_to(root).parts
         and ".cxlib" not in p.relative_to(root).parts
     }
 

@@ -12,8 +12,13 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "cxlib"
 LAYERS = {"model": 0, "kb": 1, "index": 1, "reports": 1, "ops": 2, "cli": 3}
 # Exactly one module may import each I/O library.
-OWNERS = {"git": "kb/git.py", "whoosh": "index/", "yaml": ("kb/yaml_strict.py", "kb/yaml_write.py"),
-          "frontmatter": None, "typer": "cli/"}
+OWNERS = {
+    "git": "kb/git.py",
+    "whoosh": "index/",
+    "yaml": ("kb/yaml_strict.py", "kb/yaml_write.py"),
+    "frontmatter": None,
+    "typer": "cli/",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -46,8 +51,11 @@ def test_dependencies_point_inward(path: Path) -> None:
 
 @pytest.mark.parametrize("library, owner", OWNERS.items())
 def test_each_io_library_has_one_home(library: str, owner: object) -> None:
-    users = [p.relative_to(SRC).as_posix() for p in MODULES
-             if any(n == library or n.startswith(library + ".") for n in _imports(p))]
+    users = [
+        p.relative_to(SRC).as_posix()
+        for p in MODULES
+        if any(n == library or n.startswith(library + ".") for n in _imports(p))
+    ]
     if owner is None:
         assert users == []
         return
@@ -56,9 +64,11 @@ def test_each_io_library_has_one_home(library: str, owner: object) -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = ("import sys; from cxlib.cli.main import main; main(['--help']); "
-            "print('LOADED:' + ' '.join(sorted(m for m in ('git', 'whoosh', 'pydantic', 'yaml') "
-            "if m in sys.modules)))")
+    code = (
+        "import sys; from cxlib.cli.main import main; main(['--help']); "
+        "print('LOADED:' + ' '.join(sorted(m for m in ('git', 'whoosh', 'pydantic', 'yaml') "
+        "if m in sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = next(line for line in out.stdout.splitlines() if line.startswith("LOADED:"))
     assert loaded == "LOADED:", loaded

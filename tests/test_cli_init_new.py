@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import cx, git, snapshot, write
 
 
@@ -14,8 +13,14 @@ def test_init_creates_a_knowledge_base_and_a_git_repository(tmp_path: Path) -> N
     result = cx("init", root)
     assert result.exit_code == 0, result.output
     assert (root / ".git").is_dir()
-    for name in ("cxlib.toml", ".gitignore", ".pre-commit-config.yaml", "insights/.gitkeep",
-                 "opportunities/.gitkeep", "experiments/.gitkeep"):
+    for name in (
+        "cxlib.toml",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        "insights/.gitkeep",
+        "opportunities/.gitkeep",
+        "experiments/.gitkeep",
+    ):
         assert (root / name).is_file(), name
     assert ".cxlib/" in (root / ".gitignore").read_text().splitlines()
     assert "cxlib validate" in (root / ".pre-commit-config.yaml").read_text()
@@ -41,18 +46,35 @@ def test_init_in_an_existing_repository_keeps_its_gitignore(tmp_path: Path) -> N
     assert "updated  .gitignore" in result.stderr
 
 
-@pytest.mark.parametrize("kind, folder, prefix", [
-    ("insight", "insights", "INS"), ("opportunities", "opportunities", "OPP"),
-    ("experiment", "experiments", "EXP"),
-])
-def test_new_creates_a_valid_document_of_each_kind(kb: Path, kind: str, folder: str,
-                                                     prefix: str) -> None:
-    result = cx("-C", kb, "new", kind, "Free shipping: a test!", "--no-input", "--format",
-                "json", "--stage", "purchase")
+@pytest.mark.parametrize(
+    "kind, folder, prefix",
+    [
+        ("insight", "insights", "INS"),
+        ("opportunities", "opportunities", "OPP"),
+        ("experiment", "experiments", "EXP"),
+    ],
+)
+def test_new_creates_a_valid_document_of_each_kind(
+    kb: Path, kind: str, folder: str, prefix: str
+) -> None:
+    result = cx(
+        "-C",
+        kb,
+        "new",
+        kind,
+        "Free shipping: a test!",
+        "--no-input",
+        "--format",
+        "json",
+        "--stage",
+        "purchase",
+    )
     assert result.exit_code == 0, result.output
     created = result.json()
-    assert created == {"id": f"{prefix}-0001",
-                       "path": f"{folder}/{prefix}-0001-free-shipping-a-test.md"}
+    assert created == {
+        "id": f"{prefix}-0001",
+        "path": f"{folder}/{prefix}-0001-free-shipping-a-test.md",
+    }
     text = (kb / created["path"]).read_text()
     assert 'title: "Free shipping: a test!"' in text
     assert "owner: Test Owner" in text  # from git config user.name
@@ -63,11 +85,25 @@ def test_new_creates_a_valid_document_of_each_kind(kb: Path, kind: str, folder: 
 
 
 def test_new_with_set_and_link(kb: Path) -> None:
-    ins = cx("-C", kb, "new", "insight", "Late shipping costs", "--no-input", "--format",
-             "json").json()["id"]
-    result = cx("-C", kb, "new", "opportunity", "Show shipping early", "--no-input", "--link",
-                ins, "--set", "customer_value=4", "--set", "kpis=[conversion-rate]",
-                "--format", "json")
+    ins = cx(
+        "-C", kb, "new", "insight", "Late shipping costs", "--no-input", "--format", "json"
+    ).json()["id"]
+    result = cx(
+        "-C",
+        kb,
+        "new",
+        "opportunity",
+        "Show shipping early",
+        "--no-input",
+        "--link",
+        ins,
+        "--set",
+        "customer_value=4",
+        "--set",
+        "kpis=[conversion-rate]",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     text = (kb / result.json()["path"]).read_text()
     assert f"insights: [{ins}]" in text
@@ -75,14 +111,18 @@ def test_new_with_set_and_link(kb: Path) -> None:
     assert "kpis: [conversion-rate]" in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--set", "customer_value=9"], "must be at most 5 (got 9)"),
-    (["--set", "nonsense=1"], "has no field 'nonsense'"),
-    (["--link", "INS-0404"], "unknown id"),
-    (["--stage", "moon"], "journey stage 'moon' is not in cxlib.toml"),
-])
-def test_new_refuses_invalid_values_and_writes_nothing(kb: Path, args: list[str],
-                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--set", "customer_value=9"], "must be at most 5 (got 9)"),
+        (["--set", "nonsense=1"], "has no field 'nonsense'"),
+        (["--link", "INS-0404"], "unknown id"),
+        (["--stage", "moon"], "journey stage 'moon' is not in cxlib.toml"),
+    ],
+)
+def test_new_refuses_invalid_values_and_writes_nothing(
+    kb: Path, args: list[str], message: str
+) -> None:
     before = snapshot(kb)
     result = cx("-C", kb, "new", "opportunity", "X", "--no-input", *args)
     assert result.exit_code == 2, result.output
@@ -90,14 +130,17 @@ def test_new_refuses_invalid_values_and_writes_nothing(kb: Path, args: list[str]
     assert snapshot(kb) == before
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("../../etc/passwd", "etc-passwd"),
-    ("a/b\\c", "a-b-c"),
-    ("CON", "con-doc"),
-    ("Crème brûlée für Straße", "creme-brulee-fur-strasse"),
-    ("x" * 300, "x" * 60),
-    ("  Spaces   and\ttabs  ", "spaces-and-tabs"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("a/b\\c", "a-b-c"),
+        ("CON", "con-doc"),
+        ("Crème brûlée für Straße", "creme-brulee-fur-strasse"),
+        ("x" * 300, "x" * 60),
+        ("  Spaces   and\ttabs  ", "spaces-and-tabs"),
+    ],
+)
 def test_hostile_titles_become_safe_file_names(kb: Path, title: str, expected: str) -> None:
     result = cx("-C", kb, "new", "insight", title[:200], "--no-input", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -107,12 +150,15 @@ def test_hostile_titles_become_safe_file_names(kb: Path, title: str, expected: s
     assert cx("-C", kb, "validate").exit_code == 0
 
 
-@pytest.mark.parametrize("title, message", [
-    ("line\nbreak", "line break or a control character"),
-    ("   ", "the title is empty"),
-    ("日本語", "gives an empty file name"),
-    ("x" * 201, "too long"),
-])
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        ("line\nbreak", "line break or a control character"),
+        ("   ", "the title is empty"),
+        ("日本語", "gives an empty file name"),
+        ("x" * 201, "too long"),
+    ],
+)
 def test_unusable_titles_are_refused(kb: Path, title: str, message: str) -> None:
     before = snapshot(kb)
     result = cx("-C", kb, "new", "insight", title, "--no-input")
@@ -122,8 +168,9 @@ def test_unusable_titles_are_refused(kb: Path, title: str, message: str) -> None
 
 
 def test_a_title_that_gives_no_slug_works_with_slug(kb: Path) -> None:
-    result = cx("-C", kb, "new", "insight", "日本語", "--slug", "japanese", "--no-input",
-                "--format", "json")
+    result = cx(
+        "-C", kb, "new", "insight", "日本語", "--slug", "japanese", "--no-input", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     assert result.json()["path"] == "insights/INS-0001-japanese.md"
     assert 'title: "日本語"' in (kb / "insights/INS-0001-japanese.md").read_text()

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import EXAMPLE, cx
 
 
@@ -64,8 +63,9 @@ def test_show_links_and_backlinks(example: Path) -> None:
     back = {(b["id"], b["field"]) for b in shown["backlinks"]}
     assert ("EXP-0019", "follows") in back
     assert ("INS-0007", "evidence") in back
-    assert any(link["id"] == "OPP-0001" and link["field"] == "opportunity"
-               for link in shown["links"])
+    assert any(
+        link["id"] == "OPP-0001" and link["field"] == "opportunity" for link in shown["links"]
+    )
     assert "## Learnings" in shown["body"]
     text = cx("-C", example, "show", "EXP-0003").stdout
     assert "backlinks:" in text and "EXP-0019" in text

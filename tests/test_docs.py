@@ -6,9 +6,9 @@ import re
 import shlex
 
 import pytest
+from tests.conftest import ROOT, cx
 
 from cxlib.cli.main import app
-from tests.conftest import ROOT, cx
 
 COMMANDS = [c.name for c in app.registered_commands]
 
@@ -28,7 +28,9 @@ def test_every_command_is_in_the_readme(name: str) -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
-    commands = [line for b in blocks for line in b.splitlines() if line.startswith("python3 -m venv")]
+    commands = [
+        line for b in blocks for line in b.splitlines() if line.startswith("python3 -m venv")
+    ]
     assert len(commands) >= 2
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()

@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import frontmatter
-
 from tests.conftest import EXAMPLE, cx
 
 
@@ -23,8 +22,7 @@ def test_example_covers_every_status_and_outcome() -> None:
     exps = [frontmatter.load(p).metadata for p in (EXAMPLE / "experiments").glob("*.md")]
     statuses = Counter(m["status"] for m in exps)
     outcomes = Counter(m["result"]["outcome"] for m in exps if m.get("result"))
-    assert set(statuses) == {"draft", "planned", "running", "concluded", "implemented",
-                             "abandoned"}
+    assert set(statuses) == {"draft", "planned", "running", "concluded", "implemented", "abandoned"}
     assert set(outcomes) == {"won", "lost", "inconclusive", "invalid", "stopped-early"}
     assert len(exps) >= 20
     assert len(list((EXAMPLE / "insights").glob("*.md"))) >= 15

@@ -1,1 +1,4 @@
-"""The command line: parse, call one operation, render, choose the exit code. Only place that prints."""
+"""The command line: parse, call one operation, render, choose the exit code.
+
+The only place that prints.
+"""

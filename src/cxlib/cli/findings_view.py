@@ -34,8 +34,11 @@ def _location(root: Path, f: Finding, base: Path) -> str:
 
 
 def _summary(report: ValidationReport) -> str:
-    scope = (f"{report.checked} of {report.total} documents" if report.checked != report.total
-             else f"{report.total} documents")
+    scope = (
+        f"{report.checked} of {report.total} documents"
+        if report.checked != report.total
+        else f"{report.total} documents"
+    )
     return f"checked {scope}: {report.errors} error(s), {report.warnings} warning(s)"
 
 
@@ -63,16 +66,19 @@ def as_text(out: Output, root: Path, report: ValidationReport) -> None:
 
 def as_json(out: Output, root: Path, report: ValidationReport) -> None:
     cwd = Path.cwd()
-    out.json({
-        "ok": report.errors == 0,
-        "errors": report.errors,
-        "warnings": report.warnings,
-        "checked": report.checked,
-        "total": report.total,
-        "findings": [f.to_json() | {"file": display_path(root, f.path, cwd)}
-                     for f in report.findings],
-        "skipped": report.skipped,
-    })
+    out.json(
+        {
+            "ok": report.errors == 0,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "checked": report.checked,
+            "total": report.total,
+            "findings": [
+                f.to_json() | {"file": display_path(root, f.path, cwd)} for f in report.findings
+            ],
+            "skipped": report.skipped,
+        }
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -114,6 +120,8 @@ def as_github(out: Output, root: Path, report: ValidationReport) -> None:
         message = f.message + (f" (hint: {f.hint})" if f.hint else "")
         out.line(f"::{level} {','.join(props)}::{_escape_data(message)}")
     if hidden:
-        out.line(f"::notice::{hidden} more finding(s) not shown as annotations; run cxlib "
-                 "validate locally to see them all")
+        out.line(
+            f"::notice::{hidden} more finding(s) not shown as annotations; run cxlib "
+            "validate locally to see them all"
+        )
     out.line(_summary(report))

@@ -36,13 +36,24 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    root: Annotated[Path | None, typer.Option(
-        "--root", "-C", help="Run as if started in PATH (the knowledge base or a folder in it).",
-        metavar="PATH")] = None,
-    color: Annotated[Color, typer.Option(help="Colour: auto (terminal and no NO_COLOR), always, "
-                                          "never.")] = Color.AUTO,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            "-C",
+            help="Run as if started in PATH (the knowledge base or a folder in it).",
+            metavar="PATH",
+        ),
+    ] = None,
+    color: Annotated[
+        Color, typer.Option(help="Colour: auto (terminal and no NO_COLOR), always, never.")
+    ] = Color.AUTO,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = State(root=root, output=Output(color=color))
 
@@ -55,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     output = Output()
     try:
-        rv = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="cxlib",
-                          standalone_mode=False)
+        rv = command.main(
+            args=argv if argv is not None else sys.argv[1:],
+            prog_name="cxlib",
+            standalone_mode=False,
+        )
     except CxError as e:
         output.error(e.message, e.hint)
         return int(e.exit_code)
@@ -76,9 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # the one place a bug is turned into a short message
         if os.environ.get("CXLIB_DEBUG"):
             raise
-        output.error(f"internal error: {type(e).__name__}: {e}",
-                     "this is a bug in cxlib; rerun with CXLIB_DEBUG=1 for the traceback and "
-                     "report it")
+        output.error(
+            f"internal error: {type(e).__name__}: {e}",
+            "this is a bug in cxlib; rerun with CXLIB_DEBUG=1 for the traceback and report it",
+        )
         return int(ExitCode.BUG)
     return int(rv or 0)
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-class Color(str, enum.Enum):
+class Color(enum.StrEnum):
     AUTO = "auto"
     ALWAYS = "always"
     NEVER = "never"
@@ -52,8 +52,15 @@ class Output:
         from rich.console import Console
 
         styled = self.styled(stream)
-        return Console(file=stream, force_terminal=styled, no_color=not styled, highlight=False,
-                       soft_wrap=not stream.isatty(), emoji=False, markup=False)
+        return Console(
+            file=stream,
+            force_terminal=styled,
+            no_color=not styled,
+            highlight=False,
+            soft_wrap=not stream.isatty(),
+            emoji=False,
+            markup=False,
+        )
 
     # -- diagnostics (stderr) -------------------------------------------------------------
     def note(self, message: str, style: str = "") -> None:
@@ -82,8 +89,9 @@ class Output:
         for row in rows:
             writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
 
-    def table(self, rows: Sequence[dict[str, Any]], columns: Sequence[str],
-              title: str | None = None) -> None:
+    def table(
+        self, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None
+    ) -> None:
         """A rich table on a terminal; aligned plain text (no borders, no wrapping) when piped."""
         cells = [[_cell(row.get(c)) for c in columns] for row in rows]
         if self.stdout.isatty():
@@ -97,9 +105,11 @@ class Output:
             self.console(self.stdout).print(table)
             return
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-        self.line("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip())
+        self.line(
+            "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip()
+        )
         for r in cells:
-            self.line("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+            self.line("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip())
 
     @contextmanager
     def progress(self, label: str) -> Iterator[Callable[[int, int], None] | None]:

@@ -1,4 +1,4 @@
-"""A JSON cache of parsed documents under ``.cxlib/`` so a warm ``validate`` reads only changed files.
+"""A JSON cache of parsed documents under ``.cxlib/``: a warm ``validate`` reads changed files only.
 
 Plain JSON (never pickle: loading a cache must not run code). An entry is trusted only when the
 file's size, mtime and inode are unchanged *and* the file was last modified safely before the cache
@@ -76,8 +76,16 @@ class ParseCache:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".parsed.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump({"format": FORMAT, "tool": __version__, "written_ns": time.time_ns(),
-                               "entries": self.entries}, fh, separators=(",", ":"))
+                    json.dump(
+                        {
+                            "format": FORMAT,
+                            "tool": __version__,
+                            "written_ns": time.time_ns(),
+                            "entries": self.entries,
+                        },
+                        fh,
+                        separators=(",", ":"),
+                    )
                 os.replace(tmp, self.path)
             finally:
                 if os.path.exists(tmp):

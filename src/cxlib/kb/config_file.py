@@ -42,8 +42,9 @@ def load_config(root: Path) -> ProgramConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{CONFIG_NAME}: invalid TOML: {e}",
-                          hint="check quoting and brackets on that line") from None
+        raise ConfigError(
+            f"{CONFIG_NAME}: invalid TOML: {e}", hint="check quoting and brackets on that line"
+        ) from None
     return config_from_data(data, text)
 
 
@@ -62,8 +63,9 @@ def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
         where = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
         more = len(e.errors()) - 1
         extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise ConfigError(f"{where}: {key}: {message}{extra}",
-                          hint="see the config reference in the README") from None
+        raise ConfigError(
+            f"{where}: {key}: {message}{extra}", hint="see the config reference in the README"
+        ) from None
 
 
 _HEADER = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.\-\"]+)\s*\]")
@@ -97,7 +99,7 @@ def locate_key(text: str, loc: tuple[Any, ...]) -> int:
                 best = number
             continue
         key = _KEY.match(line)
-        if key and table + [key.group(1).strip('"')] == names[: len(table) + 1]:
+        if key and [*table, key.group(1).strip('"')] == names[: len(table) + 1]:
             in_right_item = not any(isinstance(p, int) for p in loc) or (
                 best and counts.get(".".join(table), -1) == wanted_index
             )

@@ -69,8 +69,12 @@ def scan(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding
 
 
 def _symlink(path: str) -> Finding:
-    return error("symlink", path, "symlinks are not allowed in the knowledge base (not followed)",
-                 hint="replace the link with the file itself")
+    return error(
+        "symlink",
+        path,
+        "symlinks are not allowed in the knowledge base (not followed)",
+        hint="replace the link with the file itself",
+    )
 
 
 def kind_of_path(rel: str, config: ProgramConfig) -> Kind | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cxlib.errors import GitError
 
@@ -98,7 +98,8 @@ def file_names_on_refs(root: Path, folders: list[str]) -> set[str]:
         refs = _run(repo, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
         names: set[str] = set()
         for sha in sorted(set(refs.split())):
-            out = _run(repo, "-C", str(root), "ls-tree", "-r", "--name-only", "-z", sha, "--",
-                       *folders)
+            out = _run(
+                repo, "-C", str(root), "ls-tree", "-r", "--name-only", "-z", sha, "--", *folders
+            )
             names.update(p.rsplit("/", 1)[-1] for p in out.split("\0") if p)
         return names

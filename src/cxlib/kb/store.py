@@ -34,8 +34,9 @@ class KnowledgeBase:
     def folder(self, kind: object) -> Path:
         return self.root / self.config.kinds[kind].folder  # type: ignore[index]
 
-    def load(self, strict: bool = False, progress: Progress | None = None,
-             use_cache: bool = True) -> tuple[Library, list[Finding]]:
+    def load(
+        self, strict: bool = False, progress: Progress | None = None, use_cache: bool = True
+    ) -> tuple[Library, list[Finding]]:
         """Read every document (through the parse cache) and run the single-file checks.
 
         Returns the library and the findings that concern no single loaded document (symlinks,
@@ -65,13 +66,16 @@ class KnowledgeBase:
             return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
 
 
-def check_one(path: str, kind: object, parsed: ParsedFile, config: ProgramConfig,
-              strict: bool = False) -> LoadedDoc:
+def check_one(
+    path: str, kind: object, parsed: ParsedFile, config: ProgramConfig, strict: bool = False
+) -> LoadedDoc:
     """Single-file checks: parse problems, schema, identity, config references, lifecycle."""
     d = LoadedDoc(path=path, kind=kind, parsed=parsed)  # type: ignore[arg-type]
     if parsed.problems or parsed.data is None:
-        d.findings = [error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
-                      for p in parsed.problems]
+        d.findings = [
+            error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
+            for p in parsed.problems
+        ]
         return d
     d.doc, d.findings = check_schema(path, d.kind, parsed, strict)
     d.findings += check_identity(d, config)

@@ -1,4 +1,4 @@
-"""Document templates: the knowledge base's own ``templates/`` folder overrides the packaged ones."""
+"""Document templates: a knowledge base's own ``templates/`` folder overrides the packaged ones."""
 
 from __future__ import annotations
 

@@ -22,9 +22,17 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class YamlProblem(Exception):
     """A located reason to refuse the front-matter. ``line`` is 1-based within the YAML text."""
 
-    def __init__(self, code: str, message: str, line: int, column: int = 0, hint: str | None = None):
+    def __init__(
+        self, code: str, message: str, line: int, column: int = 0, hint: str | None = None
+    ):
         super().__init__(message)
-        self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
+        self.code, self.message, self.line, self.column, self.hint = (
+            code,
+            message,
+            line,
+            column,
+            hint,
+        )
 
 
 @dataclass
@@ -59,13 +67,19 @@ def _refuse_special(ev: Any, line_offset: int) -> None:
     line, col = ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1
     if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None:
         raise YamlProblem(
-            "yaml-alias", "YAML anchors/aliases are not allowed (& and *)", line, col,
+            "yaml-alias",
+            "YAML anchors/aliases are not allowed (& and *)",
+            line,
+            col,
             hint="write the value out in full",
         )
     tag = getattr(ev, "tag", None)
     if tag is not None and tag != "!":
         raise YamlProblem(
-            "yaml-tag", f"unsupported YAML tag {tag!r}", line, col,
+            "yaml-tag",
+            f"unsupported YAML tag {tag!r}",
+            line,
+            col,
             hint="remove the tag; quote the value if it must stay text",
         )
 
@@ -102,14 +116,19 @@ def load(text: str, line_offset: int = 0) -> Loaded:
                 raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
             if not isinstance(value, str):
                 raise YamlProblem(
-                    "yaml-key", f"keys must be strings, got {type(value).__name__} {ev.value!r}",
-                    loc.line, loc.column, hint=f"quote the key: '{ev.value}'",
+                    "yaml-key",
+                    f"keys must be strings, got {type(value).__name__} {ev.value!r}",
+                    loc.line,
+                    loc.column,
+                    hint=f"quote the key: '{ev.value}'",
                 )
             if value in container:
                 first = out.locations[f"{path}.{value}" if path else value].line
                 raise YamlProblem(
-                    "duplicate-key", f"duplicate key '{value}' (lines {first} and {loc.line})",
-                    loc.line, loc.column,
+                    "duplicate-key",
+                    f"duplicate key '{value}' (lines {first} and {loc.line})",
+                    loc.line,
+                    loc.column,
                 )
             frame[2], frame[3] = value, loc
             container[value] = None
@@ -133,7 +152,8 @@ def load(text: str, line_offset: int = 0) -> Loaded:
                 documents += 1
                 if documents > 1:
                     raise YamlProblem(
-                        "yaml-syntax", "only one YAML document is allowed in front-matter",
+                        "yaml-syntax",
+                        "only one YAML document is allowed in front-matter",
                         ev.start_mark.line + 1 + line_offset,
                     )
                 continue
@@ -143,8 +163,10 @@ def load(text: str, line_offset: int = 0) -> Loaded:
             elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
-                        "yaml-depth", f"nesting too deep (more than {MAX_DEPTH} levels)",
-                        ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1,
+                        "yaml-depth",
+                        f"nesting too deep (more than {MAX_DEPTH} levels)",
+                        ev.start_mark.line + 1 + line_offset,
+                        ev.start_mark.column + 1,
                     )
                 value: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
                 add(value, ev, True)
@@ -157,13 +179,23 @@ def load(text: str, line_offset: int = 0) -> Loaded:
         column = mark.column + 1 if mark else 0
         problem = e.problem or "invalid YAML"
         if "'\\t'" in problem:
-            raise YamlProblem("yaml-tab", f"tab characters are not allowed (line {line})", line,
-                              column, hint="indent with spaces") from None
+            raise YamlProblem(
+                "yaml-tab",
+                f"tab characters are not allowed (line {line})",
+                line,
+                column,
+                hint="indent with spaces",
+            ) from None
         if "nesting depth" in problem:
             raise YamlProblem("yaml-depth", "nesting too deep", line, column) from None
         context = f" {e.context}" if e.context else ""
-        raise YamlProblem("yaml-syntax", f"YAML syntax error: {problem}{context}", line, column,
-                          hint="check quoting, brackets and indentation on that line") from None
+        raise YamlProblem(
+            "yaml-syntax",
+            f"YAML syntax error: {problem}{context}",
+            line,
+            column,
+            hint="check quoting, brackets and indentation on that line",
+        ) from None
     except yaml.YAMLError as e:
         raise YamlProblem("yaml-syntax", f"YAML error: {e}", 1 + line_offset) from None
     except RecursionError:

@@ -1,4 +1,4 @@
-"""Writing single YAML values for line-level edits: quote whenever a plain scalar could be misread."""
+"""Single YAML values for line-level edits: quoted whenever a plain scalar could be misread."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _resolver = yaml.resolver.Resolver()
 
 def _plain_is_string(text: str) -> bool:
     # "NO", "0012", "1:30", "2024-01-01" would come back as something other than this string.
-    return _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    return bool(_resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG)
 
 
 def scalar(value: Any, flow: bool = False) -> str:

@@ -16,13 +16,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class MetricKind(str, enum.Enum):
+class MetricKind(enum.StrEnum):
     BUSINESS = "business"
     EXPERIENCE = "experience"
     GUARDRAIL = "guardrail"
 
 
-class Direction(str, enum.Enum):
+class Direction(enum.StrEnum):
     UP = "up"
     DOWN = "down"
 
@@ -34,7 +34,8 @@ class Metric(_Strict):
     unit: str = ""
     direction: Direction = Direction.UP
     kpi: Slug | None = Field(
-        default=None, description="The business metric (KPI) this metric drives, when not itself one."
+        default=None,
+        description="The business metric (KPI) this metric drives, when not itself one.",
     )
 
 
@@ -119,7 +120,9 @@ class ProgramConfig(_Strict):
     def _check_references(self) -> ProgramConfig:
         problems: list[str] = []
         for label, items in (
-            ("metrics", self.metrics), ("journey", self.journey), ("teams", self.teams),
+            ("metrics", self.metrics),
+            ("journey", self.journey),
+            ("teams", self.teams),
             ("segments", self.segments),
         ):
             seen: set[str] = set()
@@ -160,10 +163,12 @@ class ProgramConfig(_Strict):
         return next((k for k, s in self.kinds.items() if s.folder == folder), None)
 
     def drives_business(self, metric_id: str) -> bool:
-        """A metric is tied to the business when it is a business KPI, the north star, or maps to one."""
+        """Tied to the business: a business KPI, the north star, or a metric that maps to a KPI."""
         m = self.metric(metric_id)
         if m is None:
             return False
-        return m.kind == MetricKind.BUSINESS or metric_id == self.program.north_star or (
-            m.kpi is not None
+        return (
+            m.kind == MetricKind.BUSINESS
+            or metric_id == self.program.north_star
+            or (m.kpi is not None)
         )

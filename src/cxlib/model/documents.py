@@ -19,14 +19,14 @@ Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Score = Annotated[int, Field(ge=1, le=5)]
 
 
-class InsightStatus(str, enum.Enum):
+class InsightStatus(enum.StrEnum):
     DRAFT = "draft"
     VALIDATED = "validated"
     REJECTED = "rejected"
     ARCHIVED = "archived"
 
 
-class InsightType(str, enum.Enum):
+class InsightType(enum.StrEnum):
     PAIN_POINT = "pain-point"
     NEED = "need"
     BEHAVIOUR = "behaviour"
@@ -36,7 +36,7 @@ class InsightType(str, enum.Enum):
     BARRIER = "barrier"
 
 
-class Source(str, enum.Enum):
+class Source(enum.StrEnum):
     INTERVIEW = "interview"
     SURVEY = "survey"
     USABILITY_TEST = "usability-test"
@@ -49,13 +49,13 @@ class Source(str, enum.Enum):
     OTHER = "other"
 
 
-class Confidence(str, enum.Enum):
+class Confidence(enum.StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
 
 
-class OpportunityStatus(str, enum.Enum):
+class OpportunityStatus(enum.StrEnum):
     IDEA = "idea"
     PRIORITIZED = "prioritized"
     IN_PROGRESS = "in-progress"
@@ -64,7 +64,7 @@ class OpportunityStatus(str, enum.Enum):
     REJECTED = "rejected"
 
 
-class ExperimentStatus(str, enum.Enum):
+class ExperimentStatus(enum.StrEnum):
     DRAFT = "draft"
     PLANNED = "planned"
     RUNNING = "running"
@@ -73,7 +73,7 @@ class ExperimentStatus(str, enum.Enum):
     ABANDONED = "abandoned"
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     WON = "won"
     LOST = "lost"
     INCONCLUSIVE = "inconclusive"
@@ -81,7 +81,7 @@ class Outcome(str, enum.Enum):
     STOPPED_EARLY = "stopped-early"
 
 
-class Decision(str, enum.Enum):
+class Decision(enum.StrEnum):
     SHIP = "ship"
     ITERATE = "iterate"
     RERUN = "rerun"

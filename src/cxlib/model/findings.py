@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -40,4 +40,6 @@ def error(code: str, path: str, message: str, line: int = 0, **kw: Any) -> Findi
 
 
 def warning(code: str, path: str, message: str, line: int = 0, **kw: Any) -> Finding:
-    return Finding(code=code, severity=Severity.WARNING, path=path, line=line, message=message, **kw)
+    return Finding(
+        code=code, severity=Severity.WARNING, path=path, line=line, message=message, **kw
+    )

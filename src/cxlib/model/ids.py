@@ -10,13 +10,27 @@ FILE_ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9}-\d{1,9})(?:-|\.md$)")
 WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-\d{1,9})(?:\|[^\]]*)?\]\]")
 
 MAX_SLUG = 60
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
-    f"lpt{i}" for i in range(10)
-}
+_WINDOWS_RESERVED = (
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
 # Letters that NFKD does not decompose into ASCII but that have a customary spelling.
 _TRANSLIT = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-     "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "&": " and "}
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "þ": "th",
+        "Þ": "th",
+        "&": " and ",
+    }
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     INSIGHT = "insight"
     OPPORTUNITY = "opportunity"
     EXPERIMENT = "experiment"
@@ -17,11 +17,15 @@ class Kind(str, enum.Enum):
         ]
 
 
-_ALIASES = {k.value: k for k in Kind} | {k.plural: k for k in Kind} | {
-    "ins": Kind.INSIGHT,
-    "opp": Kind.OPPORTUNITY,
-    "exp": Kind.EXPERIMENT,
-}
+_ALIASES = (
+    {k.value: k for k in Kind}
+    | {k.plural: k for k in Kind}
+    | {
+        "ins": Kind.INSIGHT,
+        "opp": Kind.OPPORTUNITY,
+        "exp": Kind.EXPERIMENT,
+    }
+)
 
 
 def parse_kind(text: str) -> Kind | None:

@@ -62,14 +62,19 @@ def check_schema(
     for key in list(data):
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
-            findings.append(Finding(
-                code="unknown-field",
-                severity=Severity.ERROR if strict else Severity.WARNING,
-                path=path, line=parsed.line_of(key), field=key,
-                message=f"unknown field '{key}' for an {kind.value}",
-                hint=f"did you mean '{close[0]}'?" if close else "see 'cxlib schema "
-                f"{kind.value}' for the fields",
-            ))
+            findings.append(
+                Finding(
+                    code="unknown-field",
+                    severity=Severity.ERROR if strict else Severity.WARNING,
+                    path=path,
+                    line=parsed.line_of(key),
+                    field=key,
+                    message=f"unknown field '{key}' for an {kind.value}",
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else f"see 'cxlib schema {kind.value}' for the fields",
+                )
+            )
             del data[key]
     try:
         return model.model_validate(data), findings
@@ -80,7 +85,11 @@ def check_schema(
 
 
 def _finding_from_error(
-    path: str, kind: Kind, model: type[Document], parsed: ParsedFile, data: dict[str, Any],
+    path: str,
+    kind: Kind,
+    model: type[Document],
+    parsed: ParsedFile,
+    data: dict[str, Any],
     err: Any,
 ) -> Finding:
     loc = tuple(err["loc"])
@@ -91,9 +100,14 @@ def _finding_from_error(
     hint = None
     code = "invalid-value"
     if kind_of_error == "missing":
-        return error("missing-field", path, f"field '{dotted}' is required for an {kind.value}",
-                     line=parsed.line_of("id") if dotted != "id" else 1, field=dotted,
-                     hint=f"add '{dotted}: ...' to the front-matter")
+        return error(
+            "missing-field",
+            path,
+            f"field '{dotted}' is required for an {kind.value}",
+            line=parsed.line_of("id") if dotted != "id" else 1,
+            field=dotted,
+            hint=f"add '{dotted}: ...' to the front-matter",
+        )
     loc_info = parsed.locations.get(dotted)
     plain = loc_info.plain_text if loc_info else None
     choices = _enum_choices(model, loc) if kind_of_error == "enum" else None
@@ -109,23 +123,37 @@ def _finding_from_error(
         code = "out-of-range"
         ctx = err.get("ctx", {})
         bound = next(iter(ctx.values()), "?")
-        words = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                 "greater_than": "more than", "less_than": "less than"}[kind_of_error]
+        words = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind_of_error]
         message = f"field '{dotted}': must be {words} {bound} (got {_short(value)})"
     elif kind_of_error == "string_pattern_mismatch" and dotted.split(".")[0] in {
-        "id", "opportunity", "insights", "follows", "counter_evidence"
+        "id",
+        "opportunity",
+        "insights",
+        "follows",
+        "counter_evidence",
     }:
         message = f"field '{dotted}': not a document id like EXP-0042 (got {_short(value)})"
     elif kind_of_error == "string_pattern_mismatch":
-        message = (f"field '{dotted}': use lowercase letters, digits and '-' only "
-                   f"(got {_short(value)})")
+        message = (
+            f"field '{dotted}': use lowercase letters, digits and '-' only (got {_short(value)})"
+        )
     else:
         message = f"field '{dotted}': {err['msg'].removeprefix('Value error, ')}"
         if value is not None and not isinstance(value, (dict, list)):
             message += f" (got {_short(value)})"
-    if plain is not None and not isinstance(value, str) and (
-        plain.lower() in _YAML11_SURPRISE or (plain.isdigit() and plain.startswith("0"))
-        or kind_of_error in {"string_type", "enum"}
+    if (
+        plain is not None
+        and not isinstance(value, str)
+        and (
+            plain.lower() in _YAML11_SURPRISE
+            or (plain.isdigit() and plain.startswith("0"))
+            or kind_of_error in {"string_type", "enum"}
+        )
     ):
         hint = f"YAML reads the unquoted {plain} as {_short(value)}; quote it: '{plain}'"
     return error(code, path, message, line=line, field=dotted, hint=hint)

@@ -19,8 +19,11 @@ NAMED_FORMULAS = {
 VARIABLES = ("customer_value", "business_value", "effort", "reach", "confidence")
 
 _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.Pow: operator.pow,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
 }
 
 Formula = Callable[[Mapping[str, float]], float]
@@ -39,9 +42,21 @@ def compile_formula(spec: str) -> Formula:
                 f"unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
                 f"or one of {', '.join(NAMED_FORMULAS)})"
             )
-        if not isinstance(
-            node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
-        ) and type(node) not in _BINARY:
+        if (
+            not isinstance(
+                node,
+                (
+                    ast.Expression,
+                    ast.BinOp,
+                    ast.UnaryOp,
+                    ast.USub,
+                    ast.Name,
+                    ast.Load,
+                    ast.Constant,
+                ),
+            )
+            and type(node) not in _BINARY
+        ):
             raise ValueError(f"only + - * / ** and numbers are allowed: {spec!r}")
 
     def evaluate(node: ast.AST, values: Mapping[str, float]) -> float:

@@ -37,7 +37,7 @@ class InitResult:
 
 
 def init_knowledge_base(target: Path) -> InitResult:
-    """Create config, folders, ignore rules and hook config in ``target``; ``git init`` if needed."""
+    """Create config, folders, ignore rules and hook config; ``git init`` if needed."""
     target = target.resolve()
     target.mkdir(parents=True, exist_ok=True)
     result = InitResult(root=target)
@@ -64,8 +64,9 @@ def init_knowledge_base(target: Path) -> InitResult:
 def _ensure_ignored(path: Path, line: str, result: InitResult) -> None:
     """Add the cache folder to .gitignore: create the file, or append one line to it."""
     if not path.exists():
-        create_exclusive(path, f"# cxlib's local cache and search index (never commit it)\n{line}\n"
-                         .encode())
+        create_exclusive(
+            path, f"# cxlib's local cache and search index (never commit it)\n{line}\n".encode()
+        )
         result.created.append(".gitignore")
         return
     text = path.read_bytes()

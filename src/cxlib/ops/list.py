@@ -38,14 +38,25 @@ def list_documents(kb: KnowledgeBase, kind: Kind | None, filters: Filters) -> li
         if filters.tag and filters.tag not in doc.tags:
             continue
         row: dict[str, Any] = {
-            "id": doc.id, "kind": d.kind.value, "title": doc.title, "status": status,
-            "owner": doc.owner or "", "stage": doc.stage or "", "created": doc.created.isoformat(),
+            "id": doc.id,
+            "kind": d.kind.value,
+            "title": doc.title,
+            "status": status,
+            "owner": doc.owner or "",
+            "stage": doc.stage or "",
+            "created": doc.created.isoformat(),
         }
         if isinstance(doc, Experiment):
             row["outcome"] = doc.result.outcome.value if doc.result and doc.result.outcome else ""
         if isinstance(doc, Opportunity):
-            row["priority"] = priority(formula, doc.customer_value, doc.business_value, doc.effort,
-                                       doc.reach, doc.confidence.value if doc.confidence else None)
+            row["priority"] = priority(
+                formula,
+                doc.customer_value,
+                doc.business_value,
+                doc.effort,
+                doc.reach,
+                doc.confidence.value if doc.confidence else None,
+            )
         row["path"] = d.path
         rows.append(row)
     rows.sort(key=lambda r: (r["kind"], r["id"]))

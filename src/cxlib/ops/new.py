@@ -47,8 +47,10 @@ def next_id(kb: KnowledgeBase, kind: Kind) -> str:
 
 def check_title(title: str) -> str:
     if _CONTROL.search(title):
-        raise UsageError("the title contains a line break or a control character",
-                         hint="give the title on one line")
+        raise UsageError(
+            "the title contains a line break or a control character",
+            hint="give the title on one line",
+        )
     title = " ".join(title.split())
     if not title:
         raise UsageError("the title is empty")
@@ -77,8 +79,10 @@ def link_field(kind: Kind, target_kind: Kind) -> str:
         if target_kind in kinds:
             return name
     allowed = sorted({k.value for kinds in LINK_FIELDS[kind].values() for k in kinds})
-    raise UsageError(f"an {kind.value} cannot link to an {target_kind.value}",
-                     hint=f"an {kind.value} links to: {', '.join(allowed)}")
+    raise UsageError(
+        f"an {kind.value} cannot link to an {target_kind.value}",
+        hint=f"an {kind.value} links to: {', '.join(allowed)}",
+    )
 
 
 def set_key(text: str, key: str, rendered: str) -> str:
@@ -97,29 +101,46 @@ def set_key(text: str, key: str, rendered: str) -> str:
 
 
 def new_document(
-    kb: KnowledgeBase, kind: Kind, title: str, today: dt.date, owner: str | None = None,
-    stage: str | None = None, assignments: list[str] | None = None,
-    links: list[str] | None = None, slug: str | None = None,
+    kb: KnowledgeBase,
+    kind: Kind,
+    title: str,
+    today: dt.date,
+    owner: str | None = None,
+    stage: str | None = None,
+    assignments: list[str] | None = None,
+    links: list[str] | None = None,
+    slug: str | None = None,
 ) -> NewResult:
     """Create a document from the kind's template and return its id and path."""
     title = check_title(title)
     slug_text = slugify(slug if slug is not None else title)
     if not slug_text:
-        raise UsageError(f"the title {title!r} gives an empty file name",
-                         hint="pass --slug with a few ASCII words")
+        raise UsageError(
+            f"the title {title!r} gives an empty file name",
+            hint="pass --slug with a few ASCII words",
+        )
     if owner is None:
         owner = git.user_name(kb.root) or ""
     doc_id = next_id(kb, kind)
-    text = render(kb.root, kind, {
-        "id": doc_id, "title": yaml_write.scalar(title), "owner": yaml_write.scalar(owner),
-        "created": today.isoformat(), "stage": yaml_write.scalar(stage),
-    })
+    text = render(
+        kb.root,
+        kind,
+        {
+            "id": doc_id,
+            "title": yaml_write.scalar(title),
+            "owner": yaml_write.scalar(owner),
+            "created": today.isoformat(),
+            "stage": yaml_write.scalar(stage),
+        },
+    )
     values: dict[str, object] = {}
     for item in assignments or []:
         key, value = parse_assignment(item)
         if key not in MODELS[kind].model_fields:
-            raise UsageError(f"--set {key}: an {kind.value} has no field '{key}'",
-                             hint=f"see 'cxlib schema {kind.value}'")
+            raise UsageError(
+                f"--set {key}: an {kind.value} has no field '{key}'",
+                hint=f"see 'cxlib schema {kind.value}'",
+            )
         if key in {"id", "created"}:
             raise UsageError(f"--set {key}: cxlib sets the {key} of a new document")
         values[key] = value
@@ -141,8 +162,9 @@ def new_document(
     errors = [f for f in checked.findings if f.severity == Severity.ERROR]
     if errors:
         first = errors[0]
-        raise UsageError(f"the new {kind.value} would not be valid: {first.message}",
-                         hint=first.hint)
+        raise UsageError(
+            f"the new {kind.value} would not be valid: {first.message}", hint=first.hint
+        )
     target_path = kb.root / rel
     create_exclusive(target_path, text.encode("utf-8"))
     return NewResult(id=doc_id, path=rel, absolute=target_path)

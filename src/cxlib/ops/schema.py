@@ -9,9 +9,7 @@ from cxlib.model.kinds import Kind
 
 
 def json_schema(kind: Kind) -> dict[str, Any]:
-    schema = MODELS[kind].model_json_schema(
-        mode="validation", ref_template="#/definitions/{model}"
-    )
+    schema = MODELS[kind].model_json_schema(mode="validation", ref_template="#/definitions/{model}")
     if "$defs" in schema:
         schema["definitions"] = schema.pop("$defs")
     schema = {"$schema": "http://json-schema.org/draft-07/schema#", **schema}

@@ -38,9 +38,15 @@ def _view(library_ids: dict[str, list[LoadedDoc]], link: Link, other: str) -> Li
     status = ""
     if target is not None and target.parsed.data:
         status = str(target.parsed.data.get("status", ""))
-    return LinkView(field=link.field, id=other, kind=target.kind.value if target else "",
-                    title=target.title if target else "", status=status,
-                    exists=target is not None, line=link.line)
+    return LinkView(
+        field=link.field,
+        id=other,
+        kind=target.kind.value if target else "",
+        title=target.title if target else "",
+        status=status,
+        exists=target is not None,
+        line=link.line,
+    )
 
 
 def find(library: Library, doc_id: str) -> LoadedDoc:
@@ -59,10 +65,16 @@ def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
     d = find(library, doc_id)
     by_id = library.by_id()
     text = (kb.root / d.path).read_text(encoding="utf-8-sig", errors="replace")
-    body = "\n".join(text.replace("\r\n", "\n").split("\n")[max(d.parsed.body_start - 1, 0):])
-    result = ShowResult(id=d.id or "", kind=d.kind.value, path=d.path,
-                        front_matter=d.parsed.data or {}, body=body.strip("\n"))
+    body = "\n".join(text.replace("\r\n", "\n").split("\n")[max(d.parsed.body_start - 1, 0) :])
+    result = ShowResult(
+        id=d.id or "",
+        kind=d.kind.value,
+        path=d.path,
+        front_matter=d.parsed.data or {},
+        body=body.strip("\n"),
+    )
     result.links = [_view(by_id, link, link.target) for link in d.links()]
-    result.backlinks = [_view(by_id, link, link.source)
-                        for link in library.backlinks().get(d.id or "", [])]
+    result.backlinks = [
+        _view(by_id, link, link.source) for link in library.backlinks().get(d.id or "", [])
+    ]
     return result

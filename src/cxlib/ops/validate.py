@@ -38,8 +38,13 @@ def _relative(kb: KnowledgeBase, cwd: Path, given: str) -> str | None:
         return None
 
 
-def validate(kb: KnowledgeBase, paths: list[str] | None = None, cwd: Path | None = None,
-             strict: bool = False, progress: Progress | None = None) -> ValidationReport:
+def validate(
+    kb: KnowledgeBase,
+    paths: list[str] | None = None,
+    cwd: Path | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
     library, scan_findings = kb.load(strict=strict, progress=progress)
@@ -61,7 +66,11 @@ def validate(kb: KnowledgeBase, paths: list[str] | None = None, cwd: Path | None
         findings = [f for f in findings if f.path in report_paths]
     findings += check_library(library.docs, kb.config, report_paths)
     findings.sort(key=lambda f: f.sort_key)
-    checked = len(library.docs) if report_paths is None else len(
-        [d for d in library.docs if d.path in report_paths])
-    return ValidationReport(findings=findings, checked=checked, total=len(library.docs),
-                            skipped=skipped)
+    checked = (
+        len(library.docs)
+        if report_paths is None
+        else len([d for d in library.docs if d.path in report_paths])
+    )
+    return ValidationReport(
+        findings=findings, checked=checked, total=len(library.docs), skipped=skipped
+    )

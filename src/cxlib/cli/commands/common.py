@@ -11,13 +11,13 @@ if TYPE_CHECKING:
     from cxlib.model.kinds import Kind
 
 
-class ListFormat(str, enum.Enum):
+class ListFormat(enum.StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
 
 
-class TextOrJson(str, enum.Enum):
+class TextOrJson(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
 

@@ -12,8 +12,10 @@ NAME = "init"
 
 def command(
     ctx: typer.Context,
-    directory: Annotated[Path | None, typer.Argument(
-        help="Folder for the knowledge base (default: the current one, or --root).")] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder for the knowledge base (default: the current one, or --root)."),
+    ] = None,
 ) -> None:
     """Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
     pre-commit config; runs 'git init' when the folder is not in a repository yet.
@@ -36,6 +38,6 @@ def command(
     for name in result.existing:
         out.note(f"exists   {name} (left unchanged)")
     if result.created:
-        out.note(f"knowledge base ready in {result.root}; next: cxlib new insight \"Title\"")
+        out.note(f'knowledge base ready in {result.root}; next: cxlib new insight "Title"')
     else:
         out.note(f"nothing to do: the knowledge base in {result.root} already exists")

@@ -12,14 +12,16 @@ NAME = "list"
 
 def command(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Argument(help="insight, opportunity or experiment; "
-                                               "default: all.")] = None,
+    kind: Annotated[
+        str | None, typer.Argument(help="insight, opportunity or experiment; default: all.")
+    ] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     stage: Annotated[str | None, typer.Option(help="Only this journey stage.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only owners containing this text.")] = None,
     tag: Annotated[str | None, typer.Option(help="Only documents with this tag.")] = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
-                      ] = ListFormat.TABLE,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = ListFormat.TABLE,
 ) -> None:
     """List documents, filtered by status, stage, owner or tag.
 

@@ -14,8 +14,9 @@ NAME = "show"
 def command(
     ctx: typer.Context,
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")
-                      ] = TextOrJson.TEXT,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.TEXT,
 ) -> None:
     """Show a document with its links and backlinks (who builds on it).
 

@@ -13,7 +13,7 @@ from cxlib.errors import ExitCode
 NAME = "validate"
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
@@ -28,14 +28,26 @@ def _default_format() -> Format:
 
 def command(
     ctx: typer.Context,
-    paths: Annotated[list[str] | None, typer.Argument(
-        help="Files to report on (default: the whole knowledge base). Links and ids are still "
-        "checked against the whole base.", show_default=False)] = None,
-    strict: Annotated[bool, typer.Option(help="Treat warnings (e.g. unknown fields) as errors."
-                                         )] = False,
-    format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="text, json, or github (workflow annotations). Default: "
-        "$CXLIB_OUTPUT_FORMAT, github under GitHub Actions, else text.")] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files to report on (default: the whole knowledge base). Links and ids are still "
+            "checked against the whole base.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Treat warnings (e.g. unknown fields) as errors.")
+    ] = False,
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, or github (workflow annotations). Default: "
+            "$CXLIB_OUTPUT_FORMAT, github under GitHub Actions, else text.",
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
 ) -> None:
     """Check documents against the schema, the program config, the lifecycle rules and links.
