@@ -39,6 +39,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_INDEX_FILE",
         "GIT_WORK_TREE",
         "CXLIB_DEBUG",
+        "CXLIB_TODAY",
         "EDITOR",
         "VISUAL",
     ):

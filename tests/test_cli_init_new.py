@@ -221,3 +221,22 @@ def test_new_outside_a_knowledge_base(tmp_path: Path) -> None:
     result = cx("-C", tmp_path, "new", "insight", "X", "--no-input")
     assert result.exit_code == 2
     assert "no knowledge base here" in result.stderr
+
+
+def test_today_is_a_parameter(kb: Path) -> None:
+    path = cx(
+        "-C",
+        kb,
+        "--today",
+        "2025-02-03",
+        "new",
+        "insight",
+        "Dated",
+        "--no-input",
+        "--format",
+        "json",
+    ).json()["path"]
+    assert "created: 2025-02-03" in (kb / path).read_text()
+    bad = cx("-C", kb, "--today", "yesterday", "list")
+    assert bad.exit_code == 2
+    assert "not a date" in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from cxlib import __version__
 from cxlib.cli import commands
 from cxlib.cli.output import Color, Output
 from cxlib.cli.state import State
-from cxlib.errors import CxError, ExitCode
+from cxlib.errors import CxError, ExitCode, UsageError
 
 app = typer.Typer(
     name="cxlib",
@@ -48,6 +49,14 @@ def _global(
     color: Annotated[
         Color, typer.Option(help="Colour: auto (terminal and no NO_COLOR), always, never.")
     ] = Color.AUTO,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            help="Take this date (YYYY-MM-DD) as today, for reproducible output.",
+            envvar="CXLIB_TODAY",
+            metavar="DATE",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -55,7 +64,13 @@ def _global(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = State(root=root, output=Output(color=color))
+    st = State(root=root, output=Output(color=color))
+    if today:
+        try:
+            st.today = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UsageError(f"--today: not a date: {today!r}", hint="use YYYY-MM-DD") from None
+    ctx.obj = st
 
 
 commands.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 class State:
     root: Path | None = None
     output: Output = field(default_factory=Output)
+    # The CLI reads the clock once, here; everything below takes ``today`` as a parameter.
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def start(self) -> Path:

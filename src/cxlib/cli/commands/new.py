@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated
 
@@ -91,7 +90,7 @@ def command(
         kb,
         the_kind,
         title,
-        today=dt.date.today(),
+        today=st.today,
         owner=owner,
         stage=stage,
         assignments=set_,
