@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import EXAMPLE
 
 from cxlib.kb.yaml_strict import YamlProblem, _load_events, _load_nodes, load
-from tests.conftest import EXAMPLE
 
 SAMPLES = [
     "id: EXP-1\ntitle: x\nstatus: NO\nnum: 0012\nd: 2024-13-45\nd2: 2024-01-02\n",
