@@ -240,3 +240,20 @@ def test_today_is_a_parameter(kb: Path) -> None:
     bad = cx("-C", kb, "--today", "yesterday", "list")
     assert bad.exit_code == 2
     assert "not a date" in bad.stderr
+
+
+def test_edit_opens_the_new_file_in_the_editor(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The editor is a real process: a shell that appends a line to the file it is given.
+    monkeypatch.setenv("EDITOR", "sh -c 'echo edited-by-editor >> \"$0\"'")
+    result = cx("-C", kb, "new", "insight", "Edit me", "--no-input", "--edit")
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path.read_text().endswith("edited-by-editor\n")
+
+
+def test_a_missing_editor_is_a_clear_error(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", "no-such-editor-xyz")
+    result = cx("-C", kb, "new", "insight", "Edit me", "--no-input", "--edit")
+    assert result.exit_code == 2
+    assert "cannot start the editor" in result.stderr
+    assert list((kb / "insights").glob("INS-0001-*.md"))  # the document was still created
