@@ -35,10 +35,16 @@ class KnowledgeBase:
         return self.root / self.config.kinds[kind].folder  # type: ignore[index]
 
     def load(
-        self, strict: bool = False, progress: Progress | None = None, use_cache: bool = True
+        self,
+        strict: bool = False,
+        progress: Progress | None = None,
+        use_cache: bool = True,
+        check_only: set[str] | None = None,
     ) -> tuple[Library, list[Finding]]:
         """Read every document (through the parse cache) and run the single-file checks.
 
+        With ``check_only``, only those paths get the single-file checks (and a model); the
+        others are parsed only, which is all the cross-file rules need — the pre-commit case.
         Returns the library and the findings that concern no single loaded document (symlinks,
         unreadable folders).
         """
@@ -51,7 +57,10 @@ class KnowledgeBase:
                 parsed = self._parse(f)
                 if cache:
                     cache.put(f, parsed)
-            docs.append(check_one(f.path, f.kind, parsed, self.config, strict))
+            if check_only is None or f.path in check_only:
+                docs.append(check_one(f.path, f.kind, parsed, self.config, strict))
+            else:
+                docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
             if progress and i % 200 == 0:
                 progress(i, len(files))
         if cache:

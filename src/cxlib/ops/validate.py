@@ -47,7 +47,6 @@ def validate(
 ) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
-    library, scan_findings = kb.load(strict=strict, progress=progress)
     report_paths: set[str] | None = None
     skipped: list[str] = []
     if paths is not None:
@@ -60,6 +59,7 @@ def validate(
                 skipped.append(given)
             else:
                 report_paths.add(rel)
+    library, scan_findings = kb.load(strict=strict, progress=progress, check_only=report_paths)
     findings = [f for d in library.docs for f in d.findings]
     findings += scan_findings
     if report_paths is not None:
