@@ -83,13 +83,9 @@ def kind_of_path(rel: str, config: ProgramConfig) -> Kind | None:
     return config.kind_for_folder(top) if "/" in rel else None
 
 
-def read_document(root: Path, rel: str, limit: int) -> bytes:
-    """Read a document without following a symlink at the last component; at most ``limit + 1``
-    bytes so a huge file is recognised without loading it."""
+def read_document(root: Path, rel: str) -> bytes:
+    """Read a document without following a symlink at the last component."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(root / rel, flags)
-    try:
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit + 1)
-    finally:
-        os.close(fd)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()

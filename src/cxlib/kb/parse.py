@@ -26,8 +26,11 @@ def _line_at_byte(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def parse_bytes(raw: bytes) -> ParsedFile:
-    """Parse a document's bytes. Problems are returned in the result, never raised."""
+def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
+    """Parse a document's bytes. Problems are returned in the result, never raised.
+
+    ``size`` reports a file known to be too large without reading it.
+    """
     out = ParsedFile()
 
     def refuse(
@@ -36,10 +39,11 @@ def parse_bytes(raw: bytes) -> ParsedFile:
         out.problems.append(Problem(code, message, line, column, hint))
         return out
 
-    if len(raw) > MAX_FILE_BYTES:
+    size = len(raw) if size is None else size
+    if size > MAX_FILE_BYTES:
         return refuse(
             "file-too-large",
-            f"file is too large ({len(raw) // 1024} KiB > "
+            f"file is too large ({size // 1024} KiB > "
             f"{MAX_FILE_BYTES // 1024} KiB); documents are short markdown files",
             0,
         )

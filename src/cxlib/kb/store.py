@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from cxlib.kb.cache import ParseCache
-from cxlib.kb.config_file import find_root, load_config
+from cxlib.kb.config_file import CONFIG_NAME, find_root, load_config
 from cxlib.kb.files import DocFile, read_document, scan
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.model.config import ProgramConfig
@@ -40,39 +43,81 @@ class KnowledgeBase:
         progress: Progress | None = None,
         use_cache: bool = True,
         check_only: set[str] | None = None,
+        models: bool = True,
     ) -> tuple[Library, list[Finding]]:
-        """Read every document (through the parse cache) and run the single-file checks.
+        """Read every document (through the cache) and run the single-file checks.
 
-        With ``check_only``, only those paths get the single-file checks (and a model); the
-        others are parsed only, which is all the cross-file rules need — the pre-commit case.
-        Returns the library and the findings that concern no single loaded document (symlinks,
-        unreadable folders).
+        ``models=False`` (validate) may take each unchanged file's findings from the cache and
+        leaves ``LoadedDoc.doc`` unset; with models, every valid document gets its model. With
+        ``check_only``, only those paths are checked at all; the others are parsed only, which is
+        all the cross-file rules need (the pre-commit case). Returns the library and the findings
+        that concern no single loaded document (symlinks, unreadable folders).
         """
-        files, scan_findings = scan(self.root, self.config)
-        cache = ParseCache(self.root) if use_cache else None
-        docs: list[LoadedDoc] = []
-        for i, f in enumerate(files):
-            parsed = cache.get(f) if cache else None
-            if parsed is None:
-                parsed = self._parse(f)
-                if cache:
-                    cache.put(f, parsed)
-            if check_only is None or f.path in check_only:
-                docs.append(check_one(f.path, f.kind, parsed, self.config, strict))
-            else:
-                docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
-            if progress and i % 200 == 0:
-                progress(i, len(files))
-        if cache:
-            cache.prune({f.path for f in files})
-            cache.save()
+        with _collector_paused():
+            files, scan_findings = scan(self.root, self.config)
+            cache = ParseCache(self.root, self.rules_key(strict)) if use_cache else None
+            docs: list[LoadedDoc] = []
+            for i, f in enumerate(files):
+                docs.append(self._load_one(f, cache, strict, check_only, models))
+                if progress and i % 200 == 0:
+                    progress(i, len(files))
+            if cache:
+                cache.prune({f.path for f in files})
+                cache.save()
         return Library(docs), scan_findings
 
-    def _parse(self, f: DocFile) -> ParsedFile:
+    def _load_one(
+        self,
+        f: DocFile,
+        cache: ParseCache | None,
+        strict: bool,
+        check_only: set[str] | None,
+        models: bool,
+    ) -> LoadedDoc:
+        hit = cache.get(f) if cache else None
+        parsed, findings = hit if hit else (self._parse(f), None)
+        if check_only is not None and f.path not in check_only:
+            if cache and not hit:
+                cache.put(f, parsed, None)
+            return LoadedDoc(path=f.path, kind=f.kind, parsed=parsed)
+        if findings is not None:
+            d = LoadedDoc(path=f.path, kind=f.kind, parsed=parsed, findings=findings)
+            if models and parsed.data is not None and not parsed.problems:
+                d.doc = check_schema(f.path, f.kind, parsed, strict)[0]
+            return d
+        d = check_one(f.path, f.kind, parsed, self.config, strict)
+        if cache:
+            cache.put(f, None if hit else parsed, d.findings)
+        return d
+
+    def rules_key(self, strict: bool) -> str:
+        """Cached findings are valid only under the same config text and options."""
         try:
-            return parse_bytes(read_document(self.root, f.path, MAX_FILE_BYTES))
+            config = (self.root / CONFIG_NAME).read_bytes()
+        except OSError:
+            config = b""
+        return hashlib.sha256(config + (b"strict" if strict else b"")).hexdigest()
+
+    def _parse(self, f: DocFile) -> ParsedFile:
+        if f.size > MAX_FILE_BYTES:
+            return parse_bytes(b"", size=f.size)
+        try:
+            return parse_bytes(read_document(self.root, f.path))
         except OSError as e:
             return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading builds hundreds of thousands of small, long-lived objects; the cyclic garbage
+    collector would scan them again and again (measured: 40% of a warm run on 10,000 files)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_one(

@@ -4,7 +4,7 @@ and the problems met while reading it. Produced by :mod:`cxlib.kb.parse`, cached
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -55,20 +55,53 @@ class ParsedFile:
         return self.sections.get(title.lower())
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["data"] = to_jsonable(self.data)
-        return out
+        """A compact JSON form for the cache (short keys, locations as lists)."""
+        return {
+            "d": to_jsonable(self.data),
+            "l": {
+                k: [v.line, v.column] if v.plain_text is None else [v.line, v.column, v.plain_text]
+                for k, v in self.locations.items()
+            },
+            "s": {k: [v.title, v.line, v.has_content] for k, v in self.sections.items()},
+            "w": self.wiki_links,
+            "b": self.body_start,
+            "p": [[p.code, p.message, p.line, p.column, p.hint] for p in self.problems],
+        }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ParsedFile:
         return cls(
-            data=from_jsonable(raw["data"]),
-            locations={k: Scalar(**v) for k, v in raw["locations"].items()},
-            sections={k: Section(**v) for k, v in raw["sections"].items()},
-            wiki_links=[(a, b) for a, b in raw["wiki_links"]],
-            body_start=raw["body_start"],
-            problems=[Problem(**p) for p in raw["problems"]],
+            data=from_jsonable(raw["d"]),
+            locations=LocationMap(raw["l"]),
+            sections={k: Section(*v) for k, v in raw["s"].items()},
+            wiki_links=[(a, b) for a, b in raw["w"]],
+            body_start=raw["b"],
+            problems=[Problem(*p) for p in raw["p"]],
         )
+
+
+class LocationMap(dict[str, Scalar]):
+    """Locations read from the cache, turned into :class:`Scalar` objects only when looked up.
+
+    A warm run touches a handful of the ~25 locations per document; building them all is what
+    made reading the cache slow.
+    """
+
+    def __getitem__(self, key: str) -> Scalar:
+        value: Any = super().__getitem__(key)
+        if isinstance(value, list):
+            value = Scalar(*value)
+            super().__setitem__(key, value)
+        return value  # type: ignore[no-any-return]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 (this is get itself)
+
+    def items(self) -> Any:
+        return ((k, self[k]) for k in self.keys())
+
+    def values(self) -> Any:
+        return (self[k] for k in self.keys())
 
 
 def to_jsonable(value: Any) -> Any:

@@ -44,6 +44,7 @@ def validate(
     cwd: Path | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
@@ -59,7 +60,13 @@ def validate(
                 skipped.append(given)
             else:
                 report_paths.add(rel)
-    library, scan_findings = kb.load(strict=strict, progress=progress, check_only=report_paths)
+    library, scan_findings = kb.load(
+        strict=strict,
+        progress=progress,
+        use_cache=use_cache,
+        check_only=report_paths,
+        models=False,
+    )
     findings = [f for d in library.docs for f in d.findings]
     findings += scan_findings
     if report_paths is not None:

@@ -62,7 +62,14 @@ def command(
     st = state(ctx)
     kb = st.open()
     with st.output.progress("validating") as progress:
-        report = validate(kb, paths or None, cwd=Path.cwd(), strict=strict, progress=progress)
+        report = validate(
+            kb,
+            paths or None,
+            cwd=Path.cwd(),
+            strict=strict,
+            progress=progress,
+            use_cache=not no_cache,
+        )
     fmt = format or _default_format()
     if fmt == Format.JSON:
         findings_view.as_json(st.output, kb.root, report)

@@ -1,0 +1,98 @@
+"""The validation cache: a warm run answers like a cold one, and a change is never missed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLE, cx, write
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "northwind"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    return target
+
+
+def _findings(root: Path, *args: str) -> list[tuple[str, str, int]]:
+    result = cx("-C", root, "validate", "--format", "json", *args)
+    return sorted((f["path"], f["code"], f["line"]) for f in result.json()["findings"])
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    """Make a file look older than the cache (outside git's "racy" window)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_warm_run_equals_cold_run(example: Path) -> None:
+    path = example / "experiments/EXP-0003-free-shipping-threshold-banner-in-the-cart.md"
+    path.write_text(path.read_text().replace("status: concluded", "status: finished"))
+    for p in example.rglob("*.md"):
+        _age(p)
+    cold = _findings(example)
+    assert (example / ".cxlib" / "parsed").is_dir()
+    warm = _findings(example)
+    assert warm == cold
+    assert any(code == "invalid-value" for _, code, _ in warm)
+    assert _findings(example, "--no-cache") == cold
+
+
+def test_a_same_size_edit_is_seen(example: Path) -> None:
+    for p in example.rglob("*.md"):
+        _age(p)
+    assert _findings(example) == []
+    path = example / "experiments/EXP-0003-free-shipping-threshold-banner-in-the-cart.md"
+    before = path.stat()
+    text = path.read_text().replace("status: concluded", "status: concludex")
+    path.write_text(text)
+    # Same size and same inode: only the new modification time tells, and it is inside the
+    # racy window of the cache written a moment ago, so the file is re-read.
+    assert path.stat().st_size == before.st_size
+    assert [c for _, c, _ in _findings(example)] == ["invalid-value"]
+
+
+def test_an_atomic_replace_with_old_mtime_is_seen(example: Path) -> None:
+    for p in example.rglob("*.md"):
+        _age(p)
+    assert _findings(example) == []
+    path = example / "insights/INS-0002-shipping-costs-surface-too-late.md"
+    st = path.stat()
+    replacement = path.with_suffix(".tmp")
+    replacement.write_text(path.read_text().replace("status: validated", "status: validatex"))
+    os.utime(replacement, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(replacement, path)  # an editor's save: new inode, old-looking mtime
+    assert [c for _, c, _ in _findings(example)] == ["invalid-value"]
+
+
+def test_config_change_invalidates_cached_findings(example: Path) -> None:
+    for p in example.rglob("*.md"):
+        _age(p)
+    assert _findings(example) == []
+    config = example / "cxlib.toml"
+    config.write_text(config.read_text().replace('"reviews"]', '"ratings"]'))
+    assert any(code == "unknown-touchpoint" for _, code, _ in _findings(example))
+
+
+def test_new_and_deleted_files_are_seen(example: Path) -> None:
+    assert _findings(example) == []
+    write(example, "insights/INS-0099-new.md", "---\nid: INS-0099\n---\n")
+    assert {c for _, c, _ in _findings(example)} == {"missing-field"}
+    (example / "insights/INS-0099-new.md").unlink()
+    assert _findings(example) == []
+
+
+def test_a_damaged_or_planted_cache_is_ignored(example: Path, tmp_path: Path) -> None:
+    assert _findings(example) == []
+    for shard in (example / ".cxlib" / "parsed").glob("*.json"):
+        shard.write_text("{not json")
+    assert _findings(example) == []
+    shutil.rmtree(example / ".cxlib")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (example / ".cxlib").symlink_to(elsewhere)
+    assert _findings(example) == []
+    assert list(elsewhere.iterdir()) == []  # nothing written through the symlink
