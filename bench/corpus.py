@@ -545,8 +545,8 @@ class Corpus:
                 "opportunity": opp[0].id if opp else None,
                 "insights": insights or None,
                 "follows": [d.id for d in follows] or None,
-                "hypothesis": f"We believe that a {doc.title.lower()} for {segment} will cause less "
-                f"{self.pick(FEELINGS)} around the {noun}, measured by {metric}.",
+                "hypothesis": f"We believe that a {doc.title.lower()} for {segment} will "
+                f"cause less {self.pick(FEELINGS)} around the {noun}, measured by {metric}.",
                 "primary_metric": metric,
                 "guardrail_metrics": [m for m in self.some(self.cat.metrics, 0, 2) if m != metric]
                 or None,
