@@ -96,3 +96,23 @@ def test_a_damaged_or_planted_cache_is_ignored(example: Path, tmp_path: Path) ->
     (example / ".cxlib").symlink_to(elsewhere)
     assert _findings(example) == []
     assert list(elsewhere.iterdir()) == []  # nothing written through the symlink
+
+
+def test_cached_values_round_trip_exactly() -> None:
+    import json
+
+    from cxlib.kb.parse import parse_bytes
+    from cxlib.model.source import ParsedFile, json_default, json_object_hook
+
+    raw = (
+        b"---\nid: INS-0001\ncreated: 2025-01-02\nodd: {$date: not-a-date}\n"
+        b"odd2: {$dict: 1}\nwhen: 2025-01-02 10:30:00\n---\n## Summary\nText [[EXP-0001]]\n"
+    )
+    parsed = parse_bytes(raw)
+    text = json.dumps(parsed.to_json(), default=json_default)
+    back = ParsedFile.from_json(json.loads(text, object_hook=json_object_hook))
+    assert back.data == parsed.data
+    assert back.sections == parsed.sections and back.wiki_links == parsed.wiki_links
+    assert {k: back.locations[k] for k in back.locations} == parsed.locations
+    # Decoded entries (holding real dates) can be written again.
+    assert json.loads(json.dumps(back.to_json(), default=json_default)) == json.loads(text)

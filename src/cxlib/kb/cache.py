@@ -22,7 +22,7 @@ from typing import Any
 from cxlib import __version__
 from cxlib.kb.files import DocFile
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.source import ParsedFile
+from cxlib.model.source import ParsedFile, json_default, json_object_hook
 
 CACHE_DIR = ".cxlib"
 FORMAT = 2
@@ -52,7 +52,9 @@ class ParseCache:
             return
         for i in range(SHARDS):
             try:
-                raw = json.loads((self.folder / f"{i:02d}.json").read_bytes())
+                raw = json.loads(
+                    (self.folder / f"{i:02d}.json").read_bytes(), object_hook=json_object_hook
+                )
                 if raw.get("format") != FORMAT or raw.get("tool") != __version__:
                     continue
                 entries = raw["entries"]
@@ -130,6 +132,7 @@ class ParseCache:
             },
             separators=(",", ":"),
             ensure_ascii=False,
+            default=json_default,  # entries read back hold real dates again
         )
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{i:02d}.", suffix=".tmp")

@@ -147,8 +147,12 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
     constructor = yaml.constructor.SafeConstructor()
 
     def location(node: yaml.Node) -> Scalar:
-        plain = node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
-        return Scalar(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1, plain)
+        return Scalar(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+    def remember_text(loc: Scalar, node: yaml.Node, result: Any) -> Any:
+        if isinstance(node, yaml.ScalarNode) and not node.style and not isinstance(result, str):
+            loc.plain_text = node.value
+        return result
 
     def value(node: yaml.Node, path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -169,8 +173,8 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
             items = []
             for i, child in enumerate(node.value):
                 sub = f"{path}.{i}" if path else str(i)
-                out.locations[sub] = location(child)
-                items.append(value(child, sub, depth + 1))
+                out.locations[sub] = loc = location(child)
+                items.append(remember_text(loc, child, value(child, sub, depth + 1)))
             return items
         mapping: dict[str, Any] = {}
         for key_node, child in node.value:
@@ -195,13 +199,20 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
                     loc.line,
                     loc.column,
                 )
-            loc.plain_text = location(child).plain_text
             out.locations[sub] = loc
-            mapping[key] = value(child, sub, depth + 1)
+            mapping[key] = remember_text(loc, child, value(child, sub, depth + 1))
         return mapping
 
     out.data = None if root is None else value(root, "", 0)
     return out
+
+
+def _remember_text(loc: Scalar, ev: Any, value: Any) -> None:
+    """Keep the source text of an unquoted scalar that YAML did not read as a string
+    (``NO`` → false, ``0012`` → 10): the schema's messages quote it back with a hint."""
+    if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
+        if not isinstance(value, str):
+            loc.plain_text = ev.value
 
 
 def _load_events(text: str, line_offset: int) -> Loaded:
@@ -221,8 +232,7 @@ def _load_events(text: str, line_offset: int) -> Loaded:
         if isinstance(container, list):
             sub = f"{path}.{len(container)}" if path else str(len(container))
             container.append(value)
-            if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
-                loc.plain_text = ev.value
+            _remember_text(loc, ev, value)
             out.locations[sub] = loc
             if is_collection:
                 return_path[id(value)] = sub
@@ -252,8 +262,7 @@ def _load_events(text: str, line_offset: int) -> Loaded:
         key, key_loc = frame[2], frame[3]
         sub = f"{path}.{key}" if path else key
         container[key] = value
-        if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
-            key_loc.plain_text = ev.value
+        _remember_text(key_loc, ev, value)
         out.locations[sub] = key_loc
         frame[2] = None
         if is_collection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cxlib.model.documents import LINK_FIELDS, Document
 from cxlib.model.findings import Finding
@@ -28,7 +29,7 @@ class LoadedDoc:
     doc: Document | None = None
     findings: list[Finding] = field(default_factory=list)
 
-    @property
+    @cached_property
     def id(self) -> str | None:
         """The id the front-matter declares, else the one the file name starts with."""
         if self.doc is not None:

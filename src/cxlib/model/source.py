@@ -70,8 +70,9 @@ class ParsedFile:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ParsedFile:
+        """Rebuild from :meth:`to_json` output decoded with ``object_hook=json_object_hook``."""
         return cls(
-            data=from_jsonable(raw["d"]),
+            data=raw["d"],
             locations=LocationMap(raw["l"]),
             sections={k: Section(*v) for k, v in raw["s"].items()},
             wiki_links=[(a, b) for a, b in raw["w"]],
@@ -105,30 +106,43 @@ class LocationMap(dict[str, Scalar]):
 
 
 def to_jsonable(value: Any) -> Any:
-    """Front-matter values as JSON (dates tagged so :func:`from_jsonable` restores them)."""
+    """Front-matter values as JSON; dates are tagged so :func:`json_object_hook` restores them,
+    and a user's own one-key ``{"$...": ...}`` mapping is wrapped so it is never mistaken."""
     if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
+        out = {k: to_jsonable(v) for k, v in value.items()}
+        if len(out) == 1 and next(iter(out)).startswith("$"):
+            # As pairs, so the decoder's bottom-up hook never reads the user's key as a tag.
+            return {"$dict": [[k, v] for k, v in out.items()]}
+        return out
     if isinstance(value, list):
         return [to_jsonable(v) for v in value]
+    return json_default(value) if isinstance(value, (dt.date, bytes)) else value
+
+
+def json_default(value: Any) -> Any:
+    """For ``json.dumps(default=...)``: the tags of :func:`to_jsonable` for dates and bytes."""
     if isinstance(value, dt.datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
     if isinstance(value, bytes):
         return {"$bytes": value.hex()}
-    return value
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def from_jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1:
+def json_object_hook(value: dict[str, Any]) -> Any:
+    """For ``json.loads``: restore what :func:`to_jsonable` tagged (in C-driven decoding, much
+    faster than walking the decoded values again)."""
+    if len(value) == 1:
+        try:
             if "$date" in value:
                 return dt.date.fromisoformat(value["$date"])
             if "$datetime" in value:
                 return dt.datetime.fromisoformat(value["$datetime"])
             if "$bytes" in value:
                 return bytes.fromhex(value["$bytes"])
-        return {k: from_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_jsonable(v) for v in value]
+        except (TypeError, ValueError):
+            return value
+        if "$dict" in value and isinstance(value["$dict"], list):
+            return {k: v for k, v in value["$dict"]}
     return value
