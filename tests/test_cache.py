@@ -116,3 +116,20 @@ def test_cached_values_round_trip_exactly() -> None:
     assert {k: back.locations[k] for k in back.locations} == parsed.locations
     # Decoded entries (holding real dates) can be written again.
     assert json.loads(json.dumps(back.to_json(), default=json_default)) == json.loads(text)
+
+
+def test_one_file_mode_checks_against_cached_ids(example: Path) -> None:
+    for p in example.rglob("*.md"):
+        _age(p)
+    assert _findings(example) == []  # fills the cache
+    write(
+        example,
+        "insights/INS-0002-again.md",
+        "---\nid: INS-0002\ntitle: T\nstatus: draft\ncreated: 2025-01-10\n"
+        "---\nSee [[EXP-0404]] and [[EXP-0003]].\n",
+    )
+    found = _findings(example, "insights/INS-0002-again.md")
+    assert ("insights/INS-0002-again.md", "duplicate-id", 2) in found
+    assert ("insights/INS-0002-again.md", "broken-link", 6) in found
+    assert all(path == "insights/INS-0002-again.md" for path, _, _ in found)
+    assert len(found) == 2

@@ -4,9 +4,15 @@ Plain JSON (never pickle: loading a cache must not run code). An entry is truste
 file's size, mtime and inode are unchanged *and* the file was last modified safely before the cache
 was written (git's "racy clean" rule): a same-size edit within the clock's granularity is re-read.
 
-Each entry holds the parsed file and, when they were computed under the same rules (config, strict
-flag, tool version), its single-file findings. Entries are spread over a few shard files so that a
-change to one document rewrites one small shard, not the whole cache.
+Two families of shard files, each read only when needed:
+
+- ``parsed/NN.json``: the whole parsed file (front-matter values, key lines, sections), for
+  commands that need every document's model;
+- ``facts/NN.json``: the file's single-file findings (valid only under the same config and
+  options) and a skeleton of it — id, link fields and their lines — which is all the cross-file
+  rules read. A warm ``validate`` reads only these small shards.
+
+Entries are spread over shards so that a change to one document rewrites two small files.
 """
 
 from __future__ import annotations
@@ -21,99 +27,70 @@ from typing import Any
 
 from cxlib import __version__
 from cxlib.kb.files import DocFile
+from cxlib.model.documents import LINK_FIELDS
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 
 CACHE_DIR = ".cxlib"
-FORMAT = 2
+FORMAT = 3
 SHARDS = 16
 RACY_NS = 2_000_000_000
 
 
-class ParseCache:
-    def __init__(self, root: Path, rules_key: str) -> None:
-        self.folder = root / CACHE_DIR / "parsed"
-        self.rules_key = rules_key
-        self.shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+class _ShardFamily:
+    """One family of shard files, each loaded on first use and written back when changed."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.key = key  # entries are valid only under this key (tool, format, rules)
+        self.shards: list[dict[str, Any] | None] = [None] * SHARDS
         self.written_ns = [0] * SHARDS
         self.dirty = [False] * SHARDS
-        self._load()
 
-    def _usable(self) -> bool:
-        # Never read or write through a planted symlink.
-        return not any(p.is_symlink() for p in (self.folder.parent, self.folder))
+    def shard(self, i: int) -> dict[str, Any]:
+        loaded = self.shards[i]
+        if loaded is None:
+            loaded = self.shards[i] = self._read(i)
+        return loaded
 
-    @staticmethod
-    def _shard(path: str) -> int:
-        return zlib.crc32(path.encode()) % SHARDS
-
-    def _load(self) -> None:
-        if not self._usable():
-            return
-        for i in range(SHARDS):
-            try:
-                raw = json.loads(
-                    (self.folder / f"{i:02d}.json").read_bytes(), object_hook=json_object_hook
-                )
-                if raw.get("format") != FORMAT or raw.get("tool") != __version__:
-                    continue
-                entries = raw["entries"]
-                if raw.get("rules") != self.rules_key:
-                    for entry in entries.values():
-                        entry.pop("findings", None)
-                self.shards[i] = entries
+    def _read(self, i: int) -> dict[str, Any]:
+        try:
+            raw = json.loads(
+                (self.folder / f"{i:02d}.json").read_bytes(), object_hook=json_object_hook
+            )
+            if raw.get("key") == self.key:
                 self.written_ns[i] = int(raw["written_ns"])
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue  # a missing or damaged shard is simply rebuilt
+                return dict(raw["entries"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # a missing or damaged shard is simply rebuilt
+        return {}
 
-    def get(self, f: DocFile) -> tuple[ParsedFile, list[Finding] | None] | None:
-        """The cached parse of an unchanged file, and its findings when still valid."""
-        i = self._shard(f.path)
-        entry = self.shards[i].get(f.path)
-        if entry is None or entry["sig"] != [f.size, f.mtime_ns, f.inode]:
+    def fresh(self, i: int, path: str, f: DocFile) -> Any:
+        """The entry for ``f`` when the file has not changed since it was recorded."""
+        entry = self.shard(i).get(path)
+        if entry is None or entry.get("sig") != [f.size, f.mtime_ns, f.inode]:
             return None
         if f.mtime_ns + RACY_NS >= self.written_ns[i]:
             return None
-        try:
-            parsed = ParsedFile.from_json(entry["parsed"])
-            raw_findings = entry.get("findings")
-            findings = (
-                None
-                if raw_findings is None
-                else [
-                    Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
-                    for x in raw_findings
-                ]
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-        return parsed, findings
+        return entry
 
-    def put(self, f: DocFile, parsed: ParsedFile | None, findings: list[Finding] | None) -> None:
-        """Record a file; ``parsed=None`` keeps the stored parse and only adds the findings."""
-        i = self._shard(f.path)
-        entry = self.shards[i].get(f.path)
-        if parsed is not None or entry is None:
-            if parsed is None:
-                return
-            entry = {"sig": [f.size, f.mtime_ns, f.inode], "parsed": parsed.to_json()}
-            self.shards[i][f.path] = entry
-        if findings is not None:
-            entry["findings"] = [x.to_json() for x in findings]
+    def put(self, i: int, path: str, entry: dict[str, Any]) -> None:
+        self.shard(i)[path] = entry
         self.dirty[i] = True
 
     def prune(self, keep: set[str]) -> None:
+        """Drop entries of deleted files from the shards read in this run (others wait)."""
         for i, shard in enumerate(self.shards):
+            if shard is None:
+                continue
             for path in [p for p in shard if p not in keep]:
                 del shard[path]
                 self.dirty[i] = True
 
     def save(self) -> None:
-        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
-        if not any(self.dirty) or not self._usable():
+        if not any(self.dirty):
             return
         try:
-            self.folder.parent.mkdir(mode=0o700, exist_ok=True)
             self.folder.mkdir(mode=0o700, exist_ok=True)
         except OSError:
             return
@@ -123,13 +100,7 @@ class ParseCache:
 
     def _write(self, i: int) -> None:
         text = json.dumps(
-            {
-                "format": FORMAT,
-                "tool": __version__,
-                "rules": self.rules_key,
-                "written_ns": time.time_ns(),
-                "entries": self.shards[i],
-            },
+            {"key": self.key, "written_ns": time.time_ns(), "entries": self.shards[i]},
             separators=(",", ":"),
             ensure_ascii=False,
             default=json_default,  # entries read back hold real dates again
@@ -147,3 +118,111 @@ class ParseCache:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+class ParseCache:
+    def __init__(self, root: Path, rules_key: str) -> None:
+        top = root / CACHE_DIR
+        # Never read or write through a planted symlink.
+        self.usable = not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
+        version = f"{FORMAT}:{__version__}"
+        self.parsed = _ShardFamily(top / "parsed", version)
+        self.facts = _ShardFamily(top / "facts", f"{version}:{rules_key}")
+
+    @staticmethod
+    def _shard(path: str) -> int:
+        return zlib.crc32(path.encode()) % SHARDS
+
+    def get_facts(self, f: DocFile) -> tuple[ParsedFile, list[Finding]] | None:
+        """A skeleton of an unchanged file and its findings, when they are still valid."""
+        if not self.usable:
+            return None
+        entry = self.facts.fresh(self._shard(f.path), f.path, f)
+        if entry is None:
+            return None
+        try:
+            findings = [
+                Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
+                for x in entry["findings"]
+            ]
+            return ParsedFile.from_json(entry["skeleton"]), findings
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def get_id(self, f: DocFile) -> tuple[str | None] | None:
+        """Just the id of an unchanged file (as a 1-tuple; None when nothing valid is cached)."""
+        if not self.usable:
+            return None
+        entry = self.facts.fresh(self._shard(f.path), f.path, f)
+        return None if entry is None or "id" not in entry else (entry["id"],)
+
+    def get_parsed(self, f: DocFile) -> ParsedFile | None:
+        """The whole parse of an unchanged file."""
+        if not self.usable:
+            return None
+        entry = self.parsed.fresh(self._shard(f.path), f.path, f)
+        try:
+            return None if entry is None else ParsedFile.from_json(entry["parsed"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(
+        self,
+        f: DocFile,
+        parsed: ParsedFile,
+        findings: list[Finding] | None,
+        fresh_parse: bool,
+        doc_id: str | None = None,
+    ) -> None:
+        """Record a file's parse (when it was just parsed) and its findings (when computed)."""
+        if not self.usable:
+            return
+        i = self._shard(f.path)
+        sig = [f.size, f.mtime_ns, f.inode]
+        if fresh_parse:
+            self.parsed.put(i, f.path, {"sig": sig, "parsed": parsed.to_json()})
+        if findings is not None:
+            self.facts.put(
+                i,
+                f.path,
+                {
+                    "sig": sig,
+                    "id": doc_id,
+                    "findings": [x.to_json() for x in findings],
+                    "skeleton": skeleton(parsed, f).to_json(),
+                },
+            )
+
+    def prune(self, keep: set[str]) -> None:
+        if self.usable:
+            self.parsed.prune(keep)
+            self.facts.prune(keep)
+
+    def save(self) -> None:
+        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
+        if not self.usable:
+            return
+        try:
+            self.parsed.folder.parent.mkdir(mode=0o700, exist_ok=True)
+        except OSError:
+            return
+        self.parsed.save()
+        self.facts.save()
+
+
+def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
+    """What the cross-file rules read of a file: its id and links, with their lines."""
+    data = parsed.data or {}
+    keys = ["id", *LINK_FIELDS[f.kind]]
+    kept = {k: data[k] for k in keys if k in data}
+    locations = {
+        path: loc
+        for path, loc in parsed.locations.items()
+        if path.split(".", 1)[0] in kept and path.count(".") <= 1
+    }
+    return ParsedFile(
+        data=kept if parsed.data is not None else None,
+        locations=locations,
+        wiki_links=parsed.wiki_links,
+        body_start=parsed.body_start,
+    )

@@ -210,9 +210,9 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
 def _remember_text(loc: Scalar, ev: Any, value: Any) -> None:
     """Keep the source text of an unquoted scalar that YAML did not read as a string
     (``NO`` → false, ``0012`` → 10): the schema's messages quote it back with a hint."""
-    if isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style:
-        if not isinstance(value, str):
-            loc.plain_text = ev.value
+    plain = isinstance(ev, yaml.ScalarEvent) and ev.implicit[0] and not ev.style
+    if plain and not isinstance(value, str):
+        loc.plain_text = ev.value
 
 
 def _load_events(text: str, line_offset: int) -> Loaded:

@@ -28,10 +28,14 @@ class LoadedDoc:
     parsed: ParsedFile
     doc: Document | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Set when only the id is known (read from a cache without the file's contents).
+    known_id: str | None = None
 
     @cached_property
     def id(self) -> str | None:
         """The id the front-matter declares, else the one the file name starts with."""
+        if self.known_id is not None:
+            return self.known_id
         if self.doc is not None:
             return self.doc.id
         data = self.parsed.data or {}
