@@ -128,7 +128,7 @@ def test_one_file_mode_checks_against_cached_ids(example: Path) -> None:
         "---\nid: INS-0002\ntitle: T\nstatus: draft\ncreated: 2025-01-10\n"
         "---\nSee [[EXP-0404]] and [[EXP-0003]].\n",
     )
-    found = _findings(example, "insights/INS-0002-again.md")
+    found = _findings(example, str(example / "insights/INS-0002-again.md"))
     assert ("insights/INS-0002-again.md", "duplicate-id", 2) in found
     assert ("insights/INS-0002-again.md", "broken-link", 6) in found
     assert all(path == "insights/INS-0002-again.md" for path, _, _ in found)
