@@ -130,6 +130,6 @@ def test_one_file_mode_checks_against_cached_ids(example: Path) -> None:
     )
     found = _findings(example, str(example / "insights/INS-0002-again.md"))
     assert ("insights/INS-0002-again.md", "duplicate-id", 2) in found
-    assert ("insights/INS-0002-again.md", "broken-link", 6) in found
+    assert ("insights/INS-0002-again.md", "broken-link", 7) in found
     assert all(path == "insights/INS-0002-again.md" for path, _, _ in found)
     assert len(found) == 2
