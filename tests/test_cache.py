@@ -34,7 +34,7 @@ def test_warm_run_equals_cold_run(example: Path) -> None:
     for p in example.rglob("*.md"):
         _age(p)
     cold = _findings(example)
-    assert (example / ".cxlib" / "parsed").is_dir()
+    assert (example / ".cxlib" / "facts").is_dir()
     warm = _findings(example)
     assert warm == cold
     assert any(code == "invalid-value" for _, code, _ in warm)
@@ -133,3 +133,19 @@ def test_one_file_mode_checks_against_cached_ids(example: Path) -> None:
     assert ("insights/INS-0002-again.md", "broken-link", 7) in found
     assert all(path == "insights/INS-0002-again.md" for path, _, _ in found)
     assert len(found) == 2
+
+
+def test_parallel_parsing_equals_serial_parsing(example: Path) -> None:
+    from cxlib.kb.files import scan
+    from cxlib.kb.parallel import parse_file, parse_in_parallel
+    from cxlib.kb.store import KnowledgeBase
+
+    write(example, "insights/INS-0098-broken.md", "---\nid: [\n---\n")
+    kb = KnowledgeBase.open(example)
+    files, _ = scan(example, kb.config)
+    ahead = parse_in_parallel(example, files, minimum=1)
+    if os.cpu_count() == 1:
+        pytest.skip("one CPU: parsing is never parallel here")
+    assert set(ahead) == {f.path for f in files}
+    for f in files:
+        assert ahead[f.path] == parse_file(example, f.path, f.size), f.path

@@ -149,6 +149,13 @@ class ParseCache:
         except (KeyError, TypeError, ValueError):
             return None
 
+    def has(self, f: DocFile, models: bool) -> bool:
+        """Whether the file can be answered without parsing it (a cheap look, no objects)."""
+        if not self.usable:
+            return False
+        family = self.parsed if models else self.facts
+        return family.fresh(self._shard(f.path), f.path, f) is not None
+
     def get_id(self, f: DocFile) -> tuple[str | None] | None:
         """Just the id of an unchanged file (as a 1-tuple; None when nothing valid is cached)."""
         if not self.usable:
@@ -198,15 +205,20 @@ class ParseCache:
             self.parsed.prune(keep)
             self.facts.prune(keep)
 
-    def save(self) -> None:
-        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
+    def save(self, parses: bool = True) -> None:
+        """Write changed shards atomically; a cache that cannot be written is skipped silently.
+
+        ``parses=False`` (validate) skips the big parse shards: validate never needs them when
+        it runs again, and writing them was a quarter of a cold run.
+        """
         if not self.usable:
             return
         try:
             self.parsed.folder.parent.mkdir(mode=0o700, exist_ok=True)
         except OSError:
             return
-        self.parsed.save()
+        if parses:
+            self.parsed.save()
         self.facts.save()
 
 

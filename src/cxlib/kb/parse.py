@@ -189,37 +189,34 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
     """Record headings (and whether each has content) and ``[[ID]]`` links, skipping code.
 
     A section's content runs to the next heading of the same or a higher level, so text under a
-    sub-heading counts for its parent.
+    sub-heading counts for its parent. Most lines are prose: they are looked at only for ``[[``.
     """
-    # Links inside HTML comments (template guidance) do not count; keep the line numbers.
-    body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(lines[start:]))
-    link_lines = body.split("\n")
+    text = "\n".join(lines[start:])
+    if "<!--" in text:
+        # Links inside HTML comments (template guidance) do not count; keep the line numbers.
+        text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    stripped = text.split("\n")  # the body without comments, line for line
     fence: str | None = None
-    open_sections: list[tuple[int, Section, list[str]]] = []
-
-    def close(level: int) -> None:
-        while open_sections and open_sections[-1][0] >= level:
-            _, section, content = open_sections.pop()
-            section.has_content = bool(_COMMENT.sub("", "\n".join(content)).strip())
-
-    for i in range(start, len(lines)):
-        line = lines[i]
-        fence_match = _FENCE.match(line)
-        heading = None if fence or fence_match else _HEADING.match(line)
-        if heading:
-            level = len(heading.group(1))
-            close(level)
-            section = Section(title=heading.group(2).strip(), line=i + 1, has_content=False)
-            out.sections.setdefault(normalize_heading(heading.group(2)), section)
-            open_sections.append((level, section, []))
+    headings: list[tuple[int, int, str]] = []  # (index into stripped, level, title)
+    for k, line in enumerate(stripped):
+        first = line[:1]
+        if first in "`~ " and line:
+            fence_match = _FENCE.match(line)
+            if fence_match:
+                marker = fence_match.group(1)[0] * 3
+                fence = None if fence and line.lstrip().startswith(fence) else (fence or marker)
+                continue
+        if fence:
             continue
-        if fence_match:
-            marker = fence_match.group(1)[0] * 3
-            fence = None if fence and line.lstrip().startswith(fence) else (fence or marker)
-        elif not fence and "[[" in line:
-            out.wiki_links.extend(
-                (m.group(1), i + 1) for m in WIKI_LINK_RE.finditer(link_lines[i - start])
-            )
-        for _, _, content in open_sections:
-            content.append(line)
-    close(0)
+        if first == "#":
+            heading = _HEADING.match(line)
+            if heading:
+                headings.append((k, len(heading.group(1)), heading.group(2)))
+                continue
+        if "[[" in line:
+            out.wiki_links.extend((m.group(1), start + k + 1) for m in WIKI_LINK_RE.finditer(line))
+    for n, (k, level, title) in enumerate(headings):
+        end = next((h[0] for h in headings[n + 1 :] if h[1] <= level), len(stripped))
+        has_content = any(line.strip() for line in stripped[k + 1 : end])
+        section = Section(title=title.strip(), line=start + k + 1, has_content=has_content)
+        out.sections.setdefault(normalize_heading(title), section)

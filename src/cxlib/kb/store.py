@@ -6,19 +6,19 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib.kb.cache import ParseCache
 from cxlib.kb.config_file import CONFIG_NAME, find_root, load_config
-from cxlib.kb.files import DocFile, read_document, scan
-from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
+from cxlib.kb.files import DocFile, scan
+from cxlib.kb.parallel import parse_file, parse_in_parallel
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
-from cxlib.model.source import ParsedFile, Problem
+from cxlib.model.source import ParsedFile
 
 Progress = Callable[[int, int], None]
 
@@ -27,6 +27,7 @@ Progress = Callable[[int, int], None]
 class KnowledgeBase:
     root: Path
     config: ProgramConfig
+    _parsed_ahead: dict[str, ParsedFile] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, start: Path) -> KnowledgeBase:
@@ -56,14 +57,17 @@ class KnowledgeBase:
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
             cache = ParseCache(self.root, self.rules_key(strict)) if use_cache else None
+            missing = [f for f in files if cache is None or not cache.has(f, models)]
+            self._parsed_ahead = parse_in_parallel(self.root, missing)
             docs: list[LoadedDoc] = []
             for i, f in enumerate(files):
                 docs.append(self._load_one(f, cache, strict, check_only, models))
                 if progress and i % 200 == 0:
                     progress(i, len(files))
+            self._parsed_ahead = {}
             if cache:
                 cache.prune({f.path for f in files})
-                cache.save()
+                cache.save(parses=models)
         return Library(docs), scan_findings
 
     def _load_one(
@@ -113,12 +117,8 @@ class KnowledgeBase:
         return hashlib.sha256(config + (b"strict" if strict else b"")).hexdigest()
 
     def _parse(self, f: DocFile) -> ParsedFile:
-        if f.size > MAX_FILE_BYTES:
-            return parse_bytes(b"", size=f.size)
-        try:
-            return parse_bytes(read_document(self.root, f.path))
-        except OSError as e:
-            return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
+        ahead = self._parsed_ahead.get(f.path)
+        return ahead if ahead is not None else parse_file(self.root, f.path, f.size)
 
 
 @contextmanager

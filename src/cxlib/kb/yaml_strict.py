@@ -15,7 +15,20 @@ import yaml
 
 from cxlib.model.source import Scalar
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# First characters of every plain scalar YAML's implicit resolvers could read as something other
+# than a string (bool, int, float, null, timestamp, merge, value).
+_MAYBE_TYPED = frozenset("yYnNtTfFoO~0123456789+-.<=")
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # Most values are prose; skip the resolvers' regular expressions for them.
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+
 MAX_DEPTH = 16
 _STR_TAG = "tag:yaml.org,2002:str"
 _SUSPECT = re.compile(r"[&*!]")

@@ -1,0 +1,56 @@
+"""Reading many documents at once: a cold start on a large base parses in several processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+from cxlib.kb.files import DocFile, read_document
+from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
+from cxlib.model.source import ParsedFile, Problem
+
+# Below this many files a pool costs more than it saves (process start, moving results back).
+PARALLEL_MIN = 800
+
+
+def parse_file(root: Path, rel: str, size: int) -> ParsedFile:
+    """Parse one document; problems (including unreadable or oversized files) are in the result."""
+    if size > MAX_FILE_BYTES:
+        return parse_bytes(b"", size=size)
+    try:
+        return parse_bytes(read_document(root, rel))
+    except OSError as e:
+        return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
+
+
+def _parse_chunk(job: tuple[str, list[tuple[str, int]]]) -> list[tuple[str, ParsedFile]]:
+    root, items = job
+    return [(rel, parse_file(Path(root), rel, size)) for rel, size in items]
+
+
+def parse_in_parallel(
+    root: Path, files: list[DocFile], minimum: int = PARALLEL_MIN
+) -> dict[str, ParsedFile]:
+    """Parse ``files`` in worker processes when there are enough of them and more than one CPU.
+
+    Returns {} when it is not worth it; callers parse what is missing themselves. Workers are
+    forked, so they start with every module already imported.
+    """
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+    if (
+        len(files) < minimum
+        or workers < 2
+        or sys.platform != "linux"
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return {}
+    items = [(f.path, f.size) for f in files]
+    size = max(1, len(items) // (workers * 4))
+    jobs = [(str(root), items[i : i + size]) for i in range(0, len(items), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return {rel: parsed for chunk in pool.map(_parse_chunk, jobs) for rel, parsed in chunk}
+    except OSError:
+        return {}  # no processes to be had: parse in this one
