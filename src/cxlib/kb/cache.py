@@ -121,7 +121,10 @@ class _ShardFamily:
 
 
 class ParseCache:
-    def __init__(self, root: Path, rules_key: str) -> None:
+    def __init__(self, root: Path, rules_key: str, keep_parses: bool = True) -> None:
+        """``keep_parses=False`` (validate) never records whole parses: validate does not need
+        them when it runs again, and writing them was a quarter of a cold run."""
+        self.keep_parses = keep_parses
         top = root / CACHE_DIR
         # Never read or write through a planted symlink.
         self.usable = not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
@@ -186,7 +189,7 @@ class ParseCache:
             return
         i = self._shard(f.path)
         sig = [f.size, f.mtime_ns, f.inode]
-        if fresh_parse:
+        if fresh_parse and self.keep_parses:
             self.parsed.put(i, f.path, {"sig": sig, "parsed": parsed.to_json()})
         if findings is not None:
             self.facts.put(
@@ -205,20 +208,15 @@ class ParseCache:
             self.parsed.prune(keep)
             self.facts.prune(keep)
 
-    def save(self, parses: bool = True) -> None:
-        """Write changed shards atomically; a cache that cannot be written is skipped silently.
-
-        ``parses=False`` (validate) skips the big parse shards: validate never needs them when
-        it runs again, and writing them was a quarter of a cold run.
-        """
+    def save(self) -> None:
+        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
         if not self.usable:
             return
         try:
             self.parsed.folder.parent.mkdir(mode=0o700, exist_ok=True)
         except OSError:
             return
-        if parses:
-            self.parsed.save()
+        self.parsed.save()
         self.facts.save()
 
 

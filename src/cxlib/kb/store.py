@@ -56,7 +56,7 @@ class KnowledgeBase:
         """
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
-            cache = ParseCache(self.root, self.rules_key(strict)) if use_cache else None
+            cache = ParseCache(self.root, self.rules_key(strict), models) if use_cache else None
             missing = [f for f in files if cache is None or not cache.has(f, models)]
             self._parsed_ahead = parse_in_parallel(self.root, missing)
             docs: list[LoadedDoc] = []
@@ -67,7 +67,7 @@ class KnowledgeBase:
             self._parsed_ahead = {}
             if cache:
                 cache.prune({f.path for f in files})
-                cache.save(parses=models)
+                cache.save()
         return Library(docs), scan_findings
 
     def _load_one(

@@ -54,10 +54,11 @@ class ParsedFile:
     def section(self, title: str) -> Section | None:
         return self.sections.get(title.lower())
 
-    def to_json(self) -> dict[str, Any]:
-        """A compact JSON form for the cache (short keys, locations as lists)."""
+    def to_json(self, tag_dates: bool = True) -> dict[str, Any]:
+        """A compact form for the cache (short keys, locations as lists); JSON when
+        ``tag_dates``, else plain values for pickling between processes."""
         return {
-            "d": to_jsonable(self.data),
+            "d": to_jsonable(self.data) if tag_dates else self.data,
             "l": {
                 k: [v.line, v.column] if v.plain_text is None else [v.line, v.column, v.plain_text]
                 for k, v in self.locations.items()
@@ -103,6 +104,13 @@ class LocationMap(dict[str, Scalar]):
 
     def values(self) -> Any:
         return (self[k] for k in self.keys())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, dict):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    __hash__ = None
 
 
 def to_jsonable(value: Any) -> Any:
