@@ -1,0 +1,155 @@
+"""What every report reads: the valid documents of a library, typed, with their typed backlinks.
+
+Documents whose front-matter cannot be read or does not fit the schema have no model; reports
+skip them and say how many were skipped. Documents that load but break a lifecycle rule are kept:
+several reports exist to show exactly those (a loss without learnings, an opportunity with no
+owner).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxlib.model.config import ProgramConfig
+from cxlib.model.documents import (
+    Experiment,
+    ExperimentStatus,
+    Insight,
+    Opportunity,
+    OpportunityStatus,
+    Outcome,
+)
+from cxlib.model.library import Library, Link
+from cxlib.model.scoring import Formula, compile_formula, priority
+from cxlib.model.source import ParsedFile
+
+CONCLUDED = (ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED)
+OPEN_OPPORTUNITY = (
+    OpportunityStatus.IDEA,
+    OpportunityStatus.PRIORITIZED,
+    OpportunityStatus.IN_PROGRESS,
+)
+PAST_IDEA = (
+    OpportunityStatus.PRIORITIZED,
+    OpportunityStatus.IN_PROGRESS,
+    OpportunityStatus.DELIVERED,
+)
+# The outcomes a win rate is computed over; invalid and stopped-early tests could not be read.
+DECIDED = (Outcome.WON, Outcome.LOST, Outcome.INCONCLUSIVE)
+
+
+@dataclass
+class Snapshot:
+    config: ProgramConfig
+    today: dt.date
+    insights: list[Insight] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    experiments: list[Experiment] = field(default_factory=list)
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)  # by id
+    skipped: list[str] = field(default_factory=list)  # paths of documents without a model
+    # Links into each id from valid documents, by target id (front-matter fields and body links).
+    backlinks: dict[str, list[Link]] = field(default_factory=dict)
+    formula: Formula | None = None
+
+    @property
+    def program(self) -> str:
+        return self.config.program.name
+
+    def linked_from(self, target: str, *fields: str) -> list[str]:
+        """Ids of valid documents linking ``target`` through one of ``fields``, sorted, unique."""
+        return sorted(
+            {link.source for link in self.backlinks.get(target, []) if link.field in fields}
+        )
+
+    def outcome(self, e: Experiment) -> Outcome | None:
+        return e.result.outcome if e.result else None
+
+    def priority(self, o: Opportunity) -> float | None:
+        if self.formula is None:
+            self.formula = compile_formula(self.config.scoring.formula)
+        return priority(
+            self.formula,
+            o.customer_value,
+            o.business_value,
+            o.effort,
+            o.reach,
+            o.confidence.value if o.confidence else None,
+        )
+
+
+def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
+    """The typed, valid documents of ``library``, sorted by id, and what was skipped."""
+    snap = Snapshot(config=config, today=today)
+    valid: set[str] = set()
+    for d in library.docs:
+        doc = d.doc
+        if doc is None:
+            snap.skipped.append(d.path)
+            continue
+        valid.add(doc.id)
+        snap.parsed[doc.id] = d.parsed
+        if isinstance(doc, Insight):
+            snap.insights.append(doc)
+        elif isinstance(doc, Opportunity):
+            snap.opportunities.append(doc)
+        elif isinstance(doc, Experiment):
+            snap.experiments.append(doc)
+    for items in (snap.insights, snap.opportunities, snap.experiments):
+        items.sort(key=lambda doc: doc.id)
+    snap.skipped.sort()
+    for target, links in library.backlinks().items():
+        kept = [link for link in links if link.source in valid]
+        if kept:
+            snap.backlinks[target] = kept
+    return snap
+
+
+# -- small shared helpers --------------------------------------------------------------------------
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every calendar month from ``first`` to ``last`` (``YYYY-MM``), inclusive."""
+    year, month = map(int, first.split("-"))
+    end = tuple(map(int, last.split("-")))
+    out: list[str] = []
+    while (year, month) <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def shift_month(month: str, by: int) -> str:
+    year, m = map(int, month.split("-"))
+    index = year * 12 + (m - 1) + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """``part / whole`` rounded to 4 places, None when ``whole`` is 0 (no data, not 0%)."""
+    return round(part / whole, 4) if whole else None
+
+
+def median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclass dicts with dates and enums turned into JSON values."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, float, str, bool)):
+        return value.value
+    return value
