@@ -15,6 +15,7 @@ from typing import Any
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
+    LINK_FIELDS,
     Experiment,
     ExperimentStatus,
     Insight,
@@ -22,7 +23,8 @@ from cxlib.model.documents import (
     OpportunityStatus,
     Outcome,
 )
-from cxlib.model.library import Library, Link
+from cxlib.model.ids import ID_RE
+from cxlib.model.library import Library
 from cxlib.model.scoring import Formula, compile_formula, priority
 from cxlib.model.source import ParsedFile
 
@@ -50,8 +52,8 @@ class Snapshot:
     experiments: list[Experiment] = field(default_factory=list)
     parsed: dict[str, ParsedFile] = field(default_factory=dict)  # by id
     skipped: list[str] = field(default_factory=list)  # paths of documents without a model
-    # Links into each id from valid documents, by target id (front-matter fields and body links).
-    backlinks: dict[str, list[Link]] = field(default_factory=dict)
+    # Typed links into each id from valid documents: target -> [(source id, field)].
+    backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     formula: Formula | None = None
 
     @property
@@ -60,9 +62,7 @@ class Snapshot:
 
     def linked_from(self, target: str, *fields: str) -> list[str]:
         """Ids of valid documents linking ``target`` through one of ``fields``, sorted, unique."""
-        return sorted(
-            {link.source for link in self.backlinks.get(target, []) if link.field in fields}
-        )
+        return sorted({src for src, name in self.backlinks.get(target, []) if name in fields})
 
     def outcome(self, e: Experiment) -> Outcome | None:
         return e.result.outcome if e.result else None
@@ -83,13 +83,11 @@ class Snapshot:
 def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
     """The typed, valid documents of ``library``, sorted by id, and what was skipped."""
     snap = Snapshot(config=config, today=today)
-    valid: set[str] = set()
     for d in library.docs:
         doc = d.doc
         if doc is None:
             snap.skipped.append(d.path)
             continue
-        valid.add(doc.id)
         snap.parsed[doc.id] = d.parsed
         if isinstance(doc, Insight):
             snap.insights.append(doc)
@@ -97,13 +95,16 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
             snap.opportunities.append(doc)
         elif isinstance(doc, Experiment):
             snap.experiments.append(doc)
+        # The typed front-matter links of the validated model (the same fields as
+        # LINK_FIELDS); body [[ID]] mentions are not a follow-up, so they are left out.
+        for name in LINK_FIELDS[d.kind]:
+            value = getattr(doc, name)
+            for target in value if isinstance(value, list) else [value] if value else []:
+                if ID_RE.match(target):
+                    snap.backlinks.setdefault(target, []).append((doc.id, name))
     for items in (snap.insights, snap.opportunities, snap.experiments):
         items.sort(key=lambda doc: doc.id)
     snap.skipped.sort()
-    for target, links in library.backlinks().items():
-        kept = [link for link in links if link.source in valid]
-        if kept:
-            snap.backlinks[target] = kept
     return snap
 
 
