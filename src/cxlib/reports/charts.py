@@ -62,7 +62,9 @@ def _text(
 
 
 def _no_data(lines: list[str], width: int, height: int) -> str:
-    lines.append(_text(width / 2, height / 2, "No data yet", 16, text_anchor="middle", fill=GREY))
+    lines.append(
+        _text(width / 2, height / 2, "No data yet", 16, halo=True, text_anchor="middle", fill=GREY)
+    )
     lines.append("</svg>")
     return "\n".join(lines)
 

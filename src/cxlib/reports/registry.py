@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from cxlib.reports import experiments, health, journey, metrics, roadmap
@@ -61,5 +61,5 @@ SPECS: dict[str, Spec] = {
 
 def to_json(name: str, result: Any) -> dict[str, Any]:
     """The report's result as JSON data, with its name first."""
-    data: dict[str, Any] = jsonable(asdict(result))
+    data: dict[str, Any] = jsonable(result)
     return {"report": name, **data}

@@ -9,8 +9,9 @@ owner).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from cxlib.model.config import ProgramConfig
@@ -144,13 +145,27 @@ def median(values: list[int]) -> float | None:
 
 
 def jsonable(value: Any) -> Any:
-    """Dataclass dicts with dates and enums turned into JSON values."""
+    """Result dataclasses as JSON values (dates as ISO text, enums as their value).
+
+    Walks the dataclasses directly: ``dataclasses.asdict`` deep-copies every value first, which
+    costs more than the report itself on a large base.
+    """
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value.value if isinstance(value, enum.Enum) else value
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.setdefault(type(value), tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    if hasattr(value, "value") and not isinstance(value, (int, float, str, bool)):
+    if isinstance(value, enum.Enum):
         return value.value
-    return value
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
