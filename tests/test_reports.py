@@ -170,6 +170,26 @@ def test_documents_breaking_lifecycle_rules_are_reported_not_skipped(tmp_path: P
     }
 
 
+def test_documents_off_the_journey_get_their_own_row(tmp_path: Path) -> None:
+    root = base(
+        tmp_path / "kb",
+        {
+            "insights/INS-0001-a.md": INSIGHT.format(title="Fine"),
+            "insights/INS-0002-b.md": INSIGHT.format(title="No stage")
+            .replace("id: INS-0001", "id: INS-0002")
+            .replace("stage: purchase\n", ""),
+        },
+    )
+    data = cx("-C", root, "report", "journey", "--touchpoints", "-f", "json").json()
+    rows = {s["stage"]: s for s in data["stages"]}
+    assert rows["purchase"]["counts"]["pain_points"] == 1
+    assert rows[""]["name"] == "(no stage or unknown stage)"
+    assert rows[""]["counts"]["insights"] == 1
+    # purchase has the insight but no touchpoint: a "(no touchpoint)" row holds it.
+    assert rows["purchase"]["touchpoints"][-1]["touchpoint"] == ""
+    assert rows["purchase"]["touchpoints"][-1]["counts"]["insights"] == 1
+
+
 # -- filters --------------------------------------------------------------------------------------
 @pytest.fixture
 def teams(tmp_path: Path) -> Path:
