@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -378,3 +379,18 @@ def test_report_modules_are_pure(path: Path) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
             called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
             assert called not in {"open", "print", "today", "now", "write_text"}, called
+
+
+def test_points_on_the_same_spot_stay_readable() -> None:
+    from cxlib.reports.charts import Point, value_effort
+
+    svg = value_effort(
+        [
+            Point("OPP-0002", "B", "idea", 4.0, 2, 4.0),
+            Point("OPP-0001", "A <&>", "in-progress", 4.0, 2, 4.0),
+        ]
+    )
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(circles) == 2 and len({cy for _, cy in circles}) == 2  # stacked, not on top
+    assert ">OPP-0001</text>" in svg and ">OPP-0002</text>" in svg
+    assert "A &lt;&amp;&gt;" in svg and "A <&>" not in svg

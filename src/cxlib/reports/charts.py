@@ -74,7 +74,7 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
     for label, colour in items:
         out.append(f'<rect x="{_f(x)}" y="{_f(y - 10)}" width="12" height="12" fill="{colour}"/>')
         out.append(_text(x + 17, y, label, 12))
-        x += 24 + 7.2 * len(label)
+        x += 36 + 7.2 * len(label)
     return out
 
 
