@@ -56,10 +56,12 @@ class Rendered:
 
 # -- formatting helpers shared by the reports ------------------------------------------------------
 def pct(value: float | None, digits: int = 1) -> str:
+    """A ratio as a percentage; "n/a" for no data."""
     return "n/a" if value is None else f"{value * 100:.{digits}f}%"
 
 
 def num(value: float | int | None, digits: int = 1) -> str:
+    """A number without a needless ".0"."""
     if value is None:
         return ""
     if isinstance(value, int) or float(value).is_integer():
@@ -68,14 +70,17 @@ def num(value: float | int | None, digits: int = 1) -> str:
 
 
 def signed(value: float | None) -> str:
+    """An effect in percent with its sign."""
     return "" if value is None else f"{value:+.1f}%"
 
 
 def days(value: float | int | None) -> str:
+    """A number of days."""
     return "" if value is None else f"{num(value)} d"
 
 
 def skipped_note(skipped: list[str]) -> Note | None:
+    """The note naming the documents a report skipped, if any."""
     if not skipped:
         return None
     shown = ", ".join(skipped[:10]) + (

@@ -35,6 +35,7 @@ FONT = 13
 
 
 def esc(text: object) -> str:
+    """Text safe in HTML and SVG content and attribute values."""
     return escape(str(text), quote=True)
 
 

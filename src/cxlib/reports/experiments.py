@@ -180,6 +180,8 @@ def _learned(snap: Snapshot, e: Experiment) -> bool:
 def experiments_report(
     snap: Snapshot, since: dt.date | None = None, team: str | None = None
 ) -> ExperimentsReport:
+    """Counts, rates, velocity, durations, stale and un-learned experiments (definitions in the
+    module docstring and the README), over the experiments in the window and team."""
     today = snap.today
     stale_days = snap.config.program.stale_after_days
     chosen = [
@@ -319,6 +321,7 @@ def _quarters(tallies: dict[str, list[int]], today: dt.date) -> list[Quarter]:
 
 
 def render(r: ExperimentsReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
     scope = [f"{r.today}"]
     if r.since:
         scope.append(f"since {r.since}")
@@ -431,6 +434,7 @@ def render(r: ExperimentsReport) -> Rendered:
 
 
 def csv_rows(r: ExperimentsReport) -> list[dict[str, object]]:
+    """One CSV row per experiment."""
     return [
         {
             "id": x.id,

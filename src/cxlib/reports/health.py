@@ -65,6 +65,7 @@ def _area(area: str, label: str, scope: list[str], problems: list[Problem]) -> A
 
 
 def health(snap: Snapshot) -> HealthReport:
+    """The problems of each area of the feedback loop, and a score per area."""
     today = snap.today
     limit = snap.config.program.stale_after_days
     problems: list[Problem] = []
@@ -160,6 +161,7 @@ def health(snap: Snapshot) -> HealthReport:
 
 
 def render(r: HealthReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
     out = Rendered(f"Health — {r.program}", f"{r.today} · is the feedback loop closed?")
     out.blocks.append(
         Figures(
@@ -202,6 +204,7 @@ def render(r: HealthReport) -> Rendered:
 
 
 def csv_rows(r: HealthReport) -> list[dict[str, object]]:
+    """One CSV row per problem."""
     return [
         {
             "area": p.area,

@@ -82,6 +82,7 @@ _HYPHENATED = re.compile(r"[^\s<>]*-[^\s<>]*")
 
 
 def esc(text: object) -> str:
+    """Text safe in HTML and SVG content and attribute values."""
     return escape(str(text), quote=True)
 
 

@@ -132,6 +132,7 @@ def _cells(counts: Counts) -> list[str]:
 
 
 def render(r: JourneyReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
     out = Rendered(f"Journey — {r.program}", f"{r.today} · stage x kind")
     rows: list[list[str]] = []
     for s in r.stages:
@@ -158,6 +159,7 @@ def render(r: JourneyReport) -> Rendered:
 
 
 def csv_rows(r: JourneyReport) -> list[dict[str, object]]:
+    """One CSV row per stage and touchpoint row."""
     out: list[dict[str, object]] = []
     for s in r.stages:
         for touchpoint, counts, attention in [

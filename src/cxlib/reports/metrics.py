@@ -83,6 +83,8 @@ def _sum(values: list[float]) -> float | None:
 
 
 def metrics_report(snap: Snapshot) -> MetricsReport:
+    """One row per catalog metric (the north star first) with what moves it, and the
+    experiments whose primary metric is not a business KPI or not in the catalog."""
     config = snap.config
     north = config.program.north_star
     catalog = {m.id: m for m in config.metrics}
@@ -164,6 +166,7 @@ def _outcomes(row: MetricRow) -> str:
 
 
 def render(r: MetricsReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
     out = Rendered(f"Metrics — {r.program}", f"{r.today} · north star: {r.north_star}")
     out.blocks.append(
         Figures(
@@ -242,6 +245,7 @@ def render(r: MetricsReport) -> Rendered:
 
 
 def csv_rows(r: MetricsReport) -> list[dict[str, object]]:
+    """One CSV row per catalog metric."""
     return [
         {
             "metric": m.id,

@@ -168,6 +168,7 @@ def _experiments_text(refs: list[ExperimentRef]) -> str:
 
 
 def render(r: Roadmap) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
     out = Rendered(f"Roadmap — {r.program}", f"{r.today} · priority formula: {r.formula}")
     items = r.items
     flagged = [i for i in items if i.flags]
@@ -234,6 +235,7 @@ def render(r: Roadmap) -> Rendered:
 
 
 def csv_rows(r: Roadmap) -> list[dict[str, object]]:
+    """One CSV row per open opportunity, in rank order."""
     return [
         {
             "rank": i.rank,

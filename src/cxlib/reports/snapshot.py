@@ -111,6 +111,7 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
 
 # -- small shared helpers --------------------------------------------------------------------------
 def month_of(day: dt.date) -> str:
+    """ "YYYY-MM" of a date."""
     return f"{day.year:04d}-{day.month:02d}"
 
 
@@ -126,12 +127,14 @@ def months_between(first: str, last: str) -> list[str]:
 
 
 def shift_month(month: str, by: int) -> str:
+    """The month ``by`` months after ``month`` (before, when negative)."""
     year, m = map(int, month.split("-"))
     index = year * 12 + (m - 1) + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def quarter_of(day: dt.date) -> str:
+    """ "YYYY-Qn" of a date."""
     return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
 
@@ -141,6 +144,7 @@ def ratio(part: int, whole: int) -> float | None:
 
 
 def median(values: list[int]) -> float | None:
+    """The median, None for no values."""
     return float(statistics.median(values)) if values else None
 
 
