@@ -7,8 +7,9 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from cxlib.cli.commands import init, new, schema, show, validate
+    from cxlib.cli.commands import init, new, report, schema, show, validate
     from cxlib.cli.commands import list as list_
 
     for module in (init, new, validate, list_, show, schema):
         app.command(module.NAME)(module.command)
+    app.add_typer(report.app, name=report.NAME)  # a group: one sub-command per report

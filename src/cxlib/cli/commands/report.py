@@ -1,0 +1,222 @@
+"""``cxlib report NAME``: the program's views, one sub-command per report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cxlib.cli.state import State, state
+from cxlib.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxlib.ops.report import Options
+    from cxlib.reports.blocks import Rendered
+
+NAME = "report"
+
+app = typer.Typer(
+    name=NAME,
+    help="The program at a glance: roadmap, experiments, journey, metrics, health, and an HTML "
+    "page with all five and charts. Each report prints a table on a terminal, or markdown, "
+    "JSON or CSV with --format.\n\nExample: cxlib report experiments --since 2026-01-01",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ReportFormat(enum.StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    CSV = "csv"
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (aligned text when piped), markdown, json, or csv (one row per item).",
+    ),
+]
+
+
+def _emit(ctx: typer.Context, name: str, options: Options, fmt: ReportFormat) -> None:
+    from cxlib.ops.report import run_report
+    from cxlib.reports.registry import SPECS, to_json
+
+    st = state(ctx)
+    result = run_report(st.open(), name, st.today, options)
+    spec = SPECS[name]
+    out = st.output
+    if fmt == ReportFormat.JSON:
+        out.json(to_json(name, result))
+    elif fmt == ReportFormat.CSV:
+        out.csv(spec.csv_rows(result), spec.csv_columns)
+    elif fmt == ReportFormat.MARKDOWN:
+        from cxlib.reports.blocks import to_markdown
+
+        out.stdout.write(to_markdown(spec.render(result)))
+    else:
+        _terminal(st, spec.render(result))
+
+
+def _terminal(st: State, report: Rendered) -> None:
+    from cxlib.reports.blocks import Figures, Heading, Note
+
+    out = st.output
+
+    def heading(text: str) -> None:
+        if out.styled(out.stdout):
+            from rich.text import Text
+
+            out.console(out.stdout).print(Text(text, style="bold"))
+        else:
+            out.line(text)
+
+    heading(report.title)
+    out.line(report.subtitle)
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out.line()
+            heading(block.text)
+        elif isinstance(block, Figures):
+            out.line()
+            width = max(len(k) for k, _ in block.items)
+            for k, v in block.items:
+                out.line(f"{k + ':':<{width + 1}}  {v}")
+        elif isinstance(block, Note):
+            out.line()
+            out.line(block.text)
+        elif not block.rows:
+            out.line(f"  {block.empty}")
+        else:
+            rows = [dict(zip(block.columns, r, strict=True)) for r in block.rows]
+            out.table(rows, block.columns, title=block.title or None)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
+
+
+@app.command("roadmap")
+def roadmap(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
+    """Open opportunities ranked by the configured priority formula, grouped as prioritized,
+    in progress and candidate ideas, with owner, stage, KPIs, backing insights, experiments and
+    flags (no owner, no validated insight, scores missing).
+
+    Example: cxlib report roadmap --format markdown
+    """
+    from cxlib.ops.report import Options
+
+    _emit(ctx, "roadmap", Options(), format)
+
+
+@app.command("experiments")
+def experiments(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only experiments still open or closed on or after DATE (YYYY-MM-DD).",
+            metavar="DATE",
+        ),
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team's experiments.")] = None,
+    format: FormatOption = ReportFormat.TABLE,
+) -> None:
+    """Counts by status and outcome, win rate (won / (won + lost + inconclusive)), velocity,
+    durations, stale running experiments and losses without learnings.
+
+    Example: cxlib report experiments --since 2026-01-01 --team checkout
+    """
+    from cxlib.ops.report import Options
+
+    _emit(ctx, "experiments", Options(since=_date(since, "--since"), team=team), format)
+
+
+@app.command("journey")
+def journey(
+    ctx: typer.Context,
+    touchpoints: Annotated[
+        bool, typer.Option("--touchpoints", help="Add a row per touchpoint under each stage.")
+    ] = False,
+    format: FormatOption = ReportFormat.TABLE,
+) -> None:
+    """A stage x kind matrix over the configured journey: insights and pain points, open
+    opportunities, experiments running and concluded, wins; where nobody works.
+
+    Example: cxlib report journey --touchpoints
+    """
+    from cxlib.ops.report import Options
+
+    _emit(ctx, "journey", Options(touchpoints=touchpoints), format)
+
+
+@app.command("metrics")
+def metrics(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
+    """For the north star and each catalog metric: experiments using it as primary or
+    guardrail, their outcomes and summed effects; primary metrics that are not business KPIs;
+    metrics nothing moves.
+
+    Example: cxlib report metrics --format csv
+    """
+    from cxlib.ops.report import Options
+
+    _emit(ctx, "metrics", Options(), format)
+
+
+@app.command("health")
+def health(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
+    """Is the feedback loop closed? Unused validated insights, untested opportunities,
+    results nobody followed up, documents without owner, stale drafts and running experiments,
+    and a score per area.
+
+    Example: cxlib report health --format json
+    """
+    from cxlib.ops.report import Options
+
+    _emit(ctx, "health", Options(), format)
+
+
+@app.command("html")
+def html(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The HTML file to write ('-' for stdout). An existing file is replaced only "
+            "when it is an earlier cxlib report.",
+            metavar="PATH",
+        ),
+    ],
+) -> None:
+    """One self-contained HTML page with all five reports and charts (value/effort matrix,
+    outcomes per month, journey heatmap, win rate trend); no network needed to open it.
+
+    Example: cxlib report html -o report.html
+    """
+    from cxlib import __version__
+    from cxlib.ops.report import html_report
+
+    st = state(ctx)
+    target = None if output == "-" else Path(output)
+    result = html_report(st.open(), st.today, __version__, target)
+    if target is None:
+        st.output.stdout.write(result.text)
+        return
+    st.output.note(f"wrote {target} ({len(result.text.encode()) // 1024 + 1} KiB)")
+    if result.skipped:
+        st.output.note(f"skipped {result.skipped} document(s) that do not validate", "yellow")

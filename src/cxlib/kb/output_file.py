@@ -1,0 +1,56 @@
+"""Writing a file cxlib generates (a report): atomically, and replacing only an earlier one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cxlib.errors import WriteRefusedError
+
+_SNIFF = 4096
+
+
+def write_generated(target: Path, data: bytes, marker: bytes) -> None:
+    """Write ``data`` to ``target`` atomically (temporary file, then rename).
+
+    An existing file is replaced only when its first bytes contain ``marker`` (it is an earlier
+    output of the same kind), so a mistyped ``-o`` never destroys a user's document.
+    """
+    if target.is_symlink():
+        raise WriteRefusedError(f"{target} is a symlink; not writing through it")
+    if target.is_dir():
+        raise WriteRefusedError(f"{target} is a folder", hint="give a file name, e.g. report.html")
+    if target.exists():
+        try:
+            with target.open("rb") as fh:
+                head = fh.read(_SNIFF)
+        except OSError as e:
+            raise WriteRefusedError(f"cannot read {target}: {e.strerror}") from None
+        if marker not in head:
+            raise WriteRefusedError(
+                f"{target} exists and is not a report cxlib wrote; not overwriting it",
+                hint="choose another file name, or move that file away",
+            )
+    if not target.parent.is_dir():
+        raise WriteRefusedError(f"folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as e:
+        raise WriteRefusedError(f"cannot write {target}: {e.strerror}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,67 @@
+"""``cxlib report``: load the knowledge base once and hand it to a pure report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cxlib.errors import UsageError
+from cxlib.kb.output_file import write_generated
+from cxlib.kb.store import KnowledgeBase
+from cxlib.reports import experiments, health, journey, metrics, roadmap
+from cxlib.reports.html import GENERATOR, page
+from cxlib.reports.snapshot import Snapshot, take
+
+
+@dataclass
+class Options:
+    since: dt.date | None = None
+    team: str | None = None
+    touchpoints: bool = False
+
+
+def snapshot(kb: KnowledgeBase, today: dt.date) -> Snapshot:
+    """The valid documents of the base, as every report reads them."""
+    library, _ = kb.load()
+    return take(library, kb.config, today)
+
+
+def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -> Any:
+    """The result dataclass of report ``name`` (roadmap, experiments, journey, metrics, health)."""
+    if options.team is not None and kb.config.teams:
+        known = [t.id for t in kb.config.teams]
+        if options.team not in known:
+            raise UsageError(
+                f"unknown team {options.team!r}", hint=f"teams in cxlib.toml: {', '.join(known)}"
+            )
+    snap = snapshot(kb, today)
+    if name == "roadmap":
+        return roadmap.roadmap(snap)
+    if name == "experiments":
+        return experiments.experiments_report(snap, options.since, options.team)
+    if name == "journey":
+        return journey.journey(snap, options.touchpoints)
+    if name == "metrics":
+        return metrics.metrics_report(snap)
+    if name == "health":
+        return health.health(snap)
+    raise UsageError(f"unknown report {name!r}")
+
+
+@dataclass
+class HtmlReport:
+    text: str
+    path: Path | None  # None when written to stdout
+    skipped: int
+
+
+def html_report(kb: KnowledgeBase, today: dt.date, version: str, output: Path | None) -> HtmlReport:
+    """The HTML page; written to ``output`` (replacing only an earlier report) unless None."""
+    snap = snapshot(kb, today)
+    text = page(snap, version)
+    if output is not None:
+        marker = f'<meta name="generator" content="{GENERATOR} '.encode()
+        write_generated(output, text.encode("utf-8"), marker)
+    return HtmlReport(text, output, len(snap.skipped))

@@ -1,0 +1,134 @@
+"""A report as display blocks (headings, key figures, tables, notes), and its markdown rendering.
+
+Every report turns its result into blocks once; markdown, the terminal and the HTML page render
+the same blocks, so they always agree. Block text is plain text: each renderer escapes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass
+class Figures:
+    """Headline figures: (label, value) pairs."""
+
+    items: list[tuple[str, str]]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    title: str = ""
+    # Per-column alignment, "l" or "r"; numbers read best right-aligned.
+    align: str = ""
+    empty: str = "none"
+    key: str = ""  # a stable name, used as an anchor in HTML
+
+    def alignment(self, i: int) -> str:
+        return self.align[i] if i < len(self.align) else "l"
+
+
+@dataclass
+class Note:
+    text: str
+
+
+Block = Heading | Figures | Table | Note
+
+
+@dataclass
+class Rendered:
+    """A report ready to render: its title line, blocks, and the documents it skipped."""
+
+    title: str
+    subtitle: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+# -- formatting helpers shared by the reports ------------------------------------------------------
+def pct(value: float | None, digits: int = 1) -> str:
+    """A ratio as a percentage; "n/a" for no data."""
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def num(value: float | int | None, digits: int = 1) -> str:
+    """A number without a needless ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    """An effect in percent with its sign."""
+    return "" if value is None else f"{value:+.1f}%"
+
+
+def days(value: float | int | None) -> str:
+    """A number of days."""
+    return "" if value is None else f"{num(value)} d"
+
+
+def skipped_note(skipped: list[str]) -> Note | None:
+    """The note naming the documents a report skipped, if any."""
+    if not skipped:
+        return None
+    shown = ", ".join(skipped[:10]) + (
+        f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+    )
+    return Note(
+        f"Skipped {len(skipped)} document(s) that could not be read or do not fit the schema "
+        f"(run 'cxlib validate'): {shown}"
+    )
+
+
+# -- markdown --------------------------------------------------------------------------------------
+# Characters that markdown (GitHub's included) would read as formatting, links or HTML.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally in markdown, in a table cell or a line: no markup, no HTML."""
+    text = " ".join(text.split())  # newlines would end a table row
+    text = text.replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown(report: Rendered) -> str:
+    """The report as GitHub-flavoured markdown, for wikis and pull-request comments."""
+    lines = [f"# {md_escape(report.title)}", "", f"_{md_escape(report.subtitle)}_", ""]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            lines += ["#" * block.level + " " + md_escape(block.text), ""]
+        elif isinstance(block, Figures):
+            lines += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in block.items] + [""]
+        elif isinstance(block, Note):
+            lines += [md_escape(block.text), ""]
+        else:
+            if block.title:
+                lines += [f"**{md_escape(block.title)}**", ""]
+            if not block.rows:
+                lines += [f"_{md_escape(block.empty)}_", ""]
+                continue
+            lines.append("| " + " | ".join(md_escape(c) for c in block.columns) + " |")
+            lines.append(
+                "|"
+                + "".join(
+                    " ---: |" if block.alignment(i) == "r" else " --- |"
+                    for i in range(len(block.columns))
+                )
+            )
+            for row in block.rows:
+                lines.append("| " + " | ".join(md_escape(c) for c in row) + " |")
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,455 @@
+"""``report experiments``: outcomes, win rate, velocity, durations, stale and un-learned tests.
+
+Definitions (also in the README): an experiment is *concluded* when its status is ``concluded``
+or ``implemented``; outcomes are counted over concluded experiments; win rate = won / (won + lost
++ inconclusive), invalid and stopped-early tests counted apart. Dates are the front-matter dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from cxlib.model.documents import Experiment, ExperimentStatus, Outcome
+from cxlib.reports.blocks import (
+    Figures,
+    Heading,
+    Rendered,
+    Table,
+    days,
+    num,
+    pct,
+    skipped_note,
+)
+from cxlib.reports.snapshot import (
+    CONCLUDED,
+    DECIDED,
+    Snapshot,
+    median,
+    month_of,
+    months_between,
+    quarter_of,
+    ratio,
+    shift_month,
+)
+
+OPEN = (ExperimentStatus.DRAFT, ExperimentStatus.PLANNED, ExperimentStatus.RUNNING)
+VELOCITY_MONTHS = 6
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "status",
+    "outcome",
+    "team",
+    "owner",
+    "created",
+    "start",
+    "end",
+    "duration_days",
+    "draft_to_running_days",
+    "stale",
+    "learnings",
+]
+
+
+@dataclass
+class Row:
+    id: str
+    title: str
+    status: str
+    outcome: str | None
+    team: str | None
+    owner: str | None
+    created: str
+    start: str | None
+    end: str | None
+    duration_days: int | None  # end - start, concluded experiments
+    draft_to_running_days: int | None  # start - created
+    stale: bool
+    learnings: bool  # a non-empty '## Learnings' section
+
+
+@dataclass
+class Month:
+    month: str
+    won: int = 0
+    lost: int = 0
+    inconclusive: int = 0
+    invalid: int = 0
+    stopped_early: int = 0
+    no_outcome: int = 0
+    total: int = 0
+
+
+@dataclass
+class Quarter:
+    quarter: str
+    won: int
+    decided: int
+    win_rate: float | None
+
+
+@dataclass
+class Span:
+    """A duration figure: median and longest, in days, over ``count`` experiments."""
+
+    count: int = 0
+    median_days: float | None = None
+    longest_days: int | None = None
+    longest_id: str | None = None
+
+
+@dataclass
+class Velocity:
+    last_months: int  # concluded with an end in the last 6 complete months
+    previous_months: int  # ... in the 6 months before those
+    per_month: float
+    previous_per_month: float
+    trend: str | None  # up, down, flat; None when nothing concluded in either window
+    window: str  # "2026-05..2026-10"
+
+
+@dataclass
+class Stale:
+    id: str
+    title: str
+    owner: str | None
+    start: str
+    days_running: int
+
+
+@dataclass
+class Unlearned:
+    id: str
+    title: str
+    outcome: str
+    owner: str | None
+    end: str | None
+
+
+@dataclass
+class ExperimentsReport:
+    program: str
+    today: str
+    since: str | None
+    team: str | None
+    stale_after_days: int
+    total: int
+    by_status: dict[str, int]
+    concluded: int
+    by_outcome: dict[str, int]
+    decided: int
+    win_rate: float | None
+    loss_rate: float | None
+    inconclusive_rate: float | None
+    unreadable: int  # invalid + stopped-early
+    velocity: Velocity
+    months: list[Month]
+    quarters: list[Quarter]
+    duration: Span
+    draft_to_running: Span
+    stale: list[Stale]
+    unlearned: list[Unlearned]
+    experiments: list[Row] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _closing_date(e: Experiment) -> dt.date:
+    return e.end or e.updated or e.start or e.created
+
+
+def in_window(e: Experiment, since: dt.date | None) -> bool:
+    """Open experiments are always current; closed ones count when they closed on or after
+    ``since`` (closing date: end, else updated, else start, else created)."""
+    return since is None or e.status in OPEN or _closing_date(e) >= since
+
+
+def _span(values: list[tuple[int, str]]) -> Span:
+    if not values:
+        return Span()
+    longest = max(values, key=lambda v: (v[0], v[1]))
+    return Span(len(values), median([v for v, _ in values]), longest[0], longest[1])
+
+
+def _learned(snap: Snapshot, e: Experiment) -> bool:
+    parsed = snap.parsed.get(e.id)
+    section = parsed.section("learnings") if parsed else None
+    return section is not None and section.has_content
+
+
+def experiments_report(
+    snap: Snapshot, since: dt.date | None = None, team: str | None = None
+) -> ExperimentsReport:
+    """Counts, rates, velocity, durations, stale and un-learned experiments (definitions in the
+    module docstring and the README), over the experiments in the window and team."""
+    today = snap.today
+    stale_days = snap.config.program.stale_after_days
+    chosen = [
+        e for e in snap.experiments if in_window(e, since) and (team is None or e.team == team)
+    ]
+    by_status = {s.value: 0 for s in ExperimentStatus}
+    by_outcome = {o.value: 0 for o in Outcome}
+    rows: list[Row] = []
+    months: dict[str, Month] = {}
+    quarters: dict[str, list[int]] = {}
+    durations: list[tuple[int, str]] = []
+    lead_times: list[tuple[int, str]] = []
+    stale: list[Stale] = []
+    unlearned: list[Unlearned] = []
+    concluded = 0
+    for e in chosen:
+        by_status[e.status.value] += 1
+        outcome = snap.outcome(e)
+        learned = _learned(snap, e)
+        duration = lead = None
+        if e.start is not None and e.start >= e.created:
+            lead = (e.start - e.created).days
+            lead_times.append((lead, e.id))
+        is_stale = False
+        if e.status == ExperimentStatus.RUNNING:
+            begun = e.start or e.created
+            running = (today - begun).days
+            if running > stale_days:
+                is_stale = True
+                stale.append(Stale(e.id, e.title, e.owner, begun.isoformat(), running))
+        if e.status in CONCLUDED:
+            concluded += 1
+            if outcome is not None:
+                by_outcome[outcome.value] += 1
+            if e.start and e.end and e.end >= e.start:
+                duration = (e.end - e.start).days
+                durations.append((duration, e.id))
+            if e.end is not None:
+                month = months.setdefault(month_of(e.end), Month(month_of(e.end)))
+                key = outcome.value.replace("-", "_") if outcome else "no_outcome"
+                setattr(month, key, getattr(month, key) + 1)
+                month.total += 1
+                if outcome in DECIDED:
+                    tally = quarters.setdefault(quarter_of(e.end), [0, 0])
+                    tally[0] += outcome == Outcome.WON
+                    tally[1] += 1
+            if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE) and not learned:
+                unlearned.append(
+                    Unlearned(
+                        e.id,
+                        e.title,
+                        outcome.value,
+                        e.owner,
+                        e.end.isoformat() if e.end else None,
+                    )
+                )
+        rows.append(
+            Row(
+                id=e.id,
+                title=e.title,
+                status=e.status.value,
+                outcome=outcome.value if outcome else None,
+                team=e.team,
+                owner=e.owner,
+                created=e.created.isoformat(),
+                start=e.start.isoformat() if e.start else None,
+                end=e.end.isoformat() if e.end else None,
+                duration_days=duration,
+                draft_to_running_days=lead,
+                stale=is_stale,
+                learnings=learned,
+            )
+        )
+    won, lost, inconclusive = (by_outcome[o.value] for o in DECIDED)
+    decided = won + lost + inconclusive
+    this_month = month_of(today)
+    series: list[Month] = []
+    if months:
+        last = max(this_month, max(months))
+        series = [months.get(m, Month(m)) for m in months_between(min(months), last)]
+    stale.sort(key=lambda s: (-s.days_running, s.id))
+    return ExperimentsReport(
+        program=snap.program,
+        today=today.isoformat(),
+        since=since.isoformat() if since else None,
+        team=team,
+        stale_after_days=stale_days,
+        total=len(chosen),
+        by_status=by_status,
+        concluded=concluded,
+        by_outcome=by_outcome,
+        decided=decided,
+        win_rate=ratio(won, decided),
+        loss_rate=ratio(lost, decided),
+        inconclusive_rate=ratio(inconclusive, decided),
+        unreadable=by_outcome[Outcome.INVALID.value] + by_outcome[Outcome.STOPPED_EARLY.value],
+        velocity=_velocity(months, this_month),
+        months=series,
+        quarters=_quarters(quarters, today),
+        duration=_span(durations),
+        draft_to_running=_span(lead_times),
+        stale=stale,
+        unlearned=unlearned,
+        experiments=rows,
+        skipped=snap.skipped,
+    )
+
+
+def _velocity(months: dict[str, Month], this_month: str) -> Velocity:
+    """Concluded per month over the last 6 complete calendar months, against the 6 before."""
+    n = VELOCITY_MONTHS
+    recent = [shift_month(this_month, -k) for k in range(1, n + 1)]
+    before = [shift_month(this_month, -k) for k in range(n + 1, 2 * n + 1)]
+    last = sum(months[m].total for m in recent if m in months)
+    prev = sum(months[m].total for m in before if m in months)
+    trend = (
+        None if last == prev == 0 else "up" if last > prev else "down" if last < prev else "flat"
+    )
+    return Velocity(
+        last, prev, round(last / n, 2), round(prev / n, 2), trend, f"{recent[-1]}..{recent[0]}"
+    )
+
+
+def _quarters(tallies: dict[str, list[int]], today: dt.date) -> list[Quarter]:
+    if not tallies:
+        return []
+    first = min(tallies)
+    year, q = int(first[:4]), int(first[-1])
+    end = max(quarter_of(today), max(tallies))
+    out: list[Quarter] = []
+    while f"{year:04d}-Q{q}" <= end:
+        key = f"{year:04d}-Q{q}"
+        won, decided = tallies.get(key, [0, 0])
+        out.append(Quarter(key, won, decided, ratio(won, decided)))
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out
+
+
+def render(r: ExperimentsReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
+    scope = [f"{r.today}"]
+    if r.since:
+        scope.append(f"since {r.since}")
+    if r.team:
+        scope.append(f"team {r.team}")
+    out = Rendered(f"Experiments — {r.program}", " · ".join(scope))
+    v = r.velocity
+    won = r.by_outcome[Outcome.WON.value]
+    out.blocks.append(
+        Figures(
+            [
+                ("Experiments", str(r.total)),
+                ("Concluded", str(r.concluded)),
+                ("Win rate", f"{pct(r.win_rate)} ({won} of {r.decided} won, lost or inconclusive)"),
+                ("Loss rate", pct(r.loss_rate)),
+                ("Inconclusive rate", pct(r.inconclusive_rate)),
+                ("Invalid or stopped early", f"{r.unreadable} (not in the rates)"),
+                (
+                    "Velocity",
+                    f"{num(v.per_month, 2)} concluded per month ({v.last_months} in {v.window}); "
+                    f"{num(v.previous_per_month, 2)} per month in the 6 months before"
+                    + (f"; trend {v.trend}" if v.trend else ""),
+                ),
+                (
+                    "Duration, start to end",
+                    f"median {days(r.duration.median_days) or 'n/a'}, longest "
+                    + (
+                        f"{days(r.duration.longest_days)} ({r.duration.longest_id})"
+                        if r.duration.longest_id
+                        else "n/a"
+                    ),
+                ),
+                (
+                    "Draft to running, created to start",
+                    f"median {days(r.draft_to_running.median_days) or 'n/a'}, longest "
+                    + (
+                        f"{days(r.draft_to_running.longest_days)} ({r.draft_to_running.longest_id})"
+                        if r.draft_to_running.longest_id
+                        else "n/a"
+                    ),
+                ),
+                (f"Stale (running over {r.stale_after_days} days)", str(len(r.stale))),
+                ("Losses or inconclusive results without learnings", str(len(r.unlearned))),
+            ]
+        )
+    )
+    out.blocks.append(Heading("By status and outcome"))
+    out.blocks.append(
+        Table(
+            ["status", "count"],
+            [[k, str(n)] for k, n in r.by_status.items()],
+            align="lr",
+            key="experiments-status",
+        )
+    )
+    out.blocks.append(
+        Table(
+            ["outcome (concluded)", "count", "share of won+lost+inconclusive"],
+            [
+                [
+                    k,
+                    str(n),
+                    pct(ratio(n, r.decided)) if k in {o.value for o in DECIDED} else "apart",
+                ]
+                for k, n in r.by_outcome.items()
+            ],
+            align="lrr",
+            key="experiments-outcome",
+        )
+    )
+    out.blocks.append(Heading(f"Stale: running for more than {r.stale_after_days} days"))
+    out.blocks.append(
+        Table(
+            ["id", "title", "owner", "start", "running"],
+            [[s.id, s.title, s.owner or "", s.start, days(s.days_running)] for s in r.stale],
+            align="llllr",
+            key="experiments-stale",
+        )
+    )
+    out.blocks.append(Heading("Losses and inconclusive results without learnings"))
+    out.blocks.append(
+        Table(
+            ["id", "title", "outcome", "owner", "end"],
+            [[u.id, u.title, u.outcome, u.owner or "", u.end or ""] for u in r.unlearned],
+            key="experiments-unlearned",
+        )
+    )
+    recent = [m for m in r.months if m.total][-12:]
+    out.blocks.append(Heading("Concluded per month (last 12 months with results)"))
+    out.blocks.append(
+        Table(
+            ["month", "won", "lost", "inconclusive", "invalid", "stopped early", "total"],
+            [
+                [
+                    m.month,
+                    *(str(n) for n in (m.won, m.lost, m.inconclusive, m.invalid)),
+                    str(m.stopped_early),
+                    str(m.total),
+                ]
+                for m in recent
+            ],
+            align="lrrrrrr",
+            key="experiments-months",
+        )
+    )
+    note = skipped_note(r.skipped)
+    if note:
+        out.blocks.append(note)
+    return out
+
+
+def csv_rows(r: ExperimentsReport) -> list[dict[str, object]]:
+    """One CSV row per experiment."""
+    return [
+        {
+            "id": x.id,
+            "title": x.title,
+            "status": x.status,
+            "outcome": x.outcome,
+            "team": x.team,
+            "owner": x.owner,
+            "created": x.created,
+            "start": x.start,
+            "end": x.end,
+            "duration_days": x.duration_days,
+            "draft_to_running_days": x.draft_to_running_days,
+            "stale": "yes" if x.stale else "no",
+            "learnings": "yes" if x.learnings else "no",
+        }
+        for x in r.experiments
+    ]

@@ -1,0 +1,218 @@
+"""``report health``: is the feedback loop closed? research -> insight -> opportunity ->
+experiment -> learning -> new insight, with owners and pace.
+
+Each area has a scope (the documents it judges) and problems; its score is the share of the
+scope without a problem, in percent. Links are the typed front-matter links (body ``[[ID]]``
+mentions are not a follow-up). Dates are front-matter dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxlib.model.documents import (
+    Document,
+    ExperimentStatus,
+    InsightStatus,
+    Outcome,
+)
+from cxlib.reports.blocks import Figures, Heading, Rendered, Table, skipped_note
+from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Snapshot
+
+GOOD, FAIR = 90, 70
+CSV_COLUMNS = ["area", "problem", "id", "title", "owner", "detail"]
+
+
+@dataclass
+class Problem:
+    area: str
+    problem: str
+    id: str
+    title: str
+    owner: str | None
+    detail: str
+
+
+@dataclass
+class Area:
+    area: str
+    label: str
+    in_scope: int
+    ok: int
+    score: int | None  # percent of the scope without a problem; None when the scope is empty
+    grade: str  # good (>= 90), fair (>= 70), poor, or n/a
+
+
+@dataclass
+class HealthReport:
+    program: str
+    today: str
+    stale_after_days: int
+    overall: int | None  # mean of the area scores that apply
+    areas: list[Area]
+    problems: list[Problem]
+    skipped: list[str]
+
+
+def _area(area: str, label: str, scope: list[str], problems: list[Problem]) -> Area:
+    bad = {p.id for p in problems if p.area == area}
+    ok = len([i for i in scope if i not in bad])
+    score = round(100 * ok / len(scope)) if scope else None
+    grade = (
+        "n/a" if score is None else "good" if score >= GOOD else "fair" if score >= FAIR else "poor"
+    )
+    return Area(area, label, len(scope), ok, score, grade)
+
+
+def health(snap: Snapshot) -> HealthReport:
+    """The problems of each area of the feedback loop, and a score per area."""
+    today = snap.today
+    limit = snap.config.program.stale_after_days
+    problems: list[Problem] = []
+
+    def problem(area: str, code: str, doc: Document, detail: str) -> None:
+        problems.append(Problem(area, code, doc.id, doc.title, doc.owner, detail))
+
+    # Insights feed opportunities or experiments.
+    validated = [i for i in snap.insights if i.status == InsightStatus.VALIDATED]
+    for i in validated:
+        if not snap.linked_from(i.id, "insights"):
+            problem("insights", "insight-unused", i, "no opportunity or experiment builds on it")
+    # Opportunities past idea are tested.
+    past_idea = [o for o in snap.opportunities if o.status in PAST_IDEA]
+    for o in past_idea:
+        if not snap.linked_from(o.id, "opportunity"):
+            problem("opportunities", "opportunity-untested", o, f"{o.status.value}, no experiment")
+    # Results feed back: a follow-up experiment, or an insight citing the result.
+    concluded = [e for e in snap.experiments if e.status in CONCLUDED]
+    for e in concluded:
+        outcome = snap.outcome(e)
+        if not snap.linked_from(e.id, "follows", "evidence", "counter_evidence"):
+            problem(
+                "learning",
+                "no-follow-up",
+                e,
+                f"{outcome.value if outcome else 'no outcome'}; no follow-up experiment and no "
+                "insight cites it",
+            )
+        if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE):
+            parsed = snap.parsed.get(e.id)
+            section = parsed.section("learnings") if parsed else None
+            if section is None or not section.has_content:
+                problem("learning", "loss-without-learnings", e, f"{outcome.value}, no learnings")
+    # Every document has an owner.
+    everything: list[Document] = [*snap.insights, *snap.opportunities, *snap.experiments]
+    for doc in everything:
+        if not doc.owner:
+            problem("ownership", "no-owner", doc, f"{type(doc).__name__.lower()} without owner")
+    # Nothing stalls: drafts untouched and experiments running for too long.
+    drafts: list[Document] = [i for i in snap.insights if i.status == InsightStatus.DRAFT]
+    drafts += [e for e in snap.experiments if e.status == ExperimentStatus.DRAFT]
+    for doc in drafts:
+        touched = doc.updated or doc.created
+        idle = (today - touched).days
+        if idle > limit:
+            problem(
+                "pace", "stale-draft", doc, f"draft, untouched for {idle} days (since {touched})"
+            )
+    running = [e for e in snap.experiments if e.status == ExperimentStatus.RUNNING]
+    for e in running:
+        begun = e.start or e.created
+        age = (today - begun).days
+        if age > limit:
+            problem("pace", "stale-running", e, f"running for {age} days (since {begun})")
+    areas = [
+        _area(
+            "insights",
+            "Validated insights feed an opportunity or experiment",
+            [i.id for i in validated],
+            problems,
+        ),
+        _area(
+            "opportunities",
+            "Opportunities past idea have an experiment",
+            [o.id for o in past_idea],
+            problems,
+        ),
+        _area(
+            "learning",
+            "Concluded experiments are followed up and learned from",
+            [e.id for e in concluded],
+            problems,
+        ),
+        _area("ownership", "Documents have an owner", [d.id for d in everything], problems),
+        _area(
+            "pace",
+            f"Drafts and running experiments move (within {limit} days)",
+            [d.id for d in (*drafts, *running)],
+            problems,
+        ),
+    ]
+    scores = [a.score for a in areas if a.score is not None]
+    return HealthReport(
+        program=snap.program,
+        today=today.isoformat(),
+        stale_after_days=limit,
+        overall=round(sum(scores) / len(scores)) if scores else None,
+        areas=areas,
+        problems=problems,
+        skipped=snap.skipped,
+    )
+
+
+def render(r: HealthReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
+    out = Rendered(f"Health — {r.program}", f"{r.today} · is the feedback loop closed?")
+    out.blocks.append(
+        Figures(
+            [
+                ("Overall", "n/a" if r.overall is None else f"{r.overall}/100"),
+                ("Problems", str(len(r.problems))),
+            ]
+        )
+    )
+    out.blocks.append(Heading("Score per area"))
+    out.blocks.append(
+        Table(
+            ["area", "check", "score", "grade", "ok / in scope"],
+            [
+                [
+                    a.area,
+                    a.label,
+                    "n/a" if a.score is None else f"{a.score}%",
+                    a.grade,
+                    f"{a.ok} / {a.in_scope}",
+                ]
+                for a in r.areas
+            ],
+            align="llrlr",
+            key="health-areas",
+        )
+    )
+    out.blocks.append(Heading("Problems"))
+    out.blocks.append(
+        Table(
+            ["area", "problem", "id", "title", "owner", "detail"],
+            [[p.area, p.problem, p.id, p.title, p.owner or "", p.detail] for p in r.problems],
+            key="health-problems",
+        )
+    )
+    note = skipped_note(r.skipped)
+    if note:
+        out.blocks.append(note)
+    return out
+
+
+def csv_rows(r: HealthReport) -> list[dict[str, object]]:
+    """One CSV row per problem."""
+    return [
+        {
+            "area": p.area,
+            "problem": p.problem,
+            "id": p.id,
+            "title": p.title,
+            "owner": p.owner,
+            "detail": p.detail,
+        }
+        for p in r.problems
+    ]

@@ -1,0 +1,173 @@
+"""``report journey``: a stage x kind matrix over the configured journey, with touchpoint rows.
+
+Where the pain is (insights, pain points) against where the work is (open opportunities,
+experiments running, concluded, won). Rejected and archived insights and closed opportunities
+are history, not the current picture, so they are not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cxlib.model.documents import (
+    Document,
+    Experiment,
+    ExperimentStatus,
+    Insight,
+    InsightStatus,
+    InsightType,
+    Opportunity,
+    Outcome,
+)
+from cxlib.reports.blocks import Note, Rendered, Table, skipped_note
+from cxlib.reports.snapshot import CONCLUDED, OPEN_OPPORTUNITY, Snapshot
+
+CURRENT_INSIGHT = (InsightStatus.DRAFT, InsightStatus.VALIDATED)
+MEASURES = ("insights", "pain_points", "opportunities", "running", "concluded", "wins")
+LABELS = ("insights", "pain points", "opportunities", "running", "concluded", "wins")
+NO_STAGE = ""  # the row of documents with no stage, or one the journey does not have
+NO_TOUCHPOINT = ""
+CSV_COLUMNS = ["stage", "touchpoint", *MEASURES, "planned", "attention"]
+
+
+@dataclass
+class Counts:
+    insights: int = 0
+    pain_points: int = 0
+    opportunities: int = 0
+    running: int = 0
+    concluded: int = 0
+    wins: int = 0
+    planned: int = 0  # not a column; a planned experiment is work under way
+
+    def value(self, measure: str) -> int:
+        return int(getattr(self, measure))
+
+    @property
+    def attention(self) -> str:
+        """Nobody works here: no open opportunity, no experiment planned or running."""
+        if self.opportunities or self.running or self.planned:
+            return ""
+        return "pain, nobody working" if self.pain_points else "nobody working"
+
+
+@dataclass
+class TouchpointRow:
+    touchpoint: str
+    counts: Counts
+    attention: str = ""
+
+
+@dataclass
+class StageRow:
+    stage: str
+    name: str
+    counts: Counts
+    attention: str = ""
+    touchpoints: list[TouchpointRow] = field(default_factory=list)
+
+
+@dataclass
+class JourneyReport:
+    program: str
+    today: str
+    stages: list[StageRow]
+    with_touchpoints: bool
+    skipped: list[str]
+
+
+def _add(counts: Counts, doc: Document, snap: Snapshot) -> None:
+    if isinstance(doc, Insight):
+        if doc.status in CURRENT_INSIGHT:
+            counts.insights += 1
+            counts.pain_points += doc.type == InsightType.PAIN_POINT
+    elif isinstance(doc, Opportunity):
+        counts.opportunities += doc.status in OPEN_OPPORTUNITY
+    elif isinstance(doc, Experiment):
+        counts.running += doc.status == ExperimentStatus.RUNNING
+        counts.planned += doc.status == ExperimentStatus.PLANNED
+        if doc.status in CONCLUDED:
+            counts.concluded += 1
+            counts.wins += snap.outcome(doc) == Outcome.WON
+
+
+def journey(snap: Snapshot, touchpoints: bool = False) -> JourneyReport:
+    """One row per configured stage, in journey order (touchpoint rows under each when asked),
+    and a last row for documents with no stage or a stage the journey does not have."""
+    stages = {s.id: s for s in snap.config.journey}
+    rows = {s.id: StageRow(s.id, s.name or s.id, Counts()) for s in snap.config.journey}
+    tps: dict[tuple[str, str], Counts] = {}
+    for doc in (*snap.insights, *snap.opportunities, *snap.experiments):
+        stage = doc.stage if doc.stage in stages else NO_STAGE
+        if stage not in rows:
+            rows[stage] = StageRow(NO_STAGE, "(no stage or unknown stage)", Counts())
+        _add(rows[stage].counts, doc, snap)
+        if touchpoints and stage != NO_STAGE:
+            known = doc.touchpoint in stages[stage].touchpoints
+            key = (stage, doc.touchpoint if known and doc.touchpoint else NO_TOUCHPOINT)
+            _add(tps.setdefault(key, Counts()), doc, snap)
+    out: list[StageRow] = []
+    for row in rows.values():
+        row.attention = row.counts.attention
+        if touchpoints and row.stage != NO_STAGE:
+            names = [*stages[row.stage].touchpoints, NO_TOUCHPOINT]
+            for name in names:
+                counts = tps.get((row.stage, name))
+                if counts is None and name == NO_TOUCHPOINT:
+                    continue  # the "(no touchpoint)" row only when something is there
+                counts = counts or Counts()
+                row.touchpoints.append(TouchpointRow(name, counts, counts.attention))
+        out.append(row)
+    return JourneyReport(
+        program=snap.program,
+        today=snap.today.isoformat(),
+        stages=out,
+        with_touchpoints=touchpoints,
+        skipped=snap.skipped,
+    )
+
+
+def _cells(counts: Counts) -> list[str]:
+    return [str(counts.value(m)) for m in MEASURES]
+
+
+def render(r: JourneyReport) -> Rendered:
+    """The report as display blocks, for markdown, the terminal and HTML."""
+    out = Rendered(f"Journey — {r.program}", f"{r.today} · stage x kind")
+    rows: list[list[str]] = []
+    for s in r.stages:
+        rows.append([s.name, *_cells(s.counts), s.attention])
+        for t in s.touchpoints:
+            rows.append(
+                [f"  · {t.touchpoint or '(no touchpoint)'}", *_cells(t.counts), t.attention]
+            )
+    out.blocks.append(
+        Table(["stage", *LABELS, "attention"], rows, align="lrrrrrrl", key="journey-matrix")
+    )
+    out.blocks.append(
+        Note(
+            "insights: draft or validated; pain points: those of type pain-point; opportunities: "
+            "idea, prioritized or in progress; running / concluded (concluded or implemented) "
+            "experiments; wins: concluded with outcome won. Nobody working: no open opportunity "
+            "and no experiment planned or running."
+        )
+    )
+    note = skipped_note(r.skipped)
+    if note:
+        out.blocks.append(note)
+    return out
+
+
+def csv_rows(r: JourneyReport) -> list[dict[str, object]]:
+    """One CSV row per stage and touchpoint row."""
+    out: list[dict[str, object]] = []
+    for s in r.stages:
+        for touchpoint, counts, attention in [
+            ("", s.counts, s.attention),
+            *((t.touchpoint or "(none)", t.counts, t.attention) for t in s.touchpoints),
+        ]:
+            row: dict[str, object] = {"stage": s.stage or "(none)", "touchpoint": touchpoint}
+            row.update({m: counts.value(m) for m in (*MEASURES, "planned")})
+            row["attention"] = attention
+            out.append(row)
+    return out

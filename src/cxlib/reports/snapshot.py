@@ -1,0 +1,175 @@
+"""What every report reads: the valid documents of a library, typed, with their typed backlinks.
+
+Documents whose front-matter cannot be read or does not fit the schema have no model; reports
+skip them and say how many were skipped. Documents that load but break a lifecycle rule are kept:
+several reports exist to show exactly those (a loss without learnings, an opportunity with no
+owner).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import statistics
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+from cxlib.model.config import ProgramConfig
+from cxlib.model.documents import (
+    LINK_FIELDS,
+    Experiment,
+    ExperimentStatus,
+    Insight,
+    Opportunity,
+    OpportunityStatus,
+    Outcome,
+)
+from cxlib.model.ids import ID_RE
+from cxlib.model.library import Library
+from cxlib.model.scoring import Formula, compile_formula, priority
+from cxlib.model.source import ParsedFile
+
+CONCLUDED = (ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED)
+OPEN_OPPORTUNITY = (
+    OpportunityStatus.IDEA,
+    OpportunityStatus.PRIORITIZED,
+    OpportunityStatus.IN_PROGRESS,
+)
+PAST_IDEA = (
+    OpportunityStatus.PRIORITIZED,
+    OpportunityStatus.IN_PROGRESS,
+    OpportunityStatus.DELIVERED,
+)
+# The outcomes a win rate is computed over; invalid and stopped-early tests could not be read.
+DECIDED = (Outcome.WON, Outcome.LOST, Outcome.INCONCLUSIVE)
+
+
+@dataclass
+class Snapshot:
+    config: ProgramConfig
+    today: dt.date
+    insights: list[Insight] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    experiments: list[Experiment] = field(default_factory=list)
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)  # by id
+    skipped: list[str] = field(default_factory=list)  # paths of documents without a model
+    # Typed links into each id from valid documents: target -> [(source id, field)].
+    backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    formula: Formula | None = None
+
+    @property
+    def program(self) -> str:
+        return self.config.program.name
+
+    def linked_from(self, target: str, *fields: str) -> list[str]:
+        """Ids of valid documents linking ``target`` through one of ``fields``, sorted, unique."""
+        return sorted({src for src, name in self.backlinks.get(target, []) if name in fields})
+
+    def outcome(self, e: Experiment) -> Outcome | None:
+        return e.result.outcome if e.result else None
+
+    def priority(self, o: Opportunity) -> float | None:
+        if self.formula is None:
+            self.formula = compile_formula(self.config.scoring.formula)
+        return priority(
+            self.formula,
+            o.customer_value,
+            o.business_value,
+            o.effort,
+            o.reach,
+            o.confidence.value if o.confidence else None,
+        )
+
+
+def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
+    """The typed, valid documents of ``library``, sorted by id, and what was skipped."""
+    snap = Snapshot(config=config, today=today)
+    for d in library.docs:
+        doc = d.doc
+        if doc is None:
+            snap.skipped.append(d.path)
+            continue
+        snap.parsed[doc.id] = d.parsed
+        if isinstance(doc, Insight):
+            snap.insights.append(doc)
+        elif isinstance(doc, Opportunity):
+            snap.opportunities.append(doc)
+        elif isinstance(doc, Experiment):
+            snap.experiments.append(doc)
+        # The typed front-matter links of the validated model (the same fields as
+        # LINK_FIELDS); body [[ID]] mentions are not a follow-up, so they are left out.
+        for name in LINK_FIELDS[d.kind]:
+            value = getattr(doc, name)
+            for target in value if isinstance(value, list) else [value] if value else []:
+                if ID_RE.match(target):
+                    snap.backlinks.setdefault(target, []).append((doc.id, name))
+    for items in (snap.insights, snap.opportunities, snap.experiments):
+        items.sort(key=lambda doc: doc.id)
+    snap.skipped.sort()
+    return snap
+
+
+# -- small shared helpers --------------------------------------------------------------------------
+def month_of(day: dt.date) -> str:
+    """ "YYYY-MM" of a date."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every calendar month from ``first`` to ``last`` (``YYYY-MM``), inclusive."""
+    year, month = map(int, first.split("-"))
+    end = tuple(map(int, last.split("-")))
+    out: list[str] = []
+    while (year, month) <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def shift_month(month: str, by: int) -> str:
+    """The month ``by`` months after ``month`` (before, when negative)."""
+    year, m = map(int, month.split("-"))
+    index = year * 12 + (m - 1) + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def quarter_of(day: dt.date) -> str:
+    """ "YYYY-Qn" of a date."""
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """``part / whole`` rounded to 4 places, None when ``whole`` is 0 (no data, not 0%)."""
+    return round(part / whole, 4) if whole else None
+
+
+def median(values: list[int]) -> float | None:
+    """The median, None for no values."""
+    return float(statistics.median(values)) if values else None
+
+
+def jsonable(value: Any) -> Any:
+    """Result dataclasses as JSON values (dates as ISO text, enums as their value).
+
+    Walks the dataclasses directly: ``dataclasses.asdict`` deep-copies every value first, which
+    costs more than the report itself on a large base.
+    """
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value.value if isinstance(value, enum.Enum) else value
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.setdefault(type(value), tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {name: jsonable(getattr(value, name)) for name in names}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -1,0 +1,256 @@
+"""Every report on the example library, as markdown and JSON, against reviewed golden files,
+and the headline figures checked by hand against the example documents.
+
+Run ``pytest tests/test_reports_golden.py --update-goldens`` after an intended change and review
+the diff of tests/golden/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import EXAMPLE, cx
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = "2026-11-01"
+REPORTS = ("roadmap", "experiments", "journey", "metrics", "health")
+FORMATS = {"markdown": "md", "json": "json"}
+
+
+@pytest.fixture(scope="module")
+def northwind(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # A copy: loading writes the parse cache, and the example stays untouched.
+    copy = tmp_path_factory.mktemp("reports") / "northwind"
+    shutil.copytree(EXAMPLE, copy)
+    return copy
+
+
+def report(root: Path, name: str, *options: str) -> Any:
+    result = cx("-C", root, "--today", TODAY, "report", name, *options, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return result.json()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", REPORTS)
+def test_golden(northwind: Path, name: str, fmt: str, update_goldens: bool) -> None:
+    result = cx("-C", northwind, "--today", TODAY, "report", name, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    golden = GOLDEN / f"report-{name}.{FORMATS[fmt]}"
+    if update_goldens:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert golden.is_file(), f"{golden.name} missing: run pytest with --update-goldens"
+    assert result.stdout == golden.read_text(encoding="utf-8"), (
+        f"{golden.name} differs; if the change is intended, run pytest --update-goldens and "
+        "review the diff"
+    )
+
+
+def test_experiment_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "experiments")
+    # 22 files in experiments/: EXP-0001 draft; EXP-0022 planned; EXP-0007, EXP-0021 running;
+    # EXP-0017 abandoned; EXP-0002/4/5/6/9/13/20 implemented; the other ten concluded.
+    assert data["total"] == 22
+    assert data["by_status"] == {
+        "draft": 1,
+        "planned": 1,
+        "running": 2,
+        "concluded": 10,
+        "implemented": 7,
+        "abandoned": 1,
+    }
+    # Outcomes over the 17 concluded or implemented: won EXP-0002/4/5/6/9/13/18/20 (8);
+    # lost EXP-0003/12/14 (3); inconclusive EXP-0008/11/16/19 (4); invalid EXP-0010;
+    # stopped-early EXP-0015.
+    assert data["concluded"] == 17
+    assert data["by_outcome"] == {
+        "won": 8,
+        "lost": 3,
+        "inconclusive": 4,
+        "invalid": 1,
+        "stopped-early": 1,
+    }
+    # Win rate = 8 / (8 + 3 + 4) = 0.5333; invalid and stopped-early are not in the denominator.
+    assert data["decided"] == 15
+    assert data["win_rate"] == 0.5333
+    assert data["loss_rate"] == 0.2
+    assert data["unreadable"] == 2
+    # Stale: running and started more than 30 days before 2026-11-01. EXP-0007 started
+    # 2025-06-02 (517 days); EXP-0021 started 2026-10-27 (5 days) is not stale.
+    assert [(s["id"], s["days_running"]) for s in data["stale"]] == [("EXP-0007", 517)]
+    # Velocity: ends in 2026-05..2026-10 are EXP-0019 (06-28) and EXP-0020 (07-19): 2 / 6;
+    # in 2025-11..2026-04 EXP-0015, EXP-0014, EXP-0016 and EXP-0018: 4 / 6, so the trend is down.
+    v = data["velocity"]
+    assert (v["last_months"], v["previous_months"], v["trend"]) == (2, 4, "down")
+    assert v["per_month"] == 0.33
+    # Durations: EXP-0014 ran 2025-10-06 to 2025-12-14, 69 days, the longest; ten of the 17 ran
+    # exactly 34 days (e.g. EXP-0004, 04-07 to 05-11), so the median is 34.
+    assert data["duration"] == {
+        "count": 17,
+        "median_days": 34.0,
+        "longest_days": 69,
+        "longest_id": "EXP-0014",
+    }
+    # Draft to running (start - created) over the 20 experiments with a start: 13 (x2), 14 (x8),
+    # 20 (x5), 21 (x4), 22 (EXP-0021, 10-05 to 10-27); median of the 10th and 11th = (14+20)/2.
+    assert data["draft_to_running"]["median_days"] == 17.0
+    assert data["draft_to_running"]["longest_id"] == "EXP-0021"
+    # Every lost or inconclusive experiment of the example has learnings (validate requires it).
+    assert data["unlearned"] == []
+    # Win rate per quarter: 2025-Q2 ends EXP-0003 lost, EXP-0004/5/6 won -> 3 of 4.
+    q2 = next(q for q in data["quarters"] if q["quarter"] == "2025-Q2")
+    assert (q2["won"], q2["decided"], q2["win_rate"]) == (3, 4, 0.75)
+
+
+def test_roadmap_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "roadmap")
+    items = {i["id"]: i for g in data["groups"] for i in g["items"]}
+    # value-over-effort = (customer_value + business_value) / effort:
+    # OPP-0001 (4+4)/2 = 4.0, OPP-0009 (3+4)/2 = 3.5, OPP-0004 (4+5)/3 = 3.0,
+    # OPP-0007 (5+3)/3 = 2.667, OPP-0008 has no scores (last).
+    ranked = sorted(items.values(), key=lambda i: i["rank"])
+    assert [(i["id"], i["priority"]) for i in ranked] == [
+        ("OPP-0001", 4.0),
+        ("OPP-0009", 3.5),
+        ("OPP-0004", 3.0),
+        ("OPP-0007", 2.667),
+        ("OPP-0008", None),
+    ]
+    assert [g["status"] for g in data["groups"]] == ["prioritized", "in-progress", "idea"]
+    # OPP-0001 rests on INS-0002 and INS-0007, both validated; its experiments are EXP-0003
+    # (lost) and EXP-0019 (inconclusive).
+    top = items["OPP-0001"]
+    assert top["validated_insights"] == 2
+    assert [(e["id"], e["outcome"]) for e in top["experiments"]] == [
+        ("EXP-0003", "lost"),
+        ("EXP-0019", "inconclusive"),
+    ]
+    # OPP-0008 and OPP-0009 rest on draft insights (INS-0015, INS-0016); OPP-0008 has no scores.
+    assert items["OPP-0009"]["flags"] == ["no insight"]
+    assert items["OPP-0008"]["flags"] == ["no insight", "scores missing"]
+    assert {c["id"]: c["status"] for c in data["closed"]} == {
+        "OPP-0002": "delivered",
+        "OPP-0003": "delivered",
+        "OPP-0005": "parked",
+        "OPP-0006": "rejected",
+    }
+
+
+def test_journey_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "journey")
+    rows = {s["stage"]: s for s in data["stages"]}
+    assert list(rows) == [
+        "discover",
+        "consider",
+        "purchase",
+        "deliver",
+        "use",
+        "support",
+        "loyalty",
+    ]
+    # consider: INS-0003 (pain point), INS-0006, INS-0009; its only opportunity OPP-0002 is
+    # delivered; 8 concluded experiments (EXP-0004/8/9/10/12/13/15/20), 4 won (4, 9, 13, 20).
+    consider = rows["consider"]
+    assert consider["counts"] == {
+        "insights": 3,
+        "pain_points": 1,
+        "opportunities": 0,
+        "running": 0,
+        "concluded": 8,
+        "wins": 4,
+        "planned": 0,
+    }
+    assert consider["attention"] == "pain, nobody working"
+    # use: only INS-0014 (a need); nothing else there.
+    assert rows["use"]["counts"]["insights"] == 1
+    assert rows["use"]["attention"] == "nobody working"
+    # deliver: EXP-0021 running, EXP-0006 and EXP-0018 won.
+    assert (rows["deliver"]["counts"]["running"], rows["deliver"]["counts"]["wins"]) == (1, 2)
+
+
+def test_journey_touchpoints(northwind: Path) -> None:
+    data = report(northwind, "journey", "--touchpoints")
+    support = next(s for s in data["stages"] if s["stage"] == "support")
+    chat = next(t for t in support["touchpoints"] if t["touchpoint"] == "chat")
+    # chat: INS-0008; EXP-0007 running, EXP-0022 planned.
+    assert (chat["counts"]["insights"], chat["counts"]["running"], chat["counts"]["planned"]) == (
+        1,
+        1,
+        1,
+    )
+    assert [t["touchpoint"] for t in support["touchpoints"]] == [
+        "help-centre",
+        "chat",
+        "returns-portal",
+    ]
+
+
+def test_metrics_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "metrics")
+    rows = {m["id"]: m for m in data["metrics"]}
+    assert data["metrics"][0]["id"] == "repeat-purchase-rate"  # the north star comes first
+    conv = rows["conversion-rate"]
+    # Primary metric of EXP-0001/3/8/9/12/15/16/19/20 (9). Concluded outcomes: won 9 and 20,
+    # lost 3 and 12, inconclusive 8, 16, 19, stopped-early 15.
+    assert conv["primary"] == 9
+    assert conv["outcomes"] == {
+        "won": 2,
+        "lost": 2,
+        "inconclusive": 3,
+        "invalid": 0,
+        "stopped-early": 1,
+    }
+    # Effects: won 1.9 + 1.3 = 3.2; won, lost and inconclusive:
+    # -1.1 + 0.6 + 1.9 - 0.9 + 0.2 + 0.5 + 1.3 = 2.5 (the stopped-early -0.7 is left out).
+    assert (conv["effect_won"], conv["effect_sum"]) == (3.2, 2.5)
+    # Via kpi: checkout-completion (EXP-0002/5/11) maps to conversion-rate.
+    assert conv["via_kpi"] == 3
+    # cost-to-serve is moved only through contact-rate (EXP-0006/18/21) and return-rate
+    # (EXP-0004/10/13).
+    assert (rows["cost-to-serve"]["primary"], rows["cost-to-serve"]["via_kpi"]) == (0, 6)
+    assert data["unmoved"] == ["average-order-value", "cac", "clv", "churn-rate", "page-load-time"]
+    # Experience or guardrail primary metrics: checkout-completion (3), return-rate (3),
+    # contact-rate (3), nps (EXP-0007, EXP-0022).
+    assert len(data["not_business"]) == 11
+
+
+def test_health_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "health")
+    found = {(p["problem"], p["id"]) for p in data["problems"]}
+    assert found == {
+        # Validated, and named by no opportunity's or experiment's 'insights'.
+        ("insight-unused", "INS-0013"),
+        ("insight-unused", "INS-0014"),
+        # Prioritized, and no experiment names it as 'opportunity'.
+        ("opportunity-untested", "OPP-0007"),
+        # Concluded; no experiment 'follows' them and no insight cites them as evidence.
+        ("no-follow-up", "EXP-0011"),
+        ("no-follow-up", "EXP-0016"),
+        ("no-follow-up", "EXP-0018"),
+        # Drafts last touched 2026-07-13 (111 days) and 2025-01-10 (660 days); INS-0016 was
+        # updated 2026-10-19, 13 days ago, and is not stale.
+        ("stale-draft", "INS-0015"),
+        ("stale-draft", "EXP-0001"),
+        ("stale-running", "EXP-0007"),
+    }
+    scores = {a["area"]: (a["ok"], a["in_scope"], a["score"]) for a in data["areas"]}
+    assert scores == {
+        "insights": (10, 12, 83),
+        "opportunities": (4, 5, 80),
+        "learning": (14, 17, 82),
+        "ownership": (47, 47, 100),
+        "pace": (2, 5, 40),
+    }
+    assert data["overall"] == 77  # (83 + 80 + 82 + 100 + 40) / 5 = 77
+
+
+def test_markdown_headline(northwind: Path) -> None:
+    text = (GOLDEN / "report-experiments.md").read_text()
+    assert "- **Win rate:** 53.3% (8 of 15 won, lost or inconclusive)" in text
+    roadmap = (GOLDEN / "report-roadmap.md").read_text()
+    assert "OPP-0001 Make shipping costs predictable before checkout (priority 4.00)" in roadmap
