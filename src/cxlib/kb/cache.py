@@ -136,8 +136,10 @@ class ParseCache:
     def _shard(path: str) -> int:
         return zlib.crc32(path.encode()) % SHARDS
 
-    def get_facts(self, f: DocFile) -> tuple[ParsedFile, list[Finding]] | None:
-        """A skeleton of an unchanged file and its findings, when they are still valid."""
+    def get_facts(
+        self, f: DocFile, skeleton: bool = True
+    ) -> tuple[ParsedFile | None, list[Finding]] | None:
+        """The findings of an unchanged file, when still valid, and (if asked) its skeleton."""
         if not self.usable:
             return None
         entry = self.facts.fresh(self._shard(f.path), f.path, f)
@@ -148,7 +150,7 @@ class ParseCache:
                 Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
                 for x in entry["findings"]
             ]
-            return ParsedFile.from_json(entry["skeleton"]), findings
+            return (ParsedFile.from_json(entry["skeleton"]) if skeleton else None), findings
         except (KeyError, TypeError, ValueError):
             return None
 

@@ -84,9 +84,10 @@ class KnowledgeBase:
             if known is not None:
                 # Only the id of a file that is not reported on matters (duplicates, targets).
                 return LoadedDoc(f.path, f.kind, ParsedFile(), known_id=known[0])
-        facts = cache.get_facts(f) if cache else None
+        facts = cache.get_facts(f, skeleton=not models) if cache else None
         if facts is not None and not models:
             skeleton, findings = facts
+            assert skeleton is not None
             return LoadedDoc(f.path, f.kind, skeleton, findings=findings if reported else [])
         parsed = cache.get_parsed(f) if cache else None
         fresh = parsed is None
