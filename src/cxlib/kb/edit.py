@@ -217,6 +217,7 @@ class EditableFile:
             i for i in range(1, len(self.lines)) if self.lines[i].text.rstrip() in ("---", "...")
         )
         self.data: dict[str, Any] = self.parsed.data
+        self._snippet: str | None = None  # what the current edit would write, for refusals
 
     # -- helpers ---------------------------------------------------------------------------
     def _bytes(self, lines: list[Line]) -> bytes:
@@ -228,6 +229,7 @@ class EditableFile:
         return self.lines[0].end or "\n"
 
     def refuse(self, reason: str, snippet: str | None = None) -> EditRefusedError:
+        snippet = snippet or self._snippet
         hint = f"make the change by hand:\n{snippet}" if snippet else None
         return EditRefusedError(f"{self.label}: {reason}; nothing was written", hint=hint)
 
@@ -331,7 +333,7 @@ class EditableFile:
         current = self._list_value(key)
         expected = copy.deepcopy(self.data)
         expected[key] = [*current, item]
-        snippet = f"{key}: {yaml_write.value(expected[key])}"
+        snippet = self._snippet = f"{key}: {yaml_write.value(expected[key])}"
         lines = list(self.lines)
         extent = self._extent(key)
         if extent is None:
@@ -378,7 +380,7 @@ class EditableFile:
             return self.raw
         expected = copy.deepcopy(self.data)
         expected[key] = [v for v in current if v != item]
-        snippet = f"{key}: {yaml_write.value(expected[key])}"
+        snippet = self._snippet = f"{key}: {yaml_write.value(expected[key])}"
         extent = self._extent(key)
         assert extent is not None
         start, stop = extent
@@ -450,7 +452,7 @@ class EditableFile:
             if key not in self.data and value is None:
                 return self.raw
             expected[key] = value
-            snippet = f"{key}: {yaml_write.value(value)}"
+            snippet = self._snippet = f"{key}: {yaml_write.value(value)}"
             return self._finish(self._set_top(key, value, snippet), expected, f"'{key}'", snippet)
         parent = expected.get(key)
         if parent is None:
@@ -459,7 +461,7 @@ class EditableFile:
             raise self.refuse(f"'{key}' is not a mapping")
         parent[child] = value
         expected[key] = parent
-        snippet = f"{key}:\n  {child}: {yaml_write.value(value)}"
+        snippet = self._snippet = f"{key}:\n  {child}: {yaml_write.value(value)}"
         return self._finish(self._set_nested(key, child, value, snippet), expected, path, snippet)
 
     def _set_top(self, key: str, value: Any, snippet: str) -> list[Line]:

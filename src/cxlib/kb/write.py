@@ -80,6 +80,19 @@ def _unchanged(target: Path, expected: bytes) -> None:
         )
 
 
+def _cannot_write(target: Path, e: OSError) -> WriteRefusedError:
+    return WriteRefusedError(
+        f"cannot write {target.name}: {e.strerror or e}; the file was not changed"
+    )
+
+
+def _written(target: Path, data: bytes) -> str:
+    try:
+        return _temp_beside(target, data)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+
+
 def _regular_mode(target: Path) -> int:
     st = os.lstat(target)
     if not stat.S_ISREG(st.st_mode):
@@ -106,7 +119,7 @@ def replace_file(target: Path, data: bytes, expected: bytes) -> None:
     file is removed whatever happens.
     """
     mode = _regular_mode(target)
-    tmp = _temp_beside(target, data)
+    tmp = _written(target, data)
     try:
         os.chmod(tmp, mode)
         if BEFORE_REPLACE is not None:
@@ -114,6 +127,8 @@ def replace_file(target: Path, data: bytes, expected: bytes) -> None:
         _unchanged(target, expected)
         os.replace(tmp, target)
         _fsync_folder(target.parent)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -125,7 +140,7 @@ def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
     removed, so a crash in between leaves both, never neither."""
     mode = _regular_mode(source)
     _unchanged(source, expected)
-    tmp = _temp_beside(target, data)
+    tmp = _written(target, data)
     try:
         os.chmod(tmp, mode)
         if BEFORE_REPLACE is not None:
@@ -137,6 +152,8 @@ def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
             raise WriteRefusedError(f"{target.name} already exists; not overwriting it") from None
         os.unlink(source)
         _fsync_folder(target.parent)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,6 @@ from cxlib.model.library import LoadedDoc
 from cxlib.model.lifecycle import allowed, path_between, statuses
 from cxlib.ops.docs import find_unique, open_for_edit
 from cxlib.ops.guard import check_change
-from cxlib.ops.new import parse_assignment
 
 
 @dataclass
@@ -26,6 +26,23 @@ class EditResult:
     message: str
     values: dict[str, Any] = field(default_factory=dict)  # the fields set, as written
     diff: str = ""
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``key=value`` (or ``parent.key=value``) with the value read as YAML."""
+    from cxlib.kb.yaml_strict import YamlProblem, load
+
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?", key):
+        raise UsageError(f"expected key=value with a field name as key, got {text!r}")
+    try:
+        value = load(f"v: {raw}\n").data["v"] if raw.strip() else None
+    except (YamlProblem, TypeError) as e:
+        raise UsageError(f"{key}: cannot read the value {raw!r}: {e}") from None
+    if isinstance(value, dict):
+        raise UsageError(f"{key}: set nested fields one by one, e.g. result.outcome=lost")
+    return key, value
 
 
 def check_field(kind: Kind, key: str) -> None:
