@@ -56,6 +56,16 @@ class Edge:
 class LinkGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
+    _index: dict[str, dict[str, list[Edge]]] | None = field(default=None, repr=False, compare=False)
+
+    def _by(self, end: str) -> dict[str, list[Edge]]:
+        """Edges grouped by one of their ends, built once (questions are asked per node)."""
+        if self._index is None:
+            self._index = {"source": {}, "target": {}, "upstream": {}, "downstream": {}}
+            for e in self.edges:
+                for name, groups in self._index.items():
+                    groups.setdefault(getattr(e, name), []).append(e)
+        return self._index[end]
 
     @classmethod
     def from_library(cls, library: Library) -> LinkGraph:
@@ -96,19 +106,19 @@ class LinkGraph:
     # -- questions -------------------------------------------------------------------------
     def links(self, doc_id: str) -> list[Edge]:
         """Links stored in the document's own file."""
-        return [e for e in self.edges if e.source == doc_id]
+        return list(self._by("source").get(doc_id, []))
 
     def backlinks(self, doc_id: str) -> list[Edge]:
         """Links other documents store towards this one."""
-        return [e for e in self.edges if e.target == doc_id]
+        return list(self._by("target").get(doc_id, []))
 
     def downstream(self, doc_id: str, typed_only: bool = False) -> list[Edge]:
         """Edges to the documents that build on this one."""
-        return [e for e in self.edges if e.upstream == doc_id and (e.typed or not typed_only)]
+        return [e for e in self._by("upstream").get(doc_id, []) if e.typed or not typed_only]
 
     def upstream(self, doc_id: str, typed_only: bool = False) -> list[Edge]:
         """Edges to the documents this one builds on."""
-        return [e for e in self.edges if e.downstream == doc_id and (e.typed or not typed_only)]
+        return [e for e in self._by("downstream").get(doc_id, []) if e.typed or not typed_only]
 
     def of_kind(self, kind: Kind) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind.value]
@@ -116,17 +126,15 @@ class LinkGraph:
     def neighbourhood(self, doc_id: str, depth: int) -> LinkGraph:
         """The documents within ``depth`` links of ``doc_id`` (either direction), and the edges
         among them."""
-        adjacent: dict[str, list[str]] = {}
-        for e in self.edges:
-            adjacent.setdefault(e.source, []).append(e.target)
-            adjacent.setdefault(e.target, []).append(e.source)
         distance = {doc_id: 0}
         queue = deque([doc_id])
         while queue:
             current = queue.popleft()
             if distance[current] >= depth:
                 continue
-            for other in adjacent.get(current, []):
+            near = [e.target for e in self.links(current)]
+            near += [e.source for e in self.backlinks(current)]
+            for other in near:
                 if other not in distance:
                     distance[other] = distance[current] + 1
                     queue.append(other)

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 from cxlib.errors import UsageError
+from cxlib.kb.cache import ParseCache
 from cxlib.kb.edit import EditableFile
-from cxlib.kb.files import read_document
-from cxlib.kb.parse import MAX_FILE_BYTES
+from cxlib.kb.files import read_document, scan
+from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.library import Library, LoadedDoc
+from cxlib.model.source import ParsedFile, Problem
 from cxlib.ops.show import find
+
+
+def load_library(kb: KnowledgeBase) -> Library:
+    """Every document read through the parse cache, without the per-document schema and rule
+    checks that ``kb.load`` runs for ``validate``: links, the graph and renumbering need only the
+    parsed front-matter, ids and kinds (an edit checks the one document it changes in full). On
+    10,000 documents this is about half the time of a full load."""
+    files, _ = scan(kb.root, kb.config)
+    cache = ParseCache(kb.root)
+    docs: list[LoadedDoc] = []
+    for f in files:
+        parsed = cache.get(f)
+        if parsed is None:
+            try:
+                parsed = parse_bytes(read_document(kb.root, f.path, MAX_FILE_BYTES))
+            except OSError as e:
+                parsed = ParsedFile(problems=[Problem("unreadable", f"cannot read: {e.strerror}")])
+            cache.put(f, parsed)
+        docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
+    cache.prune({f.path for f in files})
+    cache.save()
+    return Library(docs)
 
 
 def find_unique(library: Library, doc_id: str) -> LoadedDoc:

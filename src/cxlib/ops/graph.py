@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cxlib.errors import UsageError
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.graph import LinkGraph
+from cxlib.ops.docs import load_library
 from cxlib.ops.show import find
 
 DEFAULT_DEPTH = 2
@@ -26,7 +27,7 @@ def link_graph(
     ``doc_id`` (default 2)."""
     if depth is not None and depth < 0:
         raise UsageError("--depth must be 0 or more")
-    library, _ = kb.load()
+    library = load_library(kb)
     graph = LinkGraph.from_library(library)
     if doc_id is None:
         return GraphResult(graph, None, depth)

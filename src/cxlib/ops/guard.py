@@ -46,7 +46,8 @@ def check_change(
     """Raise when ``after`` (the new bytes of ``d``) breaks a rule ``d`` did not break."""
     new = check_one(d.path, d.kind, parse_bytes(after), kb.config)
     others = [x for x in library.docs if x is not d]
-    before = _errors(d.findings) + _errors(check_library(library.docs, kb.config, {d.path}))
+    old = check_one(d.path, d.kind, d.parsed, kb.config)
+    before = _errors(old.findings) + _errors(check_library(library.docs, kb.config, {d.path}))
     now = _errors(new.findings) + _errors(check_library([*others, new], kb.config, {d.path}))
     known = {_key(f) for f in before}
     fresh = [f for f in now if _key(f) not in known]

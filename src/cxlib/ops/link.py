@@ -11,7 +11,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.relations import Relation, relation_named, relations_between, targets_of
-from cxlib.ops.docs import find_unique, normalize_id, open_for_edit
+from cxlib.ops.docs import find_unique, load_library, normalize_id, open_for_edit
 
 
 @dataclass
@@ -62,7 +62,7 @@ def link_documents(
     kb: KnowledgeBase, source_id: str, target_id: str, rel: str | None = None, dry_run: bool = False
 ) -> LinkResult:
     """Add the link ``source -> target``; a link that already exists is a no-op."""
-    library, _ = kb.load()
+    library = load_library(kb)
     source = find_unique(library, source_id)
     if normalize_id(target_id) == source.id:
         raise UsageError(f"{source.id} cannot link to itself")

@@ -22,7 +22,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import LINK_FIELDS
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, split_id
 from cxlib.model.library import Library, LoadedDoc
-from cxlib.ops.docs import normalize_id
+from cxlib.ops.docs import load_library, normalize_id
 from cxlib.ops.new import next_id
 
 
@@ -97,7 +97,7 @@ def renumber(
 ) -> RenumberResult:
     """Renumber the document ``old`` (an id, or its path when the id is shared) to ``new``, or to
     the next free id of its kind (looking at every branch too)."""
-    library, _ = kb.load()
+    library = load_library(kb)
     d = _pick(kb, library, old, cwd or Path.cwd())
     old_id = d.id or ""
     new_id = _new_id(kb, d, new)

@@ -14,7 +14,7 @@ from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.lifecycle import allowed, path_between, statuses
-from cxlib.ops.docs import find_unique, open_for_edit
+from cxlib.ops.docs import find_unique, load_library, open_for_edit
 from cxlib.ops.guard import check_change
 
 
@@ -108,7 +108,7 @@ def set_fields(
     """Set ``key=value`` fields (values read as YAML) of one document, line by line."""
     if not assignments:
         raise UsageError("nothing to set", hint="give key=value pairs, e.g. confidence=high")
-    library, _ = kb.load()
+    library = load_library(kb)
     d = find_unique(library, doc_id)
     pairs = [parse_assignment(a) for a in assignments]
     for key, value in pairs:

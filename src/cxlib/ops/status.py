@@ -10,7 +10,7 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import Decision, Outcome
 from cxlib.model.kinds import Kind
-from cxlib.ops.docs import find_unique, open_for_edit
+from cxlib.ops.docs import find_unique, load_library, open_for_edit
 from cxlib.ops.set import EditResult, check_transition, write_edits
 
 
@@ -29,7 +29,7 @@ def change_status(
     """Set the status (refusing moves the lifecycle or the rules forbid). For an experiment,
     ``running`` fills ``start`` and ``concluded`` fills ``end`` with ``today`` unless given or
     already set; ``outcome``, ``decision`` and ``learnings`` are written too."""
-    library, _ = kb.load()
+    library = load_library(kb)
     d = find_unique(library, doc_id)
     new = new_status.strip().lower()
     check_transition(d, new)

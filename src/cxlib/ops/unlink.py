@@ -7,7 +7,7 @@ from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.relations import Relation, answers_to, targets_of
-from cxlib.ops.docs import find_unique, normalize_id, open_for_edit
+from cxlib.ops.docs import find_unique, load_library, normalize_id, open_for_edit
 from cxlib.ops.link import LinkResult, choose_relation
 
 
@@ -22,7 +22,7 @@ def unlink_documents(
     """Remove the link ``source -> target`` from every field of ``source`` that holds it (only
     ``--rel``'s field when given). A target that no longer exists may still be unlinked, so a
     broken link can be cleaned up; a link that is not there is a no-op."""
-    library, _ = kb.load()
+    library = load_library(kb)
     source = find_unique(library, source_id)
     tid = normalize_id(target_id)
     if tid == source.id:
