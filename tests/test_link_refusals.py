@@ -150,6 +150,12 @@ def test_a_symlinked_document_is_not_followed(example: Path, tmp_path: Path) -> 
     assert outside.read_text() == GOOD
 
 
+def test_an_id_that_disagrees_with_the_file_name_is_not_edited(example: Path) -> None:
+    (example / OPP).write_text(GOOD.replace("id: OPP-0100", "id: OPP-0101"))
+    err = refused(example, "link", "OPP-0100", "INS-0003")
+    assert "the file name says OPP-0100 but the front-matter says id: OPP-0101" in err
+
+
 def test_duplicate_ids_are_not_edited_by_id(example: Path) -> None:
     (example / "opportunities/OPP-0100-twin.md").write_text(GOOD)
     err = refused(example, "link", "OPP-0100", "INS-0003")

@@ -9,9 +9,8 @@ from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
-from cxlib.model.library import LoadedDoc
 from cxlib.model.relations import Relation, relation_named, relations_between, targets_of
-from cxlib.ops.docs import find_unique, load_library, normalize_id, open_for_edit
+from cxlib.ops.docs import file_ids, normalize_id, open_by_id
 
 
 @dataclass
@@ -31,29 +30,30 @@ def _offered(kind: Kind) -> str:
     return ", ".join(f"{r.target.value} ({r.field})" for r in targets_of(kind))
 
 
-def choose_relation(source: LoadedDoc, target: LoadedDoc, rel: str | None) -> Relation:
+def choose_relation(
+    source: Kind, source_id: str, target: Kind, target_id: str, rel: str | None
+) -> Relation:
     """The relation a link from ``source`` to ``target`` stands for; refused when the kinds do
     not allow one (with the command that stores it on the other side, when that exists)."""
-    options = relations_between(source.kind, target.kind)
+    options = relations_between(source, target)
     if not options:
-        reverse = relations_between(target.kind, source.kind)
+        reverse = relations_between(target, source)
         hint = (
-            f"the link is stored on the {target.kind.value}: cxlib link {target.id} {source.id}"
+            f"the link is stored on the {target.value}: cxlib link {target_id} {source_id}"
             if reverse
-            else f"an {source.kind.value} links to: {_offered(source.kind)}"
+            else f"an {source.value} links to: {_offered(source)}"
         )
         raise UsageError(
-            f"an {source.kind.value} cannot link to an {target.kind.value} "
-            f"({source.id} -> {target.id})",
+            f"an {source.value} cannot link to an {target.value} ({source_id} -> {target_id})",
             hint=hint,
         )
     if rel is None:
         return options[0]
-    chosen = relation_named(source.kind, target.kind, rel)
+    chosen = relation_named(source, target, rel)
     if chosen is None:
         names = ", ".join(f"{r.field} ({r.flow})" for r in options)
         raise UsageError(
-            f"--rel {rel}: an {source.kind.value} links to an {target.kind.value} only as: {names}",
+            f"--rel {rel}: an {source.value} links to an {target.value} only as: {names}"
         )
     return chosen
 
@@ -62,18 +62,15 @@ def link_documents(
     kb: KnowledgeBase, source_id: str, target_id: str, rel: str | None = None, dry_run: bool = False
 ) -> LinkResult:
     """Add the link ``source -> target``; a link that already exists is a no-op."""
-    library = load_library(kb)
-    source = find_unique(library, source_id)
-    if normalize_id(target_id) == source.id:
-        raise UsageError(f"{source.id} cannot link to itself")
-    matches = library.by_id().get(normalize_id(target_id))
-    if not matches:
-        raise UnknownIdError(
-            f"link target {normalize_id(target_id)} does not exist", hint="see 'cxlib list'"
-        )
-    target = matches[0]
-    relation = choose_relation(source, target, rel)
-    tid = target.id or ""
+    ids = file_ids(kb)
+    tid = normalize_id(target_id)
+    if tid == normalize_id(source_id):
+        raise UsageError(f"{tid} cannot link to itself")
+    source, doc = open_by_id(kb, ids, source_id)
+    targets = ids.get(tid)
+    if not targets:
+        raise UnknownIdError(f"link target {tid} does not exist", hint="see 'cxlib list'")
+    relation = choose_relation(source.kind, source.id or "", targets[0].kind, tid, rel)
     result = LinkResult(
         source=source.id or "",
         target=tid,
@@ -83,7 +80,6 @@ def link_documents(
         changed=False,
         message="",
     )
-    doc = open_for_edit(kb, source)
     current = doc.data.get(relation.field)
     if relation.single:
         if current == tid:

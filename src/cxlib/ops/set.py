@@ -12,9 +12,9 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
-from cxlib.model.library import LoadedDoc
+from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.lifecycle import allowed, path_between, statuses
-from cxlib.ops.docs import find_unique, load_library, open_for_edit
+from cxlib.ops.docs import file_ids, open_by_id, with_neighbours
 from cxlib.ops.guard import check_change
 
 
@@ -90,7 +90,7 @@ def write_edits(
     after: bytes,
     what: str,
     dry_run: bool,
-    library: Any,
+    library: Library,
 ) -> tuple[bool, str]:
     """Check the result against the rules, then write it (unless a dry run)."""
     if after == doc.raw:
@@ -108,14 +108,14 @@ def set_fields(
     """Set ``key=value`` fields (values read as YAML) of one document, line by line."""
     if not assignments:
         raise UsageError("nothing to set", hint="give key=value pairs, e.g. confidence=high")
-    library = load_library(kb)
-    d = find_unique(library, doc_id)
+    ids = file_ids(kb)
+    d, doc = open_by_id(kb, ids, doc_id)
+    library = with_neighbours(ids, d)
     pairs = [parse_assignment(a) for a in assignments]
     for key, value in pairs:
         check_field(d.kind, key)
         if key == "status":
             check_transition(d, str(value))
-    doc = open_for_edit(kb, d)
     after = doc.raw
     for key, value in pairs:
         after = EditableFile(after, d.path).set_value(key, value)

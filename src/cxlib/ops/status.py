@@ -10,7 +10,7 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import Decision, Outcome
 from cxlib.model.kinds import Kind
-from cxlib.ops.docs import find_unique, load_library, open_for_edit
+from cxlib.ops.docs import file_ids, open_by_id, with_neighbours
 from cxlib.ops.set import EditResult, check_transition, write_edits
 
 
@@ -29,8 +29,9 @@ def change_status(
     """Set the status (refusing moves the lifecycle or the rules forbid). For an experiment,
     ``running`` fills ``start`` and ``concluded`` fills ``end`` with ``today`` unless given or
     already set; ``outcome``, ``decision`` and ``learnings`` are written too."""
-    library = load_library(kb)
-    d = find_unique(library, doc_id)
+    ids = file_ids(kb)
+    d, doc = open_by_id(kb, ids, doc_id)
+    library = with_neighbours(ids, d)
     new = new_status.strip().lower()
     check_transition(d, new)
     extras = {"--outcome": outcome, "--decision": decision, "--start": start, "--end": end}
@@ -60,7 +61,6 @@ def change_status(
             values["result.outcome"] = outcome
         if decision is not None:
             values["decision"] = decision
-    doc = open_for_edit(kb, d)
     after = doc.raw
     for key, value in values.items():
         after = EditableFile(after, d.path).set_value(key, value)

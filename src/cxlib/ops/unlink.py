@@ -7,7 +7,7 @@ from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.relations import Relation, answers_to, targets_of
-from cxlib.ops.docs import find_unique, load_library, normalize_id, open_for_edit
+from cxlib.ops.docs import file_ids, normalize_id, open_by_id
 from cxlib.ops.link import LinkResult, choose_relation
 
 
@@ -22,19 +22,20 @@ def unlink_documents(
     """Remove the link ``source -> target`` from every field of ``source`` that holds it (only
     ``--rel``'s field when given). A target that no longer exists may still be unlinked, so a
     broken link can be cleaned up; a link that is not there is a no-op."""
-    library = load_library(kb)
-    source = find_unique(library, source_id)
+    ids = file_ids(kb)
     tid = normalize_id(target_id)
-    if tid == source.id:
-        raise UsageError(f"{source.id} cannot link to itself, so there is nothing to unlink")
-    doc = open_for_edit(kb, source)
-    matches = library.by_id().get(tid)
+    if tid == normalize_id(source_id):
+        raise UsageError(f"{tid} cannot link to itself, so there is nothing to unlink")
+    source, doc = open_by_id(kb, ids, source_id)
+    matches = ids.get(tid)
     if matches:
-        relations = [choose_relation(source, matches[0], rel)] if rel else None
-        if relations is None:
-            choose_relation(source, matches[0], None)  # refuses kinds that cannot link
-            relations = [r for r in targets_of(source.kind) if r.target == matches[0].kind]
+        kind = matches[0].kind
+        choose_relation(source.kind, source.id or "", kind, tid, rel)  # refuses what cannot be
+        relations = [r for r in targets_of(source.kind) if r.target == kind]
+        if rel is not None:
+            relations = [r for r in relations if answers_to(r, rel)]
     else:
+        # The target is gone: a broken link may still be removed from whichever field holds it.
         relations = [r for r in targets_of(source.kind) if _holds(doc, r, tid)]
         if rel is not None:
             relations = [r for r in relations if answers_to(r, rel)]
