@@ -247,3 +247,18 @@ def test_a_concurrent_edit_is_never_overwritten(example: Path) -> None:
     assert "changed on disk since it was read" in err
     assert (example / OPP).read_bytes() == theirs
     assert _temporaries(example) == []
+
+
+def test_a_set_of_changes_is_checked_before_the_first_write(tmp_path: Path) -> None:
+    """renumber writes several files: a concurrent edit of any of them stops all of them."""
+    from cxlib.errors import WriteRefusedError
+    from cxlib.kb.changes import FileChange, apply
+
+    (tmp_path / "a.md").write_bytes(b"A\n")
+    (tmp_path / "b.md").write_bytes(b"B\n")
+    changes = [FileChange("a.md", b"A\n", b"A2\n"), FileChange("b.md", b"B\n", b"B2\n")]
+    (tmp_path / "b.md").write_bytes(b"B edited meanwhile\n")
+    with pytest.raises(WriteRefusedError, match="changed on disk"):
+        apply(tmp_path, changes)
+    assert (tmp_path / "a.md").read_bytes() == b"A\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]

@@ -66,7 +66,8 @@ def _read_nofollow(target: Path) -> bytes:
         return fh.read()
 
 
-def _unchanged(target: Path, expected: bytes) -> None:
+def check_unchanged(target: Path, expected: bytes) -> None:
+    """Refuse when ``target`` no longer holds ``expected`` (compared by SHA-256)."""
     try:
         current = _read_nofollow(target)
     except OSError as e:
@@ -124,7 +125,7 @@ def replace_file(target: Path, data: bytes, expected: bytes) -> None:
         os.chmod(tmp, mode)
         if BEFORE_REPLACE is not None:
             BEFORE_REPLACE(target)
-        _unchanged(target, expected)
+        check_unchanged(target, expected)
         os.replace(tmp, target)
         _fsync_folder(target.parent)
     except OSError as e:
@@ -139,13 +140,13 @@ def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
     ``source`` still holds ``expected``. The new file exists completely before the old one is
     removed, so a crash in between leaves both, never neither."""
     mode = _regular_mode(source)
-    _unchanged(source, expected)
+    check_unchanged(source, expected)
     tmp = _written(target, data)
     try:
         os.chmod(tmp, mode)
         if BEFORE_REPLACE is not None:
             BEFORE_REPLACE(source)
-        _unchanged(source, expected)
+        check_unchanged(source, expected)
         try:
             os.link(tmp, target)
         except FileExistsError:

@@ -109,7 +109,8 @@ def renumber(
     shared = len(library.by_id().get(old_id, [])) > 1
     name = d.path.rsplit("/", 1)[-1]
     folder = d.path[: -len(name)]
-    new_name = new_id + name[len(old_id) :] if name.startswith(old_id) else f"{new_id}-{name}"
+    named = id_from_filename(name)  # normally old_id; the file name may disagree with the id
+    new_name = new_id + name[len(named) :] if named else f"{new_id}-{name}"
     result = RenumberResult(old_id, new_id, d.path, folder + new_name)
 
     def edited(doc: LoadedDoc, raw: bytes) -> bytes:
