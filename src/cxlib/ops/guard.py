@@ -45,9 +45,11 @@ def check_change(
 ) -> LoadedDoc:
     """Raise when ``after`` (the new bytes of ``d``) breaks a rule ``d`` did not break."""
     new = check_one(d.path, d.kind, parse_bytes(after), kb.config)
-    others = [x for x in library.docs if x is not d]
     old = check_one(d.path, d.kind, d.parsed, kb.config)
-    before = _errors(old.findings) + _errors(check_library(library.docs, kb.config, {d.path}))
+    # Cross-file rules about d concern only the documents sharing its id or named by its links.
+    named = {d.id} | {link.target for x in (old, new) for link in x.links()}
+    others = [x for x in library.docs if x is not d and x.id in named]
+    before = _errors(old.findings) + _errors(check_library([*others, old], kb.config, {d.path}))
     now = _errors(new.findings) + _errors(check_library([*others, new], kb.config, {d.path}))
     known = {_key(f) for f in before}
     fresh = [f for f in now if _key(f) not in known]
