@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from pathlib import Path
@@ -76,9 +77,16 @@ def _global(
 commands.register(app)
 
 
+@functools.cache
+def _click_command():  # type: ignore[no-untyped-def]  # typer's command type is private
+    # Building the click command inspects every command's signature (~50 ms); a process that
+    # runs the CLI more than once (the tests) builds it once.
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
-    command = typer.main.get_command(app)
+    command = _click_command()
     output = Output()
     try:
         rv = command.main(

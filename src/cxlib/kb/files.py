@@ -83,9 +83,10 @@ def kind_of_path(rel: str, config: ProgramConfig) -> Kind | None:
     return config.kind_for_folder(top) if "/" in rel else None
 
 
-def read_document(root: Path, rel: str) -> bytes:
-    """Read a document without following a symlink at the last component."""
+def read_document(root: Path, rel: str, limit: int | None = None) -> bytes:
+    """Read a document without following a symlink at the last component; with ``limit``, at
+    most ``limit + 1`` bytes, so a huge file is recognised without being loaded."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(root / rel, flags)
     with os.fdopen(fd, "rb") as fh:
-        return fh.read()
+        return fh.read() if limit is None else fh.read(limit + 1)

@@ -70,6 +70,26 @@ class KnowledgeBase:
                 cache.save()
         return Library(docs), scan_findings
 
+    def load_parsed(self) -> Library:
+        """Every document parsed (through the cache), without models or checks: what links,
+        the graph and renumbering read."""
+        with _collector_paused():
+            files, _ = scan(self.root, self.config)
+            cache = ParseCache(self.root, self.rules_key(False))
+            missing = [f for f in files if not cache.has(f, models=True)]
+            self._parsed_ahead = parse_in_parallel(self.root, missing)
+            docs: list[LoadedDoc] = []
+            for f in files:
+                parsed = cache.get_parsed(f)
+                if parsed is None:
+                    parsed = self._parse(f)
+                    cache.put(f, parsed, None, fresh_parse=True)
+                docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
+            self._parsed_ahead = {}
+            cache.prune({f.path for f in files})
+            cache.save()
+        return Library(docs)
+
     def _load_one(
         self,
         f: DocFile,

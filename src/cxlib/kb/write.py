@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cxlib.errors import WriteRefusedError
@@ -46,3 +49,112 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# A seam for tests of a crash or a concurrent edit at the worst moment: called with the target
+# after the new content is safely in the temporary file and before the on-disk check and rename.
+BEFORE_REPLACE: Callable[[Path], None] | None = None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_nofollow(target: Path) -> bytes:
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def check_unchanged(target: Path, expected: bytes) -> None:
+    """Refuse when ``target`` no longer holds ``expected`` (compared by SHA-256)."""
+    try:
+        current = _read_nofollow(target)
+    except OSError as e:
+        raise WriteRefusedError(
+            f"{target.name} cannot be read again before writing ({e.strerror}); not writing"
+        ) from None
+    if _digest(current) != _digest(expected):
+        raise WriteRefusedError(
+            f"{target.name} changed on disk since it was read (another editor?); not writing",
+            hint="run the command again on the current file",
+        )
+
+
+def _cannot_write(target: Path, e: OSError) -> WriteRefusedError:
+    return WriteRefusedError(
+        f"cannot write {target.name}: {e.strerror or e}; the file was not changed"
+    )
+
+
+def _written(target: Path, data: bytes) -> str:
+    try:
+        return _temp_beside(target, data)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+
+
+def _regular_mode(target: Path) -> int:
+    st = os.lstat(target)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteRefusedError(f"{target.name} is not a regular file (a symlink?); not writing")
+    return stat.S_IMODE(st.st_mode)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename itself must survive a power cut, not only the file's content.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def replace_file(target: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``target`` with ``data`` atomically, only if it still holds ``expected``.
+
+    The new bytes go to a temporary file in the same folder (fsynced, with the original's
+    permissions) that is renamed over the target; the target is either the old file or the new
+    one, never a mix. If the file changed since it was read, nothing is written. The temporary
+    file is removed whatever happens.
+    """
+    mode = _regular_mode(target)
+    tmp = _written(target, data)
+    try:
+        os.chmod(tmp, mode)
+        if BEFORE_REPLACE is not None:
+            BEFORE_REPLACE(target)
+        check_unchanged(target, expected)
+        os.replace(tmp, target)
+        _fsync_folder(target.parent)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
+    """Write ``data`` as ``target`` (which must not exist) and remove ``source``, only if
+    ``source`` still holds ``expected``. The new file exists completely before the old one is
+    removed, so a crash in between leaves both, never neither."""
+    mode = _regular_mode(source)
+    check_unchanged(source, expected)
+    tmp = _written(target, data)
+    try:
+        os.chmod(tmp, mode)
+        if BEFORE_REPLACE is not None:
+            BEFORE_REPLACE(source)
+        check_unchanged(source, expected)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise WriteRefusedError(f"{target.name} already exists; not overwriting it") from None
+        os.unlink(source)
+        _fsync_folder(target.parent)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -12,4 +12,12 @@ def register(app: typer.Typer) -> None:
 
     for module in (init, new, validate, list_, show, schema):
         app.command(module.NAME)(module.command)
+
+    # Links, lifecycle edits and the link graph.
+    from cxlib.cli.commands import graph, link, renumber, status, unlink
+    from cxlib.cli.commands import set as set_
+
+    for module in (link, unlink, set_, status, graph, renumber):
+        app.command(module.NAME)(module.command)
+
     app.add_typer(report.app, name=report.NAME)  # a group: one sub-command per report

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.state import state
+
+NAME = "set"
+
+
+def command(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    assignments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help='Fields to set; values are read as YAML (3, [a, b], "text"). '
+            "Nested: result.outcome=lost.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
+    ] = False,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.TEXT,
+) -> None:
+    """Set front-matter fields of a document, changing only their lines. Refused, with what is
+    missing, when the result would break a rule the document did not break before (a status
+    the lifecycle does not allow, a validated insight without evidence, an unknown metric...).
+
+    Example: cxlib set OPP-0003 customer_value=4 business_value=3 effort=2
+    """
+    from cxlib.cli.edit_view import report
+    from cxlib.ops.set import set_fields
+
+    st = state(ctx)
+    result = set_fields(st.open(), doc_id, assignments, dry_run=dry_run)
+    report(st.output, result, format == TextOrJson.JSON, dry_run)

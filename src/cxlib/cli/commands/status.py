@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.state import state
+
+NAME = "status"
+
+
+def _date(option: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        from cxlib.errors import UsageError
+
+        raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
+
+
+def command(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    new_status: Annotated[str, typer.Argument(metavar="NEW_STATUS", help="The status to move to.")],
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="Experiments: result.outcome (won, lost, inconclusive, ...)."),
+    ] = None,
+    decision: Annotated[
+        str | None, typer.Option(help="Experiments: the decision (ship, iterate, rerun, abandon).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Experiments: start date (default today when running).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="Experiments: end date (default today when concluded).")
+    ] = None,
+    learnings: Annotated[
+        str | None, typer.Option(help="Experiments: text to add under '## Learnings'.")
+    ] = None,
+    learnings_from_editor: Annotated[
+        bool,
+        typer.Option(
+            "--learnings-from-editor", help="Write the learnings in $EDITOR (added to the body)."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
+    ] = False,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.TEXT,
+) -> None:
+    """Move a document to NEW_STATUS along its lifecycle (see the README), refusing moves the
+    lifecycle or the rules forbid and saying what is missing. An experiment moving to running
+    gets today as start, to concluded today as end, unless given or already set.
+
+    Example: cxlib status EXP-0007 concluded --outcome lost --learnings-from-editor
+    """
+    from cxlib.cli.edit_view import report, text_from_editor
+    from cxlib.errors import UsageError
+    from cxlib.ops.status import change_status
+
+    st = state(ctx)
+    kb = st.open()
+    if learnings_from_editor:
+        if learnings is not None:
+            raise UsageError("give --learnings or --learnings-from-editor, not both")
+        learnings = text_from_editor(doc_id.strip().upper())
+        if not learnings:
+            raise UsageError("no learnings were written; nothing changed")
+    result = change_status(
+        kb,
+        doc_id,
+        new_status,
+        today=st.today,
+        outcome=outcome,
+        decision=decision,
+        start=_date("--start", start),
+        end=_date("--end", end),
+        learnings=learnings,
+        dry_run=dry_run,
+    )
+    report(st.output, result, format == TextOrJson.JSON, dry_run)

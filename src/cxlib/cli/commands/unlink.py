@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.state import state
+
+NAME = "unlink"
+
+
+def command(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The document that stores it.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="The document it points at.")],
+    rel: Annotated[
+        str | None,
+        typer.Option("--rel", help="Only this relation (e.g. counter_evidence); default: all."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
+    ] = False,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.TEXT,
+) -> None:
+    """Remove the link from FROM to TO (only that field's lines change). A link to an id that
+    no longer exists can be removed too; [[ID]] mentions in the body are left as they are.
+
+    Example: cxlib unlink OPP-0001 INS-0007
+    """
+    from cxlib.cli.edit_view import report
+    from cxlib.ops.unlink import unlink_documents
+
+    st = state(ctx)
+    result = unlink_documents(st.open(), source, target, rel=rel, dry_run=dry_run)
+    report(st.output, result, format == TextOrJson.JSON, dry_run)

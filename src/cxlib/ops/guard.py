@@ -1,0 +1,67 @@
+"""Refusing an edit whose result the rules forbid, before anything is written.
+
+The would-be file is checked exactly as ``validate`` would check it (schema, identity, config
+references, lifecycle, and links against the whole library). Problems the document already had
+do not block an edit; new ones do, each explained.
+"""
+
+from __future__ import annotations
+
+from cxlib.errors import WriteRefusedError
+from cxlib.kb.parse import parse_bytes
+from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.model.findings import Finding, Severity
+from cxlib.model.library import Library, LoadedDoc
+from cxlib.model.rules import check_library
+
+# What to do about each lifecycle requirement, in terms of cxlib commands.
+HINTS = {
+    "experiment-start": "pass --start DATE, or: cxlib set ID start=YYYY-MM-DD",
+    "experiment-end": "pass --end DATE, or: cxlib set ID end=YYYY-MM-DD",
+    "experiment-outcome": "pass --outcome won|lost|inconclusive|invalid|stopped-early",
+    "experiment-learnings": "write them under '## Learnings', or pass --learnings-from-editor",
+    "experiment-hypothesis": 'cxlib set ID hypothesis="We believe that ..."',
+    "experiment-metric": "cxlib set ID primary_metric=METRIC (a metric of cxlib.toml)",
+    "experiment-origin": "cxlib link ID OPP-... (or an insight)",
+    "insight-evidence": "cxlib link ID EXP-... (or add a URL or file under 'evidence')",
+    "insight-confidence": "cxlib set ID confidence=low|medium|high",
+    "opportunity-owner": "cxlib set ID owner=NAME",
+    "opportunity-scores": "cxlib set ID customer_value=N business_value=N effort=N",
+    "opportunity-insight": "cxlib link ID INS-...",
+    "opportunity-section": "write the '## Why', '## What' and '## How' sections",
+}
+
+
+def _errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == Severity.ERROR]
+
+
+def _key(f: Finding) -> tuple[str, str | None, str]:
+    return (f.code, f.field, f.message)
+
+
+def check_change(
+    kb: KnowledgeBase, library: Library, d: LoadedDoc, after: bytes, what: str
+) -> LoadedDoc:
+    """Raise when ``after`` (the new bytes of ``d``) breaks a rule ``d`` did not break."""
+    new = check_one(d.path, d.kind, parse_bytes(after), kb.config)
+    old = check_one(d.path, d.kind, d.parsed, kb.config)
+    # Cross-file rules about d concern only the documents sharing its id or named by its links.
+    named = {d.id} | {link.target for x in (old, new) for link in x.links()}
+    others = [x for x in library.docs if x is not d and x.id in named]
+    before = _errors(old.findings) + _errors(check_library([*others, old], kb.config, {d.path}))
+    now = _errors(new.findings) + _errors(check_library([*others, new], kb.config, {d.path}))
+    known = {_key(f) for f in before}
+    fresh = [f for f in now if _key(f) not in known]
+    if fresh:
+        lines = "\n".join(f"  - {f.message}" for f in fresh)
+        hints = []
+        for f in fresh:
+            hint = HINTS.get(f.code) or f.hint
+            if hint and hint not in hints:
+                hints.append(hint.replace(" ID ", f" {d.id} "))
+        raise WriteRefusedError(
+            f"{d.id} {what} would break the rules; nothing was written:\n{lines}",
+            hint="\n".join(hints) if hints else None,
+        )
+    return new

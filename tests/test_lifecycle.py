@@ -1,0 +1,224 @@
+"""``set`` and ``status``: lifecycle moves checked by the rules before anything is written."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLE, cx, snapshot
+
+TODAY = "2026-11-02"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "northwind"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def path_of(root: Path, doc_id: str) -> Path:
+    return next(root.glob(f"*/{doc_id}-*.md"))
+
+
+def run(root: Path, *args: str) -> str:
+    result = cx("--today", TODAY, "-C", root, *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def refused(root: Path, *args: str) -> str:
+    before = snapshot(root)
+    result = cx("--today", TODAY, "-C", root, *args)
+    assert result.exit_code == 2, result.output
+    assert snapshot(root) == before
+    return result.stderr
+
+
+RUNNING = """\
+---
+id: EXP-0100
+title: Delivery promise on the cart page
+status: running
+owner: Jonas Berg
+created: 2026-09-01
+opportunity: OPP-0004
+insights: []
+hypothesis: "We believe that a date in the cart will cause more orders, measured by conversion."
+primary_metric: conversion-rate
+start: 2026-10-01
+---
+
+## Hypothesis
+
+See above.
+
+## Learnings
+
+<!-- What did we learn, whatever the outcome? -->
+
+## Next steps
+
+<!-- Ship, iterate, rerun or abandon. -->
+"""
+
+
+def test_running_fills_the_start_date_and_changes_two_lines(example: Path) -> None:
+    path = path_of(example, "EXP-0022")
+    before = path.read_text()
+    out = run(example, "status", "EXP-0022", "running")
+    assert "moved EXP-0022 from planned to running (set start)" in out
+    expected = before.replace("status: planned", "status: running").replace(
+        "variants: [control, queue-position]\n",
+        f"variants: [control, queue-position]\nstart: {TODAY}\n",
+    )
+    assert path.read_text() == expected
+    assert "already running" in run(example, "status", "EXP-0022", "running")
+
+
+def test_a_skipped_step_is_refused_with_the_way_there(example: Path) -> None:
+    err = refused(example, "status", "EXP-0022", "concluded")
+    assert "cannot move from planned to concluded" in err
+    assert "planned -> running -> concluded" in err
+    err = refused(example, "status", "INS-0001", "draft")
+    assert "archived is final" in err
+    err = refused(example, "status", "EXP-0022", "finished")
+    assert "'finished' is not a status of an experiment" in err and "running" in err
+
+
+def test_concluding_needs_an_outcome_and_learnings(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = example / "experiments" / "EXP-0100-delivery-promise.md"
+    path.write_text(RUNNING)
+    err = refused(example, "status", "EXP-0100", "concluded")
+    assert "needs result.outcome" in err and "--outcome" in err
+    assert "needs a non-empty '## Learnings' section" in err
+    assert "--learnings-from-editor" in err
+
+    err = refused(example, "status", "EXP-0100", "concluded", "--outcome", "lost")
+    assert "a loss or an inconclusive result needs its learnings most of all" in err
+    assert "needs result.outcome" not in err
+
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "text = open(p, encoding='utf-8').read()\n"
+        "open(p, 'w', encoding='utf-8').write('- Shoppers ignore dates they cannot trust.\\n'"
+        " + text)\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    out = run(
+        example, "status", "EXP-0100", "concluded", "--outcome", "lost", "--learnings-from-editor"
+    )
+    assert "moved EXP-0100 from running to concluded (set end)" in out
+    text = path.read_text()
+    assert f"start: 2026-10-01\nend: {TODAY}\nresult:\n  outcome: lost\n---\n" in text
+    assert (
+        "<!-- What did we learn, whatever the outcome? -->\n\n"
+        "- Shoppers ignore dates they cannot trust.\n\n## Next steps" in text
+    )
+    assert "Write the learnings" not in text  # the editor's guidance is not kept
+    assert cx("-C", example, "validate", path).exit_code == 0
+    # Everything outside the three changed places is as it was.
+    assert text.replace(f"end: {TODAY}\nresult:\n  outcome: lost\n", "").replace(
+        "\n- Shoppers ignore dates they cannot trust.\n", ""
+    ) == RUNNING.replace("status: running", "status: concluded")
+
+
+def test_an_empty_editor_text_changes_nothing(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (example / "experiments" / "EXP-0100-x.md").write_text(RUNNING)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c pass")
+    err = refused(
+        example, "status", "EXP-0100", "concluded", "--outcome", "won", "--learnings-from-editor"
+    )
+    assert "no learnings were written" in err
+
+
+def test_validating_an_insight_needs_evidence_and_confidence(example: Path) -> None:
+    path = example / "insights" / "INS-0100-new.md"
+    path.write_text(
+        "---\nid: INS-0100\ntitle: Fresh\nstatus: draft\ncreated: 2026-10-01\n---\n\n"
+        "## Summary\n\nx\n"
+    )
+    err = refused(example, "status", "INS-0100", "validated")
+    assert "a validated insight needs at least one piece of evidence" in err
+    assert "needs a confidence" in err
+    assert "cxlib link INS-0100 EXP-" in err and "cxlib set INS-0100 confidence=" in err
+    run(example, "link", "INS-0100", "EXP-0003")
+    run(example, "set", "INS-0100", "confidence=medium")
+    assert "from draft to validated" in run(example, "status", "INS-0100", "validated")
+    assert cx("-C", example, "validate", path).exit_code == 0
+
+
+def test_prioritizing_an_opportunity_needs_its_scores(example: Path) -> None:
+    err = refused(example, "status", "OPP-0008", "prioritized")
+    assert "needs scores: customer_value, business_value, effort" in err
+    run(example, "set", "OPP-0008", "customer_value=4", "business_value=3", "effort=2")
+    run(example, "status", "OPP-0008", "prioritized")
+    text = path_of(example, "OPP-0008").read_text()
+    assert "status: prioritized\n" in text
+    assert (
+        "kpis: [average-order-value, clv]\ncustomer_value: 4\nbusiness_value: 3\neffort: 2\n---"
+        in text
+    )
+
+
+def test_set_keeps_quoting_and_edits_nested_result_fields(example: Path) -> None:
+    run(example, "set", "EXP-0022", "audience=Only app users")
+    text = path_of(example, "EXP-0022").read_text()
+    assert 'audience: "Only app users"\n' in text  # still double-quoted
+    run(example, "set", "EXP-0003", "result.sample_size=90000")
+    text = path_of(example, "EXP-0003").read_text()
+    assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\ndecision:" in text
+    run(example, "set", "EXP-0007", "result.effect=1.5")
+    text = path_of(example, "EXP-0007").read_text()
+    assert "start: 2025-06-02\nresult:\n  effect: 1.5\n---" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("set", "OPP-0009", "customer_value=9"), "customer_value"),
+        (("set", "OPP-0009", "colour=red"), "has no field 'colour'"),
+        (("set", "OPP-0009", "id=OPP-0099"), "cxlib renumber"),
+        (("set", "EXP-0022", "status=concluded"), "cannot move from planned to concluded"),
+        (("set", "EXP-0022", "primary_metric=mood"), "metric 'mood' is not in cxlib.toml"),
+        (("set", "EXP-0022", "opportunity=OPP-0404"), "link target OPP-0404 does not exist"),
+        (("set", "EXP-0022", "result.colour=red"), "no field 'result.colour'"),
+        (("set", "EXP-0404", "owner=x"), "unknown id"),
+        (("set", "EXP-0022"), "Missing argument"),
+        (("status", "INS-0015", "validated", "--outcome", "won"), "only experiments"),
+        (("status", "EXP-0007", "concluded", "--outcome", "great"), "unknown outcome"),
+        (("status", "EXP-0007", "concluded", "--end", "soon"), "not a date"),
+    ],
+)
+def test_set_and_status_refusals(example: Path, args: tuple[str, ...], message: str) -> None:
+    assert message in refused(example, *args)
+
+
+def test_dry_run_and_json(example: Path) -> None:
+    before = snapshot(example)
+    out = run(example, "status", "EXP-0007", "abandoned", "--dry-run")
+    assert "would move EXP-0007 from running to abandoned" in out
+    assert "-status: running\n+status: abandoned" in out
+    assert snapshot(example) == before
+    result = cx(
+        "--today", TODAY, "-C", example, "set", "EXP-0007", "decision=abandon", "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    data = result.json()
+    assert data["changed"] is True and data["values"] == {"decision": "abandon"}
+
+
+def test_existing_problems_do_not_block_an_unrelated_edit(example: Path) -> None:
+    """A document that already breaks a rule can still be edited; only new breakage is refused."""
+    path = path_of(example, "EXP-0022")
+    path.write_text(path.read_text().replace("stage: support", "stage: nowhere"))
+    run(example, "set", "EXP-0022", "owner=Someone Else")
+    assert "owner: Someone Else\n" in path.read_text()
