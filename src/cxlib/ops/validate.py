@@ -65,6 +65,15 @@ def validate(
     if report_paths is not None:
         findings = [f for f in findings if f.path in report_paths]
     findings += check_library(library.docs, kb.config, report_paths)
+    settings = kb.config.validation
+    if settings.check_created_against_git:
+        # Imported here: with the rule off, validate never loads git (start-up budget).
+        from cxlib.kb.history import document_history
+        from cxlib.model.history_rules import check_created_against_git
+
+        first = {p: h.created_date for p, h in document_history(kb.root, kb.config).items()}
+        checked_docs = [d for d in library.docs if report_paths is None or d.path in report_paths]
+        findings += check_created_against_git(checked_docs, first, settings.created_tolerance_days)
     findings.sort(key=lambda f: f.sort_key)
     checked = (
         len(library.docs)
