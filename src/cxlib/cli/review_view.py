@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from cxlib.ops.review import ReviewResult
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes: GitHub's limit for one step summary
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _SECTIONS = (
     ("insight", "Insights"),
     ("opportunity", "Opportunities"),

@@ -178,7 +178,7 @@ def checklist(changes: list[DocChange], heads: dict[str, LoadedDoc]) -> list[Che
                 ChecklistItem(
                     c.id,
                     c.kind,
-                    f"{why} ({c.status})" if c.status else why,
+                    f"{why} ({c.status})" if c.change == ChangeKind.ADDED and c.status else why,
                     [
                         Check(
                             "evidence",
