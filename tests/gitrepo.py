@@ -42,10 +42,11 @@ def commit(
     return run_git(cwd, "rev-parse", "HEAD").stdout.strip()
 
 
-def new_base(root: Path) -> Path:
-    """An empty knowledge base with the example's config in a new repository on ``main``."""
+def new_base(root: Path, repository: Path | None = None) -> Path:
+    """An empty knowledge base with the example's config in a new repository on ``main`` (made
+    at ``repository`` when given, a folder above the base)."""
     root.mkdir(parents=True)
-    run_git(root, "init", "-q", "-b", "main")
+    run_git(repository or root, "init", "-q", "-b", "main")
     shutil.copy(EXAMPLE / "cxlib.toml", root / "cxlib.toml")
     for folder in ("insights", "opportunities", "experiments"):
         (root / folder).mkdir()
@@ -110,7 +111,7 @@ owner: Bea Costa
 created: 2025-01-06
 stage: purchase
 opportunity: OPP-0001
-hypothesis: "We believe that a cart banner for all shoppers will cause more orders, measured by conversion-rate."
+hypothesis: "We believe that a cart banner for shoppers will cause more orders (conversion-rate)."
 primary_metric: conversion-rate
 start: 2025-01-07
 {extra}---

@@ -359,6 +359,7 @@ def test_an_empty_repository(kb: Path) -> None:
         ["--base", "main", "--head=--output=OUT"],
         ["--base=-p"],
         ["--base", "main..feature"],
+        ["--base", "main feature"],
         ["--base", "main:cxlib.toml"],
     ],
 )
@@ -507,3 +508,34 @@ def test_renumber_resolves_the_collision_and_updates_every_reference(colliding: 
     assert after.json()["collisions"] == [], after.output
     assert after.exit_code == 0, after.output
     assert cx("-C", colliding, "validate").exit_code == 0
+
+
+def test_revision_syntax_is_read_by_git(feature_repo: dict[str, object]) -> None:
+    result = cx("-C", feature_repo["root"], "review", "--base", "feature~1", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert result.json()["base"] == {"ref": "feature~1", "commit": feature_repo["base"]}
+
+
+def test_a_knowledge_base_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    root = new_base(top / "docs" / "cx library", repository=top)
+    write(top, "README.md", "outside the base\n")
+    write(root, "insights/INS-0001-a.md", insight("INS-0001", "First"))
+    commit(top, "base")
+    run_git(top, "checkout", "-q", "-b", "f")
+    write(root, "insights/INS-0001-a.md", insight("INS-0001", "First, renamed title"))
+    write(top, "insights/INS-0009-outside.md", insight("INS-0009", "Not in the base"))
+    commit(top, "edit", date="2025-01-07T10:00:00+00:00")
+    result = cx("-C", root / "insights", "review", "--base", "main", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [(d["id"], d["change"], d["path"]) for d in result.json()["documents"]] == [
+        ("INS-0001", "changed", "insights/INS-0001-a.md")
+    ]
+    log = cx("-C", root, "log", "INS-0001", "--format", "json").json()
+    assert [c["message"] for c in log["commits"]] == ["edit", "base"]
+    assert (
+        cx("-C", root, "review", "--base", "main", "--head", "f", "--format", "json").json()[
+            "documents"
+        ]
+        == result.json()["documents"]
+    )

@@ -123,7 +123,9 @@ SHALLOW_HINT = (
     "use fetch-depth: 0 with actions/checkout (or 2 with the merge ref); "
     "locally: git fetch --unshallow"
 )
-_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|\.lock$|/$|\.$")
+# Ranges (``a..b``) and paths (``rev:path``) never name one commit; whitespace and control
+# characters never occur in a ref. ``~``, ``^`` and ``@{...}`` are fine: git reads them.
+_BAD_REF = re.compile(r"[\x00-\x20\x7f]|\.\.|:")
 _STATUS = re.compile(r"^[ACDMRTUXB]\d*$")
 _LOG_FORMAT = "%x1e%H%x00%aI%x00%an%x00%ae%x00%s"
 
@@ -158,7 +160,7 @@ def check_ref(ref: str, what: str = "ref") -> str:
             else f"the {what} is empty",
             hint="give a branch, tag or commit, e.g. --base origin/main",
         )
-    if _BAD_REF.search(ref.removesuffix("^{commit}")):
+    if _BAD_REF.search(ref):
         raise RefError(
             f"invalid {what} {ref!r}", hint="give a branch, tag or commit, e.g. origin/main"
         )
