@@ -163,21 +163,34 @@ def test_the_history_is_cached_by_head(history_repo: Path, tmp_path: Path) -> No
     kb = KnowledgeBase.open(clone)
     first = document_history(kb.root, kb.config)
     cache = clone / ".cxlib" / "history.json"
-    stored = json.loads(cache.read_text())
+    original = cache.read_text()
+    stored = json.loads(original)
     head = run_git(clone, "rev-parse", "HEAD").stdout.strip()
     assert stored["key"]["head"] == head
     # A planted value proves the second call reads the cache instead of git.
     stored["docs"][RENAMED]["created_by"] = "From the cache"
     cache.write_text(json.dumps(stored))
     assert document_history(kb.root, kb.config)[RENAMED].created_by == "From the cache"
-    # A new commit is a new key: the pass runs again.
+    # HEAD moves forward: only the new commits are folded into the cached histories ...
+    cache.write_text(original)
     write(clone, "insights/INS-0002-b.md", insight("INS-0002", "Second"))
+    write(clone, RENAMED, insight("INS-0001", "Late shipping costs", "rejected", EVIDENCE))
     commit(clone, "Add INS-0002", author="Dora Dias", date="2025-04-01T10:00:00+00:00")
-    again = document_history(kb.root, kb.config)
-    assert again[RENAMED] == first[RENAMED]
-    assert again["insights/INS-0002-b.md"].authors == ["Dora Dias"]
+    incremental = document_history(kb.root, kb.config)
+    assert incremental["insights/INS-0002-b.md"].authors == ["Dora Dias"]
+    assert incremental[RENAMED].commits == first[RENAMED].commits + 1
+    assert incremental[RENAMED].changed_by == "Dora Dias"
+    # ... and give what a full pass gives.
+    cache.unlink()
+    assert document_history(kb.root, kb.config) == incremental
+    # HEAD moves back (not a descendant of the cached one): a full pass, no planted value.
+    stored = json.loads(cache.read_text())
+    stored["docs"][RENAMED]["created_by"] = "From the cache"
+    cache.write_text(json.dumps(stored))
+    run_git(clone, "checkout", "-q", "HEAD~1")
+    assert document_history(kb.root, kb.config) == first
     cache.write_text("{not json")  # a damaged cache is recomputed, never an error
-    assert document_history(kb.root, kb.config)[RENAMED] == first[RENAMED]
+    assert document_history(kb.root, kb.config) == first
 
 
 def test_thousands_of_commits_in_one_pass(tmp_path: Path) -> None:
@@ -255,3 +268,19 @@ def test_validate_does_not_import_git_when_the_rule_is_off(history_repo: Path) -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "GIT: False 0" in out.stdout, out.stdout + out.stderr
+
+
+def test_log_in_a_repository_without_commits(kb: Path) -> None:
+    write(
+        kb,
+        "insights/INS-0001-a.md",
+        insight("INS-0001", "First").replace("stage: purchase\ntouchpoint: cart\n", ""),
+    )
+    one = cx("-C", kb, "log", "INS-0001", "--format", "json")
+    assert one.exit_code == 0, one.output
+    assert one.json()["source"] == "front-matter" and one.json()["commits"] == []
+    every = cx("-C", kb, "log", "--format", "json")
+    assert every.exit_code == 0, every.output
+    assert [(r["id"], r["source"], r["created"]) for r in every.json()] == [
+        ("INS-0001", "front-matter", "2025-01-06")
+    ]

@@ -312,8 +312,10 @@ class Session:
         return self.blob(out.decode().strip()) if status == 0 else None
 
     # -- history ---------------------------------------------------------------------------------
-    def log(self, folders: list[str]) -> list[Commit]:
-        """Every commit touching ``folders``, oldest first, with its changed files: one pass."""
+    def log(self, folders: list[str], since: str | None = None) -> list[Commit]:
+        """Every commit touching ``folders``, oldest first, with its changed files: one pass.
+        With ``since`` (a commit id), only the commits after it."""
+        revisions = ["--end-of-options", f"{since}..HEAD"] if since else []
         out = self.run(
             "log",
             "-z",
@@ -323,10 +325,17 @@ class Session:
             "--relative",
             "--no-ext-diff",
             f"--format={_LOG_FORMAT}",
+            *revisions,
             "--",
             *folders,
         )[1]
         return _parse_log(out.split(b"\0"), raw=False)
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        status, _ = self.run(
+            "merge-base", "--is-ancestor", "--end-of-options", older, newer, ok_codes=(0, 1, 128)
+        )
+        return status == 0
 
     def file_log(self, rel: str) -> list[Commit]:
         """The commits touching one file, newest first, following renames, with blob ids."""

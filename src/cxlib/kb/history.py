@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from cxlib.model.config import ProgramConfig
 
 FORMAT = 1
 CACHE_NAME = "history.json"
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass
@@ -45,9 +47,12 @@ class DocHistory:
         return dt.date.fromisoformat(self.changed[:10])
 
 
-def from_commits(commits: list[git.Commit]) -> dict[str, DocHistory]:
-    """Fold commits (oldest first) into per-document histories, carrying them across renames."""
-    live: dict[str, DocHistory] = {}
+def from_commits(
+    commits: list[git.Commit], start: dict[str, DocHistory] | None = None
+) -> dict[str, DocHistory]:
+    """Fold commits (oldest first) into per-document histories, carrying them across renames;
+    ``start`` holds the histories before the first of them (an earlier, cached pass)."""
+    live: dict[str, DocHistory] = dict(start or {})
     for c in commits:
         for ch in c.changes:
             if ch.status == "D":
@@ -81,17 +86,21 @@ def _cache_key(head: str, config: ProgramConfig) -> dict[str, Any]:
     }
 
 
-def _read_cache(root: Path, key: dict[str, Any]) -> dict[str, DocHistory] | None:
+def _read_cache(root: Path, key: dict[str, Any]) -> tuple[str, dict[str, DocHistory]] | None:
+    """The cached histories and the HEAD they were computed for, when every other part of the
+    key matches (a missing or damaged cache is recomputed)."""
     path = _cache_path(root)
     if path.is_symlink() or path.parent.is_symlink():
         return None
     try:
         raw = json.loads(path.read_bytes())
-        if raw.get("key") != key:
+        cached = raw["key"]
+        head = cached.get("head")
+        if cached | {"head": key["head"]} != key or not _SHA.fullmatch(str(head)):
             return None
-        return {p: DocHistory(**v) for p, v in raw["docs"].items()}
+        return head, {p: DocHistory(**v) for p, v in raw["docs"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a missing or damaged cache is recomputed
+        return None
 
 
 def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -> None:
@@ -134,9 +143,13 @@ def document_history(
                 return {}
             key = _cache_key(head, config)
             cached = _read_cache(root, key)
-            if cached is not None:
-                return cached
-            docs = from_commits(g.log(folders))
+            if cached is not None and cached[0] == head:
+                return cached[1]
+            if cached is not None and g.is_ancestor(cached[0], head):
+                # HEAD moved forward: fold in only the new commits.
+                docs = from_commits(g.log(folders, since=cached[0]), cached[1])
+            else:
+                docs = from_commits(g.log(folders))
     except NotAGitRepositoryError:
         if require_git:
             raise

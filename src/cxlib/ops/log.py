@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.kb import git
-from cxlib.kb.files import read_document
+from cxlib.kb.cache import ParseCache
+from cxlib.kb.files import read_document, scan
 from cxlib.kb.history import document_history
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
-from cxlib.model.source import ParsedFile
+from cxlib.model.ids import ID_RE, id_from_filename
+from cxlib.model.library import Library, LoadedDoc
+from cxlib.model.source import ParsedFile, Problem
 from cxlib.ops.show import find
 
 
@@ -78,10 +81,47 @@ def _date(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
 
 
+def _parsed_docs(kb: KnowledgeBase) -> list[LoadedDoc]:
+    """Every document as parsed (through the parse cache), without running the rules: the log
+    needs ids, titles and dates, not validation."""
+    files, _ = scan(kb.root, kb.config)
+    cache = ParseCache(kb.root)
+    docs = []
+    for f in files:
+        parsed = cache.get(f)
+        if parsed is None:
+            parsed = _parse(kb, f.path)
+            cache.put(f, parsed)
+        docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
+    cache.prune({f.path for f in files})
+    cache.save()
+    return docs
+
+
+def _parse(kb: KnowledgeBase, rel: str) -> ParsedFile:
+    try:
+        return parse_bytes(read_document(kb.root, rel, MAX_FILE_BYTES))
+    except OSError as e:
+        return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
+
+
+def _find(kb: KnowledgeBase, doc_id: str) -> LoadedDoc:
+    """The document with this id: the file named after it when its front-matter agrees (one
+    file read), else a look-up over every document."""
+    wanted = doc_id.strip().upper()
+    if ID_RE.match(wanted):
+        files, _ = scan(kb.root, kb.config)
+        named = [f for f in files if id_from_filename(f.path.rsplit("/", 1)[-1]) == wanted]
+        if len(named) == 1:
+            d = LoadedDoc(path=named[0].path, kind=named[0].kind, parsed=_parse(kb, named[0].path))
+            if d.id == wanted:
+                return d
+    return find(Library(_parsed_docs(kb)), doc_id)
+
+
 def document_log(kb: KnowledgeBase, doc_id: str) -> DocumentLog:
     """The commits and status changes of one document, following renames."""
-    library, _ = kb.load()
-    d = find(library, doc_id)
+    d = _find(kb, doc_id)
     current = read_document(kb.root, d.path, MAX_FILE_BYTES)
     entries: list[LogEntry] = []
     last_blob: bytes | None = None
@@ -142,10 +182,9 @@ def document_log(kb: KnowledgeBase, doc_id: str) -> DocumentLog:
 
 def library_log(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """Every document's created and last-changed dates and authors, from one history pass."""
-    library, _ = kb.load()
     history = document_history(kb.root, kb.config, require_git=True)
     rows: list[dict[str, Any]] = []
-    for d in library.docs:
+    for d in _parsed_docs(kb):
         h = history.get(d.path)
         data = d.parsed.data or {}
         if h is not None:
