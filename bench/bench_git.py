@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import inspect
 import os
 import random
 import re
@@ -120,9 +121,12 @@ def repository(docs: int, commits: int, seed: int) -> Path:
     """The generated repository, reused while the generators are unchanged."""
     name = f"git-kb-{docs}-{commits}-seed{seed}"
     kb, stamp = OUT / name, OUT / f"{name}.stamp"
+    # Rebuilt when what makes the repository changes, not when the figures do.
+    makers = (plan_history, _earlier, fast_import, repository)
     want = hashlib.sha256(
         Path(corpus.__file__).read_bytes()
-        + Path(__file__).read_bytes()
+        + "".join(inspect.getsource(f) for f in makers).encode()
+        + PRE_COMMIT_CONFIG.encode()
         + corpus.EXAMPLE_CONFIG.read_bytes()
     ).hexdigest()
     if kb.is_dir() and stamp.is_file() and stamp.read_text() == want:
@@ -226,6 +230,7 @@ def history_figures(
     cxlib: str, kb: Path, runs: int, log_id: str, compare: bool
 ) -> list[bench_cli.Figure]:
     history = kb / ".cxlib" / "history.json"
+    drop_commit_graph(kb)
     rows = [
         bench_cli.measure(
             "git log -z -M --name-status (git alone)",
@@ -276,9 +281,36 @@ def history_figures(
             "history pass in-process (log + fold)", seconds, None, f"{len(docs):,} documents"
         )
     )
+    # git's commit-graph with changed-path filters (``git maintenance`` writes it) lets a
+    # path-limited walk skip commits without reading their trees.
+    subprocess.run(
+        ["git", "commit-graph", "write", "--reachable", "--changed-paths"], cwd=kb, check=True
+    )
+    try:
+        rows += [
+            bench_cli.measure(
+                "cxlib log (no cache), commit-graph",
+                [cxlib, "log", "--format", "json"],
+                kb,
+                runs,
+                None,
+                prepare=lambda _: history.unlink(missing_ok=True),
+            ),
+            bench_cli.measure(
+                f"cxlib log {log_id}, commit-graph", [cxlib, "log", log_id], kb, runs
+            ),
+        ]
+    finally:
+        drop_commit_graph(kb)
     if compare:
         rows.append(gitpython_objects(kb, folders))
     return rows
+
+
+def drop_commit_graph(kb: Path) -> None:
+    info = kb / ".git" / "objects" / "info"
+    (info / "commit-graph").unlink(missing_ok=True)
+    shutil.rmtree(info / "commit-graphs", ignore_errors=True)
 
 
 def gitpython_objects(kb: Path, folders: list[str]) -> bench_cli.Figure:

@@ -159,6 +159,12 @@ def test_batches_give_the_same_answer_as_one_run(tmp_path: Path) -> None:
     whole = findings(files)
     batches = findings(files[:5]) + findings(files[5:])
     assert sorted(batches) == sorted(whole)
+    everything = cx("-C", root, "validate", "--format", "json").json()["findings"]
+    assert sorted(whole) == sorted((f["path"], f["line"], f["code"]) for f in everything)
+    # Another file changes its id to the first one's: the next batch sees it at once (the id
+    # index never trusts a changed file).
+    write(root, "insights/INS-0005-x.md", insight("INS-0002", "Now a duplicate"))
+    assert ("insights/INS-0002-x.md", 2, "duplicate-id") in findings(files[1:2])
     codes = {code for _, _, code in whole}
     assert {"duplicate-id", "broken-link", "insight-evidence"} <= codes
     assert ("insights/INS-0001-again.md", 2, "duplicate-id") in batches

@@ -338,21 +338,63 @@ class Session:
         return status == 0
 
     def file_log(self, rel: str) -> list[Commit]:
-        """The commits touching one file, newest first, following renames, with blob ids."""
+        """The commits touching one file, newest first, following renames, with blob ids.
+
+        One path-limited ``git log`` per name the file had, rather than ``--follow``: a plain
+        path-limited walk can use the commit-graph's changed-path filters, ``--follow`` cannot.
+        Where the file first appears under a name, that commit's diff says whether it was
+        renamed from another.
+        """
+        commits: list[Commit] = []
+        path, until = rel, "HEAD"
+        while True:
+            out = self.run(
+                "log",
+                "-z",
+                "--raw",
+                "--no-abbrev",
+                "--relative",
+                "--no-ext-diff",
+                f"--format={_LOG_FORMAT}",
+                "--end-of-options",
+                until,
+                "--",
+                path,
+            )[1]
+            found = _parse_log(out.split(b"\0"), raw=True)
+            commits += found
+            if not found or not found[-1].changes or found[-1].changes[0].status != "A":
+                break
+            oldest = found[-1]
+            origin = self._renamed_from(oldest.sha, path)
+            if origin is None:
+                break
+            added = oldest.changes[0]
+            oldest.changes[0] = Change("R", path, origin, None, added.new_blob)
+            path, until = origin, f"{oldest.sha}^"
+        return commits
+
+    def _renamed_from(self, sha: str, path: str) -> str | None:
+        folder = path.rsplit("/", 1)[0] if "/" in path else "."
         out = self.run(
-            "log",
-            "-z",
+            "diff-tree",
+            "-r",
             "-M",
-            "--follow",
             "--raw",
+            "-z",
             "--no-abbrev",
             "--relative",
-            "--no-ext-diff",
-            f"--format={_LOG_FORMAT}",
+            "--root",
+            "--no-commit-id",
+            "--end-of-options",
+            sha,
             "--",
-            rel,
+            folder,
         )[1]
-        return _parse_log(out.split(b"\0"), raw=True)
+        for change in _parse_raw(out.split(b"\0")):
+            if change.status == "R" and change.path == path:
+                return change.old_path
+        return None
 
 
 def _parse_raw(tokens: list[bytes]) -> list[Change]:

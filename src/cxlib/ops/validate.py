@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib.kb.config_file import CONFIG_NAME
-from cxlib.kb.files import kind_of_path
-from cxlib.kb.store import KnowledgeBase, Progress
+from cxlib.kb.files import kind_of_path, read_document, scan
+from cxlib.kb.idindex import IdIndex
+from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
+from cxlib.kb.store import KnowledgeBase, Progress, check_one
 from cxlib.model.findings import Finding, Severity
+from cxlib.model.library import LoadedDoc
 from cxlib.model.rules import check_library
+from cxlib.model.source import ParsedFile, Problem
 
 
 @dataclass
@@ -47,7 +51,6 @@ def validate(
 ) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
-    library, scan_findings = kb.load(strict=strict, progress=progress)
     report_paths: set[str] | None = None
     skipped: list[str] = []
     if paths is not None:
@@ -60,11 +63,16 @@ def validate(
                 skipped.append(given)
             else:
                 report_paths.add(rel)
-    findings = [f for d in library.docs for f in d.findings]
+    if report_paths is None:
+        library, scan_findings = kb.load(strict=strict, progress=progress)
+        docs = library.docs
+    else:
+        docs, scan_findings = _load_for_paths(kb, report_paths, strict)
+    findings = [f for d in docs for f in d.findings]
     findings += scan_findings
     if report_paths is not None:
         findings = [f for f in findings if f.path in report_paths]
-    findings += check_library(library.docs, kb.config, report_paths)
+    findings += check_library(docs, kb.config, report_paths)
     settings = kb.config.validation
     if settings.check_created_against_git:
         # Imported here: with the rule off, validate never loads git (start-up budget).
@@ -76,10 +84,32 @@ def validate(
         findings += check_created_against_git(checked_docs, first, settings.created_tolerance_days)
     findings.sort(key=lambda f: f.sort_key)
     checked = (
-        len(library.docs)
-        if report_paths is None
-        else len([d for d in library.docs if d.path in report_paths])
+        len(docs) if report_paths is None else len([d for d in docs if d.path in report_paths])
     )
-    return ValidationReport(
-        findings=findings, checked=checked, total=len(library.docs), skipped=skipped
-    )
+    return ValidationReport(findings=findings, checked=checked, total=len(docs), skipped=skipped)
+
+
+def _load_for_paths(
+    kb: KnowledgeBase, report_paths: set[str], strict: bool
+) -> tuple[list[LoadedDoc], list[Finding]]:
+    """The reported files with every single-file rule; every other document by its id only
+    (all that duplicate ids and link targets need), from the small id index. This keeps the
+    pre-commit hook's cost near that of the files it checks, whatever the size of the base."""
+    files, scan_findings = scan(kb.root, kb.config)
+    index = IdIndex(kb.root)
+    docs: list[LoadedDoc] = []
+    for f in files:
+        if f.path in report_paths:
+            try:
+                parsed = parse_bytes(read_document(kb.root, f.path, MAX_FILE_BYTES))
+            except OSError as e:
+                parsed = ParsedFile(
+                    problems=[Problem("unreadable", f"cannot read file: {e.strerror}")]
+                )
+            docs.append(check_one(f.path, f.kind, parsed, kb.config, strict))
+        else:
+            doc_id = index.id_of(f)
+            stub = ParsedFile(data={"id": doc_id} if doc_id else None)
+            docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=stub))
+    index.save({f.path for f in files})
+    return docs, scan_findings
