@@ -161,8 +161,28 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
     pre_commit = [sys.executable, "-m", "pre_commit"]
     bench_cli.settle(kb)
     rows = [
-        bench_cli.measure("validate ONE (warm, unchanged)", [cxlib, "validate", one], kb, runs, 0.5)
+        bench_cli.measure("cxlib --version (start-up only)", [cxlib, "--version"], kb, runs),
+        bench_cli.measure(
+            "validate ONE (warm, unchanged)", [cxlib, "validate", one], kb, runs, 0.5
+        ),
     ]
+    from cxlib.kb.store import KnowledgeBase
+    from cxlib.ops.validate import validate
+
+    base = KnowledgeBase.open(kb)
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        report = validate(base, [one], cwd=kb)
+        seconds.append(time.perf_counter() - start)
+    rows.append(
+        bench_cli.Figure(
+            "validate ONE in-process (no start-up)",
+            seconds,
+            None,
+            f"{report.total:,} documents, {report.errors} errors",
+        )
+    )
 
     def edit(run: int) -> None:
         bench_cli.edit_line(path, original, run)
@@ -338,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, metavar="R")
     parser.add_argument("--seed", type=int, default=7, metavar="S")
     parser.add_argument(
+        "--part", choices=("all", "hook", "history"), default="all", help="which figures to take"
+    )
+    parser.add_argument(
         "--compare-gitpython",
         action="store_true",
         help="also time GitPython's object API commit by commit (slow)",
@@ -360,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     busiest = statistics.mode(changed)
     log_id = Path(busiest).name[: len("EXP-0000")]
-    rows = hook_figures(cxlib, kb, args.runs, one)
-    rows += history_figures(cxlib, kb, args.runs, log_id, args.compare_gitpython)
+    rows = hook_figures(cxlib, kb, args.runs, one) if args.part != "history" else []
+    if args.part != "hook":
+        rows += history_figures(cxlib, kb, args.runs, log_id, args.compare_gitpython)
     print()
     print(bench_cli.describe(cxlib, kb, args.docs, args.runs))
     print(f"history: {counts} commits; ONE = {one}; {log_id}: the most-changed experiment")

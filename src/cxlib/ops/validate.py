@@ -89,6 +89,20 @@ def validate(
     return ValidationReport(findings=findings, checked=checked, total=len(docs), skipped=skipped)
 
 
+_NOTHING = ParsedFile()
+
+
+@dataclass
+class _IdOnly(LoadedDoc):
+    """A document known by its id only: no front-matter, no links, no findings of its own."""
+
+    known_id: str | None = None
+
+    @property
+    def id(self) -> str | None:
+        return self.known_id
+
+
 def _load_for_paths(
     kb: KnowledgeBase, report_paths: set[str], strict: bool
 ) -> tuple[list[LoadedDoc], list[Finding]]:
@@ -108,8 +122,6 @@ def _load_for_paths(
                 )
             docs.append(check_one(f.path, f.kind, parsed, kb.config, strict))
         else:
-            doc_id = index.id_of(f)
-            stub = ParsedFile(data={"id": doc_id} if doc_id else None)
-            docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=stub))
+            docs.append(_IdOnly(path=f.path, kind=f.kind, parsed=_NOTHING, known_id=index.id_of(f)))
     index.save({f.path for f in files})
     return docs, scan_findings
