@@ -14,15 +14,20 @@ import json
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cxlib import __version__
 from cxlib.kb.cache import CACHE_DIR, RACY_NS, ParseCache
-from cxlib.kb.files import DocFile, read_document
+from cxlib.kb.files import DocFile, read_document, scan
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
+from cxlib.kb.store import check_one
+from cxlib.model.config import ProgramConfig
+from cxlib.model.findings import Finding
 from cxlib.model.ids import ID_RE, id_from_filename
-from cxlib.model.source import ParsedFile
+from cxlib.model.library import LoadedDoc
+from cxlib.model.source import ParsedFile, Problem
 
 FORMAT = 1
 
@@ -128,3 +133,43 @@ class IdIndex:
                     os.unlink(tmp)
         except OSError:
             pass
+
+
+_NOTHING = ParsedFile()
+
+
+@dataclass
+class IdOnlyDoc(LoadedDoc):
+    """A document known by its id only: no front-matter, no links, no findings of its own."""
+
+    known_id: str | None = None
+
+    @property
+    def id(self) -> str | None:
+        return self.known_id
+
+
+def load_partially(
+    root: Path, config: ProgramConfig, full: set[str], strict: bool = False
+) -> tuple[list[LoadedDoc], list[Finding]]:
+    """The documents at ``full`` (root-relative paths) read and checked with every single-file
+    rule; every other document by its id only, all that duplicate ids and link targets need.
+    This keeps checking a few files near their own cost, whatever the size of the base."""
+    files, scan_findings = scan(root, config)
+    index = IdIndex(root)
+    docs: list[LoadedDoc] = []
+    for f in files:
+        if f.path in full:
+            try:
+                parsed = parse_bytes(read_document(root, f.path, MAX_FILE_BYTES))
+            except OSError as e:
+                parsed = ParsedFile(
+                    problems=[Problem("unreadable", f"cannot read file: {e.strerror}")]
+                )
+            docs.append(check_one(f.path, f.kind, parsed, config, strict))
+        else:
+            docs.append(
+                IdOnlyDoc(path=f.path, kind=f.kind, parsed=_NOTHING, known_id=index.id_of(f))
+            )
+    index.save({f.path for f in files})
+    return docs, scan_findings

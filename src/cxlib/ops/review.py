@@ -16,6 +16,7 @@ from cxlib.errors import ConfigError, UsageError
 from cxlib.kb import git
 from cxlib.kb.config_file import CONFIG_NAME, config_from_data
 from cxlib.kb.files import NOT_DOCUMENTS, kind_of_path
+from cxlib.kb.idindex import load_partially
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase, check_one
 from cxlib.model.config import ProgramConfig
@@ -186,8 +187,10 @@ def review(
             )
     scan_findings: list[Finding] = []
     if not head:
-        library, scan_findings = kb.load()
-        heads = {d.path: d for d in library.docs}
+        # The changed documents in full; the others by id (for links and duplicate ids).
+        changed = {ch.path for ch in raw if ch.status != "D"}
+        loaded, scan_findings = load_partially(kb.root, config, changed)
+        heads = {d.path: d for d in loaded}
     resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
     for ch, old in zip(raw, olds, strict=True):
         new = heads.get(ch.path) if ch.status != "D" else None

@@ -7,14 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib.kb.config_file import CONFIG_NAME
-from cxlib.kb.files import kind_of_path, read_document, scan
-from cxlib.kb.idindex import IdIndex
-from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
-from cxlib.kb.store import KnowledgeBase, Progress, check_one
+from cxlib.kb.files import kind_of_path
+from cxlib.kb.idindex import load_partially
+from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.library import LoadedDoc
 from cxlib.model.rules import check_library
-from cxlib.model.source import ParsedFile, Problem
 
 
 @dataclass
@@ -67,7 +64,7 @@ def validate(
         library, scan_findings = kb.load(strict=strict, progress=progress)
         docs = library.docs
     else:
-        docs, scan_findings = _load_for_paths(kb, report_paths, strict)
+        docs, scan_findings = load_partially(kb.root, kb.config, report_paths, strict)
     findings = [f for d in docs for f in d.findings]
     findings += scan_findings
     if report_paths is not None:
@@ -87,41 +84,3 @@ def validate(
         len(docs) if report_paths is None else len([d for d in docs if d.path in report_paths])
     )
     return ValidationReport(findings=findings, checked=checked, total=len(docs), skipped=skipped)
-
-
-_NOTHING = ParsedFile()
-
-
-@dataclass
-class _IdOnly(LoadedDoc):
-    """A document known by its id only: no front-matter, no links, no findings of its own."""
-
-    known_id: str | None = None
-
-    @property
-    def id(self) -> str | None:
-        return self.known_id
-
-
-def _load_for_paths(
-    kb: KnowledgeBase, report_paths: set[str], strict: bool
-) -> tuple[list[LoadedDoc], list[Finding]]:
-    """The reported files with every single-file rule; every other document by its id only
-    (all that duplicate ids and link targets need), from the small id index. This keeps the
-    pre-commit hook's cost near that of the files it checks, whatever the size of the base."""
-    files, scan_findings = scan(kb.root, kb.config)
-    index = IdIndex(kb.root)
-    docs: list[LoadedDoc] = []
-    for f in files:
-        if f.path in report_paths:
-            try:
-                parsed = parse_bytes(read_document(kb.root, f.path, MAX_FILE_BYTES))
-            except OSError as e:
-                parsed = ParsedFile(
-                    problems=[Problem("unreadable", f"cannot read file: {e.strerror}")]
-                )
-            docs.append(check_one(f.path, f.kind, parsed, kb.config, strict))
-        else:
-            docs.append(_IdOnly(path=f.path, kind=f.kind, parsed=_NOTHING, known_id=index.id_of(f)))
-    index.save({f.path for f in files})
-    return docs, scan_findings
