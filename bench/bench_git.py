@@ -283,6 +283,14 @@ def history_figures(
             "cxlib log (history cached for HEAD)", [cxlib, "log", "--format", "json"], kb, runs
         ),
         bench_cli.measure(f"cxlib log {log_id}", [cxlib, "log", log_id], kb, runs),
+        bench_cli.measure(
+            "cxlib review --base HEAD~5 (working tree)",
+            [cxlib, "review", "--base", "HEAD~5"],
+            kb,
+            runs,
+            None,
+            note="the last 5 commits' documents",
+        ),
     ]
     from cxlib.kb import git as cxgit
     from cxlib.kb.history import from_commits

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.kb import git
-from cxlib.kb.cache import ParseCache
+from cxlib.kb.cache import RACY_NS, ParseCache
 from cxlib.kb.files import read_document, scan
 from cxlib.kb.history import document_history
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE, id_from_filename
 from cxlib.model.library import Library, LoadedDoc
-from cxlib.model.source import ParsedFile, Problem
+from cxlib.model.source import ParsedFile, Problem, from_jsonable
 from cxlib.ops.show import find
 
 
@@ -81,15 +81,29 @@ def _date(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
 
 
+_SHOWN = ("id", "title", "owner", "status", "created", "updated")
+
+
 def _parsed_docs(kb: KnowledgeBase) -> list[LoadedDoc]:
-    """Every document as parsed (through the parse cache), without running the rules: the log
-    needs ids, titles and dates, not validation."""
+    """Every document's id, title, owner and dates, without running the rules. Trusted entries
+    of the parse cache give just those keys (converting whole entries costs more than the log)."""
     files, _ = scan(kb.root, kb.config)
     cache = ParseCache(kb.root)
     docs = []
     for f in files:
-        parsed = cache.get(f)
-        if parsed is None:
+        entry = cache.entries.get(f.path)
+        data = None
+        if (
+            isinstance(entry, dict)
+            and entry.get("sig") == [f.size, f.mtime_ns, f.inode]
+            and f.mtime_ns + RACY_NS < cache.written_ns
+        ):
+            raw = (entry.get("parsed") or {}).get("data")
+            if isinstance(raw, dict):
+                data = {k: from_jsonable(raw[k]) for k in _SHOWN if k in raw}
+        if data is not None:
+            parsed = ParsedFile(data=data)
+        else:
             parsed = _parse(kb, f.path)
             cache.put(f, parsed)
         docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
