@@ -119,10 +119,7 @@ def file_names_on_refs(root: Path, folders: list[str]) -> set[str]:
 # objects, and blobs read through the ``Repo``'s one persistent ``cat-file --batch`` process.
 
 NULL_SHA = "0" * 40
-SHALLOW_HINT = (
-    "use fetch-depth: 0 with actions/checkout (or 2 with the merge ref); "
-    "locally: git fetch --unshallow"
-)
+SHALLOW_HINT = "in CI: actions/checkout with fetch-depth: 0; locally: git fetch --unshallow"
 # Ranges (``a..b``) and paths (``rev:path``) never name one commit; whitespace and control
 # characters never occur in a ref. ``~``, ``^`` and ``@{...}`` are fine: git reads them.
 _BAD_REF = re.compile(r"[\x00-\x20\x7f]|\.\.|:")
