@@ -49,3 +49,11 @@ class GitError(CxError):
 
 class WriteRefusedError(CxError):
     """A write was refused to protect the user's files."""
+
+
+class NotAGitRepositoryError(GitError):
+    """A command that reads git history was run outside a git repository."""
+
+
+class RefError(GitError):
+    """A ref given on the command line is invalid, missing, or not available in this clone."""

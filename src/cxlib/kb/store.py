@@ -49,10 +49,11 @@ class KnowledgeBase:
         """Read every document (through the cache) and run the single-file checks.
 
         ``models=False`` (validate) may take each unchanged file's findings from the cache and
-        leaves ``LoadedDoc.doc`` unset; with models, every valid document gets its model. With
-        ``check_only``, only those paths are checked at all; the others are parsed only, which is
-        all the cross-file rules need (the pre-commit case). Returns the library and the findings
-        that concern no single loaded document (symlinks, unreadable folders).
+        leaves ``LoadedDoc.doc`` unset; with models, every checked valid document gets its model.
+        With ``check_only``, only those paths are checked at all; of the others only the id (or
+        the parse) is read, which is all the cross-file rules need (the pre-commit case).
+        Returns the library and the findings that concern no single loaded document (symlinks,
+        unreadable folders).
         """
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
@@ -99,7 +100,7 @@ class KnowledgeBase:
         models: bool,
     ) -> LoadedDoc:
         reported = check_only is None or f.path in check_only
-        if cache and not reported and not models:
+        if cache and not reported:
             known = cache.get_id(f)
             if known is not None:
                 # Only the id of a file that is not reported on matters (duplicates, targets).

@@ -77,6 +77,18 @@ class Scoring(_Strict):
         return value
 
 
+class ValidateSettings(_Strict):
+    """Optional rules of ``cxlib validate`` (the ``[validate]`` table)."""
+
+    check_created_against_git: bool = Field(
+        default=False,
+        description="Warn when a document's 'created' date contradicts its first commit.",
+    )
+    created_tolerance_days: Annotated[int, Field(ge=0)] = Field(
+        default=1, description="How many days 'created' may differ from the first commit."
+    )
+
+
 class KindSettings(_Strict):
     folder: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
     prefix: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
@@ -100,6 +112,8 @@ class ProgramConfig(_Strict):
     teams: list[Team] = []
     segments: list[Segment] = []
     kinds: dict[Kind, KindSettings] = {}
+    # ``validate`` would shadow a BaseModel method, so the TOML key is an alias.
+    validation: ValidateSettings = Field(default=ValidateSettings(), alias="validate")
 
     @model_validator(mode="before")
     @classmethod

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxlib import __version__
 from cxlib.kb import git
 from cxlib.kb.cache import CACHE_DIR
 from cxlib.kb.config_file import CONFIG_NAME
@@ -25,6 +27,44 @@ repos:
         files: ^({folders})/.*\\.md$|^cxlib\\.toml$
         require_serial: true
 """
+
+
+WORKFLOW = """\
+# cxlib checks the knowledge base on every pull request: annotations on the changed lines, and
+# the review (what the pull request changes in the library) in the job summary. No secrets needed.
+name: cxlib
+on:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  cxlib:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: {workdir}
+    env:
+      # Where pip installs cxlib from: a version, or "cxlib @ git+https://...@TAG".
+      CXLIB_PACKAGE: "cxlib=={version}"
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # review needs the base branch and the merge base
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install cxlib
+        run: python -m pip install "$CXLIB_PACKAGE"
+      - name: Validate the changed documents
+        run: |
+          git diff -z --name-only --relative --diff-filter=d "origin/$GITHUB_BASE_REF...HEAD" \\
+            -- {paths} \\
+            | xargs -0 --no-run-if-empty cxlib validate --format github
+      - name: Review
+        if: ${{{{ !cancelled() }}}}
+        run: cxlib review --base "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"
+"""
+WORKFLOW_PATH = ".github/workflows/cxlib.yml"
 
 
 @dataclass
@@ -58,7 +98,25 @@ def init_knowledge_base(target: Path) -> InitResult:
         create_exclusive(path, text.encode("utf-8"))
         result.created.append(name)
     _ensure_ignored(target / ".gitignore", f"{CACHE_DIR}/", result)
+    _write_workflow(target, folders, result)
     return result
+
+
+def _write_workflow(target: Path, folders: list[str], result: InitResult) -> None:
+    """The GitHub Actions workflow belongs at the repository's top, which may be above the base."""
+    top = git.toplevel(target) or target
+    workdir = Path(os.path.relpath(target, top)).as_posix()
+    path = top / WORKFLOW_PATH
+    name = Path(os.path.relpath(path, target)).as_posix()
+    if path.exists() or path.is_symlink():
+        result.existing.append(name)
+        return
+    text = WORKFLOW.format(
+        workdir=workdir, version=__version__, paths=" ".join([*folders, CONFIG_NAME])
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    create_exclusive(path, text.encode("utf-8"))
+    result.created.append(name)
 
 
 def _ensure_ignored(path: Path, line: str, result: InitResult) -> None:

@@ -60,24 +60,31 @@ def validate(
                 skipped.append(given)
             else:
                 report_paths.add(rel)
+    settings = kb.config.validation
     library, scan_findings = kb.load(
         strict=strict,
         progress=progress,
         use_cache=use_cache,
         check_only=report_paths,
-        models=False,
+        # The created-date rule reads the models; without it cached findings are enough.
+        models=settings.check_created_against_git,
     )
-    findings = [f for d in library.docs for f in d.findings]
+    docs = library.docs
+    findings = [f for d in docs for f in d.findings]
     findings += scan_findings
     if report_paths is not None:
         findings = [f for f in findings if f.path in report_paths]
-    findings += check_library(library.docs, kb.config, report_paths)
+    findings += check_library(docs, kb.config, report_paths)
+    if settings.check_created_against_git:
+        # Imported here: with the rule off, validate never loads git (start-up budget).
+        from cxlib.kb.history import document_history
+        from cxlib.model.history_rules import check_created_against_git
+
+        first = {p: h.created_date for p, h in document_history(kb.root, kb.config).items()}
+        checked_docs = [d for d in docs if report_paths is None or d.path in report_paths]
+        findings += check_created_against_git(checked_docs, first, settings.created_tolerance_days)
     findings.sort(key=lambda f: f.sort_key)
     checked = (
-        len(library.docs)
-        if report_paths is None
-        else len([d for d in library.docs if d.path in report_paths])
+        len(docs) if report_paths is None else len([d for d in docs if d.path in report_paths])
     )
-    return ValidationReport(
-        findings=findings, checked=checked, total=len(library.docs), skipped=skipped
-    )
+    return ValidationReport(findings=findings, checked=checked, total=len(docs), skipped=skipped)

@@ -7,10 +7,10 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from cxlib.cli.commands import init, new, report, schema, show, validate
+    from cxlib.cli.commands import init, log, new, report, review, schema, show, validate
     from cxlib.cli.commands import list as list_
 
-    for module in (init, new, validate, list_, show, schema):
+    for module in (init, new, validate, list_, show, schema, review, log):
         app.command(module.NAME)(module.command)
 
     # Links, lifecycle edits and the link graph.

@@ -18,7 +18,8 @@ def command(
     ] = None,
 ) -> None:
     """Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
-    pre-commit config; runs 'git init' when the folder is not in a repository yet.
+    pre-commit config and a GitHub Actions workflow (validate and review on pull requests); runs
+    'git init' when the folder is not in a repository yet.
 
     Never overwrites a file: run twice, it lists what exists and changes nothing.
 

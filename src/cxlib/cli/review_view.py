@@ -1,0 +1,196 @@
+"""``cxlib review`` as markdown (a pull-request comment or a GitHub job summary), text or JSON.
+
+User text (titles, owners, paths, messages) is escaped so a title can neither break a table nor
+inject markup; the markdown is cut to a size limit with a note (GitHub job summaries hold 1 MiB).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from cxlib.cli.output import Output
+
+if TYPE_CHECKING:
+    from cxlib.model.review import ChecklistItem, DocChange
+    from cxlib.ops.review import ReviewResult
+
+SUMMARY_LIMIT = 1024 * 1024  # bytes: GitHub's limit for one step summary
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SECTIONS = (
+    ("insight", "Insights"),
+    ("opportunity", "Opportunities"),
+    ("experiment", "Experiments"),
+)
+
+
+def md(text: str) -> str:
+    """Plain text as inline markdown: one line, every markup character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: str) -> str:
+    """A code span that also survives inside a table cell."""
+    if "`" in text or "\n" in text:
+        return md(text)
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def _short(sha: str) -> str:
+    return sha[:10]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _status_cell(c: DocChange) -> str:
+    if c.transition:
+        text = f"{md(c.old_status or '—')} → **{md(c.status or '—')}**"
+    else:
+        text = md(c.status or "—")
+    if c.kind.value == "experiment" and c.status in ("concluded", "implemented") and c.outcome:
+        text += f" ({md(c.outcome)}"
+        text += f", decision: {md(c.decision)})" if c.decision else ")"
+    return text
+
+
+def _change_cell(c: DocChange) -> str:
+    if c.change.value == "renamed" and c.old_path:
+        return f"renamed from {code(c.old_path)}"
+    return c.change.value
+
+
+def _headline(r: ReviewResult) -> str:
+    from cxlib.model.review import ChangeKind
+
+    parts = [f"{r.count(k)} {k.value}" for k in ChangeKind if r.count(k)]
+    docs = _plural(len(r.changes), "document")
+    return f"**{docs} changed**" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _check_line(item: ChecklistItem) -> str:
+    mark = "x" if item.ok else " "
+    checks = " · ".join(f"{c.name}: {md(c.detail)}" + ("" if c.ok else " ⚠") for c in item.checks)
+    line = f"- [{mark}] **{md(item.id)}** {md(item.why)} — {checks}"
+    if item.note and not item.ok:
+        line += f" — *{md(item.note)}*"
+    return line
+
+
+def markdown(r: ReviewResult, limit: int = SUMMARY_LIMIT) -> str:
+    """The review for a pull-request comment or a job summary, at most ``limit`` bytes."""
+    head = f"{code(r.head_ref)}" if r.head_ref else "the working tree"
+    lines = [
+        "## cxlib review",
+        "",
+        f"Changes in {head} (`{_short(r.head_commit)}`) against {code(r.base_ref)} "
+        f"(`{_short(r.base_commit)}`), since their merge base `{_short(r.merge_base)}`.",
+        "",
+    ]
+    if not r.changes:
+        lines += ["No documents of the library changed.", ""]
+        return "\n".join(lines)
+    verdict = (
+        f"**{_plural(r.errors, 'error')}**, {_plural(r.warnings, 'warning')} in the changed "
+        "documents"
+        if r.errors or r.warnings
+        else "no validation findings in the changed documents"
+    )
+    lines += [f"{_headline(r)} · {verdict}.", ""]
+    for kind, title in _SECTIONS:
+        rows = [c for c in r.changes if c.kind.value == kind]
+        if not rows:
+            continue
+        lines += [
+            f"### {title}",
+            "",
+            "| id | title | owner | status | change |",
+            "|---|---|---|---|---|",
+        ]
+        for c in rows:
+            lines.append(
+                f"| {md(c.id or '?')} | {md(c.title) or '—'} | {md(c.owner) or '—'} | "
+                f"{_status_cell(c)} | {_change_cell(c)} |"
+            )
+        lines.append("")
+    links = [(c, x) for c in r.changes for x in c.links]
+    if links:
+        lines += ["### Links", ""]
+        for c, x in links:
+            sign = "added" if x.added else "removed"
+            lines.append(f"- {md(c.id or c.path)} → {md(x.target)} ({code(x.field)}, {sign})")
+        lines.append("")
+    if r.collisions:
+        lines += [f"### Ids already used on {code(r.base_ref)}", ""]
+        for col in r.collisions:
+            others = ", ".join(code(p) for p in col.base_paths)
+            lines.append(
+                f"- **{md(col.id)}** in {code(col.path)} is already used on "
+                f"{code(r.base_ref)} by {others}: the branches merge cleanly and the library "
+                f"then holds the id twice. Fix it with `cxlib renumber {col.id}`."
+            )
+        lines.append("")
+    if r.findings:
+        lines += ["### Validation findings", ""]
+        for f in r.findings:
+            where = f"{f.path}:{f.line}" if f.line else f.path
+            text = f"- **{f.severity.value}** {code(where)} {md(f.message)} ({code(f.code)})"
+            if f.hint:
+                text += f" — hint: {md(f.hint)}"
+            lines.append(text)
+        lines.append("")
+    if r.checklist:
+        lines += ["### Reviewer checklist", ""]
+        lines += [_check_line(item) for item in r.checklist]
+        lines.append("")
+    return _truncate("\n".join(lines), limit)
+
+
+def _truncate(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    note = (
+        "\n\n*… the review was cut here: it is longer than "
+        f"{limit:,} bytes. Run `cxlib review` locally for all of it.*\n"
+    )
+    keep = data[: max(limit - len(note.encode()), 0)].decode("utf-8", "ignore")
+    keep = keep[: keep.rfind("\n")] if "\n" in keep else ""
+    return keep + note
+
+
+def text(out: Output, r: ReviewResult) -> None:
+    """Plain lines for a terminal."""
+    head = r.head_ref or "working tree"
+    out.line(
+        f"review: {head} ({_short(r.head_commit)}) against {r.base_ref} ({_short(r.base_commit)}),"
+        f" merge base {_short(r.merge_base)}"
+    )
+    if not r.changes:
+        out.line("no documents of the library changed")
+        return
+    for c in r.changes:
+        status = (f"{c.old_status} -> {c.status}" if c.transition else (c.status or "")) + (
+            f" ({c.outcome})" if c.outcome and c.status in ("concluded", "implemented") else ""
+        )
+        where = f"{c.old_path} -> {c.path}" if c.old_path else c.path
+        out.line(f"  {c.change.value:<8} {c.id or '?':<10} {status:<28} {c.title}  [{where}]")
+        for x in c.links:
+            out.line(f"           {'+' if x.added else '-'} {x.field} {x.target}")
+    for col in r.collisions:
+        out.line(
+            f"id {col.id} ({col.path}) is already used on {r.base_ref} by "
+            f"{', '.join(col.base_paths)}; fix: cxlib renumber {col.id}"
+        )
+    for f in r.findings:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        out.line(f"{where}: {f.severity.value}: {f.message} [{f.code}]")
+        if f.hint:
+            out.line(f"    hint: {f.hint}")
+    if r.checklist:
+        out.line("checklist:")
+        for item in r.checklist:
+            checks = ", ".join(f"{c.name}: {c.detail}" for c in item.checks)
+            out.line(f"  [{'x' if item.ok else ' '}] {item.id} {item.why}: {checks}")
+    out.note(f"{len(r.changes)} document(s) changed: {r.errors} error(s), {r.warnings} warning(s)")

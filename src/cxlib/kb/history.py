@@ -1,0 +1,158 @@
+"""Each document's history from git: created and last-changed dates and authors.
+
+One ``git log`` pass over the whole base (oldest first, following renames) — never one ``git log``
+per file — cached in ``.cxlib/history.json`` under the HEAD commit it was computed for. Documents
+that were never committed have no entry; callers fall back to their front-matter dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxlib import __version__
+from cxlib.errors import NotAGitRepositoryError
+from cxlib.kb import git
+from cxlib.kb.cache import CACHE_DIR
+from cxlib.model.config import ProgramConfig
+
+FORMAT = 1
+CACHE_NAME = "history.json"
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass
+class DocHistory:
+    """What git knows about one document (keyed by its current path)."""
+
+    created: str  # ISO 8601 author date of the first commit, with the author's offset
+    created_by: str
+    changed: str  # the same for the last commit touching it
+    changed_by: str
+    authors: list[str] = field(default_factory=list)  # in order of first contribution
+    commits: int = 0
+
+    @property
+    def created_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.created[:10])
+
+    @property
+    def changed_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.changed[:10])
+
+
+def from_commits(
+    commits: list[git.Commit], start: dict[str, DocHistory] | None = None
+) -> dict[str, DocHistory]:
+    """Fold commits (oldest first) into per-document histories, carrying them across renames;
+    ``start`` holds the histories before the first of them (an earlier, cached pass)."""
+    live: dict[str, DocHistory] = dict(start or {})
+    for c in commits:
+        for ch in c.changes:
+            if ch.status == "D":
+                live.pop(ch.path, None)
+                continue
+            record = None
+            if ch.status == "R" and ch.old_path is not None:
+                record = live.pop(ch.old_path, None)
+            if ch.status != "A" and record is None:
+                record = live.get(ch.path)
+            if record is None:
+                record = DocHistory(c.date, c.author, c.date, c.author)
+            record.changed, record.changed_by = c.date, c.author
+            record.commits += 1
+            if c.author not in record.authors:
+                record.authors.append(c.author)
+            live[ch.path] = record
+    return live
+
+
+def _cache_path(root: Path) -> Path:
+    return root / CACHE_DIR / CACHE_NAME
+
+
+def _cache_key(head: str, config: ProgramConfig) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "tool": __version__,
+        "head": head,
+        "folders": sorted(s.folder for s in config.kinds.values()),
+    }
+
+
+def _read_cache(root: Path, key: dict[str, Any]) -> tuple[str, dict[str, DocHistory]] | None:
+    """The cached histories and the HEAD they were computed for, when every other part of the
+    key matches (a missing or damaged cache is recomputed)."""
+    path = _cache_path(root)
+    if path.is_symlink() or path.parent.is_symlink():
+        return None
+    try:
+        raw = json.loads(path.read_bytes())
+        cached = raw["key"]
+        head = cached.get("head")
+        if cached | {"head": key["head"]} != key or not _SHA.fullmatch(str(head)):
+            return None
+        return head, {p: DocHistory(**v) for p, v in raw["docs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -> None:
+    """Atomic; a cache that cannot be written is skipped, never an error."""
+    path = _cache_path(root)
+    if path.is_symlink() or path.parent.is_symlink():
+        return
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(
+                    {"key": key, "docs": {p: asdict(h) for p, h in docs.items()}},
+                    fh,
+                    separators=(",", ":"),
+                    ensure_ascii=False,
+                )
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def document_history(
+    root: Path, config: ProgramConfig, require_git: bool = False
+) -> dict[str, DocHistory]:
+    """Histories of every committed document, by path relative to ``root``.
+
+    In a repository without commits the answer is empty, and outside a repository too unless
+    ``require_git`` (every document then falls back to its front-matter dates).
+    """
+    folders = [s.folder for s in config.kinds.values()]
+    try:
+        with git.session(root) as g:
+            head = g.head()
+            if head is None:
+                return {}
+            key = _cache_key(head, config)
+            cached = _read_cache(root, key)
+            if cached is not None and cached[0] == head:
+                return cached[1]
+            if cached is not None and g.is_ancestor(cached[0], head):
+                # HEAD moved forward: fold in only the new commits.
+                docs = from_commits(g.log(folders, since=cached[0]), cached[1])
+            else:
+                docs = from_commits(g.log(folders))
+    except NotAGitRepositoryError:
+        if require_git:
+            raise
+        return {}
+    _write_cache(root, key, docs)
+    return docs

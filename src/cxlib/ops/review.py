@@ -1,0 +1,266 @@
+"""``cxlib review``: what a branch changes in the library, for the people reviewing it.
+
+Compares the head (the working tree, or a commit) with the merge base of the base ref: documents
+added, changed, renamed and deleted, their status transitions and links, the validation findings
+of the changed documents (checked against the whole head tree), ids the base already uses for
+other documents, and the checklist the rules imply.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxlib.errors import ConfigError, UsageError
+from cxlib.kb import git
+from cxlib.kb.config_file import CONFIG_NAME, config_from_data
+from cxlib.kb.files import NOT_DOCUMENTS, kind_of_path
+from cxlib.kb.parse import parse_bytes
+from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.model.config import ProgramConfig
+from cxlib.model.findings import Finding, Severity, error
+from cxlib.model.ids import id_from_filename
+from cxlib.model.kinds import Kind
+from cxlib.model.library import LoadedDoc
+from cxlib.model.review import ChangeKind, ChecklistItem, DocChange, checklist, compare
+from cxlib.model.rules import check_library
+
+DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
+_KIND_ORDER = {Kind.INSIGHT: 0, Kind.OPPORTUNITY: 1, Kind.EXPERIMENT: 2}
+_CHANGE_ORDER = {k: i for i, k in enumerate(ChangeKind)}
+
+
+@dataclass
+class Collision:
+    """A document whose id the base branch already uses for a different document."""
+
+    id: str
+    path: str
+    base_paths: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "base_paths": self.base_paths,
+            "fix": f"cxlib renumber {self.id}",
+        }
+
+
+@dataclass
+class ReviewResult:
+    base_ref: str
+    base_commit: str
+    head_ref: str | None  # None: the working tree (uncommitted changes included)
+    head_commit: str
+    merge_base: str
+    changes: list[DocChange] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == Severity.WARNING for f in self.findings)
+
+    def count(self, change: ChangeKind) -> int:
+        return sum(c.change == change for c in self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": {"ref": self.base_ref, "commit": self.base_commit},
+            "head": {"ref": self.head_ref or "working tree", "commit": self.head_commit},
+            "merge_base": self.merge_base,
+            "summary": {k.value: self.count(k) for k in ChangeKind}
+            | {"errors": self.errors, "warnings": self.warnings},
+            "documents": [c.to_json() for c in self.changes],
+            "transitions": [
+                {
+                    "id": c.id,
+                    "kind": c.kind.value,
+                    "from": c.old_status,
+                    "to": c.status,
+                    "outcome": c.outcome,
+                    "decision": c.decision,
+                }
+                for c in self.changes
+                if c.transition
+            ],
+            "findings": [f.to_json() for f in self.findings],
+            "collisions": [c.to_json() for c in self.collisions],
+            "checklist": [i.to_json() for i in self.checklist],
+        }
+
+
+def _is_document(path: str, config: ProgramConfig) -> Kind | None:
+    name = path.rsplit("/", 1)[-1]
+    if not name.endswith(".md") or name.lower() in NOT_DOCUMENTS:
+        return None
+    if any(part.startswith(".") for part in path.split("/")[1:-1]):
+        return None  # the lstat walk skips hidden folders; so does review
+    return kind_of_path(path, config)
+
+
+def _config_at(g: git.Session, commit: str, fallback: ProgramConfig) -> ProgramConfig:
+    raw = g.file_at(commit, CONFIG_NAME)
+    if raw is None:
+        return fallback
+    try:
+        text = raw.decode("utf-8-sig")
+        return config_from_data(tomllib.loads(text), text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{CONFIG_NAME} at {commit[:12]}: cannot read it: {e}") from None
+
+
+def _doc(path: str, kind: Kind, raw: bytes, config: ProgramConfig) -> LoadedDoc:
+    return check_one(path, kind, parse_bytes(raw), config)
+
+
+def default_base(g: git.Session, candidates: tuple[str, ...]) -> str:
+    for ref in candidates:
+        if g.try_commit(ref) is not None:
+            return ref
+    raise UsageError(
+        "no base branch to compare with (none of " + ", ".join(candidates) + " exists)",
+        hint="pass --base REF, e.g. --base origin/main",
+    )
+
+
+def _pair_renames(pairs: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]]) -> None:
+    """A deletion and an addition of the same id are one rename (git pairs renames by content
+    similarity, and not at all for files not yet added; the id is the document's identity)."""
+    added = {
+        (new.kind, new.id): i
+        for i, (ck, _, new) in enumerate(pairs)
+        if ck == ChangeKind.ADDED and new is not None and new.id
+    }
+    drop: list[int] = []
+    for i, (ck, old, _) in enumerate(pairs):
+        if ck != ChangeKind.DELETED or old is None or not old.id:
+            continue
+        j = added.pop((old.kind, old.id), None)
+        if j is not None:
+            pairs[j] = (ChangeKind.RENAMED, old, pairs[j][2])
+            drop.append(i)
+    for i in sorted(drop, reverse=True):
+        del pairs[i]
+
+
+def review(
+    kb: KnowledgeBase,
+    base: str | None = None,
+    head: str | None = None,
+    base_candidates: tuple[str, ...] = DEFAULT_BASES,
+) -> ReviewResult:
+    """Compare ``head`` (default: the working tree) with the merge base of ``base`` and it."""
+    folders = [s.folder for s in kb.config.kinds.values()]
+    with git.session(kb.root) as g:
+        head_commit = g.commit(head, "head") if head else g.head()
+        if head_commit is None:
+            head_commit = g.commit("HEAD", "head")  # raises: no commits yet
+        base_ref = base if base else default_base(g, base_candidates)
+        base_commit = g.commit(base_ref, "base ref")
+        merge_base = g.merge_base(base_commit, head_commit, (base_ref, head or "HEAD"))
+        config = _config_at(g, head_commit, kb.config) if head else kb.config
+        raw = g.diff(merge_base, head_commit if head else None, folders)
+        base_tree = g.tree(base_commit, folders)
+        heads: dict[str, LoadedDoc] = {}
+        if head:
+            for path, blob in g.tree(head_commit, folders).items():
+                kind = _is_document(path, config)
+                if kind is not None:
+                    heads[path] = _doc(path, kind, g.blob(blob), config)
+        olds: list[LoadedDoc | None] = []
+        for ch in raw:
+            old_path = ch.old_path or ch.path
+            old_kind = _is_document(old_path, config)
+            olds.append(
+                _doc(old_path, old_kind, g.blob(ch.old_blob), config)
+                if ch.status != "A" and ch.old_blob and old_kind is not None
+                else None
+            )
+    scan_findings: list[Finding] = []
+    if not head:
+        # The changed documents in full; the others by id (for links and duplicate ids).
+        changed = {ch.path for ch in raw if ch.status != "D"}
+        library, scan_findings = kb.load(check_only=changed)
+        heads = {d.path: d for d in library.docs}
+    resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
+    for ch, old in zip(raw, olds, strict=True):
+        new = heads.get(ch.path) if ch.status != "D" else None
+        if old is None and new is None:
+            continue
+        if old is None:
+            ck = ChangeKind.ADDED
+        elif new is None:
+            ck = ChangeKind.DELETED
+        elif old.path != new.path:
+            ck = ChangeKind.RENAMED
+        else:
+            ck = ChangeKind.CHANGED
+        resolved.append((ck, old, new))
+    _pair_renames(resolved)
+    changes = [
+        compare(ck, old, new, (new or old).kind)  # type: ignore[union-attr]
+        for ck, old, new in resolved
+    ]
+    changes.sort(key=lambda c: (_KIND_ORDER[c.kind], _CHANGE_ORDER[c.change], c.id or "", c.path))
+    report = {c.path for c in changes if c.change != ChangeKind.DELETED}
+    docs = list(heads.values())
+    findings = [f for d in docs if d.path in report for f in d.findings]
+    findings += [f for f in scan_findings if f.path in report]
+    findings += check_library(docs, config, report)
+    collisions = _collisions(changes, base_tree, heads)
+    for c in collisions:
+        d = heads[c.path]
+        findings.append(
+            error(
+                "id-collision",
+                c.path,
+                f"id {c.id} is already used on {base_ref} by {', '.join(c.base_paths)}",
+                line=d.parsed.line_of("id"),
+                field="id",
+                hint=f"run 'cxlib renumber {c.id}' to take the next free id and update every "
+                "reference to it",
+            )
+        )
+    findings.sort(key=lambda f: f.sort_key)
+    return ReviewResult(
+        base_ref=base_ref,
+        base_commit=base_commit,
+        head_ref=head,
+        head_commit=head_commit,
+        merge_base=merge_base,
+        changes=changes,
+        findings=findings,
+        collisions=collisions,
+        checklist=checklist(changes, heads),
+    )
+
+
+def _collisions(
+    changes: list[DocChange], base_tree: dict[str, str], heads: dict[str, LoadedDoc]
+) -> list[Collision]:
+    """Documents this branch adds (or renumbers) whose id the base tip uses elsewhere: the two
+    branches merge cleanly, and the library then holds one id twice."""
+    on_base: dict[str, list[str]] = {}
+    for path in base_tree:
+        doc_id = id_from_filename(path.rsplit("/", 1)[-1])
+        if doc_id:
+            on_base.setdefault(doc_id.upper(), []).append(path)
+    out: list[Collision] = []
+    for c in changes:
+        if c.change not in (ChangeKind.ADDED, ChangeKind.RENAMED) or not c.id:
+            continue
+        if c.path not in heads:
+            continue
+        same = {c.path, c.old_path}
+        others = [p for p in on_base.get(c.id.upper(), []) if p not in same]
+        if others:
+            out.append(Collision(c.id, c.path, sorted(others)))
+    return out

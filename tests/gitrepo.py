@@ -1,0 +1,141 @@
+"""Building real git repositories for the git-workflow tests: fixed authors and dates, so commit
+ids are reproducible, and documents written from short templates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import EXAMPLE, write
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def run_git(
+    cwd: Path,
+    *args: str,
+    author: str = "Ana Lima",
+    date: str = "2025-01-06T10:00:00+00:00",
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    email = author.split()[0].lower() + "@example.com"
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=check, capture_output=True, text=True
+    )
+
+
+def commit(
+    cwd: Path, message: str, author: str = "Ana Lima", date: str = "2025-01-06T10:00:00+00:00"
+) -> str:
+    run_git(cwd, "add", "-A")
+    run_git(cwd, "commit", "-q", "-m", message, author=author, date=date)
+    return run_git(cwd, "rev-parse", "HEAD").stdout.strip()
+
+
+def new_base(root: Path, repository: Path | None = None) -> Path:
+    """An empty knowledge base with the example's config in a new repository on ``main`` (made
+    at ``repository`` when given, a folder above the base)."""
+    root.mkdir(parents=True)
+    run_git(repository or root, "init", "-q", "-b", "main")
+    shutil.copy(EXAMPLE / "cxlib.toml", root / "cxlib.toml")
+    for folder in ("insights", "opportunities", "experiments"):
+        (root / folder).mkdir()
+    write(root, ".gitignore", ".cxlib/\n")
+    return root
+
+
+def insight(
+    doc_id: str, title: str, status: str = "draft", extra: str = "", created: str = "2025-01-06"
+) -> str:
+    return f"""---
+id: {doc_id}
+title: "{title}"
+status: {status}
+owner: Ana Lima
+created: {created}
+stage: purchase
+touchpoint: cart
+type: pain-point
+source: interview
+{extra}---
+
+## Summary
+
+{title}.
+"""
+
+
+def opportunity(doc_id: str, title: str, status: str = "idea", extra: str = "") -> str:
+    return f"""---
+id: {doc_id}
+title: "{title}"
+status: {status}
+owner: Jonas Berg
+created: 2025-01-06
+stage: purchase
+insights: [INS-0001]
+{extra}---
+
+## Why
+
+Shoppers leave when the shipping cost shows up late.
+
+## What
+
+Show the cost in the cart; it should move conversion-rate.
+
+## How
+
+A banner in the cart, one sprint.
+"""
+
+
+def experiment(
+    doc_id: str, title: str, status: str = "running", extra: str = "", learnings: str = ""
+) -> str:
+    return f"""---
+id: {doc_id}
+title: "{title}"
+status: {status}
+owner: Bea Costa
+created: 2025-01-06
+stage: purchase
+opportunity: OPP-0001
+hypothesis: "We believe that a cart banner for shoppers will cause more orders (conversion-rate)."
+primary_metric: conversion-rate
+start: 2025-01-07
+{extra}---
+
+## Hypothesis
+
+A banner helps.
+
+## Results
+
+See the dashboard.
+
+## Learnings
+
+{learnings}
+"""
+
+
+def golden(name: str, text: str) -> None:
+    """Compare with ``tests/golden/NAME``; ``CXLIB_UPDATE_GOLDENS=1`` rewrites the file, so a
+    change of output is reviewed as a diff."""
+    path = GOLDEN / name
+    if os.environ.get("CXLIB_UPDATE_GOLDENS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing; run with CXLIB_UPDATE_GOLDENS=1 to create it"
+    assert text == path.read_text(encoding="utf-8")

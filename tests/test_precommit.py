@@ -1,0 +1,171 @@
+"""The hook with the real pre-commit framework and real ``git commit``s.
+
+Two forms: the published hook (``.pre-commit-hooks.yaml``, ``language: python``: pre-commit
+builds this project into its own virtualenv, which needs the package index and takes some
+seconds, so it is set up once per module under a temporary PRE_COMMIT_HOME), and the
+``repo: local`` config that ``cxlib init`` writes (``language: system``, the cxlib on PATH).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import ROOT, cx, write
+from tests.gitrepo import commit, insight, new_base, run_git
+
+BAD = insight("INS-0002", "Broken", "validated")  # validated without evidence and confidence
+GOOD = insight("INS-0002", "Fixed", "validated", "evidence: [INS-0001.md]\nconfidence: low\n")
+
+
+def _env(home: Path, pre_commit_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test Owner\n\temail = owner@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    bin_dir = str(Path(sys.executable).parent)  # the cxlib script of this environment
+    # pip's download cache is the user's own (as when pre-commit runs for real): it only saves
+    # downloads when pre-commit builds the hook's environment.
+    cache = env.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
+    return env | {
+        "PIP_CACHE_DIR": cache,
+        "HOME": str(home),
+        "PRE_COMMIT_HOME": str(pre_commit_home),
+        "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "NO_COLOR": "1",
+    }
+
+
+def _run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def _snapshot_project(dest: Path) -> str:
+    """This checkout as it is now (uncommitted edits included), as a one-commit repository:
+    what ``pre-commit try-repo`` does, kept so the installed environment is reused."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    for rel in filter(None, listed.decode().split("\0")):
+        source = ROOT / rel
+        if source.is_file() and not source.is_symlink():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+    run_git(dest, "init", "-q", "-b", "main")
+    return commit(dest, "snapshot")
+
+
+def _commit_outcome(root: Path, env: dict[str, str], text: str) -> subprocess.CompletedProcess[str]:
+    write(root, "insights/INS-0002-hook.md", text)
+    _run(root, env, "git", "add", "insights/INS-0002-hook.md")
+    return _run(root, env, "git", "commit", "-m", "Add INS-0002")
+
+
+def _assert_rejected_then_accepted(root: Path, env: dict[str, str]) -> None:
+    before = _run(root, env, "git", "rev-parse", "HEAD").stdout
+    rejected = _commit_outcome(root, env, BAD)
+    assert rejected.returncode != 0, rejected.stdout + rejected.stderr
+    out = rejected.stdout + rejected.stderr
+    assert "cxlib validate" in out and "Failed" in out
+    assert (
+        "insights/INS-0002-hook.md:4: error: a validated insight needs at least one piece of "
+        "evidence [insight-evidence]" in out
+    )
+    assert "insights/INS-0002-hook.md:4: error: a validated insight needs a confidence" in out
+    assert _run(root, env, "git", "rev-parse", "HEAD").stdout == before  # nothing committed
+    accepted = _commit_outcome(root, env, GOOD)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "cxlib validate" in accepted.stderr and "Passed" in accepted.stderr
+    log = _run(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
+    assert log == "Add INS-0002"
+
+
+@pytest.fixture(scope="module")
+def published_hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    base = tmp_path_factory.mktemp("published-hook")
+    env = _env(base / "home", base / "pre-commit-home")
+    project = base / "project"
+    project.mkdir()
+    rev = _snapshot_project(project)
+    root = new_base(base / "kb")
+    write(root, "insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
+    write(
+        root,
+        ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {project}\n    rev: {rev}\n    hooks:\n      - id: cxlib-validate\n",
+    )
+    commit(root, "base")
+    installed = _run(root, env, sys.executable, "-m", "pre_commit", "install-hooks")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    return root, env
+
+
+def test_published_hook_rejects_an_invalid_document_and_accepts_a_valid_one(
+    published_hook: tuple[Path, dict[str, str]],
+) -> None:
+    root, env = published_hook
+    _assert_rejected_then_accepted(root, env)
+
+
+def test_the_config_cxlib_init_writes_works_with_real_commits(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    root = tmp_path / "kb"
+    assert cx("init", root).exit_code == 0
+    write(root, "insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
+    (root / "cxlib.toml").write_bytes((ROOT / "examples/northwind/cxlib.toml").read_bytes())
+    _run(root, env, "git", "add", "-A")
+    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    first = _run(root, env, "git", "commit", "-m", "base")
+    assert first.returncode == 0, first.stdout + first.stderr
+    _assert_rejected_then_accepted(root, env)
+
+
+def test_batches_give_the_same_answer_as_one_run(tmp_path: Path) -> None:
+    """pre-commit may split the files over several runs; ids and links are still checked
+    against the whole base, so the batches together report exactly what one run does."""
+    root = new_base(tmp_path / "kb")
+    files = []
+    for n in range(1, 9):
+        extra = "evidence: [https://x.example]\nconfidence: low\n" if n % 2 else ""
+        files.append(f"insights/INS-{n:04d}-x.md")
+        write(root, files[-1], insight(f"INS-{n:04d}", f"Insight {n}", "validated", extra))
+    write(root, "insights/INS-0001-again.md", insight("INS-0001", "Same id as the first"))
+    write(
+        root,
+        "insights/INS-0009-link.md",
+        insight("INS-0009", "See [[EXP-0404]]").replace(
+            "See [[EXP-0404]].", "Seen in [[EXP-0404]]."
+        ),
+    )
+    files += ["insights/INS-0001-again.md", "insights/INS-0009-link.md"]
+
+    def findings(paths: list[str]) -> list[tuple[str, int, str]]:
+        result = cx("-C", root, "validate", "--format", "json", *paths, cwd=root)
+        return [(f["path"], f["line"], f["code"]) for f in result.json()["findings"]]
+
+    whole = findings(files)
+    batches = findings(files[:5]) + findings(files[5:])
+    assert sorted(batches) == sorted(whole)
+    everything = cx("-C", root, "validate", "--format", "json").json()["findings"]
+    assert sorted(whole) == sorted((f["path"], f["line"], f["code"]) for f in everything)
+    # Another file changes its id to the first one's: the next batch sees it at once (the id
+    # index never trusts a changed file).
+    write(root, "insights/INS-0005-x.md", insight("INS-0002", "Now a duplicate"))
+    assert ("insights/INS-0002-x.md", 2, "duplicate-id") in findings(files[1:2])
+    codes = {code for _, _, code in whole}
+    assert {"duplicate-id", "broken-link", "insight-evidence"} <= codes
+    assert ("insights/INS-0001-again.md", 2, "duplicate-id") in batches
+    assert ("insights/INS-0001-x.md", 2, "duplicate-id") in batches
