@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from cxlib.errors import WriteRefusedError
+from cxlib.kb.write import write_atomic
 
 _SNIFF = 4096
 
@@ -35,22 +33,4 @@ def write_generated(target: Path, data: bytes, marker: bytes) -> None:
             )
     if not target.parent.is_dir():
         raise WriteRefusedError(f"folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as e:
-        raise WriteRefusedError(f"cannot write {target}: {e.strerror}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomic(target, data)

@@ -111,6 +111,21 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``target`` (new, or replaced whole) atomically with the default permissions: a
+    temporary file in the same folder, fsynced, renamed over it; the temporary never stays."""
+    tmp = _written(target, data)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+        _fsync_folder(target.parent)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def replace_file(target: Path, data: bytes, expected: bytes) -> None:
     """Replace ``target`` with ``data`` atomically, only if it still holds ``expected``.
 

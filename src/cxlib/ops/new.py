@@ -14,11 +14,11 @@ from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase, check_one
 from cxlib.kb.templates import render
 from cxlib.kb.write import create_exclusive
-from cxlib.kb.yaml_strict import YamlProblem, load
 from cxlib.model.documents import LINK_FIELDS, MODELS
 from cxlib.model.findings import Severity
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
 from cxlib.model.kinds import Kind
+from cxlib.ops.set import parse_assignment
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is only whitespace
 
@@ -57,21 +57,6 @@ def check_title(title: str) -> str:
     if len(title) > 200:
         raise UsageError(f"the title is too long ({len(title)} characters; at most 200)")
     return title
-
-
-def parse_assignment(text: str) -> tuple[str, object]:
-    """``key=value`` with the value read as YAML (``3``, ``[a, b]``, ``"quoted"``)."""
-    key, sep, raw = text.partition("=")
-    key = key.strip()
-    if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
-        raise UsageError(f"--set expects key=value with a field name as key, got {text!r}")
-    try:
-        parsed = load(f"v: {raw}\n").data["v"] if raw.strip() else None
-    except (YamlProblem, TypeError) as e:
-        raise UsageError(f"--set {key}: cannot read the value {raw!r}: {e}") from None
-    if isinstance(parsed, dict):
-        raise UsageError(f"--set {key}: nested values are not supported here; edit the file")
-    return key, parsed
 
 
 def link_field(kind: Kind, target_kind: Kind) -> str:
@@ -136,6 +121,8 @@ def new_document(
     values: dict[str, object] = {}
     for item in assignments or []:
         key, value = parse_assignment(item)
+        if "." in key:
+            raise UsageError(f"--set {key}: set nested fields after creating, with 'cxlib set'")
         if key not in MODELS[kind].model_fields:
             raise UsageError(
                 f"--set {key}: an {kind.value} has no field '{key}'",

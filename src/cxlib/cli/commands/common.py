@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from cxlib.errors import UsageError
 
@@ -20,6 +22,11 @@ class ListFormat(enum.StrEnum):
 class TextOrJson(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+# Options several commands share, declared once.
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")]
+TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 
 
 def kind_arg(text: str) -> Kind:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "link"
@@ -20,12 +20,8 @@ def command(
     source: Annotated[str, typer.Argument(metavar="FROM", help="The document that stores it.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="The document it points at.")],
     rel: Annotated[str | None, typer.Option("--rel", help=REL_HELP)] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
-    ] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    dry_run: DryRun = False,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Link FROM to TO. The link is stored on FROM, in the field the two kinds give:
     opportunity -> insight (insights), experiment -> opportunity (opportunity), experiment ->

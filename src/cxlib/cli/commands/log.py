@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "log"
@@ -19,9 +19,7 @@ def command(
             metavar="[ID]", help="Document id, e.g. EXP-0042. Without it: every document."
         ),
     ] = None,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Show a document's history from git: its commits (date, author, message), following
     renames, and how its status changed over time.

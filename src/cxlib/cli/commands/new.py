@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson, kind_arg
+from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat, kind_arg
 from cxlib.cli.state import state
 
 NAME = "new"
@@ -58,9 +58,7 @@ def command(
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $EDITOR.")] = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Create a document with the next free id (also across branches) from the kind's template.
 

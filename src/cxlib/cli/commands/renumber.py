@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "renumber"
@@ -24,12 +24,8 @@ def command(
             metavar="[NEW]", help="The new id (default: the next free one, on every branch too)."
         ),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
-    ] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    dry_run: DryRun = False,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Give a document a new id: rename its file and rewrite every reference to it (front-matter
     links and [[ID]] body links) across the library, changing only those lines. For ids that

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "set"
@@ -21,12 +21,8 @@ def command(
             "Nested: result.outcome=lost.",
         ),
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
-    ] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    dry_run: DryRun = False,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Set front-matter fields of a document, changing only their lines. Refused, with what is
     missing, when the result would break a rule the document did not break before (a status

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "show"
@@ -14,9 +14,7 @@ NAME = "show"
 def command(
     ctx: typer.Context,
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Show a document with its links and backlinks (who builds on it).
 

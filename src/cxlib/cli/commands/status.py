@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "status"
@@ -48,12 +48,8 @@ def command(
             "--learnings-from-editor", help="Write the learnings in $EDITOR (added to the body)."
         ),
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
-    ] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    dry_run: DryRun = False,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Move a document to NEW_STATUS along its lifecycle (see the README), refusing moves the
     lifecycle or the rules forbid and saying what is missing. An experiment moving to running

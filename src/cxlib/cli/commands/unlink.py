@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "unlink"
@@ -18,12 +18,8 @@ def command(
         str | None,
         typer.Option("--rel", help="Only this relation (e.g. counter_evidence); default: all."),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the diff; write nothing.")
-    ] = False,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    dry_run: DryRun = False,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Remove the link from FROM to TO (only that field's lines change). A link to an id that
     no longer exists can be removed too; [[ID]] mentions in the body are left as they are.
