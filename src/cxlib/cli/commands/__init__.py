@@ -7,8 +7,8 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from cxlib.cli.commands import init, new, schema, show, validate
+    from cxlib.cli.commands import index, init, new, schema, search, show, similar, validate
     from cxlib.cli.commands import list as list_
 
-    for module in (init, new, validate, list_, show, schema):
+    for module in (init, new, validate, list_, show, schema, index, search, similar):
         app.command(module.NAME)(module.command)
