@@ -5,9 +5,13 @@ that digest was taken. A query compares it with a listing of the knowledge base 
 changed and deleted files without opening the index. A signature is trusted only when the file was
 last modified well before its digest was taken (git's "racy clean" rule); any other file whose
 signature differs, or that was too recent, is read and its digest compared, so a change is never
-missed and a mere ``touch`` costs no re-indexing. The manifest also records the backend's files
-and sizes after the last commit, so a damaged index (a truncated or missing file) is noticed
-before the backend reads it.
+missed and a mere ``touch`` costs no re-indexing.
+
+The first line of the file is a small header: the format stamp, the backend's files and sizes
+after the last commit (so a truncated or missing file is noticed before the backend reads it),
+and a digest of the whole listing the last update saw. A query whose listing has the same digest,
+with every file older than that update, needs nothing more: the per-document entries on the
+second line are parsed only when something differs.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from cxlib.index.errors import IndexDamagedError
 from cxlib.model.kinds import Kind
 
 MANIFEST_NAME = "cxlib-manifest.json"
@@ -63,42 +68,77 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def listing_digest(signatures: Iterable[tuple[str, int, int, int]]) -> str:
+    """One digest of every file's path and signature (path, size, mtime, inode), in path order."""
+    h = hashlib.blake2b(digest_size=16)
+    text = "\n".join(f"{p}\0{s}\0{m}\0{i}" for p, s, m, i in signatures)
+    h.update(text.encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
 @dataclass
 class Manifest:
     stamp: str  # format of the index and backend version; any other value means rebuild
     files: dict[str, int] = field(default_factory=dict)  # backend file name -> size
-    entries: dict[str, Entry] = field(default_factory=dict)
+    listing: str = ""  # listing_digest() of the files the last update saw
+    newest_ns: int = 0  # the newest modification time among them
+    checked_ns: int = 0  # when that update started
+    _entries: dict[str, Entry] | None = None
+    _raw_entries: bytes = b"{}"
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """Per-document entries by path (parsed on first use)."""
+        if self._entries is None:
+            try:
+                raw = json.loads(self._raw_entries)
+                self._entries = {
+                    str(p): Entry(int(a), int(b), int(c), str(d), int(e))
+                    for p, (a, b, c, d, e) in raw.items()
+                }
+            except (ValueError, TypeError, AttributeError) as e:
+                raise IndexDamagedError(f"{MANIFEST_NAME} is unreadable: {e}") from None
+        return self._entries
 
     @classmethod
-    def load(cls, folder: Path) -> Manifest | None:
-        """The manifest in ``folder``, or None when it is missing or unreadable."""
+    def load(cls, folder: Path, entries: bool = False) -> Manifest | None:
+        """The manifest in ``folder``, or None when it is missing or unreadable (``entries``:
+        parse them now, so a damaged second line also gives None)."""
         try:
-            raw = json.loads((folder / MANIFEST_NAME).read_bytes())
-            return cls(
-                stamp=str(raw["stamp"]),
-                files={str(k): int(v) for k, v in raw["files"].items()},
-                entries={
-                    p: Entry(int(a), int(b), int(c), str(d), int(e))
-                    for p, (a, b, c, d, e) in raw["entries"].items()
-                },
+            head, _, rest = (folder / MANIFEST_NAME).read_bytes().partition(b"\n")
+            header = json.loads(head)
+            manifest = cls(
+                stamp=str(header["stamp"]),
+                files={str(k): int(v) for k, v in header["files"].items()},
+                listing=str(header["listing"]),
+                newest_ns=int(header["newest_ns"]),
+                checked_ns=int(header["checked_ns"]),
+                _raw_entries=rest,
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            if entries:
+                manifest.entries  # noqa: B018 - parse now, inside the try
+            return manifest
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexDamagedError):
             return None
 
     def save(self, folder: Path) -> None:
         """Write atomically (a reader sees the old or the new manifest, never half of one)."""
-        payload = {
+        header: dict[str, Any] = {
             "stamp": self.stamp,
             "files": self.files,
-            "entries": {
-                p: [e.size, e.mtime_ns, e.inode, e.digest, e.checked_ns]
-                for p, e in sorted(self.entries.items())
-            },
+            "listing": self.listing,
+            "newest_ns": self.newest_ns,
+            "checked_ns": self.checked_ns,
+        }
+        entries = {
+            p: [e.size, e.mtime_ns, e.inode, e.digest, e.checked_ns]
+            for p, e in sorted(self.entries.items())
         }
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, separators=(",", ":"))
+                fh.write(json.dumps(header, separators=(",", ":")) + "\n")
+                fh.write(json.dumps(entries, separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, folder / MANIFEST_NAME)
@@ -119,6 +159,25 @@ class Manifest:
 
     def record(self, f: FileEntry, raw: bytes, checked_ns: int) -> None:
         self.entries[f.path] = Entry(f.size, f.mtime_ns, f.inode, digest(raw), checked_ns)
+
+    def seal(self, checked_ns: int) -> None:
+        """Summarise the entries in the header, for an update that started at ``checked_ns``.
+
+        The digest is of the signatures recorded, so a file the update could not read (its entry
+        kept the old signature, or has none) differs from the next listing and is tried again.
+        """
+        entries = sorted(self.entries.items())
+        self.listing = listing_digest((p, e.size, e.mtime_ns, e.inode) for p, e in entries)
+        self.newest_ns = max((e.mtime_ns for _, e in entries), default=0)
+        self.checked_ns = checked_ns
+
+    def unchanged(self, files: Sequence[FileEntry]) -> bool:
+        """The listing is the one the last update ended with, and every file was older than that
+        update: nothing can have changed."""
+        if self.newest_ns + RACY_NS >= self.checked_ns:
+            return False
+        listing = listing_digest((f.path, f.size, f.mtime_ns, f.inode) for f in files)
+        return listing == self.listing
 
 
 @dataclass
@@ -143,12 +202,14 @@ class Changes:
 Reader = Callable[[str], bytes]
 
 
-def compare(files: Iterable[FileEntry], manifest: Manifest, read: Reader) -> Changes:
+def compare(files: Sequence[FileEntry], manifest: Manifest, read: Reader) -> Changes:
     """New, changed (by content digest), touched and deleted documents since ``manifest``.
 
     A file that cannot be read counts as changed; the update then records it as it can.
     """
     out = Changes()
+    if manifest.unchanged(files):
+        return out
     seen: set[str] = set()
     for f in files:
         seen.add(f.path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from typing import Any
 
 from whoosh import qparser, query
@@ -28,6 +28,23 @@ ALIASES = {
     "segment": ["segments"],
     "link": ["links"],
 }
+# Fields whose values come from a fixed list (the models' enumerations and cxlib.toml).
+VOCABULARY_FIELDS = frozenset(
+    [
+        "kind",
+        "status",
+        "outcome",
+        "decision",
+        "type",
+        "source",
+        "stage",
+        "touchpoint",
+        "team",
+        "segment",
+        "metric",
+        "primary",
+    ]
+)
 QUERY_FIELDS = (*KEYWORD_FIELDS, *TEXT_FIELDS, *DATE_FIELDS)
 DATE_HELP = (
     "use 2025, 2025-03 or 2025-03-01, >2025-01-01 (also >=, <, <=), or [2025-01-01 TO 2025-06-30]"
@@ -153,11 +170,12 @@ def make_parser() -> qparser.QueryParser:
     return parser
 
 
-def parse_query(text: str, vocabulary: Mapping[str, Set[str]]) -> query.Query:
+def parse_query(text: str, vocabulary: Callable[[], Mapping[str, Set[str]]]) -> query.Query:
     """The whoosh query for ``text``; InvalidQueryError says what is wrong with it.
 
-    ``vocabulary`` lists the values an enumerated field may take (lower case); a term outside it
-    is an error with the valid values as the hint. Wildcards are not checked.
+    ``vocabulary()`` gives the values each enumerated field may take (lower case); a term
+    outside them is an error with the valid values as the hint. Wildcards are not checked. It is
+    called only for a query that names such a field (it costs imports a free-text query avoids).
     """
     if not text.strip():
         raise InvalidQueryError("the query is empty", hint='e.g. cxlib search "free shipping"')
@@ -172,10 +190,14 @@ def parse_query(text: str, vocabulary: Mapping[str, Set[str]]) -> query.Query:
             f"the query {text!r} has nothing to search for",
             hint="give a word, a phrase or a field:value (common words such as 'the' are ignored)",
         )
+    known: Mapping[str, Set[str]] | None = None
     for leaf in parsed.leaves():
-        if type(leaf) is not query.Term or leaf.fieldname not in vocabulary:
+        if type(leaf) is not query.Term or leaf.fieldname not in VOCABULARY_FIELDS:
             continue
-        allowed = vocabulary[leaf.fieldname]
+        known = known if known is not None else vocabulary()
+        allowed = known.get(leaf.fieldname)
+        if allowed is None:
+            continue
         if leaf.text not in allowed:
             raise InvalidQueryError(
                 f"{leaf.fieldname}:{leaf.text}: no document can have this {leaf.fieldname}",

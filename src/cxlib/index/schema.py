@@ -52,7 +52,7 @@ def make_schema() -> fields.Schema:
         return fields.ID(analyzer=exact)
 
     def keywords() -> fields.KEYWORD:
-        return fields.KEYWORD(lowercase=True, commas=True, scorable=True)
+        return fields.KEYWORD(lowercase=True, commas=True)
 
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),

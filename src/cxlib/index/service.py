@@ -59,6 +59,9 @@ class Source:
     read: Callable[[str], bytes]  # a document's bytes by root-relative path
     parse: Callable[[bytes], ParsedFile]
     tracked: Callable[[str], list[str]]  # files git tracks under a root-relative folder
+    # For a batch of N files: a parser that may reuse earlier work (e.g. the parse cache) for a
+    # file whose bytes it was given; by default ``parse``.
+    batch_parser: Callable[[int], Callable[[FileEntry, bytes], ParsedFile]] | None = None
 
 
 class SearchIndex:
@@ -131,11 +134,14 @@ class SearchIndex:
             manifest = Manifest.load(self.folder)
             if self._doubt(manifest) is None:
                 assert manifest is not None
-                usable = True
-                changes = compare(files, manifest, self.source.read)
-                if not changes.needs_manifest:
+                try:
+                    changes = compare(files, manifest, self.source.read)
+                    usable = True
+                except IndexDamagedError:
+                    changes = None  # the manifest's entries are damaged: rebuild, below
+                if changes is not None and not changes.needs_manifest:
                     return SyncReport(documents=len(files))
-                if not changes.needs_index:
+                if changes is not None and not changes.needs_index:
                     # Only new signatures to remember: worth it if nobody else is writing.
                     try:
                         with writer_lock(self.lock_path, 0):
@@ -166,7 +172,7 @@ class SearchIndex:
     ) -> SyncReport:
         self._remove_leftovers()
         started = time.time_ns()
-        manifest = Manifest.load(self.folder) if self.folder.is_dir() else None
+        manifest = Manifest.load(self.folder, entries=True) if self.folder.is_dir() else None
         reason = "a rebuild was asked for" if rebuild else self._doubt(manifest)
         if reason is not None or manifest is None:
             return self._rebuild(files, reason or "", progress, procs, limitmb)
@@ -192,6 +198,10 @@ class SearchIndex:
         contents: Mapping[str, bytes],
         progress: Progress | None,
     ) -> Iterator[Record]:
+        if self.source.batch_parser is not None:
+            parse = self.source.batch_parser(len(files))
+        else:
+            parse = lambda _, raw: self.source.parse(raw)  # noqa: E731
         for i, f in enumerate(files):
             raw = contents.get(f.path)
             try:
@@ -199,12 +209,16 @@ class SearchIndex:
             except OSError:
                 continue  # gone since it was listed: the next query sees it as removed
             manifest.record(f, raw, started)
-            yield build_record(f.path, f.kind, raw, self.source.parse(raw))
+            yield build_record(f.path, f.kind, raw, parse(f, raw))
             if progress and i % 100 == 0:
                 progress(i, len(files))
 
     def _update(
-        self, manifest: Manifest, changes: Changes, started: int, progress: Progress | None
+        self,
+        manifest: Manifest,
+        changes: Changes,
+        started: int,
+        progress: Progress | None,
     ) -> None:
         from cxlib.index import store
 
@@ -220,6 +234,7 @@ class SearchIndex:
         for f in changes.touched:
             manifest.record(f, changes.contents[f.path], started)
         manifest.files = store.backend_files(self.folder)
+        manifest.seal(started)
         manifest.save(self.folder)
 
     def _rebuild(
@@ -241,6 +256,7 @@ class SearchIndex:
                 fresh, self._records(files, manifest, started, {}, progress), procs, limitmb
             )
             manifest.files = store.backend_files(fresh)
+            manifest.seal(started)
             manifest.save(fresh)
             self._swap_in(fresh)
         except BaseException:
@@ -335,7 +351,7 @@ def search(
     index: SearchIndex,
     files: Sequence[FileEntry],
     text: str,
-    vocabulary: Mapping[str, Set[str]],
+    vocabulary: Callable[[], Mapping[str, Set[str]]],
     limit: int,
     kind: str | None = None,
 ) -> tuple[list[Hit], SyncReport]:

@@ -9,15 +9,6 @@ from cxlib.index.results import Hit
 from cxlib.index.service import DEFAULT_TIMEOUT, SyncReport
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.config import ProgramConfig
-from cxlib.model.documents import (
-    Decision,
-    ExperimentStatus,
-    InsightStatus,
-    InsightType,
-    OpportunityStatus,
-    Outcome,
-    Source,
-)
 from cxlib.model.kinds import Kind
 from cxlib.ops.index import documents, open_index
 
@@ -30,6 +21,16 @@ class SearchResult:
 
 def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
     """The values each enumerated field can take, so a misspelt one is an error, not silence."""
+    from cxlib.model.documents import (
+        Decision,
+        ExperimentStatus,
+        InsightStatus,
+        InsightType,
+        OpportunityStatus,
+        Outcome,
+        Source,
+    )
+
     metrics = {m.id for m in config.metrics}
     return {
         "kind": {k.value for k in Kind},
@@ -60,7 +61,7 @@ def search_documents(
         open_index(kb, timeout),
         documents(kb),
         query,
-        vocabulary(kb.config),
+        lambda: vocabulary(kb.config),
         limit,
         kind.value if kind else None,
     )
