@@ -12,10 +12,14 @@ if TYPE_CHECKING:
     from cxlib.index.service import SyncReport
 
 
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
 def summary(report: SyncReport) -> str:
     """``47 documents: +3 added, ~1 changed, -0 removed`` (zk's notation), and why a rebuild."""
     line = (
-        f"{report.documents} documents: +{report.added} added, ~{report.changed} changed, "
+        f"{_documents(report.documents)}: +{report.added} added, ~{report.changed} changed, "
         f"-{report.removed} removed"
     )
     if report.rebuilt:
@@ -26,7 +30,9 @@ def summary(report: SyncReport) -> str:
 def notices(out: Output, report: SyncReport) -> None:
     """One line on stderr when a query had to (re)build the index or could not update it."""
     if report.rebuilt:
-        out.note(f"note: rebuilt the search index ({report.rebuilt}); {report.documents} documents")
+        out.note(
+            f"note: rebuilt the search index: {report.rebuilt} ({_documents(report.documents)})"
+        )
     if report.stale:
         out.note(
             "note: another cxlib is updating the search index; these results may miss the "

@@ -54,11 +54,15 @@ _RANGE = re.compile(r"^\[\s*(\S*?)\s*\b(?:to|TO|To)\b\s*(\S*?)\s*\]$")
 _COMPARE = re.compile(r"^(>=|=>|<=|=<|>|<)?(.*)$")
 
 
-def _span(field: str, text: str) -> tuple[dt.date, dt.date]:
+class _BadDate(ValueError):
+    pass
+
+
+def _span(text: str) -> tuple[dt.date, dt.date]:
     """The first and last day a partial ISO date covers."""
     m = _DATE.match(text)
     if not m:
-        raise InvalidQueryError(f"{field}:{text}: not a date", hint=DATE_HELP)
+        raise _BadDate("not a date")
     year = int(m.group(1))
     try:
         if m.group(3):
@@ -69,26 +73,31 @@ def _span(field: str, text: str) -> tuple[dt.date, dt.date]:
             last = calendar.monthrange(year, month)[1]
             return dt.date(year, month, 1), dt.date(year, month, last)
     except (ValueError, calendar.IllegalMonthError):
-        raise InvalidQueryError(f"{field}:{text}: no such date", hint=DATE_HELP) from None
+        raise _BadDate("no such date") from None
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def date_bounds(field: str, value: str) -> tuple[dt.date | None, dt.date | None]:
     """Inclusive first and last day matched by a date clause's value (None: unbounded)."""
+    try:
+        return _bounds(value)
+    except _BadDate as e:
+        raise InvalidQueryError(f"{field}:{value}: {e}", hint=DATE_HELP) from None
+
+
+def _bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     ranged = _RANGE.match(value)
     if ranged:
         low, high = ranged.group(1), ranged.group(2)
         if not low and not high:
-            raise InvalidQueryError(
-                f"{field}:{value}: a range needs at least one date", hint=DATE_HELP
-            )
-        return (_span(field, low)[0] if low else None, _span(field, high)[1] if high else None)
-    if value.startswith("[") or value.startswith("{"):
-        raise InvalidQueryError(f"{field}:{value}: not a date range", hint=DATE_HELP)
+            raise _BadDate("a range needs at least one date")
+        return (_span(low)[0] if low else None, _span(high)[1] if high else None)
+    if value.startswith(("[", "{")):
+        raise _BadDate("not a date range")
     m = _COMPARE.match(value)
     assert m is not None  # the pattern matches any text
     op, text = m.group(1) or "", m.group(2)
-    first, last = _span(field, text)
+    first, last = _span(text)
     one_day = dt.timedelta(days=1)
     if op == ">":
         return last + one_day, None

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cxlib.index.errors import IndexBusyError, IndexDamagedError, IndexRefusedError
 from cxlib.index.lock import writer_lock
-from cxlib.index.manifest import Changes, FileEntry, Manifest, compare
+from cxlib.index.manifest import Changes, Manifest, compare
+from cxlib.index.manifest import FileEntry as FileEntry
 from cxlib.index.records import Record, body_text, build_record, similarity_texts
 from cxlib.index.results import Hit
 from cxlib.model.source import ParsedFile

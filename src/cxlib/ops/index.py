@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from cxlib.index.manifest import FileEntry
-from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SearchIndex, Source, SyncReport
+from cxlib.index.service import (
+    DEFAULT_TIMEOUT,
+    FileEntry,
+    Progress,
+    SearchIndex,
+    Source,
+    SyncReport,
+)
 from cxlib.kb import git
 from cxlib.kb.cache import ParseCache
 from cxlib.kb.files import DocFile, read_document, scan
