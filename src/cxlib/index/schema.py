@@ -10,16 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import whoosh
 from whoosh import fields
 from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter2 import stem
 
 from cxlib.index.records import DATE_FIELDS, Record
-
-# Bump when the schema or what a record holds changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
-STAMP = f"cxlib-index-{SCHEMA_VERSION}/whoosh-{'.'.join(map(str, whoosh.__version__))}"
 
 # Fields a query names, in the order the README documents them.
 KEYWORD_FIELDS = (

@@ -99,7 +99,7 @@ class SearchIndex:
 
     def _doubt(self, manifest: Manifest | None) -> str | None:
         """Why the index folder cannot be trusted as it is, or None."""
-        from cxlib.index.schema import STAMP
+        from cxlib.index.version import STAMP
 
         if not self.folder.is_dir():
             return "there is no index yet"
@@ -247,7 +247,7 @@ class SearchIndex:
         limitmb: int,
     ) -> SyncReport:
         from cxlib.index import store
-        from cxlib.index.schema import STAMP
+        from cxlib.index.version import STAMP
 
         started = time.time_ns()
         manifest = Manifest(stamp=STAMP)

@@ -138,7 +138,7 @@ class Reader:
                 q, limit=limit, filter=query.Term("kind", kind) if kind else None, terms=True
             )
             results.formatter = _Marks()
-            results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+            results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
             hits = []
             for found in results:
                 hit = _hit(found.fields(), found.score)
