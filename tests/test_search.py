@@ -85,6 +85,12 @@ FIELDED: list[tuple[str, Callable[[Doc], bool]]] = [
     ("primary:conversion-rate", lambda d: d.get("primary_metric") == "conversion-rate"),
     ("link:OPP-0001", lambda d: "OPP-0001" in links(d)),
     ("id:exp-0003", lambda d: d["id"] == "EXP-0003"),
+    (
+        "EXP-0003",  # the document, and those that link to it or name it in prose
+        lambda d: (
+            d["id"] == "EXP-0003" or "EXP-0003" in links(d) or "EXP-0003" in words_of(d).upper()
+        ),
+    ),
     ("created:2025", lambda d: d["created"].year == 2025),
     ("created:>=2026-01-01", lambda d: d["created"] >= dt.date(2026, 1, 1)),
     ("created:>2025-10-27", lambda d: d["created"] > dt.date(2025, 10, 27)),
@@ -120,6 +126,7 @@ def test_known_answers(example: Path) -> None:
     assert set(ids(example, "kind:experiment outcome:lost")) == {"EXP-0003", "EXP-0012", "EXP-0014"}
     assert ids(example, "stage:use") == ["INS-0014"]
     assert ids(example, "--kind", "insight", "shipping")[0] == "INS-0002"
+    assert ids(example, "exp-0019")[0] == "EXP-0019"  # its own id outranks every mention
 
 
 def words_of(d: Doc) -> str:

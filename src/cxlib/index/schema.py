@@ -1,7 +1,9 @@
 """The whoosh schema, and a record turned into the fields whoosh indexes.
 
 Text is analysed with English stemming (Snowball/porter2: ``shipping`` and ``shipped`` both
-become ``ship``, which whoosh's older porter stemmer does not do); ids and enumerations are exact,
+become ``ship``, which whoosh's older porter stemmer does not do), and a document id in prose
+(``EXP-0003``, ``[[EXP-0003]]``) stays one word rather than ``exp`` and ``0003``, which would
+match every text that mentions some EXP and some 0003. Ids and enumerations are exact,
 case-insensitive keywords. Only what a result line shows is stored.
 """
 
@@ -37,10 +39,12 @@ KEYWORD_FIELDS = (
 TEXT_FIELDS = ("title", "hypothesis", "body", "owner")
 DEFAULT_FIELDS = ("title", "hypothesis", "body", "id", "link", "tag")
 STORED = ("path", "id", "kind", "title", "status", "outcome")
+# An id, else whoosh's default word pattern.
+WORDS = r"[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}\b|\w+(\.?\w+)*"
 
 
 def make_schema() -> fields.Schema:
-    text = StemmingAnalyzer(stemfn=stem)
+    text = StemmingAnalyzer(expression=WORDS, stemfn=stem)
     exact = IDAnalyzer(lowercase=True)
 
     def keyword() -> fields.ID:
