@@ -45,6 +45,8 @@ def command(
                 for h in result.hits
             ]
         )
+    elif not result.hits:
+        st.output.note("no similar documents")
     else:
         rows = [
             {
