@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cxlib.index.errors import IndexDamagedError
 from cxlib.model.kinds import Kind
@@ -48,8 +48,7 @@ class FileEntry(Protocol):
     def inode(self) -> int: ...
 
 
-@dataclass
-class Entry:
+class Entry(NamedTuple):
     size: int
     mtime_ns: int
     inode: int
@@ -85,6 +84,7 @@ class Manifest:
     checked_ns: int = 0  # when that update started
     _entries: dict[str, Entry] | None = None
     _raw_entries: bytes = b"{}"
+    source: tuple[int, int, int] | None = None  # (inode, size, mtime) of the file it was read from
 
     @property
     def entries(self) -> dict[str, Entry]:
@@ -92,10 +92,12 @@ class Manifest:
         if self._entries is None:
             try:
                 raw = json.loads(self._raw_entries)
-                self._entries = {
-                    str(p): Entry(int(a), int(b), int(c), str(d), int(e))
-                    for p, (a, b, c, d, e) in raw.items()
-                }
+                self._entries = {p: Entry(*v) for p, v in raw.items()}
+                if not all(
+                    type(p) is str and type(e.digest) is str and type(e.checked_ns) is int
+                    for p, e in self._entries.items()
+                ):
+                    raise TypeError("unexpected values")
             except (ValueError, TypeError, AttributeError) as e:
                 raise IndexDamagedError(f"{MANIFEST_NAME} is unreadable: {e}") from None
         return self._entries
@@ -105,7 +107,9 @@ class Manifest:
         """The manifest in ``folder``, or None when it is missing or unreadable (``entries``:
         parse them now, so a damaged second line also gives None)."""
         try:
-            head, _, rest = (folder / MANIFEST_NAME).read_bytes().partition(b"\n")
+            with (folder / MANIFEST_NAME).open("rb") as fh:
+                st = os.fstat(fh.fileno())
+                head, _, rest = fh.read().partition(b"\n")
             header = json.loads(head)
             manifest = cls(
                 stamp=str(header["stamp"]),
@@ -114,6 +118,7 @@ class Manifest:
                 newest_ns=int(header["newest_ns"]),
                 checked_ns=int(header["checked_ns"]),
                 _raw_entries=rest,
+                source=(st.st_ino, st.st_size, st.st_mtime_ns),
             )
             if entries:
                 manifest.entries  # noqa: B018 - parse now, inside the try
@@ -130,21 +135,25 @@ class Manifest:
             "newest_ns": self.newest_ns,
             "checked_ns": self.checked_ns,
         }
-        entries = {
-            p: [e.size, e.mtime_ns, e.inode, e.digest, e.checked_ns]
-            for p, e in sorted(self.entries.items())
-        }
+        # No fsync: a manifest lost to a power cut only means a rebuild, and whoosh does not
+        # sync its own files either.
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(header, separators=(",", ":")) + "\n")
-                fh.write(json.dumps(entries, separators=(",", ":")))
-                fh.flush()
-                os.fsync(fh.fileno())
+                fh.write(json.dumps(self.entries, separators=(",", ":")))
             os.replace(tmp, folder / MANIFEST_NAME)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+    def is_current(self, folder: Path) -> bool:
+        """The manifest file in ``folder`` is still the one this was read from."""
+        try:
+            st = (folder / MANIFEST_NAME).stat()
+        except OSError:
+            return False
+        return self.source == (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def damage(self, folder: Path) -> str | None:
         """Why the backend files in ``folder`` differ from those recorded, or None."""

@@ -11,6 +11,7 @@ reader sees the old index or the new one, never a half-written one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -66,10 +67,19 @@ class Source:
 
 
 class SearchIndex:
-    def __init__(self, root: Path, source: Source, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        root: Path,
+        source: Source,
+        timeout: float = DEFAULT_TIMEOUT,
+        procs: int = 1,
+        limitmb: int = 128,
+    ) -> None:
         self.root = root
         self.source = source
         self.timeout = timeout
+        self.procs = procs  # worker processes and memory per worker for a full build
+        self.limitmb = limitmb
         self.cache = root / CACHE_DIR
         self.folder = self.cache / INDEX_DIR
         self.lock_path = self.cache / LOCK_NAME
@@ -121,8 +131,6 @@ class SearchIndex:
         rebuild: bool = False,
         allow_stale: bool = False,
         progress: Progress | None = None,
-        procs: int = 1,
-        limitmb: int = 128,
     ) -> SyncReport:
         """Make the index match ``files``: nothing when it does, else update or rebuild it.
 
@@ -130,30 +138,28 @@ class SearchIndex:
         report says so) instead of raising IndexBusyError.
         """
         self.check_folder()
-        usable = False
+        seen: tuple[Manifest, Changes] | None = None
         if not rebuild:
             manifest = Manifest.load(self.folder)
             if self._doubt(manifest) is None:
                 assert manifest is not None
+                # Damaged entries leave ``seen`` unset: the locked path rebuilds.
+                with contextlib.suppress(IndexDamagedError):
+                    seen = (manifest, compare(files, manifest, self.source.read))
+            if seen is not None and not seen[1].needs_manifest:
+                return SyncReport(documents=len(files))
+            if seen is not None and not seen[1].needs_index:
+                # Only new signatures to remember: worth it if nobody else is writing.
                 try:
-                    changes = compare(files, manifest, self.source.read)
-                    usable = True
-                except IndexDamagedError:
-                    changes = None  # the manifest's entries are damaged: rebuild, below
-                if changes is not None and not changes.needs_manifest:
+                    with writer_lock(self.lock_path, 0):
+                        return self._sync_locked(files, False, progress, seen)
+                except IndexBusyError:
                     return SyncReport(documents=len(files))
-                if changes is not None and not changes.needs_index:
-                    # Only new signatures to remember: worth it if nobody else is writing.
-                    try:
-                        with writer_lock(self.lock_path, 0):
-                            return self._sync_locked(files, False, progress, procs, limitmb)
-                    except IndexBusyError:
-                        return SyncReport(documents=len(files))
         try:
             with self._locked():
-                return self._sync_locked(files, rebuild, progress, procs, limitmb)
+                return self._sync_locked(files, rebuild, progress, seen)
         except IndexBusyError:
-            if not (allow_stale and usable):
+            if not (allow_stale and seen is not None):
                 raise
             return SyncReport(documents=len(files), stale=True)
 
@@ -168,22 +174,26 @@ class SearchIndex:
         files: Sequence[FileEntry],
         rebuild: bool,
         progress: Progress | None,
-        procs: int,
-        limitmb: int,
+        seen: tuple[Manifest, Changes] | None = None,
     ) -> SyncReport:
+        """Under the writer lock. ``seen``: the manifest and changes found before taking the
+        lock, reused if no other process has written the manifest since."""
         self._remove_leftovers()
         started = time.time_ns()
-        manifest = Manifest.load(self.folder, entries=True) if self.folder.is_dir() else None
-        reason = "a rebuild was asked for" if rebuild else self._doubt(manifest)
-        if reason is not None or manifest is None:
-            return self._rebuild(files, reason or "", progress, procs, limitmb)
-        changes = compare(files, manifest, self.source.read)
+        if seen is not None and seen[0].is_current(self.folder):
+            manifest, changes = seen
+        else:
+            loaded = Manifest.load(self.folder, entries=True) if self.folder.is_dir() else None
+            reason = "a rebuild was asked for" if rebuild else self._doubt(loaded)
+            if reason is not None or loaded is None:
+                return self._rebuild(files, reason or "", progress)
+            manifest, changes = loaded, compare(files, loaded, self.source.read)
         if not changes.needs_manifest:
             return SyncReport(documents=len(files))
         try:
             self._update(manifest, changes, started, progress)
         except IndexDamagedError as e:
-            return self._rebuild(files, f"it could not be updated ({e})", progress, procs, limitmb)
+            return self._rebuild(files, f"it could not be updated ({e})", progress)
         return SyncReport(
             documents=len(files),
             added=len(changes.added),
@@ -243,8 +253,6 @@ class SearchIndex:
         files: Sequence[FileEntry],
         reason: str,
         progress: Progress | None,
-        procs: int,
-        limitmb: int,
     ) -> SyncReport:
         from cxlib.index import store
         from cxlib.index.version import STAMP
@@ -253,9 +261,8 @@ class SearchIndex:
         manifest = Manifest(stamp=STAMP)
         fresh = Path(tempfile.mkdtemp(dir=self.cache, prefix=f"{INDEX_DIR}.new-"))
         try:
-            store.build(
-                fresh, self._records(files, manifest, started, {}, progress), procs, limitmb
-            )
+            records = self._records(files, manifest, started, {}, progress)
+            store.build(fresh, records, self.procs, self.limitmb)
             manifest.files = store.backend_files(fresh)
             manifest.seal(started)
             manifest.save(fresh)
@@ -291,7 +298,10 @@ class SearchIndex:
 
     # -- answering -----------------------------------------------------------------------------
     def read(
-        self, files: Sequence[FileEntry], work: Callable[[store.Reader], T]
+        self,
+        files: Sequence[FileEntry],
+        work: Callable[[store.Reader], T],
+        progress: Progress | None = None,
     ) -> tuple[T, SyncReport]:
         """Bring the index up to date, then run ``work`` on a reader of it.
 
@@ -300,7 +310,7 @@ class SearchIndex:
         """
         from cxlib.index import store
 
-        report = self.sync(files, allow_stale=True)
+        report = self.sync(files, allow_stale=True, progress=progress)
         try:
             with store.Reader(self.folder) as reader:
                 return work(reader), report
@@ -311,7 +321,7 @@ class SearchIndex:
                 with store.Reader(self.folder) as reader:
                     return work(reader), report
             except IndexDamagedError as e:
-                report = self._rebuild(files, f"it could not be read ({e})", None, 1, 128)
+                report = self._rebuild(files, f"it could not be read ({e})", progress)
             try:
                 with store.Reader(self.folder) as reader:
                     return work(reader), report
@@ -355,16 +365,21 @@ def search(
     vocabulary: Callable[[], Mapping[str, Set[str]]],
     limit: int,
     kind: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Hit], SyncReport]:
     """Ranked hits for a query in the query language (see the README)."""
     from cxlib.index.query import parse_query
 
     q = parse_query(text, vocabulary)  # an invalid query fails before any index work
-    return index.read(files, lambda r: r.search(q, limit, kind, index.snippet_text))
+    return index.read(files, lambda r: r.search(q, limit, kind, index.snippet_text), progress)
 
 
 def similar(
-    index: SearchIndex, files: Sequence[FileEntry], doc_id: str, limit: int
+    index: SearchIndex,
+    files: Sequence[FileEntry],
+    doc_id: str,
+    limit: int,
+    progress: Progress | None = None,
 ) -> tuple[tuple[list[str], list[Hit]], SyncReport]:
     """The paths holding ``doc_id`` and the documents most like the first of them."""
 
@@ -378,7 +393,7 @@ def similar(
             return paths, []
         return paths, reader.similar(texts, limit, exclude=paths)
 
-    return index.read(files, work)
+    return index.read(files, work, progress)
 
 
 def similar_to_text(index: SearchIndex, texts: Mapping[str, str], limit: int) -> list[Hit] | None:

@@ -22,19 +22,24 @@ from cxlib.model.source import ParsedFile
 
 # Below this many documents one process is quicker than starting workers (bench/bench_search.py).
 PARALLEL_FROM = 2000
+LIMIT_MB = 256  # memory per indexing process before whoosh spills a sorted run to disk
 # From this many documents, loading validate's parse cache once is cheaper than parsing each.
 CACHED_FROM = 500
 
 
-def open_index(kb: KnowledgeBase, timeout: float = DEFAULT_TIMEOUT) -> SearchIndex:
-    """The knowledge base's index (under ``.cxlib/index/``), reading documents through ``kb``."""
+def open_index(
+    kb: KnowledgeBase, timeout: float = DEFAULT_TIMEOUT, documents: int = 0
+) -> SearchIndex:
+    """The knowledge base's index (under ``.cxlib/index/``), reading documents through ``kb``;
+    a full build of ``documents`` documents uses several processes when that pays."""
     source = Source(
         read=lambda rel: read_document(kb.root, rel, MAX_FILE_BYTES),
         parse=parse_bytes,
         tracked=lambda rel: git.tracked_files(kb.root, rel),
         batch_parser=lambda count: _cached_parser(kb) if count >= CACHED_FROM else _parser,
     )
-    return SearchIndex(kb.root, source, timeout)
+    procs = min(os.cpu_count() or 1, 4) if documents >= PARALLEL_FROM else 1
+    return SearchIndex(kb.root, source, timeout, procs=procs, limitmb=LIMIT_MB)
 
 
 def _parser(f: FileEntry, raw: bytes) -> ParsedFile:
@@ -73,12 +78,14 @@ def index_documents(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     procs: int | None = None,
-    limitmb: int = 256,
+    limitmb: int | None = None,
 ) -> SyncReport:
-    """Add, replace and remove what changed since the last update (everything with ``rebuild``)."""
+    """Add, replace and remove what changed since the last update (everything with ``rebuild``).
+
+    ``procs`` and ``limitmb`` override the build options (the benchmark compares them).
+    """
     files = documents(kb)
-    if procs is None:
-        procs = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_FROM else 1
-    return open_index(kb, timeout).sync(
-        files, rebuild=rebuild, progress=progress, procs=procs, limitmb=limitmb
-    )
+    index = open_index(kb, timeout, len(files))
+    index.procs = procs or index.procs
+    index.limitmb = limitmb or index.limitmb
+    return index.sync(files, rebuild=rebuild, progress=progress)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cxlib.index import service
 from cxlib.index.results import Hit
-from cxlib.index.service import DEFAULT_TIMEOUT, SyncReport
+from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
@@ -56,13 +56,17 @@ def search_documents(
     kind: Kind | None = None,
     limit: int = 20,
     timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
 ) -> SearchResult:
+    """Ranked hits; the index is brought up to date (or built) first."""
+    files = documents(kb)
     hits, report = service.search(
-        open_index(kb, timeout),
-        documents(kb),
+        open_index(kb, timeout, len(files)),
+        files,
         query,
         lambda: vocabulary(kb.config),
         limit,
         kind.value if kind else None,
+        progress,
     )
     return SearchResult(hits, report)

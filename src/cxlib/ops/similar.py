@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cxlib.errors import CxError, UnknownIdError
 from cxlib.index import service
 from cxlib.index.results import Hit
-from cxlib.index.service import DEFAULT_TIMEOUT, SyncReport
+from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE
 from cxlib.ops.index import documents, open_index
@@ -23,14 +23,20 @@ class SimilarResult:
 
 
 def similar_documents(
-    kb: KnowledgeBase, doc_id: str, limit: int = 10, timeout: float = DEFAULT_TIMEOUT
+    kb: KnowledgeBase,
+    doc_id: str,
+    limit: int = 10,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
 ) -> SimilarResult:
     """The documents most like ``doc_id``, best first (whoosh's more-like-this over the title,
     the hypothesis and the body)."""
     wanted = doc_id.strip().upper()
     if not ID_RE.match(wanted):
         raise UnknownIdError(f"invalid id {doc_id!r}", hint="ids look like EXP-0042")
-    (paths, hits), report = service.similar(open_index(kb, timeout), documents(kb), wanted, limit)
+    files = documents(kb)
+    index = open_index(kb, timeout, len(files))
+    (paths, hits), report = service.similar(index, files, wanted, limit, progress)
     if not paths:
         raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
     return SimilarResult(wanted, paths[0], hits, report)

@@ -52,9 +52,11 @@ def command(
 
     st = state(ctx)
     kb = st.open()
-    result = search_documents(
-        kb, " ".join(query), kind_arg(kind) if kind else None, limit=limit, timeout=timeout
-    )
+    the_kind = kind_arg(kind) if kind else None
+    with st.output.progress("indexing") as progress:
+        result = search_documents(
+            kb, " ".join(query), the_kind, limit=limit, timeout=timeout, progress=progress
+        )
     search_view.notices(st.output, result.report)
     if format == Format.JSON:
         st.output.json([search_view.as_json(h) for h in result.hits])

@@ -32,7 +32,9 @@ def command(
     from cxlib.ops.similar import similar_documents
 
     st = state(ctx)
-    result = similar_documents(st.open(), doc_id, limit=limit, timeout=timeout)
+    kb = st.open()
+    with st.output.progress("indexing") as progress:
+        result = similar_documents(kb, doc_id, limit=limit, timeout=timeout, progress=progress)
     search_view.notices(st.output, result.report)
     if format == Format.JSON:
         st.output.json(
