@@ -44,17 +44,27 @@ def backend_files(folder: Path) -> dict[str, int]:
 
 
 def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int = 128) -> None:
-    """Create a new index in the empty ``folder`` holding ``records``."""
+    """Create a new index in the empty ``folder`` holding ``records``.
+
+    With ``procs`` > 1, whoosh's multiprocessing writer: each worker writes its own segment
+    (merging them again would cost as much as it saves). Its workers are forked and share the
+    documents through files, so other start methods fall back to one process.
+    """
+    import multiprocessing
+
     ix = index.create_in(str(folder), make_schema())
     options: dict[str, Any] = {"limitmb": limitmb}
-    if procs > 1:
-        # Each worker writes its own segment; merging them again costs as much as it saves.
+    if procs > 1 and multiprocessing.get_start_method() == "fork":
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)
     try:
         for record in records:
             writer.add_document(**to_fields(record))
     except BaseException:
+        # whoosh's cancel() does not reach the workers, which would wait for work forever.
+        for task in getattr(writer, "tasks", []):
+            task.terminate()
+            task.join()
         writer.cancel()
         raise
     writer.commit()
