@@ -63,6 +63,23 @@ def test_each_io_library_has_one_home(library: str, owner: object) -> None:
     assert all(u.startswith(allowed) for u in users), users
 
 
+def test_operations_reach_the_index_only_through_its_service() -> None:
+    """ops see the index's service, result and error types, never the backend modules (schema,
+    query, store), so the backend can be swapped by replacing those alone."""
+    allowed = {"cxlib.index.service", "cxlib.index.results", "cxlib.index.errors"}
+    for path in sorted((SRC / "ops").glob("*.py")):
+        used = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if module == "cxlib.index":
+                used.update(f"cxlib.index.{a.name}" for a in node.names)  # type: ignore[attr-defined]
+            elif module.startswith("cxlib.index."):
+                used.add(module)
+            elif isinstance(node, ast.Import):
+                used.update(a.name for a in node.names if a.name.startswith("cxlib.index"))
+        assert used <= allowed, (path.name, used - allowed)
+
+
 def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys; from cxlib.cli.main import main; main(['--help']); "

@@ -17,7 +17,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
     target = tmp_path_factory.mktemp("example") / "northwind"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
     return target
 
 

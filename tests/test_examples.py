@@ -12,7 +12,7 @@ from tests.conftest import EXAMPLE, cx
 
 def test_example_validates_clean_strict(tmp_path: Path) -> None:
     copy = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, copy)
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
     result = cx("-C", copy, "validate", "--strict", "--format", "json")
     assert result.exit_code == 0, result.output
     assert result.json()["total"] >= 43

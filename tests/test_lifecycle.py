@@ -15,7 +15,7 @@ TODAY = "2026-11-02"
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
     return target
 
 

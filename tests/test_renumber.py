@@ -30,7 +30,7 @@ EXTRA_TEXT = (
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
     (target / EXTRA).write_bytes(EXTRA_TEXT.encode())
     return target
 
@@ -154,7 +154,7 @@ def _experiment(doc_id: str, title: str, follows: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
     (root / ".gitignore").write_text(".cxlib/\n")
     git(root, "init", "-q", "-b", "main")
     _commit_all(root, "the example library")

@@ -70,7 +70,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("browser")
     copy = work / "northwind"
-    shutil.copytree(EXAMPLE, copy)
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
     out = work / "report.html"
     result = cx("-C", copy, "--today", "2026-11-01", "report", "html", "-o", out)
     assert result.exit_code == 0, result.output

@@ -24,7 +24,7 @@ FORMATS = {"markdown": "md", "json": "json"}
 def northwind(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A copy: loading writes the parse cache, and the example stays untouched.
     copy = tmp_path_factory.mktemp("reports") / "northwind"
-    shutil.copytree(EXAMPLE, copy)
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
     return copy
 
 

@@ -7,10 +7,22 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from cxlib.cli.commands import init, log, new, report, review, schema, show, validate
+    from cxlib.cli.commands import (
+        index,
+        init,
+        log,
+        new,
+        report,
+        review,
+        schema,
+        search,
+        show,
+        similar,
+        validate,
+    )
     from cxlib.cli.commands import list as list_
 
-    for module in (init, new, validate, list_, show, schema, review, log):
+    for module in (init, new, validate, list_, show, schema, index, search, similar, review, log):
         app.command(module.NAME)(module.command)
 
     # Links, lifecycle edits and the link graph.

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat, kind_arg
+from cxlib.cli.output import Output
 from cxlib.cli.state import state
+
+if TYPE_CHECKING:
+    from cxlib.kb.store import KnowledgeBase
 
 NAME = "new"
 
@@ -31,6 +35,24 @@ def _edit(path: str) -> None:
 
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _similar_notice(out: Output, kb: KnowledgeBase, title: str) -> None:
+    """Earlier documents like this one, on stderr, before it is written (never blocks; never
+    builds the index, so ``new`` stays fast)."""
+    from cxlib.cli.search_view import state_of
+    from cxlib.ops.similar import similar_to_new
+
+    notice = similar_to_new(kb, title)
+    if notice.no_index:
+        out.note("hint: run 'cxlib index' to be shown similar earlier documents here")
+    elif notice.problem:
+        out.note(f"note: similar documents not checked: {notice.problem}")
+    elif notice.hits:
+        out.note("similar documents already in the library (have we done this before?):")
+        width = max(len(state_of(h)) for h in notice.hits)
+        for h in notice.hits:
+            out.note(f"  {h.id:<9} {state_of(h):<{width}}  {h.title}")
 
 
 def command(
@@ -66,7 +88,7 @@ def command(
 
     Example: cxlib new experiment "Free shipping threshold banner" --stage purchase --link OPP-0002
     """
-    from cxlib.ops.new import new_document
+    from cxlib.ops.new import check_title, new_document
 
     st = state(ctx)
     kb = st.open()
@@ -84,6 +106,7 @@ def command(
                 )
                 or None
             )
+    _similar_notice(st.output, kb, check_title(title))
     result = new_document(
         kb,
         the_kind,

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.state import state
+
+NAME = "index"
+
+
+def command(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Start over: build the index from scratch.")
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
+    ] = 10.0,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.TEXT,
+) -> None:
+    """Build the search index, or bring it up to date with the working tree.
+
+    Only new, changed and deleted documents are re-indexed. The index lives in .cxlib/index/
+    (git-ignored, a cache that can always be deleted); search and similar update it by
+    themselves, so running this is never required.
+
+    Example: cxlib index --rebuild
+    """
+    from cxlib.cli import search_view
+    from cxlib.ops.index import index_documents
+
+    st = state(ctx)
+    kb = st.open()
+    with st.output.progress("indexing") as progress:
+        report = index_documents(kb, rebuild=rebuild, timeout=timeout, progress=progress)
+    if format == TextOrJson.JSON:
+        st.output.json(asdict(report))
+        return
+    st.output.line(search_view.summary(report))

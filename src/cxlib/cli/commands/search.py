@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import kind_arg
+from cxlib.cli.state import state
+from cxlib.errors import ExitCode
+
+NAME = "search"
+
+
+class Format(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def command(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help="The query (several words are joined with spaces).", show_default=False
+        ),
+    ],
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind: insight, opportunity or experiment.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.", min=1)] = 20,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.TABLE,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
+    ] = 10.0,
+) -> None:
+    """Search the library; the index is brought up to date with the working tree first.
+
+    Free text is stemmed (shipping finds shipped); "phrases" in quotes; AND, OR, NOT and
+    parentheses; prefixes with check*. Fields: kind status outcome decision stage touchpoint team
+    owner type source tag metric primary segment link id title hypothesis body, e.g.
+    kind:experiment outcome:lost tag:shipping. Dates: created updated start end, as
+    created:2025, created:>2025-01-01 (also >= < <=) or end:[2025-01-01 TO 2025-06-30].
+
+    Exit codes: 0 something matched, 1 nothing matched, 2 an invalid query or another error.
+
+    Example: cxlib search "free shipping" kind:experiment outcome:lost
+    """
+    from cxlib.cli import search_view
+    from cxlib.ops.search import search_documents
+
+    st = state(ctx)
+    kb = st.open()
+    the_kind = kind_arg(kind) if kind else None
+    with st.output.progress("indexing") as progress:
+        result = search_documents(
+            kb, " ".join(query), the_kind, limit=limit, timeout=timeout, progress=progress
+        )
+    search_view.notices(st.output, result.report)
+    if format == Format.JSON:
+        st.output.json([search_view.as_json(h) for h in result.hits])
+    else:
+        search_view.hits(st.output, result.hits)
+        if not result.hits:
+            st.output.note("no documents match")
+    raise typer.Exit(ExitCode.OK if result.hits else ExitCode.FINDINGS)

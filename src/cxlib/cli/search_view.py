@@ -1,0 +1,85 @@
+"""Rendering search results, similar documents and index updates (shared by several commands)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from cxlib.cli.output import Output
+
+if TYPE_CHECKING:
+    from cxlib.index.results import Hit
+    from cxlib.index.service import SyncReport
+
+
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
+
+
+def summary(report: SyncReport) -> str:
+    """``47 documents: +3 added, ~1 changed, -0 removed`` (zk's notation), and why a rebuild."""
+    line = (
+        f"{_documents(report.documents)}: +{report.added} added, ~{report.changed} changed, "
+        f"-{report.removed} removed"
+    )
+    if report.rebuilt:
+        line += f" (built from scratch: {report.rebuilt})"
+    return line
+
+
+def notices(out: Output, report: SyncReport) -> None:
+    """One line on stderr when a query had to (re)build the index or could not update it."""
+    if report.rebuilt:
+        out.note(
+            f"note: rebuilt the search index: {report.rebuilt} ({_documents(report.documents)})"
+        )
+    if report.stale:
+        out.note(
+            "note: another cxlib is updating the search index; these results may miss the "
+            "latest edits"
+        )
+
+
+def state_of(hit: Hit) -> str:
+    return f"{hit.status}/{hit.outcome}" if hit.outcome else hit.status
+
+
+def as_json(hit: Hit) -> dict[str, Any]:
+    data = asdict(hit)
+    data["snippet"] = hit.snippet.text
+    data["highlights"] = [list(m) for m in hit.snippet.matches]
+    return data
+
+
+def hits(out: Output, found: list[Hit]) -> None:
+    """Ranked hits: an aligned line per hit, then its path and snippet, indented.
+
+    Matches are bold in a terminal and between ``**`` when piped (markdown's bold).
+    """
+    if not found:
+        return
+    widths = [max(len(h.id) for h in found), max(len(h.kind) for h in found)]
+    widths.append(max(len(state_of(h)) for h in found))
+    styled = out.styled(out.stdout)
+    for i, h in enumerate(found):
+        if i:
+            out.line()
+        head = f"{h.id:<{widths[0]}}  {h.kind:<{widths[1]}}  {state_of(h):<{widths[2]}}  {h.title}"
+        if not styled:
+            out.line(head)
+            out.line(f"    {h.path}")
+            if h.snippet.text:
+                out.line(f"    {h.snippet.marked('**', '**')}")
+            continue
+        from rich.text import Text
+
+        console = out.console(out.stdout)
+        text = Text(head)
+        text.stylize("bold cyan", 0, len(h.id))
+        console.print(text)
+        console.print(Text(f"    {h.path}", style="dim"))
+        if h.snippet.text:
+            snippet = Text(f"    {h.snippet.text}")
+            for start, end in h.snippet.matches:
+                snippet.stylize("bold yellow", start + 4, end + 4)
+            console.print(snippet)

@@ -1,0 +1,72 @@
+"""``cxlib search``: ranked documents for a query, from an index brought up to date first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxlib.index import service
+from cxlib.index.results import Hit
+from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
+from cxlib.kb.store import KnowledgeBase
+from cxlib.model.config import ProgramConfig
+from cxlib.model.kinds import Kind
+from cxlib.ops.index import documents, open_index
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    report: SyncReport
+
+
+def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
+    """The values each enumerated field can take, so a misspelt one is an error, not silence."""
+    from cxlib.model.documents import (
+        Decision,
+        ExperimentStatus,
+        InsightStatus,
+        InsightType,
+        OpportunityStatus,
+        Outcome,
+        Source,
+    )
+
+    metrics = {m.id for m in config.metrics}
+    return {
+        "kind": {k.value for k in Kind},
+        "status": {
+            s.value for enum in (InsightStatus, OpportunityStatus, ExperimentStatus) for s in enum
+        },
+        "outcome": {o.value for o in Outcome},
+        "decision": {d.value for d in Decision},
+        "type": {t.value for t in InsightType},
+        "source": {s.value for s in Source},
+        "stage": {s.id for s in config.journey},
+        "touchpoint": {t for s in config.journey for t in s.touchpoints},
+        "team": {t.id for t in config.teams},
+        "segment": {s.id for s in config.segments},
+        "metric": metrics,
+        "primary": metrics,
+    }
+
+
+def search_documents(
+    kb: KnowledgeBase,
+    query: str,
+    kind: Kind | None = None,
+    limit: int = 20,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> SearchResult:
+    """Ranked hits; the index is brought up to date (or built) first."""
+    files = documents(kb)
+    hits, report = service.search(
+        open_index(kb, timeout, len(files)),
+        files,
+        query,
+        lambda: vocabulary(kb.config),
+        limit,
+        kind.value if kind else None,
+        progress,
+    )
+    return SearchResult(hits, report)
