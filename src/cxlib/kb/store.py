@@ -58,14 +58,18 @@ class KnowledgeBase:
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
             cache = ParseCache(self.root, self.rules_key(strict), models) if use_cache else None
-            missing = [f for f in files if cache is None or not cache.has(f, models)]
-            self._parsed_ahead = parse_in_parallel(self.root, missing)
-            docs: list[LoadedDoc] = []
-            for i, f in enumerate(files):
-                docs.append(self._load_one(f, cache, strict, check_only, models))
-                if progress and i % 200 == 0:
-                    progress(i, len(files))
+            # First what the cache answers; then the rest, parsed in worker processes when many.
+            slots: list[LoadedDoc | None] = []
+            for f in files:
+                slots.append(self._load_one(f, cache, strict, check_only, models, parse=False))
+            missing = [i for i, d in enumerate(slots) if d is None]
+            self._parsed_ahead = parse_in_parallel(self.root, [files[i] for i in missing])
+            for n, i in enumerate(missing):
+                slots[i] = self._load_one(files[i], cache, strict, check_only, models)
+                if progress and n % 200 == 0:
+                    progress(n, len(missing))
             self._parsed_ahead = {}
+            docs = [d for d in slots if d is not None]
             if cache:
                 cache.prune({f.path for f in files})
                 cache.save()
@@ -98,7 +102,10 @@ class KnowledgeBase:
         strict: bool,
         check_only: set[str] | None,
         models: bool,
-    ) -> LoadedDoc:
+        parse: bool = True,
+    ) -> LoadedDoc | None:
+        """One document, from the cache when it can; None when it needs parsing and ``parse``
+        is off."""
         reported = check_only is None or f.path in check_only
         if cache and not reported:
             known = cache.get_id(f)
@@ -113,6 +120,8 @@ class KnowledgeBase:
         parsed = cache.get_parsed(f) if cache else None
         fresh = parsed is None
         if parsed is None:
+            if not parse:
+                return None
             parsed = self._parse(f)
         if not reported:
             if cache:
