@@ -179,6 +179,7 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
         bench_cli.Figure(
             "validate ONE in-process (no start-up)",
             seconds,
+            [],
             None,
             f"{report.total:,} documents, {report.errors} errors",
         )
@@ -306,7 +307,7 @@ def history_figures(
         seconds.append(time.perf_counter() - start)
     rows.append(
         bench_cli.Figure(
-            "history pass in-process (log + fold)", seconds, None, f"{len(docs):,} documents"
+            "history pass in-process (log + fold)", seconds, [], None, f"{len(docs):,} documents"
         )
     )
     # git's commit-graph with changed-path filters (``git maintenance`` writes it) lets a
@@ -354,6 +355,7 @@ def gitpython_objects(kb: Path, folders: list[str]) -> bench_cli.Figure:
     return bench_cli.Figure(
         "GitPython objects, commit by commit",
         [time.perf_counter() - start],
+        [],
         None,
         f"{touched:,} file changes, one run",
     )

@@ -149,3 +149,17 @@ def test_parallel_parsing_equals_serial_parsing(example: Path) -> None:
     assert set(ahead) == {f.path for f in files}
     for f in files:
         assert ahead[f.path] == parse_file(example, f.path, f.size), f.path
+
+
+def test_a_first_one_file_run_fills_the_ids_for_the_next(example: Path) -> None:
+    import json
+
+    for p in example.rglob("*.md"):
+        _age(p)
+    one = str(example / "insights/INS-0002-shipping-costs-surface-too-late.md")
+    assert _findings(example, one) == []
+    entries: dict[str, object] = {}
+    for shard in (example / ".cxlib" / "facts").glob("*.json"):
+        entries.update(json.loads(shard.read_text())["entries"])
+    # Every document is now known by its id, so the next hook run parses none of the others.
+    assert len(entries) == len(list(example.glob("*/*.md")))

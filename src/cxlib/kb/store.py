@@ -124,7 +124,12 @@ class KnowledgeBase:
                 return None
             parsed = self._parse(f)
         if not reported:
-            if cache:
+            if cache and fresh and not models:
+                # Checked once now so that the next one-file run finds this file's id (and
+                # findings) in the small facts shards instead of parsing it again.
+                d = check_one(f.path, f.kind, parsed, self.config, strict)
+                cache.put(f, parsed, d.findings, fresh, d.id)
+            elif cache:
                 cache.put(f, parsed, None, fresh)
             return LoadedDoc(path=f.path, kind=f.kind, parsed=parsed)
         if facts is not None:
