@@ -151,11 +151,14 @@ def test_parallel_parsing_equals_serial_parsing(example: Path) -> None:
         assert ahead[f.path] == parse_file(example, f.path, f.size), f.path
 
 
-def test_a_first_one_file_run_fills_the_ids_for_the_next(example: Path) -> None:
+@pytest.mark.parametrize("before", [[], ["list"]], ids=["cold", "after-list"])
+def test_a_first_one_file_run_fills_the_ids_for_the_next(example: Path, before: list[str]) -> None:
     import json
 
     for p in example.rglob("*.md"):
         _age(p)
+    if before:  # a command that caches whole parses but no findings
+        assert cx("-C", example, *before).exit_code == 0
     one = str(example / "insights/INS-0002-shipping-costs-surface-too-late.md")
     assert _findings(example, one) == []
     entries: dict[str, object] = {}

@@ -124,7 +124,7 @@ class KnowledgeBase:
                 return None
             parsed = self._parse(f)
         if not reported:
-            if cache and fresh and not models:
+            if cache and not models:
                 # Checked once now so that the next one-file run finds this file's id (and
                 # findings) in the small facts shards instead of parsing it again.
                 d = check_one(f.path, f.kind, parsed, self.config, strict)
