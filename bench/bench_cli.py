@@ -68,10 +68,11 @@ class Ratio:
 
 
 # -- the knowledge base ----------------------------------------------------------------------------
-def knowledge_base(docs: int, seed: int) -> Path:
-    """The generated base for (docs, seed), reused while the generator and config are unchanged."""
-    kb = OUT / f"kb-{docs}-seed{seed}"
-    stamp = OUT / f"kb-{docs}-seed{seed}.stamp"
+def knowledge_base(docs: int, seed: int, name: str = "kb", commit: bool = False) -> Path:
+    """The generated base for (docs, seed), reused while the generator and config are unchanged;
+    shared by the benchmarks. ``commit`` makes it a git repository with one commit."""
+    kb = OUT / f"{name}-{docs}-seed{seed}"
+    stamp = OUT / f"{name}-{docs}-seed{seed}.stamp"
     want = hashlib.sha256(
         Path(corpus.__file__).read_bytes() + corpus.EXAMPLE_CONFIG.read_bytes()
     ).hexdigest()
@@ -83,7 +84,10 @@ def knowledge_base(docs: int, seed: int) -> Path:
         f"generating {docs} documents (seed {seed}) into {kb.relative_to(BENCH.parent)} ...",
         flush=True,
     )
+    kb.parent.mkdir(parents=True, exist_ok=True)
     corpus.generate(kb, docs, seed)
+    if commit:
+        corpus.commit_all(kb, f"Generated corpus: {docs} documents, seed {seed}")
     stamp.write_text(want)
     return kb
 

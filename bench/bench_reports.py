@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import platform
 import shutil
@@ -26,7 +25,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import corpus  # bench/ is sys.path[0] when this file is run as a script
+import bench_cli  # bench/ is sys.path[0] when this file is run as a script
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
@@ -35,24 +34,6 @@ TODAY = "2025-07-01"
 # The parse cache trusts a file only when it was modified over 2 s before the cache was written.
 RACY_SECONDS = 2.5
 NOISY_ENV = ("CXLIB_OUTPUT_FORMAT", "GITHUB_ACTIONS", "FORCE_COLOR", "CXLIB_DEBUG", "CXLIB_TODAY")
-
-
-def knowledge_base(docs: int, seed: int) -> Path:
-    """The generated base for (docs, seed), shared with bench_cli.py (same folder and stamp)."""
-    kb = OUT / f"kb-{docs}-seed{seed}"
-    stamp = OUT / f"kb-{docs}-seed{seed}.stamp"
-    want = hashlib.sha256(
-        Path(corpus.__file__).read_bytes() + corpus.EXAMPLE_CONFIG.read_bytes()
-    ).hexdigest()
-    if kb.is_dir() and stamp.is_file() and stamp.read_text() == want:
-        return kb
-    if kb.exists():
-        shutil.rmtree(kb)  # only ever a folder made under bench/out/
-    print(f"generating {docs} documents (seed {seed}) into {kb} ...", flush=True)
-    kb.parent.mkdir(parents=True, exist_ok=True)
-    corpus.generate(kb, docs, seed)
-    stamp.write_text(want)
-    return kb
 
 
 def settle(kb: Path) -> None:
@@ -123,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     cxlib = cxlib_command()
-    kb = knowledge_base(args.docs, args.seed)
+    kb = bench_cli.knowledge_base(args.docs, args.seed)
     settle(kb)
     report = [cxlib, "--today", TODAY, "report"]
     html_out = OUT / f"report-{args.docs}.html"

@@ -16,7 +16,6 @@ unchanged. One document is edited and restored; the index lives in its ``.cxlib/
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import resource
@@ -29,7 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import corpus  # bench/ is sys.path[0] when this file is run as a script
+import bench_cli  # bench/ is sys.path[0] when this file is run as a script
+import corpus
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
@@ -57,21 +57,6 @@ class Figure:
 
 
 # -- the knowledge base ----------------------------------------------------------------------------
-def knowledge_base(docs: int, seed: int) -> Path:
-    kb = OUT / f"search-kb-{docs}-seed{seed}"
-    stamp = OUT / f"search-kb-{docs}-seed{seed}.stamp"
-    want = hashlib.sha256(
-        Path(corpus.__file__).read_bytes() + corpus.EXAMPLE_CONFIG.read_bytes()
-    ).hexdigest()
-    if kb.is_dir() and stamp.is_file() and stamp.read_text() == want:
-        return kb
-    if kb.exists():
-        shutil.rmtree(kb)  # only ever a folder this script made under bench/out/
-    print(f"generating {docs} documents (seed {seed}) into {kb} ...", flush=True)
-    corpus.generate(kb, docs, seed)
-    corpus.commit_all(kb, f"Generated corpus: {docs} documents, seed {seed}")
-    stamp.write_text(want)
-    return kb
 
 
 def document_files(kb: Path) -> list[Path]:
@@ -313,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     cxlib = cxlib_command()
-    kb = knowledge_base(args.docs, args.seed)
+    kb = bench_cli.knowledge_base(args.docs, args.seed, name="search-kb", commit=True)
     files = document_files(kb)
     one_file = files[len(files) // 2].relative_to(kb).as_posix()
     load_before = os.getloadavg()
