@@ -227,9 +227,10 @@ def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
     data = parsed.data or {}
     keys = ["id", *LINK_FIELDS[f.kind]]
     kept = {k: data[k] for k in keys if k in data}
+    # Filter on the keys first: looking a location up builds it (see LocationMap).
     locations = {
-        path: loc
-        for path, loc in parsed.locations.items()
+        path: parsed.locations[path]
+        for path in parsed.locations
         if path.split(".", 1)[0] in kept and path.count(".") <= 1
     }
     return ParsedFile(
