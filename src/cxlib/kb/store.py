@@ -45,6 +45,7 @@ class KnowledgeBase:
         use_cache: bool = True,
         check_only: set[str] | None = None,
         models: bool = True,
+        findings: bool = True,
     ) -> tuple[Library, list[Finding]]:
         """Read every document (through the cache) and run the single-file checks.
 
@@ -53,7 +54,8 @@ class KnowledgeBase:
         With ``check_only``, only those paths are checked at all; of the others only the id (or
         the parse) is read, which is all the cross-file rules need (the pre-commit case).
         Returns the library and the findings that concern no single loaded document (symlinks,
-        unreadable folders).
+        unreadable folders). ``findings=False`` (reports) wants models only: the rules are not
+        run and ``LoadedDoc.findings`` holds the schema's findings alone.
         """
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
@@ -61,11 +63,17 @@ class KnowledgeBase:
             # First what the cache answers; then the rest, parsed in worker processes when many.
             slots: list[LoadedDoc | None] = []
             for f in files:
-                slots.append(self._load_one(f, cache, strict, check_only, models, parse=False))
+                slots.append(
+                    self._load_one(
+                        f, cache, strict, check_only, models, parse=False, rules=findings
+                    )
+                )
             missing = [i for i, d in enumerate(slots) if d is None]
             self._parsed_ahead = parse_in_parallel(self.root, [files[i] for i in missing])
             for n, i in enumerate(missing):
-                slots[i] = self._load_one(files[i], cache, strict, check_only, models)
+                slots[i] = self._load_one(
+                    files[i], cache, strict, check_only, models, rules=findings
+                )
                 if progress and n % 200 == 0:
                     progress(n, len(missing))
             self._parsed_ahead = {}
@@ -103,6 +111,7 @@ class KnowledgeBase:
         check_only: set[str] | None,
         models: bool,
         parse: bool = True,
+        rules: bool = True,
     ) -> LoadedDoc | None:
         """One document, from the cache when it can; None when it needs parsing and ``parse``
         is off."""
@@ -112,7 +121,7 @@ class KnowledgeBase:
             if known is not None:
                 # Only the id of a file that is not reported on matters (duplicates, targets).
                 return LoadedDoc(f.path, f.kind, ParsedFile(), known_id=known[0])
-        facts = cache.get_facts(f, skeleton=not models) if cache else None
+        facts = cache.get_facts(f, skeleton=not models) if cache and rules else None
         if facts is not None and not models:
             skeleton, findings = facts
             assert skeleton is not None
@@ -136,6 +145,15 @@ class KnowledgeBase:
             d = LoadedDoc(path=f.path, kind=f.kind, parsed=parsed, findings=facts[1])
             if parsed.data is not None and not parsed.problems:
                 d.doc = check_schema(f.path, f.kind, parsed, strict)[0]
+            if cache and fresh:
+                cache.put(f, parsed, None, fresh)
+            return d
+        if not rules and models:
+            d = LoadedDoc(path=f.path, kind=f.kind, parsed=parsed)
+            if parsed.problems or parsed.data is None:
+                d.findings = check_one(f.path, f.kind, parsed, self.config, strict).findings
+            else:
+                d.doc, d.findings = check_schema(f.path, f.kind, parsed, strict)
             if cache and fresh:
                 cache.put(f, parsed, None, fresh)
             return d

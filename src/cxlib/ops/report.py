@@ -24,7 +24,7 @@ class Options:
 
 def snapshot(kb: KnowledgeBase, today: dt.date) -> Snapshot:
     """The valid documents of the base, as every report reads them."""
-    library, _ = kb.load()
+    library, _ = kb.load(findings=False)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
 
