@@ -15,6 +15,7 @@ from cxlib.kb.files import DocFile, scan
 from cxlib.kb.parallel import parse_file, parse_in_parallel
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error
+from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
@@ -46,6 +47,7 @@ class KnowledgeBase:
         check_only: set[str] | None = None,
         models: bool = True,
         findings: bool = True,
+        kinds: set[Kind] | None = None,
     ) -> tuple[Library, list[Finding]]:
         """Read every document (through the cache) and run the single-file checks.
 
@@ -55,10 +57,13 @@ class KnowledgeBase:
         the parse) is read, which is all the cross-file rules need (the pre-commit case).
         Returns the library and the findings that concern no single loaded document (symlinks,
         unreadable folders). ``findings=False`` (reports) wants models only: the rules are not
-        run and ``LoadedDoc.findings`` holds the schema's findings alone.
+        run and ``LoadedDoc.findings`` holds the schema's findings alone. ``kinds`` reads only
+        documents of those kinds (a report about experiments needs no insights).
         """
         with _collector_paused():
             files, scan_findings = scan(self.root, self.config)
+            if kinds is not None:
+                files = [f for f in files if f.kind in kinds]
             cache = ParseCache(self.root, self.rules_key(strict), models) if use_cache else None
             # First what the cache answers; then the rest, parsed in worker processes when many.
             slots: list[LoadedDoc | None] = []

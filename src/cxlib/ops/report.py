@@ -10,6 +10,7 @@ from typing import Any
 from cxlib.errors import UsageError
 from cxlib.kb.output_file import write_generated
 from cxlib.kb.store import KnowledgeBase
+from cxlib.model.kinds import Kind
 from cxlib.reports import experiments, health, journey, metrics, roadmap
 from cxlib.reports.html import GENERATOR, page
 from cxlib.reports.snapshot import Snapshot, take
@@ -22,9 +23,13 @@ class Options:
     touchpoints: bool = False
 
 
-def snapshot(kb: KnowledgeBase, today: dt.date) -> Snapshot:
-    """The valid documents of the base, as every report reads them."""
-    library, _ = kb.load(findings=False)  # reports read models, not rule findings
+# The kinds a report reads, where it is not all of them.
+_KINDS: dict[str, set[Kind]] = {"experiments": {Kind.EXPERIMENT}}
+
+
+def snapshot(kb: KnowledgeBase, today: dt.date, kinds: set[Kind] | None = None) -> Snapshot:
+    """The valid documents of the base (of ``kinds``, when given), as every report reads them."""
+    library, _ = kb.load(findings=False, kinds=kinds)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
 
@@ -36,7 +41,7 @@ def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -
             raise UsageError(
                 f"unknown team {options.team!r}", hint=f"teams in cxlib.toml: {', '.join(known)}"
             )
-    snap = snapshot(kb, today)
+    snap = snapshot(kb, today, _KINDS.get(name))
     if name == "roadmap":
         return roadmap.roadmap(snap)
     if name == "experiments":
