@@ -394,3 +394,16 @@ def test_points_on_the_same_spot_stay_readable() -> None:
     assert len(circles) == 2 and len({cy for _, cy in circles}) == 2  # stacked, not on top
     assert ">OPP-0001</text>" in svg and ">OPP-0002</text>" in svg
     assert "A &lt;&amp;&gt;" in svg and "A <&>" not in svg
+
+
+def test_a_report_reads_only_the_kinds_it_uses(tmp_path: Path) -> None:
+    """The experiments report loads experiments only: a broken insight is not its concern, while
+    the health report, which reads every kind, names it as skipped."""
+    copy = tmp_path / "northwind"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    (copy / "insights" / "INS-0099-broken.md").write_text("---\nid: [\n---\n")
+    exp = cx("-C", copy, "report", "experiments", "--format", "json")
+    assert exp.exit_code == 0, exp.output
+    assert exp.json()["skipped"] == []
+    health = cx("-C", copy, "report", "health", "--format", "json")
+    assert health.json()["skipped"] == ["insights/INS-0099-broken.md"]
