@@ -111,12 +111,14 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``target`` (new, or replaced whole) atomically with the default permissions: a
-    temporary file in the same folder, fsynced, renamed over it; the temporary never stays."""
+def _install(target: Path, data: bytes, mode: int, check: Callable[[], None] | None) -> None:
+    """Put ``data`` in place of ``target`` through a fsynced temporary file in the same folder,
+    after ``check`` (which may refuse); the temporary never stays."""
     tmp = _written(target, data)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, mode)
+        if check is not None:
+            check()
         os.replace(tmp, target)
         _fsync_folder(target.parent)
     except OSError as e:
@@ -124,6 +126,11 @@ def write_atomic(target: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``target`` (new, or replaced whole) atomically with the default permissions."""
+    _install(target, data, 0o666 & ~_umask(), None)
 
 
 def replace_file(target: Path, data: bytes, expected: bytes) -> None:
@@ -134,20 +141,13 @@ def replace_file(target: Path, data: bytes, expected: bytes) -> None:
     one, never a mix. If the file changed since it was read, nothing is written. The temporary
     file is removed whatever happens.
     """
-    mode = _regular_mode(target)
-    tmp = _written(target, data)
-    try:
-        os.chmod(tmp, mode)
+
+    def still_as_read() -> None:
         if BEFORE_REPLACE is not None:
             BEFORE_REPLACE(target)
         check_unchanged(target, expected)
-        os.replace(tmp, target)
-        _fsync_folder(target.parent)
-    except OSError as e:
-        raise _cannot_write(target, e) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+
+    _install(target, data, _regular_mode(target), still_as_read)
 
 
 def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
