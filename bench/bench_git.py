@@ -32,6 +32,7 @@ from pathlib import Path
 
 import bench_cli  # bench/ is sys.path[0] when this file is run as a script
 import corpus
+from cxlib.ops.init import PRE_COMMIT_CONFIG as INIT_PRE_COMMIT_CONFIG
 
 OUT = bench_cli.OUT
 AUTHORS = [
@@ -40,17 +41,8 @@ AUTHORS = [
     "Omar Haddad", "Pia Falk", "Raj Iyer", "Sol Ruiz", "Tom Vogel", "Uma Sen",
 ]  # fmt: skip
 FIRST_STATUS = {"insights": "draft", "opportunities": "idea", "experiments": "draft"}
-PRE_COMMIT_CONFIG = """\
-repos:
-  - repo: local
-    hooks:
-      - id: cxlib-validate
-        name: cxlib validate
-        entry: cxlib validate
-        language: system
-        files: ^(insights|opportunities|experiments)/.*\\.md$|^cxlib\\.toml$
-        require_serial: true
-"""
+# The config `cxlib init` writes, for the same folders as the generated corpus.
+PRE_COMMIT_CONFIG = INIT_PRE_COMMIT_CONFIG.format(folders="insights|opportunities|experiments")
 
 
 @dataclass

@@ -24,9 +24,19 @@ class TextOrJson(enum.StrEnum):
     JSON = "json"
 
 
+class TableOrJson(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
 # Options several commands share, declared once.
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")]
 TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
+TableOrJsonFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
+IndexTimeout = Annotated[
+    float,
+    typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
+]
 
 
 def kind_arg(text: str) -> Kind:

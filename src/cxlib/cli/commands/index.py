@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson
+from cxlib.cli.commands.common import IndexTimeout, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "index"
@@ -16,13 +16,8 @@ def command(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Start over: build the index from scratch.")
     ] = False,
-    timeout: Annotated[
-        float,
-        typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
-    ] = 10.0,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text or json.")
-    ] = TextOrJson.TEXT,
+    timeout: IndexTimeout = 10.0,
+    format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Build the search index, or bring it up to date with the working tree.
 

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import kind_arg
+from cxlib.cli.commands.common import IndexTimeout, TableOrJson, TableOrJsonFormat, kind_arg
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 
 NAME = "search"
-
-
-class Format(enum.StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def command(
@@ -29,11 +23,8 @@ def command(
         str | None, typer.Option(help="Only this kind: insight, opportunity or experiment.")
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many results.", min=1)] = 20,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.TABLE,
-    timeout: Annotated[
-        float,
-        typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
-    ] = 10.0,
+    format: TableOrJsonFormat = TableOrJson.TABLE,
+    timeout: IndexTimeout = 10.0,
 ) -> None:
     """Search the library; the index is brought up to date with the working tree first.
 
@@ -58,7 +49,7 @@ def command(
             kb, " ".join(query), the_kind, limit=limit, timeout=timeout, progress=progress
         )
     search_view.notices(st.output, result.report)
-    if format == Format.JSON:
+    if format == TableOrJson.JSON:
         st.output.json([search_view.as_json(h) for h in result.hits])
     else:
         search_view.hits(st.output, result.hits)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.search import Format
+from cxlib.cli.commands.common import IndexTimeout, TableOrJson, TableOrJsonFormat
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 
@@ -15,11 +15,8 @@ def command(
     ctx: typer.Context,
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
     limit: Annotated[int, typer.Option(help="At most this many documents.", min=1)] = 10,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.TABLE,
-    timeout: Annotated[
-        float,
-        typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
-    ] = 10.0,
+    format: TableOrJsonFormat = TableOrJson.TABLE,
+    timeout: IndexTimeout = 10.0,
 ) -> None:
     """Have we done this before? The documents most like one, best first, with a score.
 
@@ -36,7 +33,7 @@ def command(
     with st.output.progress("indexing") as progress:
         result = similar_documents(kb, doc_id, limit=limit, timeout=timeout, progress=progress)
     search_view.notices(st.output, result.report)
-    if format == Format.JSON:
+    if format == TableOrJson.JSON:
         st.output.json(
             [
                 {
