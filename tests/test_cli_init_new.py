@@ -202,12 +202,25 @@ def test_new_takes_ids_on_remote_tracking_branches(tmp_path: Path, kb: Path) -> 
     assert result.json()["id"] == "INS-0002"
 
 
-def test_new_never_overwrites_an_existing_file(kb: Path) -> None:
-    # A stray file with the name the next document would get (but no id git or the scan sees
-    # as taken because it is in another folder) is refused, not replaced.
+def test_new_skips_ids_taken_by_files_already_there(kb: Path) -> None:
     write(kb, "insights/INS-0001-same.md", "---\nid: INS-0001\n---\n")
     result = cx("-C", kb, "new", "insight", "Same", "--no-input", "--format", "json")
     assert result.json()["id"] == "INS-0002"
+    assert (kb / "insights/INS-0001-same.md").read_text() == "---\nid: INS-0001\n---\n"
+
+
+def test_the_exclusive_create_never_replaces_a_file(tmp_path: Path) -> None:
+    """The last guard of ``new``: a file that appears under the chosen name (another process in
+    the same instant) is refused, left as it was, and no temporary file stays."""
+    from cxlib.errors import WriteRefusedError
+    from cxlib.kb.write import create_exclusive
+
+    target = tmp_path / "INS-0001-x.md"
+    target.write_text("theirs")
+    with pytest.raises(WriteRefusedError, match="already exists"):
+        create_exclusive(target, b"ours")
+    assert target.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["INS-0001-x.md"]
 
 
 def test_repository_templates_override_the_packaged_ones(kb: Path) -> None:
