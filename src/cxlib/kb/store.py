@@ -6,7 +6,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cxlib.kb.cache import ParseCache
@@ -28,7 +28,6 @@ Progress = Callable[[int, int], None]
 class KnowledgeBase:
     root: Path
     config: ProgramConfig
-    _parsed_ahead: dict[str, ParsedFile] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, start: Path) -> KnowledgeBase:
@@ -69,19 +68,16 @@ class KnowledgeBase:
             slots: list[LoadedDoc | None] = []
             for f in files:
                 slots.append(
-                    self._load_one(
-                        f, cache, strict, check_only, models, parse=False, rules=findings
-                    )
+                    self._load_one(f, cache, strict, check_only, models, None, rules=findings)
                 )
             missing = [i for i, d in enumerate(slots) if d is None]
-            self._parsed_ahead = parse_in_parallel(self.root, [files[i] for i in missing])
+            ahead = parse_in_parallel(self.root, [files[i] for i in missing])
             for n, i in enumerate(missing):
                 slots[i] = self._load_one(
-                    files[i], cache, strict, check_only, models, rules=findings
+                    files[i], cache, strict, check_only, models, ahead, rules=findings
                 )
                 if progress and n % 200 == 0:
                     progress(n, len(missing))
-            self._parsed_ahead = {}
             docs = [d for d in slots if d is not None]
             if cache:
                 cache.prune({f.path for f in files})
@@ -95,15 +91,14 @@ class KnowledgeBase:
             files, _ = scan(self.root, self.config)
             cache = ParseCache(self.root, self.rules_key(False))
             missing = [f for f in files if not cache.has(f, models=True)]
-            self._parsed_ahead = parse_in_parallel(self.root, missing)
+            ahead = parse_in_parallel(self.root, missing)
             docs: list[LoadedDoc] = []
             for f in files:
                 parsed = cache.get_parsed(f)
                 if parsed is None:
-                    parsed = self._parse(f)
+                    parsed = self._parse(f, ahead)
                     cache.put(f, parsed, None, fresh_parse=True)
                 docs.append(LoadedDoc(path=f.path, kind=f.kind, parsed=parsed))
-            self._parsed_ahead = {}
             cache.prune({f.path for f in files})
             cache.save()
         return Library(docs)
@@ -115,11 +110,11 @@ class KnowledgeBase:
         strict: bool,
         check_only: set[str] | None,
         models: bool,
-        parse: bool = True,
+        ahead: dict[str, ParsedFile] | None,
         rules: bool = True,
     ) -> LoadedDoc | None:
-        """One document, from the cache when it can; None when it needs parsing and ``parse``
-        is off."""
+        """One document, from the cache when it can; otherwise parsed (taken from ``ahead`` when
+        a worker already did it), or None when ``ahead`` is None: the caller parses later."""
         reported = check_only is None or f.path in check_only
         if cache and not reported:
             known = cache.get_id(f)
@@ -134,9 +129,9 @@ class KnowledgeBase:
         parsed = cache.get_parsed(f) if cache else None
         fresh = parsed is None
         if parsed is None:
-            if not parse:
+            if ahead is None:
                 return None
-            parsed = self._parse(f)
+            parsed = self._parse(f, ahead)
         if not reported:
             if cache and not models:
                 # Checked once now so that the next one-file run finds this file's id (and
@@ -175,9 +170,9 @@ class KnowledgeBase:
             config = b""
         return hashlib.sha256(config + (b"strict" if strict else b"")).hexdigest()
 
-    def _parse(self, f: DocFile) -> ParsedFile:
-        ahead = self._parsed_ahead.get(f.path)
-        return ahead if ahead is not None else parse_file(self.root, f.path, f.size)
+    def _parse(self, f: DocFile, ahead: dict[str, ParsedFile]) -> ParsedFile:
+        done = ahead.get(f.path)
+        return done if done is not None else parse_file(self.root, f.path, f.size)
 
 
 @contextmanager
