@@ -56,6 +56,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "CXLIB_TODAY",
         "EDITOR",
         "VISUAL",
+        "XDG_CACHE_HOME",
     ):
         monkeypatch.delenv(name, raising=False)
 

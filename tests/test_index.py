@@ -1,5 +1,5 @@
 """The index on disk stays true to the working tree: fresh without `cxlib index`, rebuilt when
-damaged, refused when git tracks it, and safe with several processes at once."""
+damaged, kept out of the knowledge base, and safe with several processes at once."""
 
 from __future__ import annotations
 
@@ -11,12 +11,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, git, write
+from tests.conftest import EXAMPLE, cx, write
 
+from cxlib.index.location import index_home
 from cxlib.index.lock import writer_lock
 
-INDEX = Path(".cxlib") / "index"
-LOCK = Path(".cxlib") / "index.lock"
+
+def index_of(root: Path) -> Path:
+    return index_home(root) / "index"
+
+
+def lock_of(root: Path) -> Path:
+    return index_home(root) / "index.lock"
+
 
 DOC = """\
 ---
@@ -129,9 +136,16 @@ def test_first_search_builds_the_index_with_a_notice(kb: Path) -> None:
     result = cx("-C", kb, "search", "alpha")
     assert result.exit_code == 0, result.output
     assert "note: rebuilt the search index: there is no index yet (1 document)" in result.stderr
-    assert (kb / INDEX).is_dir()
-    assert oct((kb / INDEX).stat().st_mode & 0o777) == "0o700"
-    assert git(kb, "status", "--porcelain", "--ignored", ".cxlib") == "!! .cxlib/\n"
+    assert index_of(kb).is_dir()
+    assert index_of(kb).is_relative_to(Path.home() / ".cache" / "cxlib" / "index")
+    for folder in (
+        index_of(kb),
+        index_home(kb),
+        index_home(kb).parent,
+        index_home(kb).parent.parent,
+    ):
+        assert oct(folder.stat().st_mode & 0o777) == "0o700", folder
+    assert not (kb / ".cxlib" / "index").exists()
 
 
 def _truncate_segment(index: Path) -> str:
@@ -199,7 +213,7 @@ def test_a_damaged_index_is_rebuilt_and_search_answers(small: Path, damage: obje
     assert callable(damage)
     if damage is _damaged_entries:
         add(small, 4, "Delta insight", "Delta.")
-    reason = damage(small / INDEX)
+    reason = damage(index_of(small))
     result = cx("-C", small, "search", "gamma", "--format", "json")
     assert result.exit_code == 0, result.output
     assert [h["id"] for h in result.json()] == ["INS-0003"]
@@ -211,7 +225,7 @@ def test_a_damaged_index_is_rebuilt_and_search_answers(small: Path, damage: obje
 
 
 def test_leftovers_of_an_interrupted_build_are_removed(small: Path) -> None:
-    leftover = small / ".cxlib" / "index.new-crashed"
+    leftover = index_home(small) / "index.new-crashed"
     leftover.mkdir()
     (leftover / "MAIN_x.seg").write_bytes(b"half")
     add(small, 4, "Delta insight", "Delta.")
@@ -219,40 +233,25 @@ def test_leftovers_of_an_interrupted_build_are_removed(small: Path) -> None:
     assert not leftover.exists()
 
 
-def test_an_index_tracked_by_git_is_refused(small: Path) -> None:
-    git(small, "add", "-f", ".cxlib/index")
-    result = cx("-C", small, "search", "gamma")
-    assert result.exit_code == 2
-    assert "tracked by git; cxlib will not open it" in result.stderr
-    assert "git rm -r --cached .cxlib/index" in result.stderr
-    assert cx("-C", small, "index").exit_code == 2
-    # validate never needs the index
-    assert cx("-C", small, "validate").exit_code == 0
-    new = cx("-C", small, "new", "insight", "Gamma again", "--no-input", "--format", "json")
-    assert new.exit_code == 0, new.output
-    assert "similar documents not checked" in new.stderr
-    assert json.loads(new.stdout)["id"] == "INS-0004"
-
-
 def test_an_index_behind_a_symlink_is_refused(small: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
-    shutil.move(small / INDEX, elsewhere)
-    (small / INDEX).symlink_to(elsewhere, target_is_directory=True)
+    shutil.move(index_of(small), elsewhere)
+    index_of(small).symlink_to(elsewhere, target_is_directory=True)
     result = cx("-C", small, "search", "gamma")
     assert result.exit_code == 2
-    assert ".cxlib/index is a symlink" in result.stderr
+    assert f"{index_of(small)} is a symlink" in result.stderr
     assert (elsewhere / "cxlib-manifest.json").is_file()  # never deleted through the link
 
 
 def test_validate_passes_with_a_corrupt_index(small: Path) -> None:
-    for path in (small / INDEX).iterdir():
+    for path in index_of(small).iterdir():
         path.write_bytes(b"garbage")
     assert cx("-C", small, "validate").exit_code == 0
 
 
 def test_a_busy_writer_says_so_and_search_still_answers(small: Path) -> None:
     add(small, 4, "Delta insight", "Delta wording.")  # a change the search cannot index now
-    with writer_lock(small / LOCK, timeout=0):
+    with writer_lock(lock_of(small), timeout=0):
         busy = cx("-C", small, "index", "--timeout", "0.2")
         assert busy.exit_code == 2
         assert "the search index is busy" in busy.stderr
@@ -266,8 +265,8 @@ def test_a_busy_writer_says_so_and_search_still_answers(small: Path) -> None:
 
 def test_without_an_index_a_busy_lock_is_an_error(kb: Path) -> None:
     add(kb, 1, "Alpha insight", "Alpha.")
-    (kb / ".cxlib").mkdir(mode=0o700, exist_ok=True)
-    with writer_lock(kb / LOCK, timeout=0):
+    index_home(kb).mkdir(mode=0o700, parents=True)
+    with writer_lock(lock_of(kb), timeout=0):
         result = cx("-C", kb, "search", "alpha", "--timeout", "0")
     assert result.exit_code == 2
     assert "the search index is busy" in result.stderr
@@ -314,6 +313,6 @@ def test_concurrent_writers_and_readers_do_not_corrupt_the_index(tmp_path: Path)
     assert "INS-0016" not in before and "INS-0090" in before
     assert cx("-C", root, "index", "--rebuild").exit_code == 0
     assert found(root, "kind:insight") == before
-    # no half-built index folders left behind (the parse cache's folders are not the index's)
-    left = {p.name for p in (root / ".cxlib").iterdir()} - {"facts", "parsed"}
+    # no half-built index folders left behind
+    left = {p.name for p in index_home(root).iterdir()}
     assert sorted(left) == ["index", "index.lock"]

@@ -18,6 +18,8 @@ import frontmatter
 import pytest
 from tests.conftest import EXAMPLE, cx
 
+from cxlib.index.location import index_home
+
 Doc = dict[str, Any]
 
 
@@ -271,4 +273,4 @@ def test_new_without_an_index_hints_and_builds_nothing(kb: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["id"] == "INS-0001"
     assert result.stderr == "hint: run 'cxlib index' to be shown similar earlier documents here\n"
-    assert not (kb / ".cxlib" / "index").exists()
+    assert not index_home(kb).exists()

@@ -10,7 +10,7 @@ class IndexBusyError(CxError):
 
 
 class IndexRefusedError(CxError):
-    """The index folder is not one cxlib may open (tracked by git, a symlink)."""
+    """The index folder is not one cxlib may open (behind a symlink)."""
 
 
 class InvalidQueryError(CxError):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cxlib.index.errors import IndexBusyError, IndexDamagedError, IndexRefusedError
+from cxlib.index.location import index_home, make_private
 from cxlib.index.lock import writer_lock
 from cxlib.index.manifest import Changes, Manifest, compare
 from cxlib.index.manifest import FileEntry as FileEntry
@@ -33,7 +34,6 @@ from cxlib.model.source import ParsedFile
 if TYPE_CHECKING:
     from cxlib.index import store
 
-CACHE_DIR = ".cxlib"
 INDEX_DIR = "index"
 LOCK_NAME = "index.lock"
 DEFAULT_TIMEOUT = 10.0
@@ -60,7 +60,6 @@ class Source:
 
     read: Callable[[str], bytes]  # a document's bytes by root-relative path
     parse: Callable[[bytes], ParsedFile]
-    tracked: Callable[[str], list[str]]  # files git tracks under a root-relative folder
     # For a batch of N files: a parser that may reuse earlier work (e.g. the parse cache) for a
     # file whose bytes it was given; by default ``parse``.
     batch_parser: Callable[[int], Callable[[FileEntry, bytes], ParsedFile]] | None = None
@@ -74,13 +73,16 @@ class SearchIndex:
         timeout: float = DEFAULT_TIMEOUT,
         procs: int = 1,
         limitmb: int = 128,
+        cache: Path | None = None,
     ) -> None:
+        """``cache``: the folder for the index, its lock and build folders; by default one in
+        the user's cache folder (see :mod:`cxlib.index.location`), never one in the base."""
         self.root = root
         self.source = source
         self.timeout = timeout
         self.procs = procs  # worker processes and memory per worker for a full build
         self.limitmb = limitmb
-        self.cache = root / CACHE_DIR
+        self.cache = cache if cache is not None else index_home(root)
         self.folder = self.cache / INDEX_DIR
         self.lock_path = self.cache / LOCK_NAME
 
@@ -89,23 +91,13 @@ class SearchIndex:
         return os.path.lexists(self.folder)
 
     def check_folder(self) -> None:
-        """Refuse an index cxlib must not open: through a symlink, or one git tracks."""
+        """Refuse an index reached through a symlink: cxlib opens only folders it made."""
         for path in (self.cache, self.folder):
             if path.is_symlink():
                 raise IndexRefusedError(
-                    f"{path.relative_to(self.root).as_posix()} is a symlink; cxlib keeps its "
-                    "search index only in a real folder",
-                    hint=f"remove the link: rm {path.relative_to(self.root).as_posix()}",
+                    f"{path} is a symlink; cxlib keeps its search index only in a real folder",
+                    hint=f"remove the link: rm {path}",
                 )
-        if not self.folder.exists():
-            return
-        rel = self.folder.relative_to(self.root).as_posix()
-        if self.source.tracked(rel):
-            raise IndexRefusedError(
-                f"the search index {rel}/ is tracked by git; cxlib will not open it (whoosh "
-                "unpickles its files, so an index from elsewhere could run code)",
-                hint=f"git rm -r --cached {rel} and keep {CACHE_DIR}/ in .gitignore",
-            )
 
     def _doubt(self, manifest: Manifest | None) -> str | None:
         """Why the index folder cannot be trusted as it is, or None."""
@@ -165,7 +157,7 @@ class SearchIndex:
 
     @contextmanager
     def _locked(self, timeout: float | None = None) -> Iterator[None]:
-        self.cache.mkdir(mode=0o700, exist_ok=True)
+        make_private(self.cache)
         with writer_lock(self.lock_path, self.timeout if timeout is None else timeout):
             yield
 

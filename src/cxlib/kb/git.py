@@ -483,23 +483,3 @@ def session(root: Path) -> Iterator[Session]:
         yield Session(repo, root)
     finally:
         repo.close()
-
-
-def tracked_files(root: Path, rel: str) -> list[str]:
-    """Files git tracks under ``rel`` (relative to ``root``); [] outside a repository, without
-    git, or when git refuses the repository.
-
-    A plain ``git ls-files`` process rather than GitPython: it runs before every search, where
-    importing GitPython would cost more than the whole answer.
-    """
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "ls-files", "-z", "--", rel], cwd=root, capture_output=True, check=False
-        )
-    except OSError:
-        return []
-    if done.returncode != 0:
-        return []
-    return [p for p in done.stdout.decode("utf-8", errors="replace").split("\0") if p]

@@ -13,7 +13,6 @@ from cxlib.index.service import (
     Source,
     SyncReport,
 )
-from cxlib.kb import git
 from cxlib.kb.cache import ParseCache
 from cxlib.kb.files import DocFile, read_document, scan
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
@@ -30,12 +29,11 @@ CACHED_FROM = 500
 def open_index(
     kb: KnowledgeBase, timeout: float = DEFAULT_TIMEOUT, documents: int = 0
 ) -> SearchIndex:
-    """The knowledge base's index (under ``.cxlib/index/``), reading documents through ``kb``;
+    """The knowledge base's index (in the user's cache folder), reading documents through ``kb``;
     a full build of ``documents`` documents uses several processes when that pays."""
     source = Source(
         read=lambda rel: read_document(kb.root, rel, MAX_FILE_BYTES),
         parse=parse_bytes,
-        tracked=lambda rel: git.tracked_files(kb.root, rel),
         batch_parser=lambda count: _cached_parser(kb) if count >= CACHED_FROM else _parser,
     )
     procs = min(os.cpu_count() or 1, 4) if documents >= PARALLEL_FROM else 1

@@ -21,9 +21,9 @@ def command(
 ) -> None:
     """Build the search index, or bring it up to date with the working tree.
 
-    Only new, changed and deleted documents are re-indexed. The index lives in .cxlib/index/
-    (git-ignored, a cache that can always be deleted); search and similar update it by
-    themselves, so running this is never required.
+    Only new, changed and deleted documents are re-indexed. The index lives in the user's
+    cache folder (~/.cache/cxlib/index/, never inside the base; a cache that can always be
+    deleted); search and similar update it by themselves, so running this is never required.
 
     Example: cxlib index --rebuild
     """
