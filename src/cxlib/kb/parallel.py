@@ -26,12 +26,19 @@ def parse_file(root: Path, rel: str, size: int) -> ParsedFile:
         return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
 
 
-def _parse_chunk(job: tuple[str, list[tuple[str, int]]]) -> list[tuple[str, dict[str, Any]]]:
+def _parse_chunk(
+    job: tuple[str, list[tuple[str, int]]],
+) -> list[tuple[str, dict[str, Any]]] | BaseException:
     # Plain lists and dicts travel between processes several times faster than dataclasses.
     root, items = job
-    return [
-        (rel, parse_file(Path(root), rel, size).to_json(tag_dates=False)) for rel, size in items
-    ]
+    try:
+        return [
+            (rel, parse_file(Path(root), rel, size).to_json(tag_dates=False)) for rel, size in items
+        ]
+    except Exception as e:
+        # Returned, not raised: the pool's map would end early on a StopIteration and report a
+        # confusing error of its own. The parent raises it as it is.
+        return e
 
 
 def parse_in_parallel(
@@ -58,4 +65,9 @@ def parse_in_parallel(
             chunks = pool.map(_parse_chunk, jobs)
     except OSError:
         return {}  # no processes to be had: parse in this one
-    return {rel: ParsedFile.from_json(raw) for chunk in chunks for rel, raw in chunk}
+    parsed: dict[str, ParsedFile] = {}
+    for chunk in chunks:
+        if isinstance(chunk, BaseException):
+            raise chunk
+        parsed.update((rel, ParsedFile.from_json(raw)) for rel, raw in chunk)
+    return parsed

@@ -17,9 +17,8 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_HEADING_START = re.compile(r"#{1,6}[ \t]")  # bounded: no retries
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _line_at_byte(raw: bytes, offset: int) -> int:
@@ -128,8 +127,9 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
             f"{MAX_FRONT_MATTER_BYTES // 1024} KiB)",
             1,
         )
-    if "=======" in yaml_text:
-        at = next(i for i in range(1, end) if lines[i].startswith("======="))
+    # Only a line that starts with the marker is one; "=======" inside a value or comment is text.
+    at = next((i for i in range(1, end) if lines[i].startswith("=======")), None)
+    if at is not None:
         return refuse("merge-conflict", f"unresolved merge conflict marker (line {at + 1})", at + 1)
     for i in range(1, end):
         indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
@@ -181,8 +181,52 @@ def _foreign(out: ParsedFile, text: str, name: str) -> ParsedFile:
     return out
 
 
+def _heading_level(line: str) -> int:
+    """An ATX heading's level, or 0 when ``line`` is none.
+
+    With :func:`_heading_title`, plain string work that matches ``^(#{1,6})[ \t]+(.+?)[ \t#]*$``
+    exactly: that pattern's lazy title retries the tail from every character of a long line
+    (quadratic).
+    """
+    start = _HEADING_START.match(line)
+    # "#" and one blank is not a heading: the pattern needs a character of title after it.
+    return start.end() - 1 if start is not None and len(line) > start.end() else 0
+
+
+def _heading_title(line: str, level: int) -> str:
+    """The title of a heading (closing ``#``s and trailing blanks removed)."""
+    rest = line[level:].lstrip(" \t")
+    if not rest:
+        return line[-1]  # only blanks: the pattern's title is the last of them
+    return rest.rstrip(" \t#") or rest[0]
+
+
+def _blank_comments(text: str) -> str:
+    """``text`` with each closed HTML comment replaced by its line breaks (template guidance does
+    not count, and line numbers stay right).
+
+    A scan with ``str.find`` rather than a lazy ``<!--.*?-->``: that pattern retries from every
+    unclosed ``<!--`` to the end of the text, which is quadratic.
+    """
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    parts: list[str] = []
+    done = 0
+    while start >= 0:
+        close = text.find("-->", start + 4)
+        if close < 0:
+            break  # no comment closes after this one, so none after it does either
+        parts.append(text[done:start])
+        parts.append("\n" * text.count("\n", start, close))
+        done = close + 3
+        start = text.find("<!--", done)
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def normalize_heading(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip().lower()
+    return " ".join(title.split()).lower()
 
 
 def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
@@ -191,13 +235,10 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
     A section's content runs to the next heading of the same or a higher level, so text under a
     sub-heading counts for its parent. Most lines are prose: they are looked at only for ``[[``.
     """
-    text = "\n".join(lines[start:])
-    if "<!--" in text:
-        # Links inside HTML comments (template guidance) do not count; keep the line numbers.
-        text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    text = _blank_comments("\n".join(lines[start:]))
     stripped = text.split("\n")  # the body without comments, line for line
     fence: str | None = None
-    headings: list[tuple[int, int, str]] = []  # (index into stripped, level, title)
+    headings: list[tuple[int, int]] = []  # (index into stripped, level)
     for k, line in enumerate(stripped):
         first = line[:1]
         if first in "`~ " and line:
@@ -209,14 +250,28 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
         if fence:
             continue
         if first == "#":
-            heading = _HEADING.match(line)
-            if heading:
-                headings.append((k, len(heading.group(1)), heading.group(2)))
+            level = _heading_level(line)
+            if level:
+                headings.append((k, level))
                 continue
         if "[[" in line:
             out.wiki_links.extend((m.group(1), start + k + 1) for m in WIKI_LINK_RE.finditer(line))
-    for n, (k, level, title) in enumerate(headings):
-        end = next((h[0] for h in headings[n + 1 :] if h[1] <= level), len(stripped))
-        has_content = any(line.strip() for line in stripped[k + 1 : end])
-        section = Section(title=title.strip(), line=start + k + 1, has_content=has_content)
-        out.sections.setdefault(normalize_heading(title), section)
+    seen: set[str] = set()
+    for n, (k, level) in enumerate(headings):
+        if stripped[k] in seen:
+            continue  # the first heading of a name is the section
+        seen.add(stripped[k])
+        title = _heading_title(stripped[k], level)
+        key = normalize_heading(title)
+        if key in out.sections:
+            continue
+        # A deeper heading right after this one is content of it; otherwise only the lines up
+        # to the next heading can be, so every line is looked at once at most.
+        after = headings[n + 1] if n + 1 < len(headings) else None
+        stop = after[0] if after else len(stripped)
+        has_content = (after is not None and after[1] > level) or any(
+            line.strip() for line in stripped[k + 1 : stop]
+        )
+        out.sections[key] = Section(
+            title=title.strip(), line=start + k + 1, has_content=has_content
+        )

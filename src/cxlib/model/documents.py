@@ -17,6 +17,10 @@ from cxlib.model.kinds import Kind
 DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-\d{1,9}$", examples=["EXP-0042"])]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Score = Annotated[int, Field(ge=1, le=5)]
+# Free text is bounded like the title, so no field can carry megabytes into every report and page.
+Person = Annotated[str, Field(max_length=100)]
+Phrase = Annotated[str, Field(max_length=200)]
+Prose = Annotated[str, Field(max_length=2000)]
 
 
 class InsightStatus(enum.StrEnum):
@@ -113,7 +117,7 @@ class Document(_Front):
 
     id: DocId
     title: Annotated[str, Field(min_length=1, max_length=200)]
-    owner: str | None = None
+    owner: Person | None = None
     team: Name | None = None
     created: dt.date
     updated: dt.date | None = None
@@ -138,7 +142,7 @@ class Insight(Document):
     status: InsightStatus
     type: InsightType | None = None
     source: Source | None = None
-    evidence: list[Annotated[str, Field(min_length=1)]] = Field(
+    evidence: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
         default=[], description="URLs, repository files or experiment ids that support the insight."
     )
     counter_evidence: list[DocId] = Field(
@@ -160,7 +164,7 @@ class Opportunity(Document):
     effort: Score | None = None
     reach: Annotated[int, Field(ge=0)] | None = None
     confidence: Confidence | None = None
-    hypothesis: str | None = None
+    hypothesis: Prose | None = None
     kpis: list[Name] = []
 
 
@@ -173,11 +177,11 @@ class Experiment(Document):
     opportunity: DocId | None = None
     insights: list[DocId] = []
     follows: list[DocId] = Field(default=[], description="Earlier experiments this one follows up.")
-    hypothesis: str | None = None
+    hypothesis: Prose | None = None
     primary_metric: Name | None = None
     guardrail_metrics: list[Name] = []
-    audience: str | None = None
-    variants: list[str] = []
+    audience: Prose | None = None
+    variants: list[Phrase] = []
     start: dt.date | None = None
     end: dt.date | None = None
     result: Result | None = None

@@ -7,7 +7,9 @@ import unicodedata
 
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-(\d{1,9})$")
 FILE_ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9}-\d{1,9})(?:-|\.md$)")
-WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-\d{1,9})(?:\|[^\]]*)?\]\]")
+# An alias holds no bracket: with ``[^\]]*`` a line of many unclosed ``[[A-1|`` made every
+# attempt scan to the end of the line (quadratic).
+WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-\d{1,9})(?:\|[^\[\]]*)?\]\]")
 
 MAX_SLUG = 60
 _WINDOWS_RESERVED = (

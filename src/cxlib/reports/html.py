@@ -77,8 +77,9 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12.5px; }
 
 
 # A word with a hyphen (an id, a metric, a KPI list item) is kept on one line: a table cell
-# would otherwise break EXP-0009 after "EXP-".
-_HYPHENATED = re.compile(r"[^\s<>]*-[^\s<>]*")
+# would otherwise break EXP-0009 after "EXP-". Words are matched whole and tested for a hyphen:
+# a pattern around the hyphen retries from every character of a long word (quadratic).
+_WORD = re.compile(r"[^\s<>]+")
 
 
 def esc(text: object) -> str:
@@ -87,7 +88,9 @@ def esc(text: object) -> str:
 
 
 def _cell(text: str) -> str:
-    return _HYPHENATED.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', esc(text))
+    return _WORD.sub(
+        lambda m: f'<span class="nw">{m[0]}</span>' if "-" in m[0] else m[0], esc(text)
+    )
 
 
 _COLUMN_CLASS = {"id": "id", "title": "title"}
