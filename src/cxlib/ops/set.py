@@ -29,20 +29,68 @@ class EditResult:
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """``key=value`` (or ``parent.key=value``) with the value read as YAML."""
-    from cxlib.kb.yaml_strict import YamlProblem, load
-
+    """``key=value`` (or ``parent.key=value``); see :func:`parse_value` for the value."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?", key):
         raise UsageError(f"expected key=value with a field name as key, got {text!r}")
-    try:
-        value = load(f"v: {raw}\n").data["v"] if raw.strip() else None
-    except (YamlProblem, TypeError) as e:
-        raise UsageError(f"{key}: cannot read the value {raw!r}: {e}") from None
+    value = parse_value(key, raw)
     if isinstance(value, dict):
         raise UsageError(f"{key}: set nested fields one by one, e.g. result.outcome=lost")
     return key, value
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """A command-line value: text, unless it clearly is YAML (a number, a date, true/false, a
+    ``[a, b]`` list, a quoted string). Never drops text: ``Fix #123`` stays ``Fix #123``, though
+    YAML reads `` #`` as the start of a comment.
+    """
+    from cxlib.kb.yaml_strict import YamlProblem, load
+
+    text = raw.strip()
+    if not text:
+        return None
+    quoted = text.startswith(("'", '"'))
+    try:
+        value = load(f"v: {text}\n").data["v"]
+    except (YamlProblem, TypeError) as e:
+        if quoted or text.startswith(("[", "{")):
+            raise UsageError(f"{key}: cannot read the value {raw!r}: {e}") from None
+        return text  # "a: b" is no YAML value, but it is good text
+    if isinstance(value, str) and not quoted:
+        return text  # the plain text as typed, comment-like parts included
+    if _has_comment(text):
+        if quoted:
+            raise UsageError(
+                f"{key}: text after the closing quote of {raw!r}",
+                hint="put the whole value inside the quotes",
+            )
+        return text  # "3 # about" is text; the schema says whether the field takes text
+    return value
+
+
+def _has_comment(text: str) -> bool:
+    """Whether YAML would read part of ``text`` as a comment: a ``#`` at the start or after a
+    blank, outside quotes (a quote opens only where a value starts)."""
+    quote = ""
+    previous = " "
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            escaped = (quote == '"' and ch == "\\") or (quote == "'" and text[i : i + 2] == "''")
+            if escaped:
+                i, previous = i + 2, "x"
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"" and previous in " \t[{,:":
+            quote = ch
+        elif ch == "#" and previous in " \t":
+            return True
+        previous = ch
+        i += 1
+    return False
 
 
 def check_field(kind: Kind, key: str) -> None:
@@ -105,7 +153,7 @@ def write_edits(
 def set_fields(
     kb: KnowledgeBase, doc_id: str, assignments: list[str], dry_run: bool = False
 ) -> EditResult:
-    """Set ``key=value`` fields (values read as YAML) of one document, line by line."""
+    """Set ``key=value`` fields (see :func:`parse_value`) of one document, line by line."""
     if not assignments:
         raise UsageError("nothing to set", hint="give key=value pairs, e.g. confidence=high")
     ids = file_ids(kb)

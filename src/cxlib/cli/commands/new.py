@@ -66,7 +66,8 @@ def command(
     set_: Annotated[
         list[str] | None,
         typer.Option(
-            "--set", help="Set a field: --set key=value (value read as YAML). Repeatable."
+            "--set",
+            help="Set a field: --set key=value (text unless clearly YAML: 3, [a, b]). Repeatable.",
         ),
     ] = None,
     link: Annotated[

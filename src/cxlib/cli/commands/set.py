@@ -17,8 +17,8 @@ def command(
         list[str],
         typer.Argument(
             metavar="KEY=VALUE...",
-            help='Fields to set; values are read as YAML (3, [a, b], "text"). '
-            "Nested: result.outcome=lost.",
+            help="Fields to set; a value is text unless it clearly is YAML "
+            '(3, 2025-03-01, true, [a, b], "quoted"). Nested: result.outcome=lost.',
         ),
     ],
     dry_run: DryRun = False,
