@@ -177,7 +177,7 @@ def test_graph_refusals(example: Path, args: tuple[str, ...], message: str) -> N
 
 def test_core_graph_has_backlinks_and_the_relation_table(example: Path) -> None:
     from cxlib.kb.store import KnowledgeBase
-    from cxlib.model.documents import LINK_FIELDS
+    from cxlib.model.vocabulary import LINK_FIELDS
     from cxlib.model.graph import LinkGraph
     from cxlib.model.relations import RELATIONS
 

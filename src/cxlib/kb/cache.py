@@ -27,9 +27,9 @@ from typing import Any
 
 from cxlib import __version__
 from cxlib.kb.files import DocFile
-from cxlib.model.documents import LINK_FIELDS
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
+from cxlib.model.vocabulary import LINK_FIELDS
 
 CACHE_DIR = ".cxlib"
 FORMAT = 3

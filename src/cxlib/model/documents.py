@@ -7,12 +7,38 @@ other documents live in :mod:`cxlib.model.rules`.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cxlib.model.kinds import Kind
+from cxlib.model.vocabulary import (
+    Confidence,
+    Decision,
+    ExperimentStatus,
+    InsightStatus,
+    InsightType,
+    OpportunityStatus,
+    Outcome,
+    Source,
+)
+
+__all__ = [
+    "MODELS",
+    "Confidence",
+    "Decision",
+    "Document",
+    "Experiment",
+    "ExperimentStatus",
+    "Insight",
+    "InsightStatus",
+    "InsightType",
+    "Opportunity",
+    "OpportunityStatus",
+    "Outcome",
+    "Result",
+    "Source",
+]
 
 DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-\d{1,9}$", examples=["EXP-0042"])]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -21,75 +47,6 @@ Score = Annotated[int, Field(ge=1, le=5)]
 Person = Annotated[str, Field(max_length=100)]
 Phrase = Annotated[str, Field(max_length=200)]
 Prose = Annotated[str, Field(max_length=2000)]
-
-
-class InsightStatus(enum.StrEnum):
-    DRAFT = "draft"
-    VALIDATED = "validated"
-    REJECTED = "rejected"
-    ARCHIVED = "archived"
-
-
-class InsightType(enum.StrEnum):
-    PAIN_POINT = "pain-point"
-    NEED = "need"
-    BEHAVIOUR = "behaviour"
-    MOMENT_OF_TRUTH = "moment-of-truth"
-    DELIGHT = "delight"
-    EXPECTATION = "expectation"
-    BARRIER = "barrier"
-
-
-class Source(enum.StrEnum):
-    INTERVIEW = "interview"
-    SURVEY = "survey"
-    USABILITY_TEST = "usability-test"
-    ANALYTICS = "analytics"
-    SUPPORT = "support"
-    SOCIAL = "social"
-    REVIEW = "review"
-    FIELD_STUDY = "field-study"
-    EXPERIMENT = "experiment"
-    OTHER = "other"
-
-
-class Confidence(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class OpportunityStatus(enum.StrEnum):
-    IDEA = "idea"
-    PRIORITIZED = "prioritized"
-    IN_PROGRESS = "in-progress"
-    DELIVERED = "delivered"
-    PARKED = "parked"
-    REJECTED = "rejected"
-
-
-class ExperimentStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PLANNED = "planned"
-    RUNNING = "running"
-    CONCLUDED = "concluded"
-    IMPLEMENTED = "implemented"
-    ABANDONED = "abandoned"
-
-
-class Outcome(enum.StrEnum):
-    WON = "won"
-    LOST = "lost"
-    INCONCLUSIVE = "inconclusive"
-    INVALID = "invalid"
-    STOPPED_EARLY = "stopped-early"
-
-
-class Decision(enum.StrEnum):
-    SHIP = "ship"
-    ITERATE = "iterate"
-    RERUN = "rerun"
-    ABANDON = "abandon"
 
 
 class _Front(BaseModel):
@@ -192,15 +149,4 @@ MODELS: dict[Kind, type[Document]] = {
     Kind.INSIGHT: Insight,
     Kind.OPPORTUNITY: Opportunity,
     Kind.EXPERIMENT: Experiment,
-}
-
-# Front-matter fields that hold links to other documents, by kind: (field, target kinds).
-LINK_FIELDS: dict[Kind, dict[str, tuple[Kind, ...]]] = {
-    Kind.INSIGHT: {"evidence": (Kind.EXPERIMENT,), "counter_evidence": (Kind.EXPERIMENT,)},
-    Kind.OPPORTUNITY: {"insights": (Kind.INSIGHT,)},
-    Kind.EXPERIMENT: {
-        "opportunity": (Kind.OPPORTUNITY,),
-        "insights": (Kind.INSIGHT,),
-        "follows": (Kind.EXPERIMENT,),
-    },
 }

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cxlib.model.documents import LINK_FIELDS, Document
+from cxlib.model.documents import Document
 from cxlib.model.findings import Finding
 from cxlib.model.ids import ID_RE, id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.source import ParsedFile
+from cxlib.model.vocabulary import LINK_FIELDS
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""The status transitions each kind allows (PRODUCT.md's lifecycles, as a graph).
+"""Moving along a lifecycle: which moves are allowed, and the way from one status to another.
 
-What a status *requires* (dates, outcome, learnings, evidence, scores) is checked by
-:func:`cxlib.model.rules.check_lifecycle` on the would-be document; this table only says which
-moves are allowed at all.
+The moves themselves are data in :data:`cxlib.model.vocabulary.TRANSITIONS`; what a status
+*requires* is :data:`cxlib.model.vocabulary.REQUIREMENTS`, checked by
+:func:`cxlib.model.rules.check_lifecycle` on the would-be document.
 """
 
 from __future__ import annotations
@@ -10,36 +10,8 @@ from __future__ import annotations
 from collections import deque
 
 from cxlib.model.kinds import Kind
-
-TRANSITIONS: dict[Kind, dict[str, tuple[str, ...]]] = {
-    Kind.EXPERIMENT: {
-        "draft": ("planned", "abandoned"),
-        "planned": ("running", "draft", "abandoned"),
-        "running": ("concluded", "abandoned"),
-        "concluded": ("implemented", "abandoned"),
-        "implemented": ("abandoned",),
-        "abandoned": (),
-    },
-    Kind.INSIGHT: {
-        "draft": ("validated", "rejected"),
-        # New counter-evidence can overturn a validated insight.
-        "validated": ("archived", "rejected"),
-        "rejected": ("archived",),
-        "archived": (),
-    },
-    Kind.OPPORTUNITY: {
-        "idea": ("prioritized", "parked", "rejected"),
-        "prioritized": ("in-progress", "idea", "parked", "rejected"),
-        "in-progress": ("delivered", "parked"),
-        "parked": ("idea", "prioritized", "rejected"),
-        "delivered": (),
-        "rejected": (),
-    },
-}
-
-
-def statuses(kind: Kind) -> tuple[str, ...]:
-    return tuple(TRANSITIONS[kind])
+from cxlib.model.vocabulary import TRANSITIONS
+from cxlib.model.vocabulary import statuses as statuses
 
 
 def allowed(kind: Kind, current: str, new: str) -> bool:

@@ -13,10 +13,7 @@ from typing import Any
 
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
-
-PAST_IDEA = ("prioritized", "in-progress", "delivered")
-CONCLUDED = ("concluded", "implemented")
-LOSSES = ("lost", "inconclusive")
+from cxlib.model.vocabulary import LOSS_NOTE, LOSSES, REQUIREMENTS, filled
 
 
 class ChangeKind(enum.StrEnum):
@@ -149,82 +146,82 @@ def compare(
     )
 
 
-def _filled(value: Any) -> bool:
-    return value not in (None, "", [], {})
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _check(name: str, data: dict[str, Any], d: LoadedDoc, c: DocChange) -> Check:
+    """One checklist line: whether the document meets the requirement, and what it has."""
+    if name == "evidence":
+        n = _count(data.get("evidence"))
+        return Check(name, n > 0, f"{n} reference{'s' if n != 1 else ''}" if n else "none")
+    if name == "insights":
+        n = _count(data.get("insights"))
+        return Check(name, n > 0, str(n) if n else "none")
+    if name == "scores":
+        n = sum(filled(data.get(f)) for f in _SCORED)
+        return Check(name, n == len(_SCORED), f"{n} of {len(_SCORED)}")
+    if name == "learnings":
+        section = d.parsed.section("learnings")
+        learned = section is not None and section.has_content
+        return Check(name, learned, "written" if learned else "empty")
+    value = {"owner": c.owner or None, "outcome": c.outcome, "decision": c.decision}.get(
+        name, _text(data.get(name))
+    )
+    return Check(name, value is not None, value or "not set")
+
+
+_SCORED = next(r.fields for r in REQUIREMENTS if r.review == "scores")
+
+
+def _reviewed(kind: Kind) -> tuple[tuple[str, ...], list[str]]:
+    """The statuses whose requirements reviewers confirm, and the checklist's checks, in the
+    vocabulary's order."""
+    reqs = [r for r in REQUIREMENTS if r.kind == kind and r.review]
+    statuses = tuple(dict.fromkeys(s for r in reqs for s in r.statuses))
+    return statuses, list(dict.fromkeys(r.review for r in reqs if r.review))
+
+
+def _why(c: DocChange) -> str:
+    new = c.change == ChangeKind.ADDED
+    if c.kind == Kind.INSIGHT:
+        return (
+            (f"new insight ({c.status})" if c.status else "new insight")
+            if new
+            else ("newly validated insight")
+        )
+    why = f"{'new' if new else 'newly'} {c.status} {c.kind.value}"
+    return why + (f" ({c.outcome})" if c.kind == Kind.EXPERIMENT and c.outcome else "")
 
 
 def checklist(changes: list[DocChange], heads: dict[str, LoadedDoc]) -> list[ChecklistItem]:
-    """What the rules ask a reviewer to confirm, for documents that enter a state that needs it.
+    """What the rules ask a reviewer to confirm, for documents that enter a state that needs it
+    (the requirements of :data:`cxlib.model.vocabulary.REQUIREMENTS` that name a check).
 
-    Every new or newly validated insight shows its evidence and confidence; every newly concluded
-    experiment states outcome, decision and learnings (a loss most of all); every opportunity that
-    moves past ``idea`` has an owner, scores and an insight. ``heads`` maps head paths to documents.
+    Every new or newly validated insight shows its evidence and confidence (a new insight
+    whatever its status: evidence is what makes it one); every newly concluded experiment states
+    outcome, decision and learnings (a loss most of all); every opportunity that moves past
+    ``idea`` has an owner, scores and an insight. ``heads`` maps head paths to documents.
     """
     items: list[ChecklistItem] = []
     for c in changes:
         d = heads.get(c.path)
         if c.change == ChangeKind.DELETED or d is None or not c.id:
             continue
+        statuses, checks = _reviewed(c.kind)
+        added = c.change == ChangeKind.ADDED
+        entering = (added or c.transition) and c.status in statuses
+        if not (entering or (added and c.kind == Kind.INSIGHT)):
+            continue
         data = _data(d)
-        entering = c.change == ChangeKind.ADDED or c.transition
-        if c.kind == Kind.INSIGHT and (
-            c.change == ChangeKind.ADDED or (c.transition and c.status == "validated")
-        ):
-            why = "new insight" if c.change == ChangeKind.ADDED else "newly validated insight"
-            evidence = data.get("evidence")
-            count = len(evidence) if isinstance(evidence, list) else 0
-            confidence = _text(data.get("confidence"))
-            items.append(
-                ChecklistItem(
-                    c.id,
-                    c.kind,
-                    f"{why} ({c.status})" if c.change == ChangeKind.ADDED and c.status else why,
-                    [
-                        Check(
-                            "evidence",
-                            count > 0,
-                            f"{count} reference{'s' if count != 1 else ''}" if count else "none",
-                        ),
-                        Check("confidence", confidence is not None, confidence or "not set"),
-                    ],
-                )
+        loss = c.kind == Kind.EXPERIMENT and c.outcome in LOSSES
+        items.append(
+            ChecklistItem(
+                c.id,
+                c.kind,
+                _why(c),
+                [_check(name, data, d, c) for name in checks],
+                note=LOSS_NOTE if loss else None,
             )
-        elif c.kind == Kind.EXPERIMENT and entering and c.status in CONCLUDED:
-            section = d.parsed.section("learnings")
-            learned = section is not None and section.has_content
-            outcome = c.outcome
-            items.append(
-                ChecklistItem(
-                    c.id,
-                    c.kind,
-                    f"{'new' if c.change == ChangeKind.ADDED else 'newly'} {c.status} experiment"
-                    + (f" ({outcome})" if outcome else ""),
-                    [
-                        Check("outcome", outcome is not None, outcome or "not set"),
-                        Check("decision", c.decision is not None, c.decision or "not set"),
-                        Check("learnings", learned, "written" if learned else "empty"),
-                    ],
-                    note="a loss or an inconclusive result needs its learnings most of all"
-                    if outcome in LOSSES
-                    else None,
-                )
-            )
-        elif c.kind == Kind.OPPORTUNITY and entering and c.status in PAST_IDEA:
-            scores = [
-                s for s in ("customer_value", "business_value", "effort") if _filled(data.get(s))
-            ]
-            insights = data.get("insights")
-            linked = len(insights) if isinstance(insights, list) else 0
-            items.append(
-                ChecklistItem(
-                    c.id,
-                    c.kind,
-                    f"{'new' if c.change == ChangeKind.ADDED else 'newly'} {c.status} opportunity",
-                    [
-                        Check("owner", bool(c.owner), c.owner or "not set"),
-                        Check("scores", len(scores) == 3, f"{len(scores)} of 3"),
-                        Check("insights", linked > 0, str(linked) if linked else "none"),
-                    ],
-                )
-            )
+        )
     return items

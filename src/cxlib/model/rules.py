@@ -8,35 +8,24 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from cxlib.model.codes import Code
 from cxlib.model.config import ProgramConfig
-from cxlib.model.documents import (
-    LINK_FIELDS,
-    Experiment,
-    ExperimentStatus,
-    Insight,
-    InsightStatus,
-    Opportunity,
-    OpportunityStatus,
-    Outcome,
-    Source,
-)
+from cxlib.model.documents import Document, Experiment, Insight, Opportunity
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.ids import ID_RE, id_from_filename, split_id
 from cxlib.model.kinds import Kind
-from cxlib.model.library import LoadedDoc
-
-PAST_IDEA = {
-    OpportunityStatus.PRIORITIZED,
-    OpportunityStatus.IN_PROGRESS,
-    OpportunityStatus.DELIVERED,
-}
-RUNNING_OR_LATER = {
-    ExperimentStatus.RUNNING,
-    ExperimentStatus.CONCLUDED,
-    ExperimentStatus.IMPLEMENTED,
-}
-CONCLUDED = {ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED}
-OPPORTUNITY_SECTIONS = ("why", "what", "how")
+from cxlib.model.library import Link, LoadedDoc
+from cxlib.model.source import ParsedFile
+from cxlib.model.vocabulary import (
+    LINK_FIELDS,
+    LOSS_NOTE,
+    LOSSES,
+    RUNNING_OR_LATER,
+    Requirement,
+    Source,
+    filled,
+    requirements,
+)
 
 
 def check_identity(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
@@ -49,7 +38,7 @@ def check_identity(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
     if from_name is None:
         out.append(
             error(
-                "file-name",
+                Code.FILE_NAME,
                 d.path,
                 f"file name '{name}' does not start with the document id",
                 line=0,
@@ -59,7 +48,7 @@ def check_identity(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
     elif declared and declared != from_name:
         out.append(
             error(
-                "id-mismatch",
+                Code.ID_MISMATCH,
                 d.path,
                 f"id {declared} does not match the file name ({from_name})",
                 line=line,
@@ -72,7 +61,7 @@ def check_identity(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
     if parts and parts[0] != expected:
         out.append(
             error(
-                "id-prefix",
+                Code.ID_PREFIX,
                 d.path,
                 f"id {declared} has prefix {parts[0]}, but "
                 f"{d.kind.plural} in '{config.settings(d.kind).folder}/' use {expected}",
@@ -88,213 +77,190 @@ def check_references(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
     doc = d.doc
     if doc is None:
         return []
-    out: list[Finding] = []
-    p = d.parsed
-
-    def unknown(code: str, field: str, value: str, choices: Iterable[str], what: str) -> None:
-        names = sorted(choices)
-        listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-        out.append(
-            error(
-                code,
-                d.path,
-                f"{what} '{value}' is not in cxlib.toml",
-                line=p.line_of(field),
-                field=field,
-                hint=f"known: {listed}" if names else "add it to cxlib.toml first",
-            )
-        )
-
-    if doc.stage is not None:
-        stage = config.stage(doc.stage)
-        if stage is None:
-            unknown(
-                "unknown-stage", "stage", doc.stage, (s.id for s in config.journey), "journey stage"
-            )
-        elif doc.touchpoint is not None and doc.touchpoint not in stage.touchpoints:
-            unknown(
-                "unknown-touchpoint",
-                "touchpoint",
-                doc.touchpoint,
-                stage.touchpoints,
-                f"touchpoint of stage '{stage.id}'",
-            )
-    elif doc.touchpoint is not None:
-        out.append(
-            error(
-                "touchpoint-without-stage",
-                d.path,
-                "a touchpoint needs a stage",
-                line=p.line_of("touchpoint"),
-                field="touchpoint",
-            )
-        )
+    names = _Names(d.path, d.parsed)
+    _journey_names(names, doc, config)
     if doc.team is not None and doc.team not in {t.id for t in config.teams}:
-        unknown("unknown-team", "team", doc.team, (t.id for t in config.teams), "team")
-    metric_ids = {m.id for m in config.metrics}
-    metric_fields: list[tuple[str, list[str]]] = []
-    if isinstance(doc, Insight):
+        names.unknown(Code.UNKNOWN_TEAM, "team", doc.team, (t.id for t in config.teams), "team")
+    if isinstance(doc, Insight) and config.segments:
         known = {s.id for s in config.segments}
         for i, seg in enumerate(doc.segments):
-            if config.segments and seg not in known:
-                unknown("unknown-segment", f"segments.{i}", seg, known, "segment")
+            if seg not in known:
+                names.unknown(Code.UNKNOWN_SEGMENT, f"segments.{i}", seg, known, "segment")
+    _metric_names(names, doc, config)
+    return names.found
+
+
+class _Names:
+    """Collects the findings about names that cxlib.toml does not know."""
+
+    def __init__(self, path: str, parsed: ParsedFile) -> None:
+        self.path, self.parsed = path, parsed
+        self.found: list[Finding] = []
+
+    def unknown(
+        self, code: Code, field: str, value: str, choices: Iterable[str], what: str
+    ) -> None:
+        known = sorted(choices)
+        listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        self.found.append(
+            error(
+                code,
+                self.path,
+                f"{what} '{value}' is not in cxlib.toml",
+                line=self.parsed.line_of(field),
+                field=field,
+                hint=f"known: {listed}" if known else "add it to cxlib.toml first",
+            )
+        )
+
+
+def _journey_names(names: _Names, doc: Document, config: ProgramConfig) -> None:
+    if doc.stage is None:
+        if doc.touchpoint is not None:
+            names.found.append(
+                error(
+                    Code.TOUCHPOINT_WITHOUT_STAGE,
+                    names.path,
+                    "a touchpoint needs a stage",
+                    line=names.parsed.line_of("touchpoint"),
+                    field="touchpoint",
+                )
+            )
+        return
+    stage = config.stage(doc.stage)
+    if stage is None:
+        stages = (s.id for s in config.journey)
+        names.unknown(Code.UNKNOWN_STAGE, "stage", doc.stage, stages, "journey stage")
+    elif doc.touchpoint is not None and doc.touchpoint not in stage.touchpoints:
+        names.unknown(
+            Code.UNKNOWN_TOUCHPOINT,
+            "touchpoint",
+            doc.touchpoint,
+            stage.touchpoints,
+            f"touchpoint of stage '{stage.id}'",
+        )
+
+
+def _metric_names(names: _Names, doc: Document, config: ProgramConfig) -> None:
+    """Metrics exist in the catalog, and an experiment's primary metric drives the business."""
+    metric_ids = {m.id for m in config.metrics}
+    fields: list[tuple[str, list[str]]] = []
     if isinstance(doc, Opportunity):
-        metric_fields.append(("kpis", doc.kpis))
+        fields.append(("kpis", doc.kpis))
     if isinstance(doc, Experiment):
-        metric_fields.append(("guardrail_metrics", doc.guardrail_metrics))
-        if doc.primary_metric is not None:
-            if doc.primary_metric not in metric_ids:
-                unknown(
-                    "unknown-metric", "primary_metric", doc.primary_metric, metric_ids, "metric"
+        fields.append(("guardrail_metrics", doc.guardrail_metrics))
+        primary = doc.primary_metric
+        if primary is not None and primary not in metric_ids:
+            names.unknown(Code.UNKNOWN_METRIC, "primary_metric", primary, metric_ids, "metric")
+        elif primary is not None and not config.drives_business(primary):
+            finding = error if doc.status in RUNNING_OR_LATER else warning
+            names.found.append(
+                finding(
+                    Code.METRIC_NOT_BUSINESS,
+                    names.path,
+                    f"primary metric '{primary}' is not a business KPI and maps to none",
+                    line=names.parsed.line_of("primary_metric"),
+                    field="primary_metric",
+                    hint="pick a business metric, or give the metric a 'kpi' in cxlib.toml",
                 )
-            elif not config.drives_business(doc.primary_metric):
-                finding = error if doc.status in RUNNING_OR_LATER else warning
-                out.append(
-                    finding(
-                        "metric-not-business",
-                        d.path,
-                        f"primary metric '{doc.primary_metric}' is not a business KPI and maps to "
-                        "none",
-                        line=p.line_of("primary_metric"),
-                        field="primary_metric",
-                        hint="pick a business metric, or give the metric a 'kpi' in cxlib.toml",
-                    )
-                )
-    for field, values in metric_fields:
+            )
+    for field, values in fields:
         for i, value in enumerate(values):
             if value not in metric_ids:
-                unknown("unknown-metric", f"{field}.{i}", value, metric_ids, "metric")
-    return out
+                names.unknown(Code.UNKNOWN_METRIC, f"{field}.{i}", value, metric_ids, "metric")
 
 
 def check_lifecycle(d: LoadedDoc) -> list[Finding]:
-    """What each status requires. Messages say what is missing, on the status line."""
+    """What each status requires (:data:`cxlib.model.vocabulary.REQUIREMENTS`), then the dates
+    and the insight's loop. Messages say what is missing, on the status line."""
     doc = d.doc
     if doc is None:
         return []
-    p = d.parsed
-    status_line = p.line_of("status")
-    out: list[Finding] = []
-
-    def need(code: str, message: str, hint: str | None = None, field: str = "status") -> None:
-        out.append(error(code, d.path, message, line=status_line, field=field, hint=hint))
-
     status = doc.status.value  # type: ignore[attr-defined]
-    if isinstance(doc, Insight):
-        if doc.status == InsightStatus.VALIDATED:
-            if not doc.evidence:
-                need(
-                    "insight-evidence",
-                    "a validated insight needs at least one piece of evidence",
-                    "list URLs, files or experiment ids under 'evidence'",
-                )
-            if doc.confidence is None:
-                need(
-                    "insight-confidence",
-                    "a validated insight needs a confidence (low, medium, high)",
-                )
-        if doc.source == Source.EXPERIMENT and not any(ID_RE.match(e) for e in doc.evidence):
-            out.append(
-                error(
-                    "insight-loop",
-                    d.path,
-                    "an insight learned from an experiment must name that experiment in 'evidence'",
-                    line=p.line_of("source"),
-                    field="source",
-                    hint="add the experiment id, e.g. EXP-0042",
-                )
+    out: list[Finding] = []
+    for req in requirements(d.kind, status):
+        finding = _unmet(req, d.path, doc, d.parsed, status) if req.error else None
+        if finding is not None:
+            out.append(finding)
+    out += _insight_loop(d.path, doc, d.parsed)
+    out += _dates_in_order(d.path, doc, d.parsed)
+    return out
+
+
+def field_value(doc: Document, dotted: str) -> object:
+    """A model's value at a dotted path (``result.outcome``); None when a parent is missing."""
+    value: object = doc
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _unmet(
+    req: Requirement, path: str, doc: Document, parsed: ParsedFile, status: str
+) -> Finding | None:
+    """The finding for a requirement ``doc`` does not meet, or None."""
+    status_line = parsed.line_of("status")
+    if req.section is not None:
+        section = parsed.section(req.section)
+        if section is not None and section.has_content:
+            return None
+        message = req.message.format(status=status)
+        result = getattr(doc, "result", None)
+        if req.code == Code.EXPERIMENT_LEARNINGS and result and result.outcome in LOSSES:
+            message += f" — {LOSS_NOTE}"
+        line = section.line if section else status_line
+        return error(req.code or "", path, message, line=line)
+    if req.any_of:
+        if any(filled(field_value(doc, f)) for f in req.any_of):
+            return None
+        missing: list[str] = list(req.any_of)
+    else:
+        missing = [f for f in req.fields if not filled(field_value(doc, f))]
+        if not missing:
+            return None
+    message = req.message.format(status=status, missing=", ".join(missing))
+    return error(req.code or "", path, message, line=status_line, field="status", hint=req.hint)
+
+
+def _insight_loop(path: str, doc: Document, parsed: ParsedFile) -> list[Finding]:
+    """An insight learned from an experiment names that experiment (closing the loop)."""
+    if not isinstance(doc, Insight) or doc.source != Source.EXPERIMENT:
+        return []
+    if any(ID_RE.match(e) for e in doc.evidence):
+        return []
+    return [
+        error(
+            Code.INSIGHT_LOOP,
+            path,
+            "an insight learned from an experiment must name that experiment in 'evidence'",
+            line=parsed.line_of("source"),
+            field="source",
+            hint="add the experiment id, e.g. EXP-0042",
+        )
+    ]
+
+
+def _dates_in_order(path: str, doc: Document, parsed: ParsedFile) -> list[Finding]:
+    out: list[Finding] = []
+    if isinstance(doc, Experiment) and doc.start and doc.end and doc.end < doc.start:
+        out.append(
+            error(
+                Code.EXPERIMENT_DATES,
+                path,
+                f"end {doc.end} is before start {doc.start}",
+                line=parsed.line_of("end"),
+                field="end",
             )
-    elif isinstance(doc, Opportunity):
-        if doc.status in PAST_IDEA:
-            if not doc.owner:
-                need("opportunity-owner", f"a {status} opportunity needs an owner")
-            missing = [
-                f for f in ("customer_value", "business_value", "effort") if getattr(doc, f) is None
-            ]
-            if missing:
-                need(
-                    "opportunity-scores",
-                    f"a {status} opportunity needs scores: {', '.join(missing)} (1-5)",
-                )
-            if not doc.insights:
-                need(
-                    "opportunity-insight",
-                    f"a {status} opportunity needs at least one insight",
-                    "list the insight ids it rests on under 'insights'",
-                )
-            for title in OPPORTUNITY_SECTIONS:
-                section = p.section(title)
-                if section is None or not section.has_content:
-                    line = section.line if section else status_line
-                    out.append(
-                        error(
-                            "opportunity-section",
-                            d.path,
-                            f"a {status} opportunity needs a non-empty '## "
-                            f"{title.capitalize()}' section",
-                            line=line,
-                        )
-                    )
-    elif isinstance(doc, Experiment):
-        if doc.status != ExperimentStatus.DRAFT and not doc.opportunity and not doc.insights:
-            need(
-                "experiment-origin",
-                f"a {status} experiment must come from an opportunity or an insight",
-                "set 'opportunity' or 'insights': ideas come from customers",
-            )
-        if doc.status in RUNNING_OR_LATER:
-            if doc.start is None:
-                need("experiment-start", f"a {status} experiment needs a start date")
-            if not doc.hypothesis:
-                need(
-                    "experiment-hypothesis",
-                    f"a {status} experiment needs a hypothesis",
-                    "We believe that CHANGE for AUDIENCE will cause EFFECT, measured by METRIC",
-                )
-            if not doc.primary_metric:
-                need("experiment-metric", f"a {status} experiment needs a primary_metric")
-        if doc.status in CONCLUDED:
-            if doc.end is None:
-                need("experiment-end", f"a {status} experiment needs an end date")
-            if doc.result is None or doc.result.outcome is None:
-                need(
-                    "experiment-outcome",
-                    f"a {status} experiment needs result.outcome "
-                    "(won, lost, inconclusive, invalid, stopped-early)",
-                )
-            learnings = p.section("learnings")
-            if learnings is None or not learnings.has_content:
-                outcome = doc.result.outcome if doc.result else None
-                why = (
-                    " — a loss or an inconclusive result needs its learnings most of all"
-                    if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE)
-                    else ""
-                )
-                out.append(
-                    error(
-                        "experiment-learnings",
-                        d.path,
-                        f"a {status} experiment needs a non-empty '## Learnings' section{why}",
-                        line=learnings.line if learnings else status_line,
-                    )
-                )
-        if doc.start and doc.end and doc.end < doc.start:
-            out.append(
-                error(
-                    "experiment-dates",
-                    d.path,
-                    f"end {doc.end} is before start {doc.start}",
-                    line=p.line_of("end"),
-                    field="end",
-                )
-            )
+        )
     if doc.updated is not None and doc.updated < doc.created:
         out.append(
             error(
-                "updated-before-created",
-                d.path,
+                Code.UPDATED_BEFORE_CREATED,
+                path,
                 f"updated {doc.updated} is before created {doc.created}",
-                line=p.line_of("updated"),
+                line=parsed.line_of("updated"),
                 field="updated",
             )
         )
@@ -319,73 +285,70 @@ def check_library(
         if d.id:
             owners.setdefault(_id_key(d.id), []).append(d)
             kind_of.setdefault(d.id, d.kind)
-    out: list[Finding] = []
-    for same in owners.values():
-        if len(same) > 1:
-            paths = [x.path for x in same]
-            for d in same:
-                others = ", ".join(p for p in paths if p != d.path)
-                out.append(
-                    error(
-                        "duplicate-id",
-                        d.path,
-                        f"duplicate id {d.id}: also used by {others}",
-                        line=d.parsed.line_of("id"),
-                        field="id",
-                        hint="give one of them a new id ('cxlib new' picks a free one)",
-                    )
-                )
+    out = [f for same in owners.values() if len(same) > 1 for f in _duplicate_ids(same)]
     for d in docs:
-        if report_paths is not None and d.path not in report_paths:
-            continue
-        allowed = LINK_FIELDS[d.kind]
-        seen: set[tuple[str, str]] = set()
-        for link in d.links():
-            target_kind = kind_of.get(link.target)
-            if link.target == d.id:
-                out.append(
-                    error(
-                        "self-link",
-                        d.path,
-                        f"{link.field} links the document to itself",
-                        line=link.line,
-                        field=link.field,
-                    )
-                )
-            elif target_kind is None:
-                out.append(
-                    error(
-                        "broken-link",
-                        d.path,
-                        f"link target {link.target} does not exist",
-                        line=link.line,
-                        field=link.field,
-                        hint="check the id, or create the document first",
-                    )
-                )
-            elif link.field != "body" and target_kind not in allowed[link.field]:
-                wanted = " or ".join(k.value for k in allowed[link.field])
-                out.append(
-                    error(
-                        "link-kind",
-                        d.path,
-                        f"'{link.field}' must name an {wanted}, "
-                        f"but {link.target} is an {target_kind.value}",
-                        line=link.line,
-                        field=link.field,
-                    )
-                )
-            if link.field != "body" and (link.field, link.target) in seen:
-                out.append(
-                    warning(
-                        "duplicate-link",
-                        d.path,
-                        f"{link.target} is listed twice in '{link.field}'",
-                        line=link.line,
-                        field=link.field,
-                    )
-                )
-            seen.add((link.field, link.target))
+        if report_paths is None or d.path in report_paths:
+            out += _link_findings(d, kind_of)
     if report_paths is not None:
         out = [f for f in out if f.path in report_paths]
+    return out
+
+
+def _link_problems(
+    path: str,
+    own_id: str | None,
+    link: Link,
+    target_kind: Kind | None,
+    allowed: dict[str, tuple[Kind, ...]],
+) -> list[Finding]:
+    """What is wrong with one link: it names its own document, nothing, or the wrong kind."""
+    if link.target == own_id:
+        message, hint, code = f"{link.field} links the document to itself", None, Code.SELF_LINK
+    elif target_kind is None:
+        message = f"link target {link.target} does not exist"
+        hint, code = "check the id, or create the document first", Code.BROKEN_LINK
+    elif link.field != "body" and target_kind not in allowed[link.field]:
+        wanted = " or ".join(k.value for k in allowed[link.field])
+        message = (
+            f"'{link.field}' must name an {wanted}, but {link.target} is an {target_kind.value}"
+        )
+        hint, code = None, Code.LINK_KIND
+    else:
+        return []
+    return [error(code, path, message, line=link.line, field=link.field, hint=hint)]
+
+
+def _duplicate_ids(same: list[LoadedDoc]) -> list[Finding]:
+    paths = [x.path for x in same]
+    return [
+        error(
+            Code.DUPLICATE_ID,
+            d.path,
+            f"duplicate id {d.id}: also used by {', '.join(p for p in paths if p != d.path)}",
+            line=d.parsed.line_of("id"),
+            field="id",
+            hint="give one of them a new id ('cxlib new' picks a free one)",
+        )
+        for d in same
+    ]
+
+
+def _link_findings(d: LoadedDoc, kind_of: dict[str, Kind]) -> list[Finding]:
+    """Each link of ``d`` names another existing document of a kind its field allows, once."""
+    allowed = LINK_FIELDS[d.kind]
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for link in d.links():
+        out += _link_problems(d.path, d.id, link, kind_of.get(link.target), allowed)
+        if link.field != "body" and (link.field, link.target) in seen:
+            out.append(
+                warning(
+                    Code.DUPLICATE_LINK,
+                    d.path,
+                    f"{link.target} is listed twice in '{link.field}'",
+                    line=link.line,
+                    field=link.field,
+                )
+            )
+        seen.add((link.field, link.target))
     return out

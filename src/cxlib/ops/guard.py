@@ -10,26 +10,18 @@ from __future__ import annotations
 from cxlib.errors import WriteRefusedError
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.model.codes import Code
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.rules import check_library
 
-# What to do about each lifecycle requirement, in terms of cxlib commands.
-HINTS = {
-    "experiment-start": "pass --start DATE, or: cxlib set ID start=YYYY-MM-DD",
-    "experiment-end": "pass --end DATE, or: cxlib set ID end=YYYY-MM-DD",
-    "experiment-outcome": "pass --outcome won|lost|inconclusive|invalid|stopped-early",
-    "experiment-learnings": "write them under '## Learnings', or pass --learnings-from-editor",
-    "experiment-hypothesis": 'cxlib set ID hypothesis="We believe that ..."',
-    "experiment-metric": "cxlib set ID primary_metric=METRIC (a metric of cxlib.toml)",
-    "experiment-origin": "cxlib link ID OPP-... (or an insight)",
-    "insight-evidence": "cxlib link ID EXP-... (or add a URL or file under 'evidence')",
-    "insight-confidence": "cxlib set ID confidence=low|medium|high",
-    "opportunity-owner": "cxlib set ID owner=NAME",
-    "opportunity-scores": "cxlib set ID customer_value=N business_value=N effort=N",
-    "opportunity-insight": "cxlib link ID INS-...",
-    "opportunity-section": "write the '## Why', '## What' and '## How' sections",
-}
+
+def _fix(code: str) -> str | None:
+    """The cxlib command that fixes a finding, from the rule table."""
+    try:
+        return Code(code).rule.fix
+    except ValueError:
+        return None
 
 
 def _errors(findings: list[Finding]) -> list[Finding]:
@@ -57,7 +49,7 @@ def check_change(
         lines = "\n".join(f"  - {f.message}" for f in fresh)
         hints = []
         for f in fresh:
-            hint = HINTS.get(f.code) or f.hint
+            hint = _fix(f.code) or f.hint
             if hint and hint not in hints:
                 hints.append(hint.replace(" ID ", f" {d.id} "))
         raise WriteRefusedError(

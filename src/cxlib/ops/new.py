@@ -14,10 +14,11 @@ from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase, check_one
 from cxlib.kb.templates import render
 from cxlib.kb.write import create_exclusive
-from cxlib.model.documents import LINK_FIELDS, MODELS
+from cxlib.model.documents import MODELS
 from cxlib.model.findings import Severity
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
 from cxlib.model.kinds import Kind
+from cxlib.model.vocabulary import LINK_FIELDS
 from cxlib.ops.set import parse_assignment
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is only whitespace

@@ -19,9 +19,9 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.files import read_document
 from cxlib.kb.parse import MAX_FILE_BYTES
 from cxlib.kb.store import KnowledgeBase
-from cxlib.model.documents import LINK_FIELDS
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, split_id
 from cxlib.model.library import Library, LoadedDoc
+from cxlib.model.vocabulary import LINK_FIELDS
 from cxlib.ops.docs import load_library, normalize_id
 from cxlib.ops.new import next_id
 

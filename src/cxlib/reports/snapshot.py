@@ -16,12 +16,9 @@ from typing import Any
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
-    LINK_FIELDS,
     Experiment,
-    ExperimentStatus,
     Insight,
     Opportunity,
-    OpportunityStatus,
     Outcome,
 )
 from cxlib.model.ids import ID_RE
@@ -29,19 +26,12 @@ from cxlib.model.library import Library
 from cxlib.model.scoring import Formula, compile_formula, priority
 from cxlib.model.source import ParsedFile
 
-CONCLUDED = (ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED)
-OPEN_OPPORTUNITY = (
-    OpportunityStatus.IDEA,
-    OpportunityStatus.PRIORITIZED,
-    OpportunityStatus.IN_PROGRESS,
-)
-PAST_IDEA = (
-    OpportunityStatus.PRIORITIZED,
-    OpportunityStatus.IN_PROGRESS,
-    OpportunityStatus.DELIVERED,
-)
-# The outcomes a win rate is computed over; invalid and stopped-early tests could not be read.
-DECIDED = (Outcome.WON, Outcome.LOST, Outcome.INCONCLUSIVE)
+# The groups the reports speak of, defined once in the vocabulary (the reports import them here).
+from cxlib.model.vocabulary import CONCLUDED as CONCLUDED
+from cxlib.model.vocabulary import DECIDED as DECIDED
+from cxlib.model.vocabulary import LINK_FIELDS
+from cxlib.model.vocabulary import OPEN_OPPORTUNITY as OPEN_OPPORTUNITY
+from cxlib.model.vocabulary import PAST_IDEA as PAST_IDEA
 
 
 @dataclass
