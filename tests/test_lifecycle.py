@@ -222,3 +222,60 @@ def test_existing_problems_do_not_block_an_unrelated_edit(example: Path) -> None
     path.write_text(path.read_text().replace("stage: support", "stage: nowhere"))
     run(example, "set", "EXP-0022", "owner=Someone Else")
     assert "owner: Someone Else\n" in path.read_text()
+
+
+# -- hints for a refused move, read off the transition table ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "current", "new", "hint"),
+    [
+        ("experiment", "draft", "running", "go step by step: draft -> planned -> running"),
+        # concluded is not final: it moves on to implemented or abandoned, never back
+        (
+            "experiment",
+            "concluded",
+            "running",
+            "from concluded an experiment can move to: implemented, abandoned",
+        ),
+        (
+            "experiment",
+            "abandoned",
+            "draft",
+            "abandoned is final for an experiment; edit the file by hand if it is wrong",
+        ),
+        (
+            "opportunity",
+            "delivered",
+            "idea",
+            "delivered is final for an opportunity; edit the file by hand if it is wrong",
+        ),
+        ("insight", "rejected", "validated", "from rejected an insight can move to: archived"),
+    ],
+)
+def test_move_hints_follow_the_transitions(kind: str, current: str, new: str, hint: str) -> None:
+    from cxlib.model.kinds import Kind
+    from cxlib.model.lifecycle import move_hint
+
+    assert move_hint(Kind(kind), current, new) == hint
+
+
+def test_every_refused_move_gets_a_true_hint() -> None:
+    """Whatever the refused move, the hint names a way that exists or says truly that the
+    status is final."""
+    from cxlib.model.kinds import Kind
+    from cxlib.model.lifecycle import allowed, move_hint, path_between
+    from cxlib.model.vocabulary import TRANSITIONS
+
+    for kind, graph in TRANSITIONS.items():
+        for current in graph:
+            for new in graph:
+                if new == current or allowed(kind, current, new):
+                    continue
+                hint = move_hint(Kind(kind), current, new)
+                if "is final" in hint:
+                    assert graph[current] == ()
+                elif hint.startswith("go step by step"):
+                    assert path_between(kind, current, new)
+                else:
+                    assert path_between(kind, current, new) is None and graph[current]

@@ -35,3 +35,15 @@ def path_between(kind: Kind, current: str, new: str) -> list[str] | None:
                 previous[nxt] = at
                 queue.append(nxt)
     return None
+
+
+def move_hint(kind: Kind, current: str, new: str) -> str:
+    """What to do instead of a move the lifecycle does not allow, read off the transitions:
+    the way there step by step, else where ``current`` can go, else that it is final."""
+    chain = path_between(kind, current, new)
+    if chain:
+        return "go step by step: " + " -> ".join(chain)
+    moves = TRANSITIONS[kind].get(current, ())
+    if moves:
+        return f"from {current} an {kind.value} can move to: {', '.join(moves)}"
+    return f"{current} is final for an {kind.value}; edit the file by hand if it is wrong"

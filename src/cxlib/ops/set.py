@@ -13,7 +13,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, LoadedDoc
-from cxlib.model.lifecycle import allowed, path_between, statuses
+from cxlib.model.lifecycle import allowed, move_hint, statuses
 from cxlib.ops.docs import file_ids, open_by_id, with_neighbours
 from cxlib.ops.guard import check_change
 
@@ -122,13 +122,10 @@ def check_transition(d: LoadedDoc, new: str) -> None:
     current = str((d.parsed.data or {}).get("status", ""))
     if current not in valid or current == new or allowed(d.kind, current, new):
         return  # an unknown current status may be corrected to any valid one
-    chain = path_between(d.kind, current, new)
-    hint = (
-        "go step by step: " + " -> ".join(chain)
-        if chain
-        else f"{current} is final for an {d.kind.value}; edit the file by hand if it is wrong"
+    raise UsageError(
+        f"an {d.kind.value} cannot move from {current} to {new}",
+        hint=move_hint(d.kind, current, new),
     )
-    raise UsageError(f"an {d.kind.value} cannot move from {current} to {new}", hint=hint)
 
 
 def write_edits(
