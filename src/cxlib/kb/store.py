@@ -13,11 +13,11 @@ from cxlib.kb.cache import ParseCache
 from cxlib.kb.config_file import CONFIG_NAME, find_root, load_config
 from cxlib.kb.files import DocFile, scan
 from cxlib.kb.parallel import parse_file, parse_in_parallel
+from cxlib.model.checks import check_document
 from cxlib.model.config import ProgramConfig
-from cxlib.model.findings import Finding, error
+from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, LoadedDoc
-from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
 from cxlib.model.source import ParsedFile
 
@@ -193,16 +193,5 @@ def _collector_paused() -> Iterator[None]:
 def check_one(
     path: str, kind: object, parsed: ParsedFile, config: ProgramConfig, strict: bool = False
 ) -> LoadedDoc:
-    """Single-file checks: parse problems, schema, identity, config references, lifecycle."""
-    d = LoadedDoc(path=path, kind=kind, parsed=parsed)  # type: ignore[arg-type]
-    if parsed.problems or parsed.data is None:
-        d.findings = [
-            error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
-            for p in parsed.problems
-        ]
-        return d
-    d.doc, d.findings = check_schema(path, d.kind, parsed, strict)
-    d.findings += check_identity(d, config)
-    d.findings += check_references(d, config)
-    d.findings += check_lifecycle(d)
-    return d
+    """See :func:`cxlib.model.checks.check_document`."""
+    return check_document(path, kind, parsed, config, strict)  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from cxlib.errors import WriteRefusedError
 from cxlib.kb.parse import parse_bytes
-from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.kb.store import KnowledgeBase
+from cxlib.model.checks import check_document
 from cxlib.model.codes import Code
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import Library, LoadedDoc
@@ -36,8 +37,8 @@ def check_change(
     kb: KnowledgeBase, library: Library, d: LoadedDoc, after: bytes, what: str
 ) -> LoadedDoc:
     """Raise when ``after`` (the new bytes of ``d``) breaks a rule ``d`` did not break."""
-    new = check_one(d.path, d.kind, parse_bytes(after), kb.config)
-    old = check_one(d.path, d.kind, d.parsed, kb.config)
+    new = check_document(d.path, d.kind, parse_bytes(after), kb.config)
+    old = check_document(d.path, d.kind, d.parsed, kb.config)
     # Cross-file rules about d concern only the documents sharing its id or named by its links.
     named = {d.id} | {link.target for x in (old, new) for link in x.links()}
     others = [x for x in library.docs if x is not d and x.id in named]

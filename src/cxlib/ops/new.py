@@ -11,9 +11,10 @@ from cxlib.errors import UsageError
 from cxlib.kb import git, yaml_write
 from cxlib.kb.files import scan
 from cxlib.kb.parse import parse_bytes
-from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.templates import render
 from cxlib.kb.write import create_exclusive
+from cxlib.model.checks import check_document
 from cxlib.model.documents import MODELS
 from cxlib.model.findings import Severity
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
@@ -146,7 +147,7 @@ def new_document(
     for key, value in values.items():
         text = set_key(text, key, yaml_write.value(value))
     rel = f"{kb.config.settings(kind).folder}/{doc_id}-{slug_text}.md"
-    checked = check_one(rel, kind, parse_bytes(text.encode()), kb.config)
+    checked = check_document(rel, kind, parse_bytes(text.encode()), kb.config)
     errors = [f for f in checked.findings if f.severity == Severity.ERROR]
     if errors:
         first = errors[0]

@@ -1,0 +1,34 @@
+"""The single-file checks as one entry point: a parsed document and the config in, findings out.
+
+Reading files is the knowledge base's business (:mod:`cxlib.kb`); what the rules say about a
+document is decided here, so the same checks serve validate, the edit commands' guard, review
+and ``new``.
+"""
+
+from __future__ import annotations
+
+from cxlib.model.config import ProgramConfig
+from cxlib.model.findings import error
+from cxlib.model.kinds import Kind
+from cxlib.model.library import LoadedDoc
+from cxlib.model.rules import check_identity, check_lifecycle, check_references
+from cxlib.model.schema_check import check_schema
+from cxlib.model.source import ParsedFile
+
+
+def check_document(
+    path: str, kind: Kind, parsed: ParsedFile, config: ProgramConfig, strict: bool = False
+) -> LoadedDoc:
+    """Single-file checks: parse problems, schema, identity, config references, lifecycle."""
+    d = LoadedDoc(path=path, kind=kind, parsed=parsed)
+    if parsed.problems or parsed.data is None:
+        d.findings = [
+            error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
+            for p in parsed.problems
+        ]
+        return d
+    d.doc, d.findings = check_schema(path, d.kind, parsed, strict)
+    d.findings += check_identity(d, config)
+    d.findings += check_references(d, config)
+    d.findings += check_lifecycle(d)
+    return d

@@ -1,0 +1,321 @@
+"""Every finding code, one at a time: for each code of :class:`cxlib.model.codes.Code`, a minimal
+document that yields exactly that code and no other, and a one-line change that yields none.
+
+The checks are called directly (parse, the single-file checks, the cross-document checks, the
+history rule), apart from the CLI tests; the example's cxlib.toml is the config.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLE, ROOT
+
+from cxlib.kb.config_file import load_config
+from cxlib.kb.files import scan
+from cxlib.kb.parallel import parse_file
+from cxlib.kb.parse import parse_bytes
+from cxlib.model.checks import check_document
+from cxlib.model.codes import RULES, Code, Scope
+from cxlib.model.history_rules import check_created_against_git
+from cxlib.model.kinds import Kind
+from cxlib.model.library import LoadedDoc
+from cxlib.model.rules import check_library
+
+CONFIG = load_config(EXAMPLE)
+
+INSIGHT = """\
+---
+id: INS-0001
+title: Shipping costs surface too late
+status: validated
+owner: Ana
+created: 2025-01-10
+stage: purchase
+source: survey
+evidence: [https://example.com/survey]
+confidence: high
+segments: [mobile]
+---
+
+## Summary
+
+Shoppers learn the shipping cost only at the last step.
+"""
+
+OPPORTUNITY = """\
+---
+id: OPP-0001
+title: Show shipping costs early
+status: prioritized
+owner: Ana
+created: 2025-01-12
+stage: purchase
+insights: [INS-0001]
+customer_value: 4
+business_value: 3
+effort: 2
+kpis: [conversion-rate]
+---
+
+## Why
+
+Late costs surprise shoppers.
+
+## What
+
+Show the cost in the cart.
+
+## How
+
+A banner.
+"""
+
+EXPERIMENT = """\
+---
+id: EXP-0001
+title: Shipping cost in the cart
+status: concluded
+owner: Ana
+team: checkout
+created: 2025-01-15
+stage: purchase
+opportunity: OPP-0001
+hypothesis: We believe that showing costs early will lift conversion
+primary_metric: conversion-rate
+start: 2025-02-01
+end: 2025-03-01
+result: {outcome: won}
+decision: ship
+---
+
+## Learnings
+
+Early costs help.
+"""
+
+BASES = {
+    Kind.INSIGHT: ("insights/INS-0001-shipping.md", INSIGHT),
+    Kind.OPPORTUNITY: ("opportunities/OPP-0001-early.md", OPPORTUNITY),
+    Kind.EXPERIMENT: ("experiments/EXP-0001-cart.md", EXPERIMENT),
+}
+
+
+@dataclass
+class Case:
+    """A base document with one line changed (``line`` → ``bad``); ``path`` overrides the path
+    of the bad version only, ``extra`` adds other documents to the library."""
+
+    kind: Kind
+    line: str | None  # a line of the base (None: the change is at the end of the body)
+    bad: str | bytes
+    path: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    base: str | None = None  # another clean document of the kind than the usual base
+
+
+def _texts(case: Case) -> tuple[tuple[str, bytes], tuple[str, bytes]]:
+    """The (path, bytes) of the bad document and of the fixed one (the base itself)."""
+    path, base = BASES[case.kind]
+    base = case.base or base
+    raw = base.encode()
+    bad = case.bad.encode() if isinstance(case.bad, str) else case.bad
+    if case.line is None:
+        broken = raw + bad
+    else:
+        assert case.line.encode() in raw, case.line
+        broken = raw.replace(case.line.encode(), bad, 1)
+    return (case.path or path, broken), (path, raw)
+
+
+def _library(path: str, raw: bytes, extra: tuple[tuple[str, str], ...]) -> list[LoadedDoc]:
+    # The base documents the others link to, the document under test, and any extra ones.
+    docs = {p: text.encode() for kind, (p, text) in BASES.items()}
+    docs = {p: b for p, b in docs.items() if p.split("/")[0] != path.split("/")[0]}
+    docs[path] = raw
+    docs.update((p, text.encode()) for p, text in extra)
+    out = []
+    for p, b in docs.items():
+        kind = CONFIG.kind_for_folder(p.split("/")[0])
+        assert kind is not None
+        out.append(check_document(p, kind, parse_bytes(b), CONFIG))
+    return out
+
+
+def codes_of(path: str, raw: bytes, extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Every finding about ``path``: its single-file checks and the cross-document ones."""
+    docs = _library(path, raw, extra)
+    findings = [f for d in docs for f in d.findings] + check_library(docs, CONFIG)
+    return sorted(f.code for f in findings if f.path == path)
+
+
+LONG = "x" * (3 * 1024 * 1024)
+EXTRA_INSIGHT = (("insights/INS-0002-other.md", INSIGHT.replace("INS-0001", "INS-0002")),)
+
+# Codes checked by the parse and the single-file and cross-document checks, one case each.
+CASES: dict[Code, Case] = {
+    Code.ENCODING: Case(Kind.INSIGHT, "at the last step.", b"at the last \xff step."),
+    Code.LINE_ENDINGS: Case(Kind.INSIGHT, "at the last step.", "at the\rlast step."),
+    Code.CONTROL_CHARACTER: Case(Kind.INSIGHT, "at the last step.", "at the last\x07 step."),
+    Code.MERGE_CONFLICT: Case(Kind.INSIGHT, "## Summary", "<<<<<<< HEAD"),
+    Code.FILE_TOO_LARGE: Case(Kind.INSIGHT, "at the last step.", LONG),
+    Code.MISSING_FRONT_MATTER: Case(Kind.INSIGHT, "---\nid:", "--\nid:"),
+    Code.FRONT_MATTER_POSITION: Case(Kind.INSIGHT, "---\nid:", "\n---\nid:"),
+    Code.FRONT_MATTER_UNCLOSED: Case(
+        Kind.INSIGHT, "segments: [mobile]\n---\n", "segments: [mobile]\n"
+    ),
+    Code.FRONT_MATTER_NOT_MAPPING: Case(
+        Kind.INSIGHT,
+        "{id: INS-0001, title: T, status: draft, created: 2025-01-10}",
+        "[id: INS-0001, title: T, status: draft, created: 2025-01-10]",
+        base="---\n{id: INS-0001, title: T, status: draft, created: 2025-01-10}\n---\n",
+    ),
+    Code.FRONT_MATTER_TOO_LARGE: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana\n# " + "x" * 70_000),
+    Code.UNSUPPORTED_FORMAT: Case(Kind.INSIGHT, "---\nid:", "{\nid:"),
+    Code.YAML_SYNTAX: Case(Kind.INSIGHT, "segments: [mobile]", "segments: [mobile"),
+    Code.YAML_TAB: Case(Kind.INSIGHT, "segments: [mobile]", "segments:\n\t- mobile"),
+    Code.DUPLICATE_KEY: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana\nowner: Bo"),
+    Code.YAML_KEY: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana\n1: one"),
+    Code.YAML_ALIAS: Case(Kind.INSIGHT, "segments: [mobile]", "segments: &s [mobile]"),
+    Code.YAML_TAG: Case(Kind.INSIGHT, "owner: Ana", "owner: !!str Ana"),
+    Code.YAML_DEPTH: Case(Kind.INSIGHT, "segments: [mobile]", "segments: " + "[" * 40 + "]" * 40),
+    Code.MISSING_FIELD: Case(Kind.INSIGHT, "title: Shipping costs surface too late\n", ""),
+    Code.UNKNOWN_FIELD: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana\ncolour: red"),
+    Code.INVALID_VALUE: Case(Kind.INSIGHT, "confidence: high", "confidence: total"),
+    Code.INVALID_DATE: Case(Kind.INSIGHT, "created: 2025-01-10", "created: 2025-13-45"),
+    Code.OUT_OF_RANGE: Case(Kind.OPPORTUNITY, "effort: 2", "effort: 9"),
+    Code.FILE_NAME: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana", path="insights/shipping.md"),
+    Code.ID_MISMATCH: Case(Kind.INSIGHT, "id: INS-0001", "id: INS-0003"),
+    Code.ID_PREFIX: Case(
+        Kind.INSIGHT,
+        "id: INS-0001",
+        "id: IN-0001",
+        path="insights/IN-0001-shipping.md",
+        extra=EXTRA_INSIGHT[:0],
+    ),
+    Code.UNKNOWN_STAGE: Case(Kind.INSIGHT, "stage: purchase", "stage: orbit"),
+    Code.UNKNOWN_TOUCHPOINT: Case(
+        Kind.INSIGHT, "stage: purchase", "stage: purchase\ntouchpoint: moon"
+    ),
+    Code.TOUCHPOINT_WITHOUT_STAGE: Case(Kind.INSIGHT, "stage: purchase", "touchpoint: cart"),
+    Code.UNKNOWN_TEAM: Case(Kind.EXPERIMENT, "team: checkout", "team: aliens"),
+    Code.UNKNOWN_SEGMENT: Case(Kind.INSIGHT, "segments: [mobile]", "segments: [martians]"),
+    Code.UNKNOWN_METRIC: Case(Kind.OPPORTUNITY, "kpis: [conversion-rate]", "kpis: [happiness]"),
+    Code.METRIC_NOT_BUSINESS: Case(
+        Kind.EXPERIMENT, "primary_metric: conversion-rate", "primary_metric: page-load-time"
+    ),
+    Code.INSIGHT_EVIDENCE: Case(Kind.INSIGHT, "evidence: [https://example.com/survey]\n", ""),
+    Code.INSIGHT_CONFIDENCE: Case(Kind.INSIGHT, "confidence: high\n", ""),
+    Code.OPPORTUNITY_OWNER: Case(Kind.OPPORTUNITY, "owner: Ana\n", ""),
+    Code.OPPORTUNITY_SCORES: Case(Kind.OPPORTUNITY, "effort: 2\n", ""),
+    Code.OPPORTUNITY_INSIGHT: Case(Kind.OPPORTUNITY, "insights: [INS-0001]\n", ""),
+    Code.OPPORTUNITY_SECTION: Case(Kind.OPPORTUNITY, "## How", "## Hoe"),
+    Code.EXPERIMENT_ORIGIN: Case(Kind.EXPERIMENT, "opportunity: OPP-0001\n", ""),
+    Code.EXPERIMENT_START: Case(Kind.EXPERIMENT, "start: 2025-02-01\n", ""),
+    Code.EXPERIMENT_HYPOTHESIS: Case(
+        Kind.EXPERIMENT,
+        "hypothesis: We believe that showing costs early will lift conversion\n",
+        "",
+    ),
+    Code.EXPERIMENT_METRIC: Case(Kind.EXPERIMENT, "primary_metric: conversion-rate\n", ""),
+    Code.EXPERIMENT_END: Case(Kind.EXPERIMENT, "end: 2025-03-01\n", ""),
+    Code.EXPERIMENT_OUTCOME: Case(Kind.EXPERIMENT, "result: {outcome: won}\n", ""),
+    Code.EXPERIMENT_LEARNINGS: Case(Kind.EXPERIMENT, "## Learnings", "## Notes"),
+    Code.INSIGHT_LOOP: Case(Kind.INSIGHT, "source: survey", "source: experiment"),
+    Code.EXPERIMENT_DATES: Case(Kind.EXPERIMENT, "end: 2025-03-01", "end: 2025-01-20"),
+    Code.UPDATED_BEFORE_CREATED: Case(
+        Kind.INSIGHT, "owner: Ana", "owner: Ana\nupdated: 2024-01-01"
+    ),
+    Code.DUPLICATE_ID: Case(
+        Kind.INSIGHT, "owner: Ana", "owner: Ana", extra=(("insights/INS-0001-again.md", INSIGHT),)
+    ),
+    Code.BROKEN_LINK: Case(Kind.OPPORTUNITY, "insights: [INS-0001]", "insights: [INS-0009]"),
+    Code.SELF_LINK: Case(Kind.INSIGHT, None, "\nSee [[INS-0001]].\n"),
+    Code.LINK_KIND: Case(Kind.EXPERIMENT, "opportunity: OPP-0001", "opportunity: INS-0001"),
+    Code.DUPLICATE_LINK: Case(
+        Kind.OPPORTUNITY, "insights: [INS-0001]", "insights: [INS-0001, INS-0001]"
+    ),
+}
+
+
+def test_the_base_documents_are_clean() -> None:
+    for path, text in BASES.values():
+        assert codes_of(path, text.encode()) == []
+
+
+@pytest.mark.parametrize("code", list(CASES), ids=str)
+def test_each_code_alone(code: Code) -> None:
+    case = CASES[code]
+    (bad_path, bad), (path, fixed) = _texts(case)
+    assert codes_of(bad_path, bad, case.extra) == [code.value]
+    # the fix: the base line back (and the base path)
+    assert codes_of(path, fixed, case.extra if code != Code.DUPLICATE_ID else ()) == []
+
+
+def test_the_fix_is_one_line() -> None:
+    for code, case in CASES.items():
+        (_, bad), (_, fixed) = _texts(case)
+        if code in (Code.FILE_TOO_LARGE, Code.FRONT_MATTER_TOO_LARGE):
+            continue  # one line, but a long one
+        changed = set(bad.splitlines()) ^ set(fixed.splitlines())
+        assert len(changed) <= 3, (code, changed)  # a line replaced, added or removed
+
+
+def test_symlinked_document(tmp_path: Path) -> None:
+    (tmp_path / "insights").mkdir()
+    target = tmp_path / "elsewhere.md"
+    target.write_text(INSIGHT)
+    link = tmp_path / "insights" / "INS-0001-shipping.md"
+    link.symlink_to(target)
+    files, findings = scan(tmp_path, CONFIG)
+    assert [f.code for f in findings] == [Code.SYMLINK] and files == []
+    link.unlink()
+    link.write_text(INSIGHT)  # the file itself instead of a link
+    files, findings = scan(tmp_path, CONFIG)
+    assert findings == [] and [f.path for f in files] == ["insights/INS-0001-shipping.md"]
+
+
+def test_unreadable_document(tmp_path: Path) -> None:
+    (tmp_path / "insights" / "INS-0001-shipping.md").mkdir(parents=True)  # cannot be read
+    parsed = parse_file(tmp_path, "insights/INS-0001-shipping.md", 0)
+    assert [p.code for p in parsed.problems] == [Code.UNREADABLE]
+    (tmp_path / "insights" / "INS-0001-shipping.md").rmdir()
+    (tmp_path / "insights" / "INS-0001-shipping.md").write_text(INSIGHT)
+    parsed = parse_file(tmp_path, "insights/INS-0001-shipping.md", len(INSIGHT))
+    assert parsed.problems == []
+
+
+def test_created_against_git() -> None:
+    path, text = BASES[Kind.INSIGHT]
+    d = check_document(path, Kind.INSIGHT, parse_bytes(text.encode()), CONFIG)
+    late = check_created_against_git([d], {path: dt.date(2025, 3, 1)})
+    assert [f.code for f in late] == [Code.CREATED_VS_GIT]
+    assert check_created_against_git([d], {path: dt.date(2025, 1, 10)}) == []
+
+
+def test_every_code_has_a_case() -> None:
+    elsewhere = {Code.SYMLINK, Code.UNREADABLE, Code.CREATED_VS_GIT}
+    assert set(CASES) | elsewhere == set(Code)
+
+
+def test_every_code_has_a_rule_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"`([a-z0-9-]+)`", readme))
+    for code in Code:
+        assert code in RULES and RULES[code].hint, code
+        assert code.value in documented, f"{code.value} is not in the README's rule table"
+
+
+def test_scopes() -> None:
+    assert {c for c in Code if c.rule.scope == Scope.LIBRARY} == {
+        Code.DUPLICATE_ID,
+        Code.BROKEN_LINK,
+        Code.SELF_LINK,
+        Code.LINK_KIND,
+        Code.DUPLICATE_LINK,
+    }
+    assert Code.CREATED_VS_GIT.rule.scope == Scope.HISTORY
