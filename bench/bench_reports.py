@@ -70,6 +70,7 @@ def timed_runs(cmd: Sequence[str], cwd: Path, runs: int) -> list[float]:
 def in_process(kb: Path, runs: int) -> list[tuple[str, list[float]]]:
     """The same work inside one process: loading the base, then the pure report alone."""
     from cxlib.kb.store import KnowledgeBase
+    from cxlib.ops.loading import load_checked
     from cxlib.reports.experiments import experiments_report, render
     from cxlib.reports.snapshot import take
 
@@ -79,7 +80,7 @@ def in_process(kb: Path, runs: int) -> list[tuple[str, list[float]]]:
     work: list[float] = []
     for _ in range(runs):
         start = time.perf_counter()
-        library, _ = base.load()
+        library, _ = load_checked(base)
         loaded = time.perf_counter()
         render(experiments_report(take(library, base.config, today)))
         load.append(loaded - start)

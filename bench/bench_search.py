@@ -246,12 +246,15 @@ def floor_figures(cxlib: str, kb: Path, runs: int) -> list[Figure]:
         "import typer\nfrom pathlib import Path\nfrom cxlib.kb.store import KnowledgeBase\n"
         "KnowledgeBase.open(Path('.'))\n"
     )
-    load = open_kb.replace("KnowledgeBase.open(Path('.'))", "KnowledgeBase.open(Path('.')).load()")
+    load = open_kb.replace(
+        "KnowledgeBase.open(Path('.'))",
+        "from cxlib.ops.loading import load_checked\nload_checked(KnowledgeBase.open(Path('.')))",
+    )
     return [
         measure("cxlib --version", [cxlib, "--version"], kb, runs),
         measure("floor: typer + open the base", [sys.executable, "-c", open_kb], kb, runs),
         measure(
-            "KnowledgeBase.load() (warm cache)",
+            "load_checked() (warm cache)",
             [sys.executable, "-c", load],
             kb,
             runs,

@@ -177,16 +177,17 @@ def test_graph_refusals(example: Path, args: tuple[str, ...], message: str) -> N
 
 def test_core_graph_has_backlinks_and_the_relation_table(example: Path) -> None:
     from cxlib.kb.store import KnowledgeBase
-    from cxlib.model.vocabulary import LINK_FIELDS
     from cxlib.model.graph import LinkGraph
     from cxlib.model.relations import RELATIONS
+    from cxlib.model.vocabulary import LINK_FIELDS
+    from cxlib.ops.loading import load_checked
 
     assert {(r.source, r.field): r.target for r in RELATIONS} == {
         (kind, name): targets[0]
         for kind, fields in LINK_FIELDS.items()
         for name, targets in fields.items()
     }
-    library, _ = KnowledgeBase.open(example).load()
+    library, _ = load_checked(KnowledgeBase.open(example))
     g = LinkGraph.from_library(library)
     back = {(e.source, e.field) for e in g.backlinks("EXP-0003")}
     assert {("EXP-0019", "follows"), ("INS-0007", "evidence")} <= back

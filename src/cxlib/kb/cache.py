@@ -27,13 +27,15 @@ from typing import Any
 
 from cxlib import __version__
 from cxlib.kb.files import DocFile
+from cxlib.kb.tuning import CACHE_SHARDS
+from cxlib.model.codes import Code, Scope
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
 CACHE_DIR = ".cxlib"
 FORMAT = 3
-SHARDS = 16
+SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 
 
@@ -120,29 +122,75 @@ class _ShardFamily:
                 os.unlink(tmp)
 
 
+def _usable(root: Path) -> bool:
+    top = root / CACHE_DIR
+    # Never read or write through a planted symlink.
+    return not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
+
+
+def _shard_of(path: str) -> int:
+    return zlib.crc32(path.encode()) % SHARDS
+
+
 class ParseCache:
-    def __init__(self, root: Path, rules_key: str, keep_parses: bool = True) -> None:
-        """``keep_parses=False`` (validate) never records whole parses: validate does not need
-        them when it runs again, and writing them was a quarter of a cold run."""
-        self.keep_parses = keep_parses
-        top = root / CACHE_DIR
-        # Never read or write through a planted symlink.
-        self.usable = not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
-        version = f"{FORMAT}:{__version__}"
-        self.parsed = _ShardFamily(top / "parsed", version)
-        self.facts = _ShardFamily(top / "facts", f"{version}:{rules_key}")
+    """Whole parses of unchanged files (``parsed/``): what commands that read every document's
+    model or links start from."""
 
-    @staticmethod
-    def _shard(path: str) -> int:
-        return zlib.crc32(path.encode()) % SHARDS
+    def __init__(self, root: Path, writable: bool = True) -> None:
+        """``writable=False`` (validate) reads parses other commands left but never records
+        them: validate does not need them when it runs again, and writing them was a quarter of
+        a cold run."""
+        self.writable = writable
+        self.usable = _usable(root)
+        self.family = _ShardFamily(root / CACHE_DIR / "parsed", f"{FORMAT}:{__version__}")
 
-    def get_facts(
+    def get(self, f: DocFile) -> ParsedFile | None:
+        """The whole parse of an unchanged file."""
+        if not self.usable:
+            return None
+        entry = self.family.fresh(_shard_of(f.path), f.path, f)
+        try:
+            return None if entry is None else ParsedFile.from_json(entry["parsed"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def has(self, f: DocFile) -> bool:
+        """Whether the file's parse is cached (a cheap look, no objects)."""
+        return self.usable and self.family.fresh(_shard_of(f.path), f.path, f) is not None
+
+    def put(self, f: DocFile, parsed: ParsedFile) -> None:
+        """Record a file just parsed."""
+        if self.usable and self.writable:
+            entry = {"sig": [f.size, f.mtime_ns, f.inode], "parsed": parsed.to_json()}
+            self.family.put(_shard_of(f.path), f.path, entry)
+
+    def prune(self, keep: set[str]) -> None:
+        if self.usable:
+            self.family.prune(keep)
+
+    def save(self) -> None:
+        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
+        if self.usable and _make_top(self.family):
+            self.family.save()
+
+
+class FactsCache:
+    """Each unchanged file's single-file findings and its skeleton (``facts/``): all a warm
+    ``validate`` reads. Entries are valid only under the same config text and options."""
+
+    def __init__(self, root: Path, rules_key: str) -> None:
+        self.usable = _usable(root)
+        self.family = _ShardFamily(
+            root / CACHE_DIR / "facts", f"{FORMAT}:{__version__}:{rules_key}"
+        )
+
+    def get(
         self, f: DocFile, skeleton: bool = True
     ) -> tuple[ParsedFile | None, list[Finding]] | None:
         """The findings of an unchanged file, when still valid, and (if asked) its skeleton."""
         if not self.usable:
             return None
-        entry = self.facts.fresh(self._shard(f.path), f.path, f)
+        entry = self.family.fresh(_shard_of(f.path), f.path, f)
         if entry is None:
             return None
         try:
@@ -154,72 +202,51 @@ class ParseCache:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def has(self, f: DocFile, models: bool) -> bool:
-        """Whether the file can be answered without parsing it (a cheap look, no objects)."""
-        if not self.usable:
-            return False
-        family = self.parsed if models else self.facts
-        return family.fresh(self._shard(f.path), f.path, f) is not None
-
     def get_id(self, f: DocFile) -> tuple[str | None] | None:
         """Just the id of an unchanged file (as a 1-tuple; None when nothing valid is cached)."""
         if not self.usable:
             return None
-        entry = self.facts.fresh(self._shard(f.path), f.path, f)
+        entry = self.family.fresh(_shard_of(f.path), f.path, f)
         return None if entry is None or "id" not in entry else (entry["id"],)
 
-    def get_parsed(self, f: DocFile) -> ParsedFile | None:
-        """The whole parse of an unchanged file."""
-        if not self.usable:
-            return None
-        entry = self.parsed.fresh(self._shard(f.path), f.path, f)
-        try:
-            return None if entry is None else ParsedFile.from_json(entry["parsed"])
-        except (KeyError, TypeError, ValueError):
-            return None
-
     def put(
-        self,
-        f: DocFile,
-        parsed: ParsedFile,
-        findings: list[Finding] | None,
-        fresh_parse: bool,
-        doc_id: str | None = None,
+        self, f: DocFile, parsed: ParsedFile, findings: list[Finding], doc_id: str | None
     ) -> None:
-        """Record a file's parse (when it was just parsed) and its findings (when computed)."""
+        """Record a file's findings (single-file ones only: the cross-document rules and the
+        history rule are computed afresh on every run) and its skeleton."""
         if not self.usable:
             return
-        i = self._shard(f.path)
-        sig = [f.size, f.mtime_ns, f.inode]
-        if fresh_parse and self.keep_parses:
-            self.parsed.put(i, f.path, {"sig": sig, "parsed": parsed.to_json()})
-        if findings is not None:
-            self.facts.put(
-                i,
-                f.path,
-                {
-                    "sig": sig,
-                    "id": doc_id,
-                    "findings": [x.to_json() for x in findings],
-                    "skeleton": skeleton(parsed, f).to_json(),
-                },
-            )
+        own = [x for x in findings if _single_file(x.code)]
+        entry = {
+            "sig": [f.size, f.mtime_ns, f.inode],
+            "id": doc_id,
+            "findings": [x.to_json() for x in own],
+            "skeleton": skeleton(parsed, f).to_json(),
+        }
+        self.family.put(_shard_of(f.path), f.path, entry)
 
     def prune(self, keep: set[str]) -> None:
         if self.usable:
-            self.parsed.prune(keep)
-            self.facts.prune(keep)
+            self.family.prune(keep)
 
     def save(self) -> None:
-        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
-        if not self.usable:
-            return
-        try:
-            self.parsed.folder.parent.mkdir(mode=0o700, exist_ok=True)
-        except OSError:
-            return
-        self.parsed.save()
-        self.facts.save()
+        if self.usable and _make_top(self.family):
+            self.family.save()
+
+
+def _single_file(code: str) -> bool:
+    try:
+        return Code(code).rule.scope == Scope.FILE
+    except ValueError:
+        return True
+
+
+def _make_top(family: _ShardFamily) -> bool:
+    try:
+        family.folder.parent.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:

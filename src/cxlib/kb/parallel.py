@@ -10,10 +10,8 @@ from typing import Any
 
 from cxlib.kb.files import DocFile, read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
+from cxlib.kb.tuning import PARSE_WORKERS_FROM
 from cxlib.model.source import ParsedFile, Problem
-
-# Below this many files a pool costs more than it saves (process start, moving results back).
-PARALLEL_MIN = 800
 
 
 def parse_file(root: Path, rel: str, size: int) -> ParsedFile:
@@ -42,7 +40,7 @@ def _parse_chunk(
 
 
 def parse_in_parallel(
-    root: Path, files: list[DocFile], minimum: int = PARALLEL_MIN
+    root: Path, files: list[DocFile], minimum: int = PARSE_WORKERS_FROM
 ) -> dict[str, ParsedFile]:
     """Parse ``files`` in worker processes when there are enough of them and more than one CPU.
 

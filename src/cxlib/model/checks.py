@@ -7,6 +7,8 @@ and ``new``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import error
 from cxlib.model.kinds import Kind
@@ -20,15 +22,15 @@ def check_document(
     path: str, kind: Kind, parsed: ParsedFile, config: ProgramConfig, strict: bool = False
 ) -> LoadedDoc:
     """Single-file checks: parse problems, schema, identity, config references, lifecycle."""
-    d = LoadedDoc(path=path, kind=kind, parsed=parsed)
     if parsed.problems or parsed.data is None:
-        d.findings = [
+        problems = [
             error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
             for p in parsed.problems
         ]
-        return d
-    d.doc, d.findings = check_schema(path, d.kind, parsed, strict)
-    d.findings += check_identity(d, config)
-    d.findings += check_references(d, config)
-    d.findings += check_lifecycle(d)
-    return d
+        return LoadedDoc(path=path, kind=kind, parsed=parsed, findings=problems)
+    doc, findings = check_schema(path, kind, parsed, strict)
+    d = LoadedDoc(path=path, kind=kind, parsed=parsed, doc=doc)
+    findings += check_identity(d, config)
+    findings += check_references(d, config)
+    findings += check_lifecycle(d)
+    return replace(d, findings=findings)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from cxlib.model.documents import Document
 from cxlib.model.findings import Finding
@@ -22,8 +21,13 @@ class Link:
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedDoc:
+    """A document as a command read it: its path and kind, what its file says (``parsed``; empty
+    when only the id was read from a cache), its model when the front-matter fits the schema,
+    and its single-file findings when it was checked. Built once, never changed: a check makes
+    a new one (:func:`cxlib.model.checks.check_document`)."""
+
     path: str  # repository-relative POSIX path
     kind: Kind
     parsed: ParsedFile
@@ -31,18 +35,20 @@ class LoadedDoc:
     findings: list[Finding] = field(default_factory=list)
     # Set when only the id is known (read from a cache without the file's contents).
     known_id: str | None = None
+    # The id the front-matter declares, else the one the file name starts with; fixed at birth.
+    id: str | None = field(init=False, default=None)
 
-    @cached_property
-    def id(self) -> str | None:
-        """The id the front-matter declares, else the one the file name starts with."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self._find_id())
+
+    def _find_id(self) -> str | None:
         if self.known_id is not None:
             return self.known_id
         if self.doc is not None:
             return self.doc.id
-        data = self.parsed.data or {}
-        declared = data.get("id")
-        if isinstance(declared, str) and ID_RE.match(declared):
-            return declared
+        declared = (self.parsed.data or {}).get("id")
+        if isinstance(declared, str) and ID_RE.match(declared.strip()):
+            return declared.strip()  # as the schema reads it (it strips whitespace)
         return id_from_filename(self.path.rsplit("/", 1)[-1])
 
     @property

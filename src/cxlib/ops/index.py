@@ -17,13 +17,8 @@ from cxlib.kb.cache import ParseCache
 from cxlib.kb.files import DocFile, read_document, scan
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
+from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
 from cxlib.model.source import ParsedFile
-
-# Below this many documents one process is quicker than starting workers (bench/bench_search.py).
-PARALLEL_FROM = 2000
-LIMIT_MB = 256  # memory per indexing process before whoosh spills a sorted run to disk
-# From this many documents, loading validate's parse cache once is cheaper than parsing each.
-CACHED_FROM = 500
 
 
 def open_index(
@@ -34,10 +29,10 @@ def open_index(
     source = Source(
         read=lambda rel: read_document(kb.root, rel, MAX_FILE_BYTES),
         parse=parse_bytes,
-        batch_parser=lambda count: _cached_parser(kb) if count >= CACHED_FROM else _parser,
+        batch_parser=lambda count: _cached_parser(kb) if count >= INDEX_CACHE_FROM else _parser,
     )
-    procs = min(os.cpu_count() or 1, 4) if documents >= PARALLEL_FROM else 1
-    return SearchIndex(kb.root, source, timeout, procs=procs, limitmb=LIMIT_MB)
+    procs = min(os.cpu_count() or 1, 4) if documents >= INDEX_WORKERS_FROM else 1
+    return SearchIndex(kb.root, source, timeout, procs=procs, limitmb=INDEX_LIMIT_MB)
 
 
 def _parser(f: FileEntry, raw: bytes) -> ParsedFile:
@@ -51,7 +46,7 @@ def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile
     A cached entry is used only if the file still has the signature the cache recorded after
     its bytes were read, so the fields and the text indexed always come from the same version.
     """
-    cache = ParseCache(kb.root, kb.rules_key(False))
+    cache = ParseCache(kb.root, writable=False)
 
     def parse(f: FileEntry, raw: bytes) -> ParsedFile:
         try:
@@ -59,7 +54,7 @@ def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile
         except OSError:
             return parse_bytes(raw)
         if (st.st_size, st.st_mtime_ns, st.st_ino) == (f.size, f.mtime_ns, f.inode):
-            parsed = cache.get_parsed(DocFile(f.path, f.kind, f.size, f.mtime_ns, f.inode))
+            parsed = cache.get(DocFile(f.path, f.kind, f.size, f.mtime_ns, f.inode))
             if parsed is not None:
                 return parsed
         return parse_bytes(raw)

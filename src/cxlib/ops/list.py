@@ -9,6 +9,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import Experiment, Opportunity
 from cxlib.model.kinds import Kind
 from cxlib.model.scoring import compile_formula, priority
+from cxlib.ops.loading import load_checked
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Filters:
 
 def list_documents(kb: KnowledgeBase, kind: Kind | None, filters: Filters) -> list[dict[str, Any]]:
     """Rows for every valid document matching the filters (invalid files are left to validate)."""
-    library, _ = kb.load()
+    library, _ = load_checked(kb)
     formula = compile_formula(kb.config.scoring.formula)
     rows: list[dict[str, Any]] = []
     for d in library.docs:

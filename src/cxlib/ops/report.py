@@ -11,6 +11,7 @@ from cxlib.errors import UsageError
 from cxlib.kb.output_file import write_generated
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
+from cxlib.ops.loading import load_models
 from cxlib.reports import experiments, health, journey, metrics, roadmap
 from cxlib.reports.html import GENERATOR, page
 from cxlib.reports.snapshot import Snapshot, take
@@ -29,7 +30,7 @@ _KINDS: dict[str, set[Kind]] = {"experiments": {Kind.EXPERIMENT}}
 
 def snapshot(kb: KnowledgeBase, today: dt.date, kinds: set[Kind] | None = None) -> Snapshot:
     """The valid documents of the base (of ``kinds``, when given), as every report reads them."""
-    library, _ = kb.load(findings=False, kinds=kinds)  # reports read models, not rule findings
+    library = load_models(kb, kinds)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
 

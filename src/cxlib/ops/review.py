@@ -17,7 +17,8 @@ from cxlib.kb import git
 from cxlib.kb.config_file import CONFIG_NAME, config_from_data
 from cxlib.kb.files import NOT_DOCUMENTS, kind_of_path
 from cxlib.kb.parse import parse_bytes
-from cxlib.kb.store import KnowledgeBase, check_one
+from cxlib.kb.store import KnowledgeBase
+from cxlib.model.checks import check_document
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, Severity, error
 from cxlib.model.ids import id_from_filename
@@ -25,6 +26,7 @@ from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.review import ChangeKind, ChecklistItem, DocChange, checklist, compare
 from cxlib.model.rules import check_library
+from cxlib.ops.loading import Reading, load_checked
 
 DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _KIND_ORDER = {Kind.INSIGHT: 0, Kind.OPPORTUNITY: 1, Kind.EXPERIMENT: 2}
@@ -118,7 +120,7 @@ def _config_at(g: git.Session, commit: str, fallback: ProgramConfig) -> ProgramC
 
 
 def _doc(path: str, kind: Kind, raw: bytes, config: ProgramConfig) -> LoadedDoc:
-    return check_one(path, kind, parse_bytes(raw), config)
+    return check_document(path, kind, parse_bytes(raw), config)
 
 
 def default_base(g: git.Session, candidates: tuple[str, ...]) -> str:
@@ -188,7 +190,7 @@ def review(
     if not head:
         # The changed documents in full; the others by id (for links and duplicate ids).
         changed = {ch.path for ch in raw if ch.status != "D"}
-        library, scan_findings = kb.load(check_only=changed)
+        library, scan_findings = load_checked(kb, Reading(reported=changed))
         heads = {d.path: d for d in library.docs}
     resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
     for ch, old in zip(raw, olds, strict=True):

@@ -9,6 +9,7 @@ from cxlib.errors import UnknownIdError
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE
 from cxlib.model.library import Library, Link, LoadedDoc
+from cxlib.ops.loading import load_checked
 
 
 @dataclass
@@ -61,7 +62,7 @@ def find(library: Library, doc_id: str) -> LoadedDoc:
 
 
 def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
-    library, _ = kb.load()
+    library, _ = load_checked(kb)
     d = find(library, doc_id)
     by_id = library.by_id()
     text = (kb.root / d.path).read_text(encoding="utf-8-sig", errors="replace")

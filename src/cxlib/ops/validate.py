@@ -11,6 +11,7 @@ from cxlib.kb.files import kind_of_path
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.rules import check_library
+from cxlib.ops.loading import Reading, load_checked
 
 
 @dataclass
@@ -61,14 +62,14 @@ def validate(
             else:
                 report_paths.add(rel)
     settings = kb.config.validation
-    library, scan_findings = kb.load(
+    reading = Reading(
         strict=strict,
-        progress=progress,
-        use_cache=use_cache,
-        check_only=report_paths,
+        reported=report_paths,
         # The created-date rule reads the models; without it cached findings are enough.
         models=settings.check_created_against_git,
+        use_cache=use_cache,
     )
+    library, scan_findings = load_checked(kb, reading, progress)
     docs = library.docs
     findings = [f for d in docs for f in d.findings]
     findings += scan_findings
