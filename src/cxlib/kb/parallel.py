@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -47,6 +46,8 @@ def parse_in_parallel(
     Returns {} when it is not worth it; callers parse what is missing themselves. Workers are
     forked, so they start with every module already imported.
     """
+    import multiprocessing  # here: start-up never pays for it
+
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
     if (
         len(files) < minimum
