@@ -16,16 +16,14 @@ second line are parsed only when something differs.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from cxlib.cachefile import dumps, read_with_stat, write_text
 from cxlib.index.errors import IndexDamagedError
 from cxlib.model.kinds import Kind
 
@@ -106,10 +104,12 @@ class Manifest:
     def load(cls, folder: Path, entries: bool = False) -> Manifest | None:
         """The manifest in ``folder``, or None when it is missing or unreadable (``entries``:
         parse them now, so a damaged second line also gives None)."""
+        read = read_with_stat(folder / MANIFEST_NAME)
+        if read is None:
+            return None
+        raw, st = read
+        head, _, rest = raw.partition(b"\n")
         try:
-            with (folder / MANIFEST_NAME).open("rb") as fh:
-                st = os.fstat(fh.fileno())
-                head, _, rest = fh.read().partition(b"\n")
             header = json.loads(head)
             manifest = cls(
                 stamp=str(header["stamp"]),
@@ -123,7 +123,9 @@ class Manifest:
             if entries:
                 manifest.entries  # noqa: B018 - parse now, inside the try
             return manifest
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexDamagedError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None
+        except IndexDamagedError:
             return None
 
     def save(self, folder: Path) -> None:
@@ -135,17 +137,8 @@ class Manifest:
             "newest_ns": self.newest_ns,
             "checked_ns": self.checked_ns,
         }
-        # No fsync: a manifest lost to a power cut only means a rebuild, and whoosh does not
-        # sync its own files either.
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(header, separators=(",", ":")) + "\n")
-                fh.write(json.dumps(self.entries, separators=(",", ":")))
-            os.replace(tmp, folder / MANIFEST_NAME)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        # Not synced (see cxlib.cachefile): a manifest lost to a power cut means a rebuild.
+        write_text(folder / MANIFEST_NAME, dumps(header) + "\n" + dumps(self.entries))
 
     def is_current(self, folder: Path) -> bool:
         """The manifest file in ``folder`` is still the one this was read from."""

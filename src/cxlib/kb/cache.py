@@ -17,15 +17,13 @@ Entries are spread over shards so that a change to one document rewrites two sma
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
 import zlib
 from pathlib import Path
 from typing import Any
 
 from cxlib import __version__
+from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.kb.files import DocFile
 from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.codes import Code, Scope
@@ -33,7 +31,6 @@ from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
-CACHE_DIR = ".cxlib"
 FORMAT = 3
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
@@ -56,21 +53,24 @@ class _ShardFamily:
         return loaded
 
     def _read(self, i: int) -> dict[str, Any]:
+        # A missing, damaged or foreign shard is simply rebuilt.
+        raw = read_json(self.folder / f"{i:02d}.json", object_hook=json_object_hook)
+        if not isinstance(raw, dict) or raw.get("key") != self.key:
+            return {}
         try:
-            raw = json.loads(
-                (self.folder / f"{i:02d}.json").read_bytes(), object_hook=json_object_hook
-            )
-            if raw.get("key") == self.key:
-                self.written_ns[i] = int(raw["written_ns"])
-                return dict(raw["entries"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # a missing or damaged shard is simply rebuilt
-        return {}
+            written = int(raw["written_ns"])
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return {}
+        entries = raw.get("entries")
+        if not isinstance(entries, dict):
+            return {}
+        self.written_ns[i] = written
+        return entries
 
     def fresh(self, i: int, path: str, f: DocFile) -> Any:
         """The entry for ``f`` when the file has not changed since it was recorded."""
         entry = self.shard(i).get(path)
-        if entry is None or entry.get("sig") != [f.size, f.mtime_ns, f.inode]:
+        if not isinstance(entry, dict) or entry.get("sig") != [f.size, f.mtime_ns, f.inode]:
             return None
         if f.mtime_ns + RACY_NS >= self.written_ns[i]:
             return None
@@ -90,40 +90,21 @@ class _ShardFamily:
                 self.dirty[i] = True
 
     def save(self) -> None:
-        if not any(self.dirty):
-            return
-        try:
-            self.folder.mkdir(mode=0o700, exist_ok=True)
-        except OSError:
+        if not any(self.dirty) or not make_folder(self.folder):
             return
         for i in range(SHARDS):
             if self.dirty[i]:
-                self._write(i)
-
-    def _write(self, i: int) -> None:
-        text = json.dumps(
-            {"key": self.key, "written_ns": time.time_ns(), "entries": self.shards[i]},
-            separators=(",", ":"),
-            ensure_ascii=False,
-            default=json_default,  # entries read back hold real dates again
-        )
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{i:02d}.", suffix=".tmp")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.folder / f"{i:02d}.json")
-        except OSError:
-            pass
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+                # Entries read back hold real dates again (json_default tags them).
+                document = {
+                    "key": self.key,
+                    "written_ns": time.time_ns(),
+                    "entries": self.shards[i],
+                }
+                write_text(self.folder / f"{i:02d}.json", dumps(document, default=json_default))
 
 
 def _usable(root: Path) -> bool:
-    top = root / CACHE_DIR
+    top = cache_folder(root)
     # Never read or write through a planted symlink.
     return not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
 
@@ -142,7 +123,7 @@ class ParseCache:
         a cold run."""
         self.writable = writable
         self.usable = _usable(root)
-        self.family = _ShardFamily(root / CACHE_DIR / "parsed", f"{FORMAT}:{__version__}")
+        self.family = _ShardFamily(cache_folder(root) / "parsed", f"{FORMAT}:{__version__}")
 
     def get(self, f: DocFile) -> ParsedFile | None:
         """The whole parse of an unchanged file."""
@@ -181,7 +162,7 @@ class FactsCache:
     def __init__(self, root: Path, rules_key: str) -> None:
         self.usable = _usable(root)
         self.family = _ShardFamily(
-            root / CACHE_DIR / "facts", f"{FORMAT}:{__version__}:{rules_key}"
+            cache_folder(root) / "facts", f"{FORMAT}:{__version__}:{rules_key}"
         )
 
     def get(
@@ -242,11 +223,7 @@ def _single_file(code: str) -> bool:
 
 
 def _make_top(family: _ShardFamily) -> bool:
-    try:
-        family.folder.parent.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return False
-    return True
+    return make_folder(family.folder.parent)
 
 
 def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:

@@ -8,18 +8,15 @@ that were never committed have no entry; callers fall back to their front-matter
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cxlib import __version__
+from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.errors import NotAGitRepositoryError
 from cxlib.kb import git
-from cxlib.kb.cache import CACHE_DIR
 from cxlib.model.config import ProgramConfig
 
 FORMAT = 1
@@ -74,7 +71,7 @@ def from_commits(
 
 
 def _cache_path(root: Path) -> Path:
-    return root / CACHE_DIR / CACHE_NAME
+    return cache_folder(root) / CACHE_NAME
 
 
 def _cache_key(head: str, config: ProgramConfig) -> dict[str, Any]:
@@ -90,41 +87,24 @@ def _read_cache(root: Path, key: dict[str, Any]) -> tuple[str, dict[str, DocHist
     """The cached histories and the HEAD they were computed for, when every other part of the
     key matches (a missing or damaged cache is recomputed)."""
     path = _cache_path(root)
-    if path.is_symlink() or path.parent.is_symlink():
+    if path.parent.is_symlink():
         return None
+    raw = read_json(path)
     try:
-        raw = json.loads(path.read_bytes())
         cached = raw["key"]
         head = cached.get("head")
         if cached | {"head": key["head"]} != key or not _SHA.fullmatch(str(head)):
             return None
         return head, {p: DocHistory(**v) for p, v in raw["docs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -> None:
     """Atomic; a cache that cannot be written is skipped, never an error."""
     path = _cache_path(root)
-    if path.is_symlink() or path.parent.is_symlink():
-        return
-    try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(
-                    {"key": key, "docs": {p: asdict(h) for p, h in docs.items()}},
-                    fh,
-                    separators=(",", ":"),
-                    ensure_ascii=False,
-                )
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
+    if make_folder(path.parent):
+        write_text(path, dumps({"key": key, "docs": {p: asdict(h) for p, h in docs.items()}}))
 
 
 def document_history(

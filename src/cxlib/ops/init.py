@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib import __version__
+from cxlib.cachefile import CACHE_DIR
 from cxlib.kb import git
-from cxlib.kb.cache import CACHE_DIR
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.templates import template_text
 from cxlib.kb.write import create_exclusive
