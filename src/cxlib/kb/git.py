@@ -30,68 +30,88 @@ def _translate(e: Exception, where: Path) -> GitError:
 
 
 @contextmanager
-def repository(path: Path) -> Iterator[git.Repo | None]:
-    """The repository containing ``path`` (None when there is none); closed on exit."""
+def _translated(where: Path) -> Iterator[None]:
+    """GitPython's failures as cxlib's: the one place that says git is missing or refused."""
     import git
 
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        yield None
-        return
+        yield
     except git.GitCommandNotFound as e:
         raise GitError("git is not installed or not on PATH") from e
+    except git.GitCommandError as e:
+        raise _translate(e, where) from e
+
+
+@contextmanager
+def repository(path: Path, bare_ok: bool = True) -> Iterator[Session | None]:
+    """A :class:`Session` on the repository containing ``path`` (None when there is none, or
+    when it is bare); its git processes end on exit. ``bare_ok=False``: a bare repository is
+    an error."""
+    import git
+
+    with _translated(path):
+        try:
+            repo = git.Repo(path, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            repo = None
+    if repo is None:
+        yield None
+        return
     try:
-        yield repo
+        if repo.bare or repo.working_tree_dir is None:
+            if not bare_ok:
+                raise NotAGitRepositoryError(f"{path}: a bare repository has no working tree")
+            yield None
+        else:
+            yield Session(repo, path)
     finally:
         repo.close()
 
 
-def _run(repo: git.Repo, *args: str) -> str:
-    import git
-
-    try:
-        return str(repo.git.execute(["git", *args], strip_newline_in_stdout=False))
-    except git.GitCommandError as e:
-        raise _translate(e, Path(repo.working_dir)) from e
-    except git.GitCommandNotFound as e:
-        raise GitError("git is not installed or not on PATH") from e
+@contextmanager
+def session(root: Path) -> Iterator[Session]:
+    """A :class:`Session` on the repository holding ``root``, for the commands that read
+    history: NotAGitRepositoryError outside one (or in a bare one), and a GitError naming
+    safe.directory when git refuses the repository (GitPython opens it and fails later, with
+    another message)."""
+    with repository(root, bare_ok=False) as g:
+        if g is None:
+            raise NotAGitRepositoryError(
+                f"not inside a git repository: {root}",
+                hint="this command reads git history; run it in a clone of the knowledge base "
+                "(the other commands work without git)",
+            )
+        yield g
 
 
 def is_inside_repository(path: Path) -> bool:
-    with repository(path) as repo:
-        return repo is not None
+    with repository(path) as g:
+        return g is not None
 
 
 def toplevel(path: Path) -> Path | None:
     """The working tree root of the repository containing ``path`` (None outside one)."""
-    with repository(path) as repo:
-        return Path(repo.working_dir) if repo is not None and repo.working_dir else None
+    with repository(path) as g:
+        return g.toplevel if g is not None else None
 
 
 def init_repository(path: Path) -> None:
     import git
 
-    try:
+    with _translated(path):
         git.Repo.init(path).close()
-    except git.GitCommandNotFound as e:
-        raise GitError("git is not installed or not on PATH") from e
-    except git.GitCommandError as e:
-        raise _translate(e, path) from e
 
 
 def user_name(path: Path) -> str | None:
     """``git config user.name`` as seen from ``path`` (None when unset or outside a repo)."""
-    import git
-
-    with repository(path) as repo:
-        if repo is None:
+    with repository(path) as g:
+        if g is None:
             return None
         try:
-            name = str(repo.git.execute(["git", "config", "user.name"])).strip()
-        except git.GitCommandError:
+            status, out = g.run("config", "user.name", ok_codes=(0, 1))
+        except GitError:
             return None
-        return name or None
+        return (_decode(out).strip() or None) if status == 0 else None
 
 
 def file_names_on_refs(root: Path, folders: list[str]) -> set[str]:
@@ -100,15 +120,13 @@ def file_names_on_refs(root: Path, folders: list[str]) -> set[str]:
     So two people on two branches do not both take the next id. One ``ls-tree`` per distinct
     commit; refs that point to the same commit are read once.
     """
-    with repository(root) as repo:
-        if repo is None:
+    with repository(root) as g:
+        if g is None:
             return set()
-        refs = _run(repo, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
+        refs = g.text("for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
         names: set[str] = set()
         for sha in sorted(set(refs.split())):
-            out = _run(
-                repo, "-C", str(root), "ls-tree", "-r", "--name-only", "-z", sha, "--", *folders
-            )
+            out = g.text("ls-tree", "-r", "--name-only", "-z", sha, "--", *folders)
             names.update(p.rsplit("/", 1)[-1] for p in out.split("\0") if p)
         return names
 
@@ -183,11 +201,12 @@ class Session:
 
     # -- running git ---------------------------------------------------------------------------
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, bytes]:
-        """Run ``git -C ROOT --literal-pathspecs ARGS`` and return (status, stdout)."""
+        """Run ``git -C ROOT --literal-pathspecs ARGS`` and return (status, stdout): the one way
+        cxlib runs git."""
         import git
 
         command = ["git", "-C", str(self.root), "--literal-pathspecs", *args]
-        try:
+        with _translated(self.root):
             status, out, err = self.repo.git.execute(
                 command,
                 with_extended_output=True,
@@ -195,11 +214,9 @@ class Session:
                 stdout_as_string=False,
                 strip_newline_in_stdout=False,
             )
-        except git.GitCommandNotFound as e:
-            raise GitError("git is not installed or not on PATH") from e
-        if status not in ok_codes:
-            text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
-            raise _translate(git.GitCommandError(command, status, text), self.root)
+            if status not in ok_codes:
+                text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
+                raise git.GitCommandError(command, status, text)
         return status, out
 
     def text(self, *args: str) -> str:
@@ -456,30 +473,3 @@ def _parse_log(tokens: list[bytes], raw: bool) -> list[Commit]:
             current.changes.append(Change(status[0], _decode(tokens[i + 1])))
             i += 2
     return commits
-
-
-@contextmanager
-def session(root: Path) -> Iterator[Session]:
-    """A :class:`Session` on the repository holding ``root``; its git processes end on exit.
-
-    Raises NotAGitRepositoryError outside a repository, and a GitError naming safe.directory
-    when git refuses the repository (GitPython opens it and fails later, with another message).
-    """
-    import git
-
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise NotAGitRepositoryError(
-            f"not inside a git repository: {root}",
-            hint="this command reads git history; run it in a clone of the knowledge base "
-            "(the other commands work without git)",
-        ) from None
-    except git.GitCommandNotFound as e:
-        raise GitError("git is not installed or not on PATH") from e
-    try:
-        if repo.bare or repo.working_tree_dir is None:
-            raise NotAGitRepositoryError(f"{root}: a bare repository has no working tree")
-        yield Session(repo, root)
-    finally:
-        repo.close()
