@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
@@ -13,9 +12,10 @@ import typer
 
 from cxlib import __version__
 from cxlib.cli import commands
+from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
 from cxlib.cli.state import State
-from cxlib.errors import CxError, ExitCode, UsageError
+from cxlib.errors import CxError, ExitCode
 
 app = typer.Typer(
     name="cxlib",
@@ -66,11 +66,9 @@ def _global(
     ] = False,
 ) -> None:
     st = State(root=root, output=Output(color=color))
-    if today:
-        try:
-            st.today = dt.date.fromisoformat(today)
-        except ValueError:
-            raise UsageError(f"--today: not a date: {today!r}", hint="use YYYY-MM-DD") from None
+    given = date_option(today or None, "--today")
+    if given is not None:
+        st.today = given
     ctx.obj = st
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,3 +47,13 @@ def kind_arg(text: str) -> Kind:
     if kind is None:
         raise UsageError(f"unknown kind {text!r}", hint=f"use one of: {KIND_NAMES}")
     return kind
+
+
+def date_option(text: str | None, option: str) -> dt.date | None:
+    """A date given on the command line (``--today``, ``--since``, ``--start``...), or None."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None

@@ -16,21 +16,9 @@ NAME = "new"
 
 
 def _edit(path: str) -> None:
-    """Open ``path`` in $VISUAL or $EDITOR (vi when neither is set)."""
-    import os
-    import shlex
-    import subprocess
+    from cxlib.cli.edit_view import open_editor
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        subprocess.run([*shlex.split(editor), path], check=False)
-    except OSError as e:
-        from cxlib.errors import UsageError
-
-        raise UsageError(
-            f"cannot start the editor {editor!r}: {e.strerror}",
-            hint="set $EDITOR; the file was created",
-        ) from None
+    open_editor(path, hint="set $EDITOR; the file was created")
 
 
 def _interactive() -> bool:

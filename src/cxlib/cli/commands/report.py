@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cxlib.cli.commands.common import date_option
 from cxlib.cli.state import State, state
-from cxlib.errors import UsageError
 
 if TYPE_CHECKING:
     from cxlib.ops.report import Options
@@ -100,15 +99,6 @@ def _terminal(st: State, report: Rendered) -> None:
             out.table(rows, block.columns, title=block.title or None)
 
 
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
-
-
 @app.command("roadmap")
 def roadmap(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
     """Open opportunities ranked by the configured priority formula, grouped as prioritized,
@@ -142,7 +132,7 @@ def experiments(
     """
     from cxlib.ops.report import Options
 
-    _emit(ctx, "experiments", Options(since=_date(since, "--since"), team=team), format)
+    _emit(ctx, "experiments", Options(since=date_option(since, "--since"), team=team), format)
 
 
 @app.command("journey")

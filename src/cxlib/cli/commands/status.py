@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat, date_option
 from cxlib.cli.state import state
 
 NAME = "status"
-
-
-def _date(option: str, text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        from cxlib.errors import UsageError
-
-        raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
 
 
 def command(
@@ -76,8 +64,8 @@ def command(
         today=st.today,
         outcome=outcome,
         decision=decision,
-        start=_date("--start", start),
-        end=_date("--end", end),
+        start=date_option(start, "--start"),
+        end=date_option(end, "--end"),
         learnings=learnings,
         dry_run=dry_run,
     )
