@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from tests.conftest import EXAMPLE, cx
 
+from cxlib.reports.registry import SPECS
+
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2026-11-01"
-REPORTS = ("roadmap", "experiments", "journey", "metrics", "health")
+REPORTS = tuple(SPECS)  # every registered report has goldens
 FORMATS = {"markdown": "md", "json": "json"}
 
 

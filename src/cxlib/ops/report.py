@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,23 +13,12 @@ from cxlib.kb.output_file import write_generated
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
 from cxlib.ops.loading import load_models
-from cxlib.reports import experiments, health, journey, metrics, roadmap
 from cxlib.reports.html import GENERATOR, page
+from cxlib.reports.registry import SPECS, Options
 from cxlib.reports.snapshot import Snapshot, take
 
 
-@dataclass
-class Options:
-    since: dt.date | None = None
-    team: str | None = None
-    touchpoints: bool = False
-
-
-# The kinds a report reads, where it is not all of them.
-_KINDS: dict[str, set[Kind]] = {"experiments": {Kind.EXPERIMENT}}
-
-
-def snapshot(kb: KnowledgeBase, today: dt.date, kinds: set[Kind] | None = None) -> Snapshot:
+def snapshot(kb: KnowledgeBase, today: dt.date, kinds: Collection[Kind] | None = None) -> Snapshot:
     """The valid documents of the base (of ``kinds``, when given), as every report reads them."""
     library = load_models(kb, kinds)  # reports read models, not rule findings
     return take(library, kb.config, today)
@@ -42,18 +32,10 @@ def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -
             raise UsageError(
                 f"unknown team {options.team!r}", hint=f"teams in cxlib.toml: {', '.join(known)}"
             )
-    snap = snapshot(kb, today, _KINDS.get(name))
-    if name == "roadmap":
-        return roadmap.roadmap(snap)
-    if name == "experiments":
-        return experiments.experiments_report(snap, options.since, options.team)
-    if name == "journey":
-        return journey.journey(snap, options.touchpoints)
-    if name == "metrics":
-        return metrics.metrics_report(snap)
-    if name == "health":
-        return health.health(snap)
-    raise UsageError(f"unknown report {name!r}")
+    spec = SPECS.get(name)
+    if spec is None:
+        raise UsageError(f"unknown report {name!r}", hint=f"reports: {', '.join(SPECS)}")
+    return spec.compute(snapshot(kb, today, spec.kinds), options)
 
 
 @dataclass

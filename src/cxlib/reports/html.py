@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from cxlib.reports import charts, experiments, health, journey, metrics, roadmap
-from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table, num, pct
+from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table
 from cxlib.reports.snapshot import Snapshot
 
 GENERATOR = "cxlib"  # the <meta name="generator"> prefix that marks a page this module wrote
@@ -150,82 +149,14 @@ def _section(name: str, r: Rendered, figures: list[tuple[str, str]]) -> str:
 
 def page(snap: Snapshot, version: str) -> str:
     """The whole report as one HTML document; the same snapshot always gives the same bytes."""
-    road = roadmap.roadmap(snap)
-    exp = experiments.experiments_report(snap)
-    jour = journey.journey(snap)
-    met = metrics.metrics_report(snap)
-    hea = health.health(snap)
-    points = [
-        charts.Point(
-            i.id,
-            i.title,
-            i.status,
-            (i.customer_value + i.business_value) / 2,
-            i.effort,
-            i.priority,
-        )
-        for i in road.items
-        if i.customer_value is not None and i.business_value is not None and i.effort is not None
-    ]
-    unplotted = [i.id for i in road.items if roadmap.FLAG_SCORES in i.flags]
-    bars = [
-        charts.MonthBar(
-            m.month,
-            {name: getattr(m, name) for name, _ in charts.OUTCOME_COLOURS},
-        )
-        for m in exp.months[-24:]
-    ]
-    rates = [charts.RatePoint(q.quarter, q.win_rate, q.decided) for q in exp.quarters[-12:]]
-    heat = [
-        charts.HeatRow(s.name, [s.counts.value(m) for m in journey.MEASURES], s.attention)
-        for s in jour.stages
-    ]
-    matrix_caption = "Open opportunities by value and effort; quadrants split at 3. " + (
-        f"Not plotted, scores missing: {', '.join(unplotted)}." if unplotted else ""
-    )
-    sections = [
-        _section(
-            "roadmap",
-            roadmap.render(road),
-            [(charts.value_effort(points), matrix_caption.strip())],
-        ),
-        _section(
-            "experiments",
-            experiments.render(exp),
-            [
-                (
-                    charts.outcomes_per_month(bars),
-                    "Concluded experiments per month of their end date (last 24 months).",
-                ),
-                (
-                    charts.win_rate_trend(rates, exp.win_rate),
-                    "Win rate per quarter: won / (won + lost + inconclusive); n = that "
-                    "denominator. Invalid and stopped-early tests are left out.",
-                ),
-            ],
-        ),
-        _section(
-            "journey",
-            journey.render(jour),
-            [
-                (
-                    charts.heatmap(journey.LABELS, heat),
-                    "Each column is shaded against its own maximum: vermillion where the pain "
-                    "is, blue where the work is, green where results are.",
-                )
-            ],
-        ),
-        _section("metrics", metrics.render(met), []),
-        _section("health", health.render(hea), []),
-    ]
-    cards = [
-        ("Open opportunities", str(len(road.items))),
-        ("Win rate", pct(exp.win_rate, 0)),
-        ("Concluded experiments", str(exp.concluded)),
-        ("Concluded per month", num(exp.velocity.per_month, 2)),
-        ("Stale running", str(len(exp.stale))),
-        ("Health", "n/a" if hea.overall is None else f"{hea.overall}/100"),
-    ]
+    from cxlib.reports.registry import SPECS, Options
+
+    sections: list[str] = []
+    cards: list[tuple[str, str]] = []
+    for spec in SPECS.values():
+        result = spec.compute(snap, Options())
+        sections.append(_section(spec.name, spec.render(result), spec.page_figures(result)))
+        cards += spec.page_cards(result)
     counts = (
         f"{len(snap.insights)} insights, {len(snap.opportunities)} opportunities, "
         f"{len(snap.experiments)} experiments"
@@ -236,10 +167,7 @@ def page(snap: Snapshot, version: str) -> str:
         if snap.skipped
         else ""
     )
-    nav = "".join(
-        f'<a href="#{n}">{n.capitalize()}</a>'
-        for n in ("roadmap", "experiments", "journey", "metrics", "health")
-    )
+    nav = "".join(f'<a href="#{n}">{n.capitalize()}</a>' for n in SPECS)
     card_html = "".join(
         f'<div class="card"><div class="value">{esc(v)}</div><div class="label">{esc(k)}</div>'
         "</div>"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,8 +13,8 @@ from cxlib.cli.commands.common import date_option
 from cxlib.cli.state import State, state
 
 if TYPE_CHECKING:
-    from cxlib.ops.report import Options
     from cxlib.reports.blocks import Rendered
+    from cxlib.reports.registry import Options
 
 NAME = "report"
 
@@ -99,84 +100,64 @@ def _terminal(st: State, report: Rendered) -> None:
             out.table(rows, block.columns, title=block.title or None)
 
 
-@app.command("roadmap")
-def roadmap(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
-    """Open opportunities ranked by the configured priority formula, grouped as prioritized,
-    in progress and candidate ideas, with owner, stage, KPIs, backing insights, experiments and
-    flags (no owner, no validated insight, scores missing).
-
-    Example: cxlib report roadmap --format markdown
-    """
-    from cxlib.ops.report import Options
-
-    _emit(ctx, "roadmap", Options(), format)
-
-
-@app.command("experiments")
-def experiments(
-    ctx: typer.Context,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            help="Only experiments still open or closed on or after DATE (YYYY-MM-DD).",
-            metavar="DATE",
-        ),
-    ] = None,
-    team: Annotated[str | None, typer.Option(help="Only this team's experiments.")] = None,
-    format: FormatOption = ReportFormat.TABLE,
-) -> None:
-    """Counts by status and outcome, win rate (won / (won + lost + inconclusive)), velocity,
-    durations, stale running experiments and losses without learnings.
-
-    Example: cxlib report experiments --since 2026-01-01 --team checkout
-    """
-    from cxlib.ops.report import Options
-
-    _emit(ctx, "experiments", Options(since=date_option(since, "--since"), team=team), format)
+# The options a report may declare (registry Spec.options), as the CLI offers them.
+_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "since": (
+        Annotated[
+            str | None,
+            typer.Option(
+                help="Only experiments still open or closed on or after DATE (YYYY-MM-DD).",
+                metavar="DATE",
+            ),
+        ],
+        None,
+    ),
+    "team": (Annotated[str | None, typer.Option(help="Only this team's experiments.")], None),
+    "touchpoints": (
+        Annotated[
+            bool, typer.Option("--touchpoints", help="Add a row per touchpoint under each stage.")
+        ],
+        False,
+    ),
+}
 
 
-@app.command("journey")
-def journey(
-    ctx: typer.Context,
-    touchpoints: Annotated[
-        bool, typer.Option("--touchpoints", help="Add a row per touchpoint under each stage.")
-    ] = False,
-    format: FormatOption = ReportFormat.TABLE,
-) -> None:
-    """A stage x kind matrix over the configured journey: insights and pain points, open
-    opportunities, experiments running and concluded, wins; where nobody works.
+def _register(name: str, options: tuple[str, ...], help_text: str) -> None:
+    """``cxlib report NAME``, with the options the report declares (its signature is built
+    from the registry, so typer offers exactly those)."""
 
-    Example: cxlib report journey --touchpoints
-    """
-    from cxlib.ops.report import Options
+    def command(ctx: typer.Context, format: ReportFormat, **given: Any) -> None:
+        from cxlib.reports.registry import Options
 
-    _emit(ctx, "journey", Options(touchpoints=touchpoints), format)
+        since = given.pop("since", None)
+        chosen = Options(**given, since=date_option(since, "--since"))
+        _emit(ctx, name, chosen, format)
 
-
-@app.command("metrics")
-def metrics(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
-    """For the north star and each catalog metric: experiments using it as primary or
-    guardrail, their outcomes and summed effects; primary metrics that are not business KPIs;
-    metrics nothing moves.
-
-    Example: cxlib report metrics --format csv
-    """
-    from cxlib.ops.report import Options
-
-    _emit(ctx, "metrics", Options(), format)
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    ]
+    params += [
+        inspect.Parameter(o, keyword, default=_OPTIONS[o][1], annotation=_OPTIONS[o][0])
+        for o in options
+    ]
+    params.append(
+        inspect.Parameter("format", keyword, default=ReportFormat.TABLE, annotation=FormatOption)
+    )
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__doc__ = help_text
+    command.__name__ = name
+    app.command(name)(command)
 
 
-@app.command("health")
-def health(ctx: typer.Context, format: FormatOption = ReportFormat.TABLE) -> None:
-    """Is the feedback loop closed? Unused validated insights, untested opportunities,
-    results nobody followed up, documents without owner, stale drafts and running experiments,
-    and a score per area.
+def _register_all() -> None:
+    from cxlib.reports.registry import SPECS
 
-    Example: cxlib report health --format json
-    """
-    from cxlib.ops.report import Options
+    for spec in SPECS.values():
+        _register(spec.name, spec.options, spec.help)
 
-    _emit(ctx, "health", Options(), format)
+
+_register_all()
 
 
 @app.command("html")
