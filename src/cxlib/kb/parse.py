@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from cxlib.kb.yaml_strict import YamlProblem, load
+from cxlib.kb.yaml_strict import Loaded, YamlProblem, load
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.source import ParsedFile, Problem, Section
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
+_LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
 _HEADING_START = re.compile(r"#{1,6}[ \t]")  # bounded: no retries
@@ -31,23 +32,53 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
     ``size`` reports a file known to be too large without reading it.
     """
     out = ParsedFile()
+    text = _decode(raw, len(raw) if size is None else size)
+    if isinstance(text, Problem):
+        return _refused(out, text)
+    lines = text.split("\n")
+    end = _front_matter_end(lines, text)
+    if isinstance(end, Problem):
+        return _refused(out, end)
+    loaded = _load_front_matter(lines, end)
+    if isinstance(loaded, Problem):
+        return _refused(out, loaded)
+    out.body_start = end + 2
+    if loaded.data is None:
+        loaded.data = {}
+    if not isinstance(loaded.data, dict):
+        got = "list" if isinstance(loaded.data, list) else type(loaded.data).__name__
+        return _refused(
+            out,
+            Problem(
+                "front-matter-not-mapping",
+                f"front-matter must be a mapping, got {got}",
+                2,
+                hint="write 'key: value' lines between the '---' lines",
+            ),
+        )
+    out.data = loaded.data
+    out.locations = loaded.locations
+    _scan_body(out, lines, end + 1)
+    return out
 
-    def refuse(
-        code: str, message: str, line: int = 1, column: int = 0, hint: str | None = None
-    ) -> ParsedFile:
-        out.problems.append(Problem(code, message, line, column, hint))
-        return out
 
-    size = len(raw) if size is None else size
+def _refused(out: ParsedFile, problem: Problem) -> ParsedFile:
+    out.problems.append(problem)
+    return out
+
+
+def _decode(raw: bytes, size: int) -> str | Problem:
+    """The document as text with LF line endings (a UTF-8 BOM dropped), or why it cannot be read:
+    too large, not UTF-8, lone CR line endings, a control character, a merge conflict marker."""
     if size > MAX_FILE_BYTES:
-        return refuse(
+        return Problem(
             "file-too-large",
             f"file is too large ({size // 1024} KiB > "
             f"{MAX_FILE_BYTES // 1024} KiB); documents are short markdown files",
             0,
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return refuse(
+        return Problem(
             "encoding",
             "file is UTF-16; documents must be UTF-8",
             1,
@@ -58,70 +89,82 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        return refuse(
+        return Problem(
             "encoding",
             f"not valid UTF-8 at byte {e.start}",
             _line_at_byte(raw, e.start),
             hint="re-save the file as UTF-8",
         )
     if "\r" in text:
-        if re.search(r"\r(?!\n)", text):
-            line = text[: re.search(r"\r(?!\n)", text).start()].count("\n") + 1  # type: ignore[union-attr]
-            return refuse(
+        lone = _LONE_CR.search(text)
+        if lone:
+            return Problem(
                 "line-endings",
                 "unsupported line endings (lone CR)",
-                line,
+                text[: lone.start()].count("\n") + 1,
                 hint="convert the file to LF or CRLF line endings",
             )
         text = text.replace("\r\n", "\n")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return refuse(
+        return Problem(
             "control-character", f"control character U+{ord(bad.group()):04X} at line {line}", line
         )
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
-        return refuse(
+        return Problem(
             "merge-conflict",
             f"unresolved merge conflict marker (line {line})",
             line,
             hint="resolve the conflict and remove the <<<<<<< ======= >>>>>>> lines",
         )
+    return text
 
-    lines = text.split("\n")
+
+def _front_matter_end(lines: list[str], text: str) -> int | Problem:
+    """The index of the line that closes the front-matter opened on line 1, or why there is none."""
     first = lines[0].rstrip()
     if first != "---":
-        if first.startswith("+++"):
-            return _foreign(out, text, "TOML")
-        if first.startswith("{"):
-            return _foreign(out, text, "JSON")
-        stripped = [i for i, line in enumerate(lines[:20]) if line.strip() == "---"]
-        if stripped and all(not line.strip() for line in lines[: stripped[0]]):
-            return refuse(
-                "front-matter-position",
-                "front-matter must start on line 1 with '---'",
-                stripped[0] + 1,
-                hint="remove the blank lines or spaces before '---'",
-            )
-        return refuse(
-            "missing-front-matter",
-            "missing front-matter (file must start with '---')",
-            1,
-            hint="add a YAML block between two '---' lines at the top of the file",
-        )
+        return _no_front_matter(lines, text, first)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        return refuse(
+        return Problem(
             "front-matter-unclosed",
             "front-matter opened on line 1 is not closed",
             1,
             hint="add a line with '---' after the last front-matter key",
         )
+    return end
+
+
+def _no_front_matter(lines: list[str], text: str, first: str) -> Problem:
+    if first.startswith("+++"):
+        return _foreign(text, "TOML")
+    if first.startswith("{"):
+        return _foreign(text, "JSON")
+    stripped = [i for i, line in enumerate(lines[:20]) if line.strip() == "---"]
+    if stripped and all(not line.strip() for line in lines[: stripped[0]]):
+        return Problem(
+            "front-matter-position",
+            "front-matter must start on line 1 with '---'",
+            stripped[0] + 1,
+            hint="remove the blank lines or spaces before '---'",
+        )
+    return Problem(
+        "missing-front-matter",
+        "missing front-matter (file must start with '---')",
+        1,
+        hint="add a YAML block between two '---' lines at the top of the file",
+    )
+
+
+def _load_front_matter(lines: list[str], end: int) -> Loaded | Problem:
+    """The YAML between line 1 and line ``end``, loaded, or why it is refused."""
     yaml_text = "\n".join(lines[1:end]) + "\n"
     if len(yaml_text.encode()) > MAX_FRONT_MATTER_BYTES:
-        return refuse(
+        return Problem(
             "front-matter-too-large",
             f"front-matter too large ({len(yaml_text.encode()) // 1024} KiB > "
             f"{MAX_FRONT_MATTER_BYTES // 1024} KiB)",
@@ -130,55 +173,35 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
     # Only a line that starts with the marker is one; "=======" inside a value or comment is text.
     at = next((i for i in range(1, end) if lines[i].startswith("=======")), None)
     if at is not None:
-        return refuse("merge-conflict", f"unresolved merge conflict marker (line {at + 1})", at + 1)
+        return Problem(
+            "merge-conflict", f"unresolved merge conflict marker (line {at + 1})", at + 1
+        )
     for i in range(1, end):
         indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
         if "\t" in indent:
-            return refuse(
+            return Problem(
                 "yaml-tab",
                 f"tab characters are not allowed for indentation (line {i + 1})",
                 i + 1,
                 hint="indent with spaces",
             )
     try:
-        loaded = load(yaml_text, line_offset=1)
+        return load(yaml_text, line_offset=1)
     except YamlProblem as p:
-        return refuse(p.code, p.message, p.line, p.column, p.hint)
-    out.body_start = end + 2
-    if loaded.data is None:
-        loaded.data = {}
-    if not isinstance(loaded.data, dict):
-        got = "list" if isinstance(loaded.data, list) else type(loaded.data).__name__
-        return refuse(
-            "front-matter-not-mapping",
-            f"front-matter must be a mapping, got {got}",
-            2,
-            hint="write 'key: value' lines between the '---' lines",
-        )
-    out.data = loaded.data
-    out.locations = loaded.locations
-    _scan_body(out, lines, end + 1)
-    return out
+        return Problem(p.code, p.message, p.line, p.column, p.hint)
 
 
-def _foreign(out: ParsedFile, text: str, name: str) -> ParsedFile:
+def _foreign(text: str, name: str) -> Problem:
     closer = "+++" if name == "TOML" else "}"
     closed = any(line.rstrip() == closer for line in text.split("\n")[1:])
     if closed or name == "JSON":
-        message = f"unsupported front-matter format ({name}); use YAML between '---' lines"
-        out.problems.append(
-            Problem(
-                "unsupported-format",
-                message,
-                1,
-                hint="convert the block to YAML 'key: value' lines",
-            )
+        return Problem(
+            "unsupported-format",
+            f"unsupported front-matter format ({name}); use YAML between '---' lines",
+            1,
+            hint="convert the block to YAML 'key: value' lines",
         )
-    else:
-        out.problems.append(
-            Problem("missing-front-matter", "missing front-matter (file must start with '---')", 1)
-        )
-    return out
+    return Problem("missing-front-matter", "missing front-matter (file must start with '---')", 1)
 
 
 def _heading_level(line: str) -> int:

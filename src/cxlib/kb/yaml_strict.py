@@ -156,68 +156,89 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
         root = loader.get_single_node()
     finally:
         loader.dispose()
-    out = Loaded(data=None)
-    constructor = yaml.constructor.SafeConstructor()
+    tree = _NodeTree(line_offset)
+    data = None if root is None else tree.value(root, "", 0)
+    return Loaded(data, tree.locations)
 
-    def location(node: yaml.Node) -> Scalar:
-        return Scalar(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
 
-    def remember_text(loc: Scalar, node: yaml.Node, result: Any) -> Any:
-        if isinstance(node, yaml.ScalarNode) and not node.style and not isinstance(result, str):
-            loc.plain_text = node.value
-        return result
+class _NodeTree:
+    """Plain values from a node tree libyaml composed, and where each key and list item starts."""
 
-    def value(node: yaml.Node, path: str, depth: int) -> Any:
+    def __init__(self, line_offset: int) -> None:
+        self.line_offset = line_offset
+        self.locations: dict[str, Scalar] = {}
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def location(self, node: yaml.Node) -> Scalar:
+        return Scalar(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise YamlProblem(
                 "yaml-depth",
                 f"nesting too deep (more than {MAX_DEPTH} levels)",
-                node.start_mark.line + 1 + line_offset,
+                node.start_mark.line + 1 + self.line_offset,
                 node.start_mark.column + 1,
             )
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG:
                 return node.value
             try:
-                return constructor.construct_object(node, deep=True)
+                return self.constructor.construct_object(node, deep=True)
             except (ValueError, OverflowError, yaml.YAMLError):
                 return node.value  # e.g. "2024-13-45": reported by the schema as a bad date
         if isinstance(node, yaml.SequenceNode):
-            items = []
-            for i, child in enumerate(node.value):
-                sub = f"{path}.{i}" if path else str(i)
-                out.locations[sub] = loc = location(child)
-                items.append(remember_text(loc, child, value(child, sub, depth + 1)))
-            return items
+            return self.sequence(node, path, depth)
+        return self.mapping(node, path, depth)
+
+    def sequence(self, node: yaml.SequenceNode, path: str, depth: int) -> list[Any]:
+        items = []
+        for i, child in enumerate(node.value):
+            sub = f"{path}.{i}" if path else str(i)
+            self.locations[sub] = loc = self.location(child)
+            items.append(_remember_node_text(loc, child, self.value(child, sub, depth + 1)))
+        return items
+
+    def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for key_node, child in node.value:
-            loc = location(key_node)
+            loc = self.location(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
-            key = value(key_node, path, depth + 1)
+            key = self.value(key_node, path, depth + 1)
             if not isinstance(key, str):
-                raise YamlProblem(
-                    "yaml-key",
-                    f"keys must be strings, got {type(key).__name__} {key_node.value!r}",
-                    loc.line,
-                    loc.column,
-                    hint=f"quote the key: '{key_node.value}'",
-                )
+                raise _key_not_string(key, key_node.value, loc)
             sub = f"{path}.{key}" if path else key
             if key in mapping:
-                first = out.locations[sub].line
-                raise YamlProblem(
-                    "duplicate-key",
-                    f"duplicate key '{key}' (lines {first} and {loc.line})",
-                    loc.line,
-                    loc.column,
-                )
-            out.locations[sub] = loc
-            mapping[key] = remember_text(loc, child, value(child, sub, depth + 1))
+                raise _duplicate_key(key, self.locations[sub], loc)
+            self.locations[sub] = loc
+            mapping[key] = _remember_node_text(loc, child, self.value(child, sub, depth + 1))
         return mapping
 
-    out.data = None if root is None else value(root, "", 0)
-    return out
+
+def _remember_node_text(loc: Scalar, node: yaml.Node, result: Any) -> Any:
+    if isinstance(node, yaml.ScalarNode) and not node.style and not isinstance(result, str):
+        loc.plain_text = node.value
+    return result
+
+
+def _key_not_string(key: Any, source: str, loc: Scalar) -> YamlProblem:
+    return YamlProblem(
+        "yaml-key",
+        f"keys must be strings, got {type(key).__name__} {source!r}",
+        loc.line,
+        loc.column,
+        hint=f"quote the key: '{source}'",
+    )
+
+
+def _duplicate_key(key: str, first: Scalar, again: Scalar) -> YamlProblem:
+    return YamlProblem(
+        "duplicate-key",
+        f"duplicate key '{key}' (lines {first.line} and {again.line})",
+        again.line,
+        again.column,
+    )
 
 
 def _remember_text(loc: Scalar, ev: Any, value: Any) -> None:
@@ -230,58 +251,8 @@ def _remember_text(loc: Scalar, ev: Any, value: Any) -> None:
 
 def _load_events(text: str, line_offset: int) -> Loaded:
     builder = _Builder()
-    out = Loaded(data=None)
-    # Stack entries: [container, path, pending_key_or_None, key_location]
-    stack: list[list[Any]] = []
+    tree = _EventTree(line_offset)
     documents = 0
-
-    def add(value: Any, ev: Any, is_collection: bool) -> None:
-        loc = Scalar(ev.start_mark.line + 1 + line_offset, ev.start_mark.column + 1)
-        if not stack:
-            out.data = value
-            return
-        frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            sub = f"{path}.{len(container)}" if path else str(len(container))
-            container.append(value)
-            _remember_text(loc, ev, value)
-            out.locations[sub] = loc
-            if is_collection:
-                return_path[id(value)] = sub
-            return
-        if frame[2] is None:  # a key
-            if is_collection:
-                raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
-            if not isinstance(value, str):
-                raise YamlProblem(
-                    "yaml-key",
-                    f"keys must be strings, got {type(value).__name__} {ev.value!r}",
-                    loc.line,
-                    loc.column,
-                    hint=f"quote the key: '{ev.value}'",
-                )
-            if value in container:
-                first = out.locations[f"{path}.{value}" if path else value].line
-                raise YamlProblem(
-                    "duplicate-key",
-                    f"duplicate key '{value}' (lines {first} and {loc.line})",
-                    loc.line,
-                    loc.column,
-                )
-            frame[2], frame[3] = value, loc
-            container[value] = None
-            return
-        key, key_loc = frame[2], frame[3]
-        sub = f"{path}.{key}" if path else key
-        container[key] = value
-        _remember_text(key_loc, ev, value)
-        out.locations[sub] = key_loc
-        frame[2] = None
-        if is_collection:
-            return_path[id(value)] = sub
-
-    return_path: dict[int, str] = {}
     for ev in yaml.parse(text, Loader=_Loader):
         if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
             continue
@@ -296,18 +267,70 @@ def _load_events(text: str, line_offset: int) -> Loaded:
             continue
         _refuse_special(ev, line_offset)
         if isinstance(ev, yaml.ScalarEvent):
-            add(builder.scalar(ev), ev, False)
+            tree.add(builder.scalar(ev), ev, False)
         elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlProblem(
-                    "yaml-depth",
-                    f"nesting too deep (more than {MAX_DEPTH} levels)",
-                    ev.start_mark.line + 1 + line_offset,
-                    ev.start_mark.column + 1,
-                )
-            value: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
-            add(value, ev, True)
-            stack.append([value, return_path.get(id(value), ""), None, None])
+            tree.open(ev)
         elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-    return out
+            tree.stack.pop()
+    return tree.out
+
+
+class _EventTree:
+    """Plain values built from parser events as they arrive, and where each key and list item
+    starts."""
+
+    def __init__(self, line_offset: int) -> None:
+        self.line_offset = line_offset
+        self.out = Loaded(data=None)
+        # Stack entries: [container, path, pending_key_or_None, key_location]
+        self.stack: list[list[Any]] = []
+        self.return_path: dict[int, str] = {}
+
+    def open(self, ev: Any) -> None:
+        """Start a mapping or a sequence inside the current container."""
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlProblem(
+                "yaml-depth",
+                f"nesting too deep (more than {MAX_DEPTH} levels)",
+                ev.start_mark.line + 1 + self.line_offset,
+                ev.start_mark.column + 1,
+            )
+        value: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+        self.add(value, ev, True)
+        self.stack.append([value, self.return_path.get(id(value), ""), None, None])
+
+    def add(self, value: Any, ev: Any, is_collection: bool) -> None:
+        """Put a value into the current container: a list item, a mapping key, or its value."""
+        loc = Scalar(ev.start_mark.line + 1 + self.line_offset, ev.start_mark.column + 1)
+        if not self.stack:
+            self.out.data = value
+            return
+        frame = self.stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            sub = f"{path}.{len(container)}" if path else str(len(container))
+            container.append(value)
+            _remember_text(loc, ev, value)
+            self.out.locations[sub] = loc
+            if is_collection:
+                self.return_path[id(value)] = sub
+            return
+        if frame[2] is None:  # a key
+            if is_collection:
+                raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
+            if not isinstance(value, str):
+                raise _key_not_string(value, ev.value, loc)
+            if value in container:
+                first = self.out.locations[f"{path}.{value}" if path else value]
+                raise _duplicate_key(value, first, loc)
+            frame[2], frame[3] = value, loc
+            container[value] = None
+            return
+        key, key_loc = frame[2], frame[3]
+        sub = f"{path}.{key}" if path else key
+        container[key] = value
+        _remember_text(key_loc, ev, value)
+        self.out.locations[sub] = key_loc
+        frame[2] = None
+        if is_collection:
+            self.return_path[id(value)] = sub
