@@ -111,17 +111,9 @@ def _flow_items(text: str, open_at: int) -> tuple[list[tuple[int, int]], int] | 
             return items, j
         if c in "[]{},#":
             return None
-        if c in "\"'":
-            end = _scalar_end(text, j)
-            if end is None:
-                return None
-        else:
-            k = j
-            while k < n and text[k] not in ",[]{}":
-                if text[k] == "#" and text[k - 1] in " \t":
-                    return None
-                k += 1
-            end = len(text[:k].rstrip())
+        end = _flow_item_end(text, j)
+        if end is None:
+            return None
         items.append((j, end))
         j = end
         while j < n and text[j] in " \t":
@@ -131,6 +123,19 @@ def _flow_items(text: str, open_at: int) -> tuple[list[tuple[int, int]], int] | 
         if j >= n or text[j] != ",":
             return None
         j += 1
+
+
+def _flow_item_end(text: str, start: int) -> int | None:
+    """Where the scalar item of a flow list that starts at ``start`` ends; None when it is an
+    unclosed quote or a comment cuts the list."""
+    if text[start] in "\"'":
+        return _scalar_end(text, start)
+    k = start
+    while k < len(text) and text[k] not in ",[]{}":
+        if text[k] == "#" and text[k - 1] in " \t":
+            return None
+        k += 1
+    return len(text[:k].rstrip())
 
 
 @dataclass

@@ -41,31 +41,39 @@ def scan(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding
         if stat.S_ISLNK(st.st_mode):
             findings.append(_symlink(settings.folder))
             continue
-        stack = [(top, settings.folder)]
-        while stack:
-            folder, rel = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError as e:
-                findings.append(error("unreadable", rel, f"cannot read folder: {e.strerror}"))
-                continue
-            for entry in entries:
-                child = f"{rel}/{entry.name}"
-                if entry.is_symlink():
-                    if entry.name.endswith(".md") or entry.is_dir():
-                        findings.append(_symlink(child))
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith("."):
-                        stack.append((Path(entry.path), child))
-                    continue
-                if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
-                    continue
-                est = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(est.st_mode):
-                    files.append(DocFile(child, kind, est.st_size, est.st_mtime_ns, est.st_ino))
+        _walk(top, settings.folder, kind, files, findings)
     files.sort(key=lambda f: f.path)
     return files, findings
+
+
+def _walk(
+    top: Path, top_rel: str, kind: Kind, files: list[DocFile], findings: list[Finding]
+) -> None:
+    """Add the documents under a kind's folder to ``files`` and its symlinks and unreadable
+    folders to ``findings``; hidden folders are skipped."""
+    stack = [(top, top_rel)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as e:
+            findings.append(error("unreadable", rel, f"cannot read folder: {e.strerror}"))
+            continue
+        for entry in entries:
+            child = f"{rel}/{entry.name}"
+            if entry.is_symlink():
+                if entry.name.endswith(".md") or entry.is_dir():
+                    findings.append(_symlink(child))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    stack.append((Path(entry.path), child))
+                continue
+            if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
+                continue
+            est = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(est.st_mode):
+                files.append(DocFile(child, kind, est.st_size, est.st_mtime_ns, est.st_ino))
 
 
 def _symlink(path: str) -> Finding:
