@@ -9,7 +9,9 @@ from pathlib import Path
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.files import kind_of_path
 from cxlib.kb.store import KnowledgeBase, Progress
+from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
+from cxlib.model.library import LoadedDoc
 from cxlib.model.rules import check_library
 from cxlib.ops.loading import Reading, load_checked
 
@@ -49,18 +51,7 @@ def validate(
 ) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
-    report_paths: set[str] | None = None
-    skipped: list[str] = []
-    if paths is not None:
-        report_paths = set()
-        for given in paths:
-            rel = _relative(kb, cwd or Path.cwd(), given)
-            if rel is not None and rel == CONFIG_NAME:
-                continue  # the config was validated when the base was opened
-            if rel is None or not rel.endswith(".md") or kind_of_path(rel, kb.config) is None:
-                skipped.append(given)
-            else:
-                report_paths.add(rel)
+    report_paths, skipped = _named(kb, paths, cwd or Path.cwd())
     settings = kb.config.validation
     reading = Reading(
         strict=strict,
@@ -69,23 +60,45 @@ def validate(
         models=settings.check_created_against_git,
         use_cache=use_cache,
     )
-    library, scan_findings = load_checked(kb, reading, progress)
-    docs = library.docs
-    findings = [f for d in docs for f in d.findings]
-    findings += scan_findings
-    if report_paths is not None:
-        findings = [f for f in findings if f.path in report_paths]
-    findings += check_library(docs, kb.config, report_paths)
-    if settings.check_created_against_git:
-        # Imported here: with the rule off, validate never loads git (start-up budget).
-        from cxlib.kb.history import document_history
-        from cxlib.model.history_rules import check_created_against_git
+    with collector_paused():
+        library, scan_findings = load_checked(kb, reading, progress)
+        docs = library.docs
+        findings = [f for d in docs for f in d.findings]
+        findings += scan_findings
+        if report_paths is not None:
+            findings = [f for f in findings if f.path in report_paths]
+        findings += check_library(docs, kb.config, report_paths)
+        checked = [d for d in docs if report_paths is None or d.path in report_paths]
+        if settings.check_created_against_git:
+            findings += _created_against_git(kb, checked)
+        findings.sort(key=lambda f: f.sort_key)
+    return ValidationReport(findings, checked=len(checked), total=len(docs), skipped=skipped)
 
-        first = {p: h.created_date for p, h in document_history(kb.root, kb.config).items()}
-        checked_docs = [d for d in docs if report_paths is None or d.path in report_paths]
-        findings += check_created_against_git(checked_docs, first, settings.created_tolerance_days)
-    findings.sort(key=lambda f: f.sort_key)
-    checked = (
-        len(docs) if report_paths is None else len([d for d in docs if d.path in report_paths])
-    )
-    return ValidationReport(findings=findings, checked=checked, total=len(docs), skipped=skipped)
+
+def _named(
+    kb: KnowledgeBase, paths: list[str] | None, cwd: Path
+) -> tuple[set[str] | None, list[str]]:
+    """The documents ``paths`` name (root-relative), and the paths that name none."""
+    if paths is None:
+        return None, []
+    report_paths: set[str] = set()
+    skipped: list[str] = []
+    for given in paths:
+        rel = _relative(kb, cwd, given)
+        if rel is not None and rel == CONFIG_NAME:
+            continue  # the config was validated when the base was opened
+        if rel is None or not rel.endswith(".md") or kind_of_path(rel, kb.config) is None:
+            skipped.append(given)
+        else:
+            report_paths.add(rel)
+    return report_paths, skipped
+
+
+def _created_against_git(kb: KnowledgeBase, checked: list[LoadedDoc]) -> list[Finding]:
+    # Imported here: with the rule off, validate never loads git (start-up budget).
+    from cxlib.kb.history import document_history
+    from cxlib.model.history_rules import check_created_against_git
+
+    settings = kb.config.validation
+    first = {p: h.created_date for p, h in document_history(kb.root, kb.config).items()}
+    return check_created_against_git(checked, first, settings.created_tolerance_days)
