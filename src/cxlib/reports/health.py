@@ -8,12 +8,16 @@ mentions are not a follow-up). Dates are front-matter dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from cxlib.model.documents import (
     Document,
+    Experiment,
     ExperimentStatus,
+    Insight,
     InsightStatus,
+    Opportunity,
     Outcome,
 )
 from cxlib.reports.blocks import Figures, Heading, Rendered, Table, skipped_note
@@ -66,61 +70,21 @@ def _area(area: str, label: str, scope: list[str], problems: list[Problem]) -> A
 
 def health(snap: Snapshot) -> HealthReport:
     """The problems of each area of the feedback loop, and a score per area."""
-    today = snap.today
     limit = snap.config.program.stale_after_days
-    problems: list[Problem] = []
-
-    def problem(area: str, code: str, doc: Document, detail: str) -> None:
-        problems.append(Problem(area, code, doc.id, doc.title, doc.owner, detail))
-
-    # Insights feed opportunities or experiments.
     validated = [i for i in snap.insights if i.status == InsightStatus.VALIDATED]
-    for i in validated:
-        if not snap.linked_from(i.id, "insights"):
-            problem("insights", "insight-unused", i, "no opportunity or experiment builds on it")
-    # Opportunities past idea are tested.
     past_idea = [o for o in snap.opportunities if o.status in PAST_IDEA]
-    for o in past_idea:
-        if not snap.linked_from(o.id, "opportunity"):
-            problem("opportunities", "opportunity-untested", o, f"{o.status.value}, no experiment")
-    # Results feed back: a follow-up experiment, or an insight citing the result.
     concluded = [e for e in snap.experiments if e.status in CONCLUDED]
-    for e in concluded:
-        outcome = snap.outcome(e)
-        if not snap.linked_from(e.id, "follows", "evidence", "counter_evidence"):
-            problem(
-                "learning",
-                "no-follow-up",
-                e,
-                f"{outcome.value if outcome else 'no outcome'}; no follow-up experiment and no "
-                "insight cites it",
-            )
-        if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE):
-            parsed = snap.parsed.get(e.id)
-            section = parsed.section("learnings") if parsed else None
-            if section is None or not section.has_content:
-                problem("learning", "loss-without-learnings", e, f"{outcome.value}, no learnings")
-    # Every document has an owner.
     everything: list[Document] = [*snap.insights, *snap.opportunities, *snap.experiments]
-    for doc in everything:
-        if not doc.owner:
-            problem("ownership", "no-owner", doc, f"{type(doc).__name__.lower()} without owner")
-    # Nothing stalls: drafts untouched and experiments running for too long.
     drafts: list[Document] = [i for i in snap.insights if i.status == InsightStatus.DRAFT]
     drafts += [e for e in snap.experiments if e.status == ExperimentStatus.DRAFT]
-    for doc in drafts:
-        touched = doc.updated or doc.created
-        idle = (today - touched).days
-        if idle > limit:
-            problem(
-                "pace", "stale-draft", doc, f"draft, untouched for {idle} days (since {touched})"
-            )
     running = [e for e in snap.experiments if e.status == ExperimentStatus.RUNNING]
-    for e in running:
-        begun = e.start or e.created
-        age = (today - begun).days
-        if age > limit:
-            problem("pace", "stale-running", e, f"running for {age} days (since {begun})")
+    problems = [
+        *_unused_insights(snap, validated),
+        *_untested_opportunities(snap, past_idea),
+        *_results_not_learned_from(snap, concluded),
+        *_without_owner(everything),
+        *_stalled(snap.today, limit, drafts, running),
+    ]
     areas = [
         _area(
             "insights",
@@ -151,13 +115,98 @@ def health(snap: Snapshot) -> HealthReport:
     scores = [a.score for a in areas if a.score is not None]
     return HealthReport(
         program=snap.program,
-        today=today.isoformat(),
+        today=snap.today.isoformat(),
         stale_after_days=limit,
         overall=round(sum(scores) / len(scores)) if scores else None,
         areas=areas,
         problems=problems,
         skipped=snap.skipped,
     )
+
+
+def _problem(area: str, code: str, doc: Document, detail: str) -> Problem:
+    return Problem(area, code, doc.id, doc.title, doc.owner, detail)
+
+
+def _unused_insights(snap: Snapshot, validated: list[Insight]) -> list[Problem]:
+    """Validated insights feed opportunities or experiments."""
+    return [
+        _problem("insights", "insight-unused", i, "no opportunity or experiment builds on it")
+        for i in validated
+        if not snap.linked_from(i.id, "insights")
+    ]
+
+
+def _untested_opportunities(snap: Snapshot, past_idea: list[Opportunity]) -> list[Problem]:
+    """Opportunities past idea are tested."""
+    return [
+        _problem("opportunities", "opportunity-untested", o, f"{o.status.value}, no experiment")
+        for o in past_idea
+        if not snap.linked_from(o.id, "opportunity")
+    ]
+
+
+def _results_not_learned_from(snap: Snapshot, concluded: list[Experiment]) -> list[Problem]:
+    """Results feed back: a follow-up experiment, or an insight citing the result; a loss or an
+    inconclusive result at least leaves learnings."""
+    problems: list[Problem] = []
+    for e in concluded:
+        outcome = snap.outcome(e)
+        if not snap.linked_from(e.id, "follows", "evidence", "counter_evidence"):
+            problems.append(
+                _problem(
+                    "learning",
+                    "no-follow-up",
+                    e,
+                    f"{outcome.value if outcome else 'no outcome'}; no follow-up experiment and "
+                    "no insight cites it",
+                )
+            )
+        if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE):
+            parsed = snap.parsed.get(e.id)
+            section = parsed.section("learnings") if parsed else None
+            if section is None or not section.has_content:
+                problems.append(
+                    _problem(
+                        "learning", "loss-without-learnings", e, f"{outcome.value}, no learnings"
+                    )
+                )
+    return problems
+
+
+def _without_owner(everything: list[Document]) -> list[Problem]:
+    return [
+        _problem("ownership", "no-owner", doc, f"{type(doc).__name__.lower()} without owner")
+        for doc in everything
+        if not doc.owner
+    ]
+
+
+def _stalled(
+    today: dt.date, limit: int, drafts: list[Document], running: list[Experiment]
+) -> list[Problem]:
+    """Drafts untouched and experiments running for more than ``limit`` days."""
+    problems: list[Problem] = []
+    for doc in drafts:
+        touched = doc.updated or doc.created
+        idle = (today - touched).days
+        if idle > limit:
+            problems.append(
+                _problem(
+                    "pace",
+                    "stale-draft",
+                    doc,
+                    f"draft, untouched for {idle} days (since {touched})",
+                )
+            )
+    for e in running:
+        begun = e.start or e.created
+        age = (today - begun).days
+        if age > limit:
+            problems.append(
+                _problem("pace", "stale-running", e, f"running for {age} days (since {begun})")
+            )
+    return problems
 
 
 def render(r: HealthReport) -> Rendered:

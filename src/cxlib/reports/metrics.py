@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cxlib.model.config import MetricKind
-from cxlib.model.documents import Outcome
+from cxlib.model.config import Metric, MetricKind
+from cxlib.model.documents import Experiment, Outcome
 from cxlib.reports.blocks import Figures, Heading, Rendered, Table, signed, skipped_note
 from cxlib.reports.snapshot import CONCLUDED, DECIDED, Snapshot
 
@@ -87,78 +87,99 @@ def metrics_report(snap: Snapshot) -> MetricsReport:
     experiments whose primary metric is not a business KPI or not in the catalog."""
     config = snap.config
     north = config.program.north_star
-    catalog = {m.id: m for m in config.metrics}
     ordered = sorted(config.metrics, key=lambda m: m.id != north)  # stable: north star first
-    rows = {
-        m.id: MetricRow(
-            id=m.id,
-            name=m.name,
-            kind=m.kind.value,
-            direction=m.direction.value,
-            unit=m.unit,
-            north_star=m.id == north,
-            kpi=m.kpi,
-            primary=0,
-            via_kpi=0,
-            guardrail=0,
-            opportunities=0,
-            outcomes={o.value: 0 for o in Outcome},
-            effect_won=None,
-            effect_sum=None,
-            moved=False,
-        )
-        for m in ordered
-    }
-    won_effects: dict[str, list[float]] = {}
-    decided_effects: dict[str, list[float]] = {}
-    not_business: list[PrimaryRef] = []
-    not_in_catalog: list[PrimaryRef] = []
+    tally = _Tally(
+        north, {m.id: m for m in config.metrics}, {m.id: _row(m, north) for m in ordered}
+    )
+    rows = tally.rows
     for o in snap.opportunities:
         for kpi in dict.fromkeys(o.kpis):
             if kpi in rows:
                 rows[kpi].opportunities += 1
     for e in snap.experiments:
-        for g in dict.fromkeys(e.guardrail_metrics):
-            if g in rows:
-                rows[g].guardrail += 1
-        metric = e.primary_metric
-        if metric is None:
-            continue
-        if metric not in rows:
-            not_in_catalog.append(PrimaryRef(e.id, e.title, e.status.value, metric, None, None))
-            continue
-        row = rows[metric]
-        row.primary += 1
-        row.experiments.append(e.id)
-        m = catalog[metric]
-        if m.kpi and m.kpi in rows and m.kpi != metric:
-            rows[m.kpi].via_kpi += 1
-        if m.kind != MetricKind.BUSINESS and metric != north:
-            not_business.append(
-                PrimaryRef(e.id, e.title, e.status.value, metric, m.kind.value, m.kpi)
-            )
-        outcome = snap.outcome(e)
-        if e.status in CONCLUDED and outcome is not None:
-            row.outcomes[outcome.value] += 1
-            effect = e.result.effect if e.result else None
-            if effect is not None and outcome in DECIDED:
-                decided_effects.setdefault(metric, []).append(effect)
-                if outcome == Outcome.WON:
-                    won_effects.setdefault(metric, []).append(effect)
+        tally.experiment(e, snap.outcome(e))
     for row in rows.values():
-        row.effect_won = _sum(won_effects.get(row.id, []))
-        row.effect_sum = _sum(decided_effects.get(row.id, []))
+        row.effect_won = _sum(tally.won_effects.get(row.id, []))
+        row.effect_sum = _sum(tally.decided_effects.get(row.id, []))
         row.moved = bool(row.primary or row.via_kpi)
     return MetricsReport(
         program=snap.program,
         today=snap.today.isoformat(),
         north_star=north,
         metrics=list(rows.values()),
-        not_business=not_business,
-        not_in_catalog=not_in_catalog,
+        not_business=tally.not_business,
+        not_in_catalog=tally.not_in_catalog,
         unmoved=[r.id for r in rows.values() if not r.moved],
         skipped=snap.skipped,
     )
+
+
+def _row(m: Metric, north: str) -> MetricRow:
+    """A catalog metric's row before any document is counted."""
+    return MetricRow(
+        id=m.id,
+        name=m.name,
+        kind=m.kind.value,
+        direction=m.direction.value,
+        unit=m.unit,
+        north_star=m.id == north,
+        kpi=m.kpi,
+        primary=0,
+        via_kpi=0,
+        guardrail=0,
+        opportunities=0,
+        outcomes={o.value: 0 for o in Outcome},
+        effect_won=None,
+        effect_sum=None,
+        moved=False,
+    )
+
+
+@dataclass
+class _Tally:
+    """What the experiments say about the catalog metrics, counted one experiment at a time."""
+
+    north: str
+    catalog: dict[str, Metric]
+    rows: dict[str, MetricRow]
+    won_effects: dict[str, list[float]] = field(default_factory=dict)
+    decided_effects: dict[str, list[float]] = field(default_factory=dict)
+    not_business: list[PrimaryRef] = field(default_factory=list)
+    not_in_catalog: list[PrimaryRef] = field(default_factory=list)
+
+    def experiment(self, e: Experiment, outcome: Outcome | None) -> None:
+        rows = self.rows
+        for g in dict.fromkeys(e.guardrail_metrics):
+            if g in rows:
+                rows[g].guardrail += 1
+        metric = e.primary_metric
+        if metric is None:
+            return
+        if metric not in rows:
+            self.not_in_catalog.append(
+                PrimaryRef(e.id, e.title, e.status.value, metric, None, None)
+            )
+            return
+        row = rows[metric]
+        row.primary += 1
+        row.experiments.append(e.id)
+        m = self.catalog[metric]
+        if m.kpi and m.kpi in rows and m.kpi != metric:
+            rows[m.kpi].via_kpi += 1
+        if m.kind != MetricKind.BUSINESS and metric != self.north:
+            self.not_business.append(
+                PrimaryRef(e.id, e.title, e.status.value, metric, m.kind.value, m.kpi)
+            )
+        if e.status in CONCLUDED and outcome is not None:
+            self.result(row, outcome, e.result.effect if e.result else None)
+
+    def result(self, row: MetricRow, outcome: Outcome, effect: float | None) -> None:
+        """Count a concluded experiment's outcome; sum its effect when the result is decided."""
+        row.outcomes[outcome.value] += 1
+        if effect is not None and outcome in DECIDED:
+            self.decided_effects.setdefault(row.id, []).append(effect)
+            if outcome == Outcome.WON:
+                self.won_effects.setdefault(row.id, []).append(effect)
 
 
 def _outcomes(row: MetricRow) -> str:
