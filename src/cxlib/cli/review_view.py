@@ -98,6 +98,20 @@ def markdown(r: ReviewResult, limit: int = SUMMARY_LIMIT) -> str:
         else "no validation findings in the changed documents"
     )
     lines += [f"{_headline(r)} · {verdict}.", ""]
+    for section in (
+        _document_tables,
+        _link_section,
+        _collision_section,
+        _finding_section,
+        _checklist_section,
+    ):
+        lines += section(r)
+    return _truncate("\n".join(lines), limit)
+
+
+def _document_tables(r: ReviewResult) -> list[str]:
+    """One table of the changed documents per kind that has any."""
+    lines: list[str] = []
     for kind, title in _SECTIONS:
         rows = [c for c in r.changes if c.kind.value == kind]
         if not rows:
@@ -114,37 +128,51 @@ def markdown(r: ReviewResult, limit: int = SUMMARY_LIMIT) -> str:
                 f"{_status_cell(c)} | {_change_cell(c)} |"
             )
         lines.append("")
+    return lines
+
+
+def _link_section(r: ReviewResult) -> list[str]:
     links = [(c, x) for c in r.changes for x in c.links]
-    if links:
-        lines += ["### Links", ""]
-        for c, x in links:
-            sign = "added" if x.added else "removed"
-            lines.append(f"- {md(c.id or c.path)} → {md(x.target)} ({code(x.field)}, {sign})")
-        lines.append("")
-    if r.collisions:
-        lines += [f"### Ids already used on {code(r.base_ref)}", ""]
-        for col in r.collisions:
-            others = ", ".join(code(p) for p in col.base_paths)
-            lines.append(
-                f"- **{md(col.id)}** in {code(col.path)} is already used on "
-                f"{code(r.base_ref)} by {others}: the branches merge cleanly and the library "
-                f"then holds the id twice. Fix it with `cxlib renumber {col.id}`."
-            )
-        lines.append("")
-    if r.findings:
-        lines += ["### Validation findings", ""]
-        for f in r.findings:
-            where = f"{f.path}:{f.line}" if f.line else f.path
-            text = f"- **{f.severity.value}** {code(where)} {md(f.message)} ({code(f.code)})"
-            if f.hint:
-                text += f" — hint: {md(f.hint)}"
-            lines.append(text)
-        lines.append("")
-    if r.checklist:
-        lines += ["### Reviewer checklist", ""]
-        lines += [_check_line(item) for item in r.checklist]
-        lines.append("")
-    return _truncate("\n".join(lines), limit)
+    if not links:
+        return []
+    lines = ["### Links", ""]
+    for c, x in links:
+        sign = "added" if x.added else "removed"
+        lines.append(f"- {md(c.id or c.path)} → {md(x.target)} ({code(x.field)}, {sign})")
+    return [*lines, ""]
+
+
+def _collision_section(r: ReviewResult) -> list[str]:
+    if not r.collisions:
+        return []
+    lines = [f"### Ids already used on {code(r.base_ref)}", ""]
+    for col in r.collisions:
+        others = ", ".join(code(p) for p in col.base_paths)
+        lines.append(
+            f"- **{md(col.id)}** in {code(col.path)} is already used on "
+            f"{code(r.base_ref)} by {others}: the branches merge cleanly and the library "
+            f"then holds the id twice. Fix it with `cxlib renumber {col.id}`."
+        )
+    return [*lines, ""]
+
+
+def _finding_section(r: ReviewResult) -> list[str]:
+    if not r.findings:
+        return []
+    lines = ["### Validation findings", ""]
+    for f in r.findings:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        text = f"- **{f.severity.value}** {code(where)} {md(f.message)} ({code(f.code)})"
+        if f.hint:
+            text += f" — hint: {md(f.hint)}"
+        lines.append(text)
+    return [*lines, ""]
+
+
+def _checklist_section(r: ReviewResult) -> list[str]:
+    if not r.checklist:
+        return []
+    return ["### Reviewer checklist", "", *[_check_line(item) for item in r.checklist], ""]
 
 
 def _truncate(text: str, limit: int) -> str:

@@ -153,6 +153,55 @@ def _pair_renames(pairs: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | No
         del pairs[i]
 
 
+def _docs_at(
+    g: git.Session, commit: str, folders: list[str], config: ProgramConfig
+) -> dict[str, LoadedDoc]:
+    """The documents of a commit's tree, checked one by one, by path."""
+    docs: dict[str, LoadedDoc] = {}
+    for path, blob in g.tree(commit, folders).items():
+        kind = _is_document(path, config)
+        if kind is not None:
+            docs[path] = _doc(path, kind, g.blob(blob), config)
+    return docs
+
+
+def _old_docs(
+    g: git.Session, raw: list[git.Change], config: ProgramConfig
+) -> list[LoadedDoc | None]:
+    """The merge-base side of each change, checked; None where there is no document."""
+    olds: list[LoadedDoc | None] = []
+    for ch in raw:
+        old_path = ch.old_path or ch.path
+        old_kind = _is_document(old_path, config)
+        olds.append(
+            _doc(old_path, old_kind, g.blob(ch.old_blob), config)
+            if ch.status != "A" and ch.old_blob and old_kind is not None
+            else None
+        )
+    return olds
+
+
+def _resolve(
+    raw: list[git.Change], olds: list[LoadedDoc | None], heads: dict[str, LoadedDoc]
+) -> list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]]:
+    """Each change that involves a document, as (what happened, before, after)."""
+    resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
+    for ch, old in zip(raw, olds, strict=True):
+        new = heads.get(ch.path) if ch.status != "D" else None
+        if old is None and new is None:
+            continue
+        if old is None:
+            ck = ChangeKind.ADDED
+        elif new is None:
+            ck = ChangeKind.DELETED
+        elif old.path != new.path:
+            ck = ChangeKind.RENAMED
+        else:
+            ck = ChangeKind.CHANGED
+        resolved.append((ck, old, new))
+    return resolved
+
+
 def review(
     kb: KnowledgeBase,
     base: str | None = None,
@@ -171,41 +220,15 @@ def review(
         config = _config_at(g, head_commit, kb.config) if head else kb.config
         raw = g.diff(merge_base, head_commit if head else None, folders)
         base_tree = g.tree(base_commit, folders)
-        heads: dict[str, LoadedDoc] = {}
-        if head:
-            for path, blob in g.tree(head_commit, folders).items():
-                kind = _is_document(path, config)
-                if kind is not None:
-                    heads[path] = _doc(path, kind, g.blob(blob), config)
-        olds: list[LoadedDoc | None] = []
-        for ch in raw:
-            old_path = ch.old_path or ch.path
-            old_kind = _is_document(old_path, config)
-            olds.append(
-                _doc(old_path, old_kind, g.blob(ch.old_blob), config)
-                if ch.status != "A" and ch.old_blob and old_kind is not None
-                else None
-            )
+        heads = _docs_at(g, head_commit, folders, config) if head else {}
+        olds = _old_docs(g, raw, config)
     scan_findings: list[Finding] = []
     if not head:
         # The changed documents in full; the others by id (for links and duplicate ids).
         changed = {ch.path for ch in raw if ch.status != "D"}
         library, scan_findings = load_checked(kb, Reading(reported=changed))
         heads = {d.path: d for d in library.docs}
-    resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
-    for ch, old in zip(raw, olds, strict=True):
-        new = heads.get(ch.path) if ch.status != "D" else None
-        if old is None and new is None:
-            continue
-        if old is None:
-            ck = ChangeKind.ADDED
-        elif new is None:
-            ck = ChangeKind.DELETED
-        elif old.path != new.path:
-            ck = ChangeKind.RENAMED
-        else:
-            ck = ChangeKind.CHANGED
-        resolved.append((ck, old, new))
+    resolved = _resolve(raw, olds, heads)
     _pair_renames(resolved)
     changes = [
         compare(ck, old, new, (new or old).kind)  # type: ignore[union-attr]
@@ -218,19 +241,7 @@ def review(
     findings += [f for f in scan_findings if f.path in report]
     findings += check_library(docs, config, report)
     collisions = _collisions(changes, base_tree, heads)
-    for c in collisions:
-        d = heads[c.path]
-        findings.append(
-            error(
-                "id-collision",
-                c.path,
-                f"id {c.id} is already used on {base_ref} by {', '.join(c.base_paths)}",
-                line=d.parsed.line_of("id"),
-                field="id",
-                hint=f"run 'cxlib renumber {c.id}' to take the next free id and update every "
-                "reference to it",
-            )
-        )
+    findings += [_collision_finding(c, heads[c.path], base_ref) for c in collisions]
     findings.sort(key=lambda f: f.sort_key)
     return ReviewResult(
         base_ref=base_ref,
@@ -242,6 +253,18 @@ def review(
         findings=findings,
         collisions=collisions,
         checklist=checklist(changes, heads),
+    )
+
+
+def _collision_finding(c: Collision, doc: LoadedDoc, base_ref: str) -> Finding:
+    return error(
+        "id-collision",
+        c.path,
+        f"id {c.id} is already used on {base_ref} by {', '.join(c.base_paths)}",
+        line=doc.parsed.line_of("id"),
+        field="id",
+        hint=f"run 'cxlib renumber {c.id}' to take the next free id and update every "
+        "reference to it",
     )
 
 

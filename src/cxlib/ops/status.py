@@ -34,9 +34,40 @@ def change_status(
     library = with_neighbours(ids, d)
     new = new_status.strip().lower()
     check_transition(d, new)
-    extras = {"--outcome": outcome, "--decision": decision, "--start": start, "--end": end}
-    extras["--learnings"] = learnings
-    if d.kind != Kind.EXPERIMENT:
+    _check_options(d.kind, outcome, decision, start, end, learnings)
+    data = d.parsed.data or {}
+    values: dict[str, Any] = {"status": new}
+    if d.kind == Kind.EXPERIMENT:
+        values |= _experiment_values(new, data, today, outcome, decision, start, end)
+    after = doc.raw
+    for key, value in values.items():
+        after = EditableFile(after, d.path).set_value(key, value)
+    if learnings is not None:
+        if not learnings.strip():
+            raise UsageError("the learnings are empty; nothing was written")
+        after = EditableFile(after, d.path).append_to_section("Learnings", learnings)
+    changed, patch = write_edits(kb, d, doc, after, f"becoming {new}", dry_run, library)
+    message = _message(d.id, data.get("status", ""), new, values, changed, dry_run)
+    return EditResult(d.id or "", d.path, changed, message, values, patch)
+
+
+def _check_options(
+    kind: Kind,
+    outcome: str | None,
+    decision: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    learnings: str | None,
+) -> None:
+    """Refuse the experiment options for other kinds, and an unknown outcome or decision."""
+    if kind != Kind.EXPERIMENT:
+        extras = {
+            "--outcome": outcome,
+            "--decision": decision,
+            "--start": start,
+            "--end": end,
+            "--learnings": learnings,
+        }
         given = [k for k, v in extras.items() if v is not None]
         if given:
             raise UsageError(f"{', '.join(given)}: only experiments have these")
@@ -50,33 +81,38 @@ def change_status(
             f"--decision: unknown decision '{decision}'",
             hint="use one of: " + ", ".join(x.value for x in Decision),
         )
-    data = d.parsed.data or {}
-    values: dict[str, Any] = {"status": new}
-    if d.kind == Kind.EXPERIMENT:
-        if start is not None or (new == "running" and data.get("start") is None):
-            values["start"] = start or today
-        if end is not None or (new == "concluded" and data.get("end") is None):
-            values["end"] = end or today
-        if outcome is not None:
-            values["result.outcome"] = outcome
-        if decision is not None:
-            values["decision"] = decision
-    after = doc.raw
-    for key, value in values.items():
-        after = EditableFile(after, d.path).set_value(key, value)
-    if learnings is not None:
-        if not learnings.strip():
-            raise UsageError("the learnings are empty; nothing was written")
-        after = EditableFile(after, d.path).append_to_section("Learnings", learnings)
-    changed, patch = write_edits(kb, d, doc, after, f"becoming {new}", dry_run, library)
+
+
+def _experiment_values(
+    new: str,
+    data: dict[str, Any],
+    today: dt.date,
+    outcome: str | None,
+    decision: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> dict[str, Any]:
+    """The fields an experiment's move writes besides its status: the start and end dates it
+    fills (unless given or already set), the outcome and the decision."""
+    values: dict[str, Any] = {}
+    if start is not None or (new == "running" and data.get("start") is None):
+        values["start"] = start or today
+    if end is not None or (new == "concluded" and data.get("end") is None):
+        values["end"] = end or today
+    if outcome is not None:
+        values["result.outcome"] = outcome
+    if decision is not None:
+        values["decision"] = decision
+    return values
+
+
+def _message(
+    doc_id: str | None, old: object, new: str, values: dict[str, Any], changed: bool, dry_run: bool
+) -> str:
     if not changed:
-        message = f"{d.id} is already {new}; nothing to do"
-    else:
-        old = data.get("status", "")
-        filled = [k for k in ("start", "end") if k in values]
-        extra = f" (set {', '.join(filled)})" if filled else ""
-        if old == new:
-            message = f"{'would update' if dry_run else 'updated'} {d.id} (already {new}){extra}"
-        else:
-            message = f"{'would move' if dry_run else 'moved'} {d.id} from {old} to {new}{extra}"
-    return EditResult(d.id or "", d.path, changed, message, values, patch)
+        return f"{doc_id} is already {new}; nothing to do"
+    filled = [k for k in ("start", "end") if k in values]
+    extra = f" (set {', '.join(filled)})" if filled else ""
+    if old == new:
+        return f"{'would update' if dry_run else 'updated'} {doc_id} (already {new}){extra}"
+    return f"{'would move' if dry_run else 'moved'} {doc_id} from {old} to {new}{extra}"
