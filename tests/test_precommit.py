@@ -161,10 +161,19 @@ def test_batches_give_the_same_answer_as_one_run(tmp_path: Path) -> None:
     assert sorted(batches) == sorted(whole)
     everything = cx("-C", root, "validate", "--format", "json").json()["findings"]
     assert sorted(whole) == sorted((f["path"], f["line"], f["code"]) for f in everything)
-    # Another file changes its id to the first one's: the next batch sees it at once (the id
-    # index never trusts a changed file).
+    # Another file changes its id to the second one's. The commit that does it stages that file,
+    # so the hook names it: its id no longer matches its name, and the id is taken.
     write(root, "insights/INS-0005-x.md", insight("INS-0002", "Now a duplicate"))
-    assert ("insights/INS-0002-x.md", 2, "duplicate-id") in findings(files[1:2])
+    staged = findings(["insights/INS-0005-x.md"])
+    assert ("insights/INS-0005-x.md", 2, "id-mismatch") in staged
+    assert ("insights/INS-0005-x.md", 2, "duplicate-id") in staged
+    # The hook knows the other documents by their file names (it opens no other file), so a
+    # run naming only the second file does not see the clash; a whole run reports it on both.
+    assert ("insights/INS-0002-x.md", 2, "duplicate-id") not in findings(files[1:2])
+    whole_now = cx("-C", root, "validate", "--format", "json").json()["findings"]
+    assert ("insights/INS-0002-x.md", 2, "duplicate-id") in [
+        (f["path"], f["line"], f["code"]) for f in whole_now
+    ]
     codes = {code for _, _, code in whole}
     assert {"duplicate-id", "broken-link", "insight-evidence"} <= codes
     assert ("insights/INS-0001-again.md", 2, "duplicate-id") in batches

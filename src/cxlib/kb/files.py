@@ -28,8 +28,14 @@ class DocFile:
     inode: int
 
 
-def scan(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding]]:
-    """Every ``*.md`` under the kind folders (recursively); symlinks are reported, not followed."""
+def scan(
+    root: Path, config: ProgramConfig, signatures: bool = True
+) -> tuple[list[DocFile], list[Finding]]:
+    """Every ``*.md`` under the kind folders (recursively); symlinks are reported, not followed.
+
+    ``signatures=False`` lists names only (size, mtime and inode 0): no file is stat-ed, so the
+    listing costs what reading the folders costs.
+    """
     files: list[DocFile] = []
     findings: list[Finding] = []
     for kind, settings in config.kinds.items():
@@ -41,13 +47,18 @@ def scan(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding
         if stat.S_ISLNK(st.st_mode):
             findings.append(_symlink(settings.folder))
             continue
-        _walk(top, settings.folder, kind, files, findings)
+        _walk(top, settings.folder, kind, files, findings, signatures)
     files.sort(key=lambda f: f.path)
     return files, findings
 
 
 def _walk(
-    top: Path, top_rel: str, kind: Kind, files: list[DocFile], findings: list[Finding]
+    top: Path,
+    top_rel: str,
+    kind: Kind,
+    files: list[DocFile],
+    findings: list[Finding],
+    signatures: bool = True,
 ) -> None:
     """Add the documents under a kind's folder to ``files`` and its symlinks and unreadable
     folders to ``findings``; hidden folders are skipped."""
@@ -71,9 +82,24 @@ def _walk(
                 continue
             if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
                 continue
-            est = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(est.st_mode):
-                files.append(DocFile(child, kind, est.st_size, est.st_mtime_ns, est.st_ino))
+            if not signatures:
+                if entry.is_file(follow_symlinks=False):
+                    files.append(DocFile(child, kind, 0, 0, 0))
+                continue
+            found = signature(entry.path, child, kind)
+            if found is not None:
+                files.append(found)
+
+
+def signature(path: str | Path, rel: str, kind: Kind) -> DocFile | None:
+    """A regular file's listing entry, or None (not regular, or gone since it was listed)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return DocFile(rel, kind, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _symlink(path: str) -> Finding:

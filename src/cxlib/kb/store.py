@@ -48,6 +48,11 @@ class KnowledgeBase:
             files = [f for f in files if f.kind in kinds]
         return files, findings
 
+    def names(self) -> tuple[list[DocFile], list[Finding]]:
+        """The document files by name only (no file is stat-ed: size, mtime and inode are 0),
+        and the findings of the listing."""
+        return scan(self.root, self.config, signatures=False)
+
     def parse(
         self,
         files: list[DocFile],

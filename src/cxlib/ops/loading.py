@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from cxlib.kb.cache import FactsCache, ParseCache
-from cxlib.kb.files import DocFile
+from cxlib.kb.files import DocFile, signature
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.checks import check_document
@@ -67,6 +67,50 @@ def load_checked(
                 cache.prune({f.path for f in files})
                 cache.save()
     return Library([docs[f.path] for f in files]), listing
+
+
+def load_named(
+    kb: KnowledgeBase, reading: Reading, progress: Progress | None = None
+) -> tuple[Library, list[Finding]]:
+    """The documents ``reading.reported`` names, checked in full; every other document known
+    by the id its file name gives (the pre-commit hook, which names a few files).
+
+    No other file is opened or even stat-ed, so the cost does not grow with the base beyond
+    reading its folders. An id must match its file name (``id-mismatch`` otherwise), so the
+    answer is a whole run's, except where another file's front-matter id differs from its
+    name: that file's own error, which the whole run reports.
+    """
+    assert reading.reported is not None
+    with collector_paused():
+        names, listing = kb.names()
+        facts = FactsCache(kb.root, kb.rules_key(reading.strict)) if reading.use_cache else None
+        named = [f for f in names if f.path in reading.reported]
+        checked = {d.path: d for d in _check_named(kb, named, facts, reading)}
+        # Without a parse, a document's id is the one its file name starts with.
+        docs = [checked.get(f.path) or LoadedDoc(f.path, f.kind, ParsedFile()) for f in names]
+        if facts is not None:
+            facts.save()
+    return Library(docs), listing
+
+
+def _check_named(
+    kb: KnowledgeBase, named: list[DocFile], facts: FactsCache | None, reading: Reading
+) -> list[LoadedDoc]:
+    out: list[LoadedDoc] = []
+    for listed in named:
+        f = signature(kb.root / listed.path, listed.path, listed.kind)
+        if f is None:
+            continue  # gone since it was listed
+        hit = facts.get(f) if facts is not None else None
+        if hit is not None and hit[0] is not None:
+            out.append(LoadedDoc(f.path, f.kind, hit[0], findings=hit[1]))
+            continue
+        parsed = kb.parse([f])[f.path]
+        d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
+        if facts is not None:
+            facts.put(f, parsed, d.findings, d.id)
+        out.append(d)
+    return out
 
 
 def _reported(f: DocFile, reading: Reading) -> bool:

@@ -13,7 +13,7 @@ from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import LoadedDoc
 from cxlib.model.rules import check_library
-from cxlib.ops.loading import Reading, load_checked
+from cxlib.ops.loading import Reading, load_checked, load_named
 
 
 @dataclass
@@ -60,8 +60,10 @@ def validate(
         models=settings.check_created_against_git,
         use_cache=use_cache,
     )
+    # Named files without the history rule (the pre-commit hook): the others by name only.
+    load = load_named if report_paths is not None and not reading.models else load_checked
     with collector_paused():
-        library, scan_findings = load_checked(kb, reading, progress)
+        library, scan_findings = load(kb, reading, progress)
         docs = library.docs
         findings = [f for d in docs for f in d.findings]
         findings += scan_findings
