@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error
@@ -19,8 +19,9 @@ from cxlib.model.kinds import Kind
 NOT_DOCUMENTS = {"readme.md", "index.md", "_index.md"}
 
 
-@dataclass(frozen=True)
-class DocFile:
+class DocFile(NamedTuple):
+    """A document file as the listing found it (a tuple: tens of thousands are made per run)."""
+
     path: str  # POSIX, relative to the knowledge base root
     kind: Kind
     size: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cxlib.model.documents import Document
 from cxlib.model.findings import Finding
@@ -19,6 +20,20 @@ class Link:
     target: str
     field: str  # front-matter field, or "body" for a [[wiki-link]]
     line: int
+
+
+class DocRef(NamedTuple):
+    """A document known by its place alone: path, kind, and the id its file name gives. What
+    the cross-document rules need of a document that is not reported on (the pre-commit hook
+    knows every other document so, without opening it). A tuple: one is made per document."""
+
+    path: str
+    kind: Kind
+    id: str | None
+
+    @classmethod
+    def from_name(cls, path: str, kind: Kind) -> DocRef:
+        return cls(path, kind, id_from_filename(path.rsplit("/", 1)[-1]))
 
 
 @dataclass(frozen=True)

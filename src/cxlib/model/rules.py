@@ -6,7 +6,7 @@ Pure functions from loaded documents and the config to findings.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from cxlib.model.codes import Code
 from cxlib.model.config import ProgramConfig
@@ -14,7 +14,7 @@ from cxlib.model.documents import Document, Experiment, Insight, Opportunity
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.ids import ID_RE, id_from_filename, split_id
 from cxlib.model.kinds import Kind
-from cxlib.model.library import Link, LoadedDoc
+from cxlib.model.library import DocRef, Link, LoadedDoc
 from cxlib.model.source import ParsedFile
 from cxlib.model.vocabulary import (
     LINK_FIELDS,
@@ -268,11 +268,15 @@ def _dates_in_order(path: str, doc: Document, parsed: ParsedFile) -> list[Findin
 
 
 def _id_key(doc_id: str) -> str:
+    if doc_id.isascii():
+        return doc_id.upper()  # NFKC leaves ASCII as it is
     return unicodedata.normalize("NFKC", doc_id).upper()
 
 
 def check_library(
-    docs: list[LoadedDoc], config: ProgramConfig, report_paths: set[str] | None = None
+    docs: Sequence[LoadedDoc | DocRef],
+    config: ProgramConfig,
+    report_paths: set[str] | None = None,
 ) -> list[Finding]:
     """Rules across files: unique ids, links to existing documents of the right kind.
 
@@ -280,14 +284,14 @@ def check_library(
     pre-commit case), so a batch run agrees with a whole run on the files it names.
     """
     kind_of: dict[str, Kind] = {}
-    owners: dict[str, list[LoadedDoc]] = {}
+    owners: dict[str, list[LoadedDoc | DocRef]] = {}
     for d in docs:
         if d.id:
             owners.setdefault(_id_key(d.id), []).append(d)
             kind_of.setdefault(d.id, d.kind)
     out = [f for same in owners.values() if len(same) > 1 for f in _duplicate_ids(same)]
     for d in docs:
-        if report_paths is None or d.path in report_paths:
+        if isinstance(d, LoadedDoc) and (report_paths is None or d.path in report_paths):
             out += _link_findings(d, kind_of)
     if report_paths is not None:
         out = [f for f in out if f.path in report_paths]
@@ -318,14 +322,14 @@ def _link_problems(
     return [error(code, path, message, line=link.line, field=link.field, hint=hint)]
 
 
-def _duplicate_ids(same: list[LoadedDoc]) -> list[Finding]:
+def _duplicate_ids(same: list[LoadedDoc | DocRef]) -> list[Finding]:
     paths = [x.path for x in same]
     return [
         error(
             Code.DUPLICATE_ID,
             d.path,
             f"duplicate id {d.id}: also used by {', '.join(p for p in paths if p != d.path)}",
-            line=d.parsed.line_of("id"),
+            line=d.parsed.line_of("id") if isinstance(d, LoadedDoc) else 1,
             field="id",
             hint="give one of them a new id ('cxlib new' picks a free one)",
         )

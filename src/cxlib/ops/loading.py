@@ -20,7 +20,7 @@ from cxlib.kb.tuning import collector_paused
 from cxlib.model.checks import check_document
 from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
-from cxlib.model.library import Library, LoadedDoc
+from cxlib.model.library import DocRef, Library, LoadedDoc
 from cxlib.model.schema_check import check_schema
 from cxlib.model.source import ParsedFile
 
@@ -70,10 +70,11 @@ def load_checked(
 
 
 def load_named(
-    kb: KnowledgeBase, reading: Reading, progress: Progress | None = None
-) -> tuple[Library, list[Finding]]:
-    """The documents ``reading.reported`` names, checked in full; every other document known
-    by the id its file name gives (the pre-commit hook, which names a few files).
+    kb: KnowledgeBase, reading: Reading
+) -> tuple[list[LoadedDoc], list[DocRef], list[Finding]]:
+    """The documents ``reading.reported`` names, checked in full; every other document as a
+    :class:`DocRef`, known by the id its file name gives (the pre-commit hook); and the
+    findings of the listing.
 
     No other file is opened or even stat-ed, so the cost does not grow with the base beyond
     reading its folders. An id must match its file name (``id-mismatch`` otherwise), so the
@@ -85,12 +86,11 @@ def load_named(
         names, listing = kb.names()
         facts = FactsCache(kb.root, kb.rules_key(reading.strict)) if reading.use_cache else None
         named = [f for f in names if f.path in reading.reported]
-        checked = {d.path: d for d in _check_named(kb, named, facts, reading)}
-        # Without a parse, a document's id is the one its file name starts with.
-        docs = [checked.get(f.path) or LoadedDoc(f.path, f.kind, ParsedFile()) for f in names]
+        checked = _check_named(kb, named, facts, reading)
+        refs = [DocRef.from_name(f.path, f.kind) for f in names if f.path not in reading.reported]
         if facts is not None:
             facts.save()
-    return Library(docs), listing
+    return checked, refs, listing
 
 
 def _check_named(

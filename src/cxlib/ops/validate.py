@@ -11,7 +11,7 @@ from cxlib.kb.files import kind_of_path
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.library import LoadedDoc
+from cxlib.model.library import DocRef, LoadedDoc
 from cxlib.model.rules import check_library
 from cxlib.ops.loading import Reading, load_checked, load_named
 
@@ -60,21 +60,23 @@ def validate(
         models=settings.check_created_against_git,
         use_cache=use_cache,
     )
-    # Named files without the history rule (the pre-commit hook): the others by name only.
-    load = load_named if report_paths is not None and not reading.models else load_checked
     with collector_paused():
-        library, scan_findings = load(kb, reading, progress)
-        docs = library.docs
-        findings = [f for d in docs for f in d.findings]
-        findings += scan_findings
-        if report_paths is not None:
-            findings = [f for f in findings if f.path in report_paths]
-        findings += check_library(docs, kb.config, report_paths)
+        if report_paths is not None and not reading.models:
+            # The pre-commit hook: the named files in full, the others by name only.
+            docs, refs, listing = load_named(kb, reading)
+            others: list[DocRef] = refs
+        else:
+            library, listing = load_checked(kb, reading, progress)
+            docs, others = library.docs, []
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
+        findings = [f for d in checked for f in d.findings]
+        findings += [f for f in listing if report_paths is None or f.path in report_paths]
+        findings += check_library([*docs, *others], kb.config, report_paths)
         if settings.check_created_against_git:
             findings += _created_against_git(kb, checked)
         findings.sort(key=lambda f: f.sort_key)
-    return ValidationReport(findings, checked=len(checked), total=len(docs), skipped=skipped)
+    total = len(docs) + len(others)
+    return ValidationReport(findings, checked=len(checked), total=total, skipped=skipped)
 
 
 def _named(
