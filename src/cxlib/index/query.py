@@ -49,7 +49,7 @@ QUERY_FIELDS = (*KEYWORD_FIELDS, *TEXT_FIELDS, *DATE_FIELDS)
 DATE_HELP = (
     "use 2025, 2025-03 or 2025-03-01, >2025-01-01 (also >=, <, <=), or [2025-01-01 TO 2025-06-30]"
 )
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
 _RANGE = re.compile(r"^\[\s*(\S*?)\s*\b(?:to|TO|To)\b\s*(\S*?)\s*\]$")
 _COMPARE = re.compile(r"^(>=|=>|<=|=<|>|<)?(.*)$")
 

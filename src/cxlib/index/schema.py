@@ -40,7 +40,7 @@ TEXT_FIELDS = ("title", "hypothesis", "body", "owner")
 DEFAULT_FIELDS = ("title", "hypothesis", "body", "id", "link", "tag")
 STORED = ("path", "id", "kind", "title", "status", "outcome")
 # An id, else whoosh's default word pattern.
-WORDS = r"[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}\b|\w+(\.?\w+)*"
+WORDS = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}\b|\w+(\.?\w+)*"
 
 
 def make_schema() -> fields.Schema:

@@ -40,7 +40,8 @@ __all__ = [
     "Source",
 ]
 
-DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-\d{1,9}$", examples=["EXP-0042"])]
+# ASCII digits only: the schema's regular expressions read ``\d`` as any Unicode digit.
+DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$", examples=["EXP-0042"])]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Score = Annotated[int, Field(ge=1, le=5)]
 # Free text is bounded like the title, so no field can carry megabytes into every report and page.

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-(\d{1,9})$")
-FILE_ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9}-\d{1,9})(?:-|\.md$)")
+# Ids are ASCII: ``\d`` would also match Arabic-Indic and other Unicode digits, and such an id
+# would escape the duplicate check (``EXP-٠٠٠٢`` is not ``EXP-0002``). ``\Z``, unlike ``$``,
+# does not let a trailing newline through.
+ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-([0-9]{1,9})\Z")
+FILE_ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9}-[0-9]{1,9})(?:-|\.md\Z)")
 # An alias holds no bracket: with ``[^\]]*`` a line of many unclosed ``[[A-1|`` made every
 # attempt scan to the end of the line (quadratic).
-WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-\d{1,9})(?:\|[^\[\]]*)?\]\]")
+WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9})(?:\|[^\[\]]*)?\]\]")
 
 MAX_SLUG = 60
 _WINDOWS_RESERVED = (
