@@ -24,7 +24,7 @@ from cxlib.model.codes import RULES, Code, Scope
 from cxlib.model.history_rules import check_created_against_git
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
-from cxlib.model.rules import check_library
+from cxlib.model.library_rules import check_library
 
 CONFIG = load_config(EXAMPLE)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from cxlib.kb.cache import ParseCache
 from cxlib.kb.config_file import CONFIG_NAME, find_root, load_config
 from cxlib.kb.files import DocFile, scan
-from cxlib.kb.parallel import parse_file, parse_in_parallel
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding
@@ -61,6 +60,9 @@ class KnowledgeBase:
     ) -> dict[str, ParsedFile]:
         """Each file's parse by path: from ``cache`` when the file is unchanged, else parsed (in
         worker processes when there are many) and recorded in ``cache``."""
+        # Here, not at the top: a hook run answered from the cache never loads the parser.
+        from cxlib.kb.parallel import parse_file, parse_in_parallel
+
         out: dict[str, ParsedFile] = {}
         missing: list[DocFile] = []
         for f in files:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from cxlib.model.documents import Document
 from cxlib.model.findings import Finding
 from cxlib.model.ids import ID_RE, id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.source import ParsedFile
 from cxlib.model.vocabulary import LINK_FIELDS
+
+if TYPE_CHECKING:
+    from cxlib.model.documents import Document
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,21 @@
-"""The program's rules: lifecycle, journey and metric references, links and unique ids.
+"""The program's single-file rules: identity, journey and metric references, lifecycle.
+(The rules across documents are :mod:`cxlib.model.library_rules`.)
 
 Pure functions from loaded documents and the config to findings.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from cxlib.model.codes import Code
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import Document, Experiment, Insight, Opportunity
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.ids import ID_RE, id_from_filename, split_id
-from cxlib.model.kinds import Kind
-from cxlib.model.library import DocRef, Link, LoadedDoc
+from cxlib.model.library import LoadedDoc
 from cxlib.model.source import ParsedFile
 from cxlib.model.vocabulary import (
-    LINK_FIELDS,
     LOSS_NOTE,
     LOSSES,
     RUNNING_OR_LATER,
@@ -264,95 +262,4 @@ def _dates_in_order(path: str, doc: Document, parsed: ParsedFile) -> list[Findin
                 field="updated",
             )
         )
-    return out
-
-
-def _id_key(doc_id: str) -> str:
-    if doc_id.isascii():
-        return doc_id.upper()  # NFKC leaves ASCII as it is
-    return unicodedata.normalize("NFKC", doc_id).upper()
-
-
-def check_library(
-    docs: Sequence[LoadedDoc | DocRef],
-    config: ProgramConfig,
-    report_paths: set[str] | None = None,
-) -> list[Finding]:
-    """Rules across files: unique ids, links to existing documents of the right kind.
-
-    All documents are read; findings are reported only for ``report_paths`` when given (the
-    pre-commit case), so a batch run agrees with a whole run on the files it names.
-    """
-    kind_of: dict[str, Kind] = {}
-    owners: dict[str, list[LoadedDoc | DocRef]] = {}
-    for d in docs:
-        if d.id:
-            owners.setdefault(_id_key(d.id), []).append(d)
-            kind_of.setdefault(d.id, d.kind)
-    out = [f for same in owners.values() if len(same) > 1 for f in _duplicate_ids(same)]
-    for d in docs:
-        if isinstance(d, LoadedDoc) and (report_paths is None or d.path in report_paths):
-            out += _link_findings(d, kind_of)
-    if report_paths is not None:
-        out = [f for f in out if f.path in report_paths]
-    return out
-
-
-def _link_problems(
-    path: str,
-    own_id: str | None,
-    link: Link,
-    target_kind: Kind | None,
-    allowed: dict[str, tuple[Kind, ...]],
-) -> list[Finding]:
-    """What is wrong with one link: it names its own document, nothing, or the wrong kind."""
-    if link.target == own_id:
-        message, hint, code = f"{link.field} links the document to itself", None, Code.SELF_LINK
-    elif target_kind is None:
-        message = f"link target {link.target} does not exist"
-        hint, code = "check the id, or create the document first", Code.BROKEN_LINK
-    elif link.field != "body" and target_kind not in allowed[link.field]:
-        wanted = " or ".join(k.value for k in allowed[link.field])
-        message = (
-            f"'{link.field}' must name an {wanted}, but {link.target} is an {target_kind.value}"
-        )
-        hint, code = None, Code.LINK_KIND
-    else:
-        return []
-    return [error(code, path, message, line=link.line, field=link.field, hint=hint)]
-
-
-def _duplicate_ids(same: list[LoadedDoc | DocRef]) -> list[Finding]:
-    paths = [x.path for x in same]
-    return [
-        error(
-            Code.DUPLICATE_ID,
-            d.path,
-            f"duplicate id {d.id}: also used by {', '.join(p for p in paths if p != d.path)}",
-            line=d.parsed.line_of("id") if isinstance(d, LoadedDoc) else 1,
-            field="id",
-            hint="give one of them a new id ('cxlib new' picks a free one)",
-        )
-        for d in same
-    ]
-
-
-def _link_findings(d: LoadedDoc, kind_of: dict[str, Kind]) -> list[Finding]:
-    """Each link of ``d`` names another existing document of a kind its field allows, once."""
-    allowed = LINK_FIELDS[d.kind]
-    out: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    for link in d.links():
-        out += _link_problems(d.path, d.id, link, kind_of.get(link.target), allowed)
-        if link.field != "body" and (link.field, link.target) in seen:
-            out.append(
-                warning(
-                    Code.DUPLICATE_LINK,
-                    d.path,
-                    f"{link.target} is listed twice in '{link.field}'",
-                    line=link.line,
-                    field=link.field,
-                )
-            )
-        seen.add((link.field, link.target))
     return out

@@ -14,7 +14,7 @@ from cxlib.model.checks import check_document
 from cxlib.model.codes import Code
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import Library, LoadedDoc
-from cxlib.model.rules import check_library
+from cxlib.model.library_rules import check_library
 
 
 def _fix(code: str) -> str | None:

@@ -17,11 +17,9 @@ from cxlib.kb.cache import FactsCache, ParseCache
 from cxlib.kb.files import DocFile, signature
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
-from cxlib.model.checks import check_document
 from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Library, LoadedDoc
-from cxlib.model.schema_check import check_schema
 from cxlib.model.source import ParsedFile
 
 
@@ -96,6 +94,8 @@ def load_named(
 def _check_named(
     kb: KnowledgeBase, named: list[DocFile], facts: FactsCache | None, reading: Reading
 ) -> list[LoadedDoc]:
+    from cxlib.model.checks import check_document  # only for files the cache cannot answer
+
     out: list[LoadedDoc] = []
     for listed in named:
         f = signature(kb.root / listed.path, listed.path, listed.kind)
@@ -148,6 +148,9 @@ def _checked(
     kb: KnowledgeBase,
     reading: Reading,
 ) -> LoadedDoc:
+    from cxlib.model.checks import check_document
+    from cxlib.model.schema_check import check_schema
+
     if not _reported(f, reading):
         if facts is not None and not reading.models:
             # Checked once now so that the next one-file run finds this file's id (and
@@ -179,6 +182,9 @@ def load_models(kb: KnowledgeBase, kinds: Collection[Kind] | None = None) -> Lib
 
 
 def _model(f: DocFile, parsed: ParsedFile, kb: KnowledgeBase) -> LoadedDoc:
+    from cxlib.model.checks import check_document
+    from cxlib.model.schema_check import check_schema
+
     if parsed.problems or parsed.data is None:
         return check_document(f.path, f.kind, parsed, kb.config)
     doc, findings = check_schema(f.path, f.kind, parsed)

@@ -24,8 +24,8 @@ from cxlib.model.findings import Finding, Severity, error
 from cxlib.model.ids import id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
+from cxlib.model.library_rules import check_library
 from cxlib.model.review import ChangeKind, ChecklistItem, DocChange, checklist, compare
-from cxlib.model.rules import check_library
 from cxlib.ops.loading import Reading, load_checked
 
 DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")

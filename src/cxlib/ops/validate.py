@@ -12,7 +12,7 @@ from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import DocRef, LoadedDoc
-from cxlib.model.rules import check_library
+from cxlib.model.library_rules import check_library
 from cxlib.ops.loading import Reading, load_checked, load_named
 
 
