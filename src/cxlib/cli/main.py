@@ -17,16 +17,21 @@ from cxlib.cli.output import Color, Output
 from cxlib.cli.state import State
 from cxlib.errors import CxError, ExitCode
 
-app = typer.Typer(
-    name="cxlib",
-    help="A git-backed markdown knowledge base for customer-experience and experimentation "
-    "programs: insights, opportunities and experiments, validated, linked and reported on.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def _make_app() -> typer.Typer:
+    return typer.Typer(
+        name="cxlib",
+        help="A git-backed markdown knowledge base for customer-experience and experimentation "
+        "programs: insights, opportunities and experiments, validated, linked and reported on.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = _make_app()
 
 
 def _version(value: bool) -> None:
@@ -35,7 +40,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _global(
     ctx: typer.Context,
     root: Annotated[
@@ -72,23 +76,51 @@ def _global(
     ctx.obj = st
 
 
+app.callback()(_global)
 commands.register(app)
+
+# Global options that take a value (the sub-command comes after them).
+_VALUED = ("--root", "-C", "--color", "--today")
+
+
+def _command_named(args: list[str]) -> str | None:
+    """The sub-command ``args`` run, when that is plain; None when typer must see every
+    command (``--help``, ``--version``, a mistyped name: it lists or suggests them)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _VALUED:
+            i += 2
+        elif arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
+            i += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg if arg in commands.NAMES else None
+    return None
 
 
 @functools.cache
-def _click_command():  # type: ignore[no-untyped-def]  # typer's command type is private
-    # Building the click command inspects every command's signature (~50 ms); a process that
-    # runs the CLI more than once (the tests) builds it once.
-    return typer.main.get_command(app)
+def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # typer's type is private
+    """The click command for the whole CLI, or for one sub-command only: building a command
+    inspects its signature, ~50 ms for all of them. Cached: a process that runs the CLI more
+    than once (the tests) builds each once."""
+    if only is None:
+        return typer.main.get_command(app)
+    one = _make_app()
+    one.callback()(_global)
+    commands.register(one, only=only)
+    return typer.main.get_command(one)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
-    command = _click_command()
+    args = argv if argv is not None else sys.argv[1:]
+    command = _click_command(_command_named(args))
     output = Output()
     try:
         rv = command.main(
-            args=argv if argv is not None else sys.argv[1:],
+            args=args,
             prog_name="cxlib",
             standalone_mode=False,
         )

@@ -1,0 +1,41 @@
+"""A process builds only the sub-command it runs; what it prints is what the whole CLI prints."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout, suppress
+
+import pytest
+
+from cxlib.cli import commands
+from cxlib.cli.main import _click_command, _command_named
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["validate", "a.md"], "validate"),
+        (["-C", "kb", "--color", "never", "list", "--format", "json"], "list"),
+        (["--root=kb", "--today=2026-01-01", "report", "roadmap"], "report"),
+        (["--help"], None),
+        (["--version"], None),
+        (["valdate"], None),  # typer suggests the right name from every command
+        ([], None),
+    ],
+)
+def test_the_command_is_found_before_typer_runs(args: list[str], name: str | None) -> None:
+    assert _command_named(args) == name
+
+
+def _run(command: object, args: list[str]) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), suppress(SystemExit):
+        command.main(args=args, prog_name="cxlib", standalone_mode=False)  # type: ignore[attr-defined]
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(commands.NAMES))
+def test_one_command_alone_helps_like_the_whole_cli(name: str) -> None:
+    assert _run(_click_command(name), [name, "--help"]) == _run(
+        _click_command(None), [name, "--help"]
+    )
