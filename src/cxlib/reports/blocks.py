@@ -7,7 +7,11 @@ the same blocks, so they always agree. Block text is plain text: each renderer e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -132,3 +136,18 @@ def to_markdown(report: Rendered) -> str:
                 lines.append("| " + " | ".join(md_escape(c) for c in row) + " |")
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+class CsvColumns(Generic[T]):
+    """A report's CSV layout, stated once: each column's name and how an item gives its value
+    (``CSV_COLUMNS`` and ``csv_rows`` both read it)."""
+
+    def __init__(self, columns: dict[str, Callable[[T], object]]) -> None:
+        self.columns = columns
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def rows(self, items: Iterable[T]) -> list[dict[str, object]]:
+        return [{name: value(item) for name, value in self.columns.items()} for item in items]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from cxlib.model.documents import Experiment, ExperimentStatus, Outcome
 from cxlib.reports.blocks import (
+    CsvColumns,
     Figures,
     Heading,
     Rendered,
@@ -35,21 +36,6 @@ from cxlib.reports.snapshot import (
 
 OPEN = (ExperimentStatus.DRAFT, ExperimentStatus.PLANNED, ExperimentStatus.RUNNING)
 VELOCITY_MONTHS = 6
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "status",
-    "outcome",
-    "team",
-    "owner",
-    "created",
-    "start",
-    "end",
-    "duration_days",
-    "draft_to_running_days",
-    "stale",
-    "learnings",
-]
 
 
 @dataclass
@@ -435,21 +421,24 @@ def render(r: ExperimentsReport) -> Rendered:
 
 def csv_rows(r: ExperimentsReport) -> list[dict[str, object]]:
     """One CSV row per experiment."""
-    return [
-        {
-            "id": x.id,
-            "title": x.title,
-            "status": x.status,
-            "outcome": x.outcome,
-            "team": x.team,
-            "owner": x.owner,
-            "created": x.created,
-            "start": x.start,
-            "end": x.end,
-            "duration_days": x.duration_days,
-            "draft_to_running_days": x.draft_to_running_days,
-            "stale": "yes" if x.stale else "no",
-            "learnings": "yes" if x.learnings else "no",
-        }
-        for x in r.experiments
-    ]
+    return _CSV.rows(r.experiments)
+
+
+_CSV: CsvColumns[Row] = CsvColumns(
+    {
+        "id": lambda x: x.id,
+        "title": lambda x: x.title,
+        "status": lambda x: x.status,
+        "outcome": lambda x: x.outcome,
+        "team": lambda x: x.team,
+        "owner": lambda x: x.owner,
+        "created": lambda x: x.created,
+        "start": lambda x: x.start,
+        "end": lambda x: x.end,
+        "duration_days": lambda x: x.duration_days,
+        "draft_to_running_days": lambda x: x.draft_to_running_days,
+        "stale": lambda x: "yes" if x.stale else "no",
+        "learnings": lambda x: "yes" if x.learnings else "no",
+    }
+)
+CSV_COLUMNS = _CSV.names

@@ -20,11 +20,10 @@ from cxlib.model.documents import (
     Opportunity,
     Outcome,
 )
-from cxlib.reports.blocks import Figures, Heading, Rendered, Table, skipped_note
+from cxlib.reports.blocks import CsvColumns, Figures, Heading, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Snapshot
 
 GOOD, FAIR = 90, 70
-CSV_COLUMNS = ["area", "problem", "id", "title", "owner", "detail"]
 
 
 @dataclass
@@ -254,14 +253,17 @@ def render(r: HealthReport) -> Rendered:
 
 def csv_rows(r: HealthReport) -> list[dict[str, object]]:
     """One CSV row per problem."""
-    return [
-        {
-            "area": p.area,
-            "problem": p.problem,
-            "id": p.id,
-            "title": p.title,
-            "owner": p.owner,
-            "detail": p.detail,
-        }
-        for p in r.problems
-    ]
+    return _CSV.rows(r.problems)
+
+
+_CSV: CsvColumns[Problem] = CsvColumns(
+    {
+        "area": lambda p: p.area,
+        "problem": lambda p: p.problem,
+        "id": lambda p: p.id,
+        "title": lambda p: p.title,
+        "owner": lambda p: p.owner,
+        "detail": lambda p: p.detail,
+    }
+)
+CSV_COLUMNS = _CSV.names

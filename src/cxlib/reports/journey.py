@@ -7,6 +7,7 @@ are history, not the current picture, so they are not counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cxlib.model.documents import (
@@ -19,7 +20,7 @@ from cxlib.model.documents import (
     Opportunity,
     Outcome,
 )
-from cxlib.reports.blocks import Note, Rendered, Table, skipped_note
+from cxlib.reports.blocks import CsvColumns, Note, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import CONCLUDED, OPEN_OPPORTUNITY, Snapshot
 
 CURRENT_INSIGHT = (InsightStatus.DRAFT, InsightStatus.VALIDATED)
@@ -27,7 +28,6 @@ MEASURES = ("insights", "pain_points", "opportunities", "running", "concluded", 
 LABELS = ("insights", "pain points", "opportunities", "running", "concluded", "wins")
 NO_STAGE = ""  # the row of documents with no stage, or one the journey does not have
 NO_TOUCHPOINT = ""
-CSV_COLUMNS = ["stage", "touchpoint", *MEASURES, "planned", "attention"]
 
 
 @dataclass
@@ -160,14 +160,28 @@ def render(r: JourneyReport) -> Rendered:
 
 def csv_rows(r: JourneyReport) -> list[dict[str, object]]:
     """One CSV row per stage and touchpoint row."""
-    out: list[dict[str, object]] = []
+    lines: list[_Line] = []
     for s in r.stages:
-        for touchpoint, counts, attention in [
-            ("", s.counts, s.attention),
-            *((t.touchpoint or "(none)", t.counts, t.attention) for t in s.touchpoints),
-        ]:
-            row: dict[str, object] = {"stage": s.stage or "(none)", "touchpoint": touchpoint}
-            row.update({m: counts.value(m) for m in (*MEASURES, "planned")})
-            row["attention"] = attention
-            out.append(row)
-    return out
+        stage = s.stage or "(none)"
+        lines.append((stage, "", s.counts, s.attention))
+        lines += [(stage, t.touchpoint or "(none)", t.counts, t.attention) for t in s.touchpoints]
+    return _CSV.rows(lines)
+
+
+# stage, touchpoint ("" on the stage's own row), counts, attention
+_Line = tuple[str, str, Counts, str]
+
+
+def _measure_column(measure: str) -> Callable[[_Line], object]:
+    return lambda line: line[2].value(measure)
+
+
+_CSV: CsvColumns[_Line] = CsvColumns(
+    {
+        "stage": lambda line: line[0],
+        "touchpoint": lambda line: line[1],
+        **{m: _measure_column(m) for m in (*MEASURES, "planned")},
+        "attention": lambda line: line[3],
+    }
+)
+CSV_COLUMNS = _CSV.names

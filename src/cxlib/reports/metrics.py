@@ -7,33 +7,21 @@ primary metric maps to it through the catalog's ``kpi``. Observed effects are su
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cxlib.model.config import Metric, MetricKind
 from cxlib.model.documents import Experiment, Outcome
-from cxlib.reports.blocks import Figures, Heading, Rendered, Table, signed, skipped_note
+from cxlib.reports.blocks import (
+    CsvColumns,
+    Figures,
+    Heading,
+    Rendered,
+    Table,
+    signed,
+    skipped_note,
+)
 from cxlib.reports.snapshot import CONCLUDED, DECIDED, Snapshot
-
-CSV_COLUMNS = [
-    "metric",
-    "name",
-    "kind",
-    "direction",
-    "north_star",
-    "kpi",
-    "primary",
-    "via_kpi",
-    "guardrail",
-    "opportunities",
-    "won",
-    "lost",
-    "inconclusive",
-    "invalid",
-    "stopped_early",
-    "effect_won",
-    "effect_sum",
-    "moved",
-]
 
 
 @dataclass
@@ -267,22 +255,29 @@ def render(r: MetricsReport) -> Rendered:
 
 def csv_rows(r: MetricsReport) -> list[dict[str, object]]:
     """One CSV row per catalog metric."""
-    return [
-        {
-            "metric": m.id,
-            "name": m.name,
-            "kind": m.kind,
-            "direction": m.direction,
-            "north_star": "yes" if m.north_star else "no",
-            "kpi": m.kpi,
-            "primary": m.primary,
-            "via_kpi": m.via_kpi,
-            "guardrail": m.guardrail,
-            "opportunities": m.opportunities,
-            **{k.replace("-", "_"): n for k, n in m.outcomes.items()},
-            "effect_won": m.effect_won,
-            "effect_sum": m.effect_sum,
-            "moved": "yes" if m.moved else "no",
-        }
-        for m in r.metrics
-    ]
+    return _CSV.rows(r.metrics)
+
+
+def _outcome_column(outcome: str) -> Callable[[MetricRow], object]:
+    return lambda m: m.outcomes[outcome]
+
+
+_CSV: CsvColumns[MetricRow] = CsvColumns(
+    {
+        "metric": lambda m: m.id,
+        "name": lambda m: m.name,
+        "kind": lambda m: m.kind,
+        "direction": lambda m: m.direction,
+        "north_star": lambda m: "yes" if m.north_star else "no",
+        "kpi": lambda m: m.kpi,
+        "primary": lambda m: m.primary,
+        "via_kpi": lambda m: m.via_kpi,
+        "guardrail": lambda m: m.guardrail,
+        "opportunities": lambda m: m.opportunities,
+        **{o.value.replace("-", "_"): _outcome_column(o.value) for o in Outcome},
+        "effect_won": lambda m: m.effect_won,
+        "effect_sum": lambda m: m.effect_sum,
+        "moved": lambda m: "yes" if m.moved else "no",
+    }
+)
+CSV_COLUMNS = _CSV.names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cxlib.model.documents import InsightStatus, Opportunity, OpportunityStatus
-from cxlib.reports.blocks import Figures, Heading, Note, Rendered, Table, skipped_note
+from cxlib.reports.blocks import CsvColumns, Figures, Heading, Note, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import Snapshot
 
 # The roadmap's groups, in the order a reader wants them.
@@ -17,25 +17,6 @@ GROUPS = (
 FLAG_NO_OWNER = "no owner"
 FLAG_NO_INSIGHT = "no insight"  # no validated insight backs it
 FLAG_SCORES = "scores missing"
-CSV_COLUMNS = [
-    "rank",
-    "id",
-    "title",
-    "status",
-    "priority",
-    "customer_value",
-    "business_value",
-    "effort",
-    "owner",
-    "team",
-    "stage",
-    "touchpoint",
-    "kpis",
-    "insights",
-    "validated_insights",
-    "experiments",
-    "flags",
-]
 
 
 @dataclass
@@ -236,25 +217,28 @@ def render(r: Roadmap) -> Rendered:
 
 def csv_rows(r: Roadmap) -> list[dict[str, object]]:
     """One CSV row per open opportunity, in rank order."""
-    return [
-        {
-            "rank": i.rank,
-            "id": i.id,
-            "title": i.title,
-            "status": i.status,
-            "priority": i.priority,
-            "customer_value": i.customer_value,
-            "business_value": i.business_value,
-            "effort": i.effort,
-            "owner": i.owner,
-            "team": i.team,
-            "stage": i.stage,
-            "touchpoint": i.touchpoint,
-            "kpis": " ".join(i.kpis),
-            "insights": " ".join(i.insights),
-            "validated_insights": i.validated_insights,
-            "experiments": _experiments_text(i.experiments),
-            "flags": "; ".join(i.flags),
-        }
-        for i in r.items
-    ]
+    return _CSV.rows(r.items)
+
+
+_CSV: CsvColumns[RoadmapItem] = CsvColumns(
+    {
+        "rank": lambda i: i.rank,
+        "id": lambda i: i.id,
+        "title": lambda i: i.title,
+        "status": lambda i: i.status,
+        "priority": lambda i: i.priority,
+        "customer_value": lambda i: i.customer_value,
+        "business_value": lambda i: i.business_value,
+        "effort": lambda i: i.effort,
+        "owner": lambda i: i.owner,
+        "team": lambda i: i.team,
+        "stage": lambda i: i.stage,
+        "touchpoint": lambda i: i.touchpoint,
+        "kpis": lambda i: " ".join(i.kpis),
+        "insights": lambda i: " ".join(i.insights),
+        "validated_insights": lambda i: i.validated_insights,
+        "experiments": lambda i: _experiments_text(i.experiments),
+        "flags": lambda i: "; ".join(i.flags),
+    }
+)
+CSV_COLUMNS = _CSV.names
