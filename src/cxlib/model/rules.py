@@ -185,11 +185,14 @@ def check_lifecycle(d: LoadedDoc) -> list[Finding]:
     return out
 
 
-def field_value(doc: Document, dotted: str) -> object:
-    """A model's value at a dotted path (``result.outcome``); None when a parent is missing."""
-    value: object = doc
+def field_value(doc: Document, dotted: str, data: dict[str, object] | None = None) -> object:
+    """The value at a dotted path (``result.outcome``): the model's, or, for a field the model
+    does not have (one a program declares in cxlib.toml), the front-matter's; None when a
+    parent is missing."""
+    top = dotted.split(".", 1)[0]
+    value: object = doc if top in type(doc).model_fields or data is None else data
     for part in dotted.split("."):
-        value = getattr(value, part, None)
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
         if value is None:
             return None
     return value
@@ -211,11 +214,11 @@ def _unmet(
         line = section.line if section else status_line
         return error(req.code or "", path, message, line=line)
     if req.any_of:
-        if any(filled(field_value(doc, f)) for f in req.any_of):
+        if any(filled(field_value(doc, f, parsed.data)) for f in req.any_of):
             return None
         missing: list[str] = list(req.any_of)
     else:
-        missing = [f for f in req.fields if not filled(field_value(doc, f))]
+        missing = [f for f in req.fields if not filled(field_value(doc, f, parsed.data))]
         if not missing:
             return None
     message = req.message.format(status=status, missing=", ".join(missing))

@@ -337,9 +337,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 LOSS_NOTE = "a loss or an inconclusive result needs its learnings most of all"
 
 
-def requirements(kind: Kind, status: str) -> list[Requirement]:
-    """What a document of ``kind`` in ``status`` must have, in the order findings are given."""
-    return [r for r in REQUIREMENTS if r.kind == kind and status in r.statuses]
+def requirements(
+    kind: Kind, status: str, declared: tuple[Requirement, ...] = ()
+) -> list[Requirement]:
+    """What a document of ``kind`` in ``status`` must have, in the order findings are given:
+    the built-in table, then ``declared`` (a program's own, from cxlib.toml), which may name
+    fields the document models do not have."""
+    return [r for r in (*REQUIREMENTS, *declared) if r.kind == kind and status in r.statuses]
 
 
 def filled(value: object) -> bool:
