@@ -57,3 +57,12 @@ def test_a_declared_requirement_may_name_a_field_the_models_lack() -> None:
     assert field_value(doc, "market", parsed.data) == "de"
     assert field_value(doc, "title", parsed.data) == "Cart banner"
     assert field_value(doc, "result.outcome", parsed.data) is None
+
+
+def test_a_finding_knows_what_it_depends_on() -> None:
+    from cxlib.model.codes import Scope
+    from cxlib.model.findings import error
+
+    assert error("broken-link", "a.md", "x").scope == Scope.LIBRARY
+    assert error("insight-evidence", "a.md", "x").scope == Scope.FILE
+    assert error("created-vs-git", "a.md", "x").scope == Scope.HISTORY

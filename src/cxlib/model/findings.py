@@ -31,6 +31,17 @@ class Finding(BaseModel):
         return self.model_dump(mode="json")
 
     @property
+    def scope(self) -> str:
+        """What the finding depends on (:class:`cxlib.model.codes.Scope`): only single-file
+        findings may be cached with their file."""
+        from cxlib.model.codes import Code, Scope
+
+        try:
+            return Code(self.code).rule.scope
+        except ValueError:
+            return Scope.FILE
+
+    @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 
