@@ -6,9 +6,10 @@ import io
 from contextlib import redirect_stderr, redirect_stdout, suppress
 
 import pytest
+import typer
 
 from cxlib.cli import commands
-from cxlib.cli.main import _click_command, _command_named
+from cxlib.cli.main import TOP_HELP, _click_command, _command_named
 
 
 @pytest.mark.parametrize(
@@ -17,10 +18,11 @@ from cxlib.cli.main import _click_command, _command_named
         (["validate", "a.md"], "validate"),
         (["-C", "kb", "--color", "never", "list", "--format", "json"], "list"),
         (["--root=kb", "--today=2026-01-01", "report", "roadmap"], "report"),
-        (["--help"], None),
+        (["--help"], TOP_HELP),
+        (["-C", "kb", "-h"], TOP_HELP),
+        ([], TOP_HELP),
         (["--version"], None),
         (["valdate"], None),  # typer suggests the right name from every command
-        ([], None),
     ],
 )
 def test_the_command_is_found_before_typer_runs(args: list[str], name: str | None) -> None:
@@ -30,7 +32,10 @@ def test_the_command_is_found_before_typer_runs(args: list[str], name: str | Non
 def _run(command: object, args: list[str]) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err), suppress(SystemExit):
-        command.main(args=args, prog_name="cxlib", standalone_mode=False)  # type: ignore[attr-defined]
+        try:
+            command.main(args=args, prog_name="cxlib", standalone_mode=False)  # type: ignore[attr-defined]
+        except typer.TyperException as e:  # as cxlib's main shows it
+            e.show()
     return out.getvalue(), err.getvalue()
 
 
@@ -39,3 +44,8 @@ def test_one_command_alone_helps_like_the_whole_cli(name: str) -> None:
     assert _run(_click_command(name), [name, "--help"]) == _run(
         _click_command(None), [name, "--help"]
     )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-C", "kb", "-h"], []])
+def test_the_summaries_help_like_the_whole_cli(args: list[str]) -> None:
+    assert _run(_click_command(TOP_HELP), args) == _run(_click_command(None), args)

@@ -83,9 +83,14 @@ commands.register(app)
 _VALUED = ("--root", "-C", "--color", "--today")
 
 
+# What ``_command_named`` answers when only the top-level help is asked for.
+TOP_HELP = "--help"
+
+
 def _command_named(args: list[str]) -> str | None:
-    """The sub-command ``args`` run, when that is plain; None when typer must see every
-    command (``--help``, ``--version``, a mistyped name: it lists or suggests them)."""
+    """The sub-command ``args`` run, when that is plain; :data:`TOP_HELP` for ``cxlib
+    [OPTIONS] --help`` (or no command at all); None when typer must see every command
+    (``--version``, a mistyped name: it suggests the right one)."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -93,11 +98,13 @@ def _command_named(args: list[str]) -> str | None:
             i += 2
         elif arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
             i += 1
+        elif arg in ("--help", "-h"):
+            return TOP_HELP
         elif arg.startswith("-"):
             return None
         else:
             return arg if arg in commands.NAMES else None
-    return None
+    return TOP_HELP
 
 
 @functools.cache
@@ -109,7 +116,10 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
         return typer.main.get_command(app)
     one = _make_app()
     one.callback()(_global)
-    commands.register(one, only=only)
+    if only == TOP_HELP:
+        commands.register_summaries(one)
+    else:
+        commands.register(one, only=only)
     return typer.main.get_command(one)
 
 

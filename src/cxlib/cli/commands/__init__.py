@@ -4,6 +4,7 @@ lazily, so ``cxlib --help`` stays fast."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 import typer
 
@@ -43,3 +44,22 @@ def register(app: typer.Typer, only: str | None = None) -> None:
         if only is None or name == only:
             group = importlib.import_module(f"cxlib.cli.commands.{module_name}")
             app.add_typer(group.app, name=group.NAME)
+
+
+def register_summaries(app: typer.Typer) -> None:
+    """Add every command to ``app`` as its help alone, without parameters: all that the list
+    of commands in ``cxlib --help`` shows (building the real ones costs ~50 ms)."""
+    for module_name in COMMANDS.values():
+        module = importlib.import_module(f"cxlib.cli.commands.{module_name}")
+        app.command(module.NAME)(_summary(module.command.__doc__))
+    for module_name in GROUPS.values():
+        group = importlib.import_module(f"cxlib.cli.commands.{module_name}")
+        app.add_typer(typer.Typer(help=group.app.info.help), name=group.NAME)
+
+
+def _summary(doc: str | None) -> Callable[[], None]:
+    def command() -> None:
+        raise AssertionError("a summary is never run")  # pragma: no cover
+
+    command.__doc__ = doc
+    return command
