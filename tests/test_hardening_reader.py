@@ -4,11 +4,12 @@ control characters are refused. Each on a committed copy of the example, through
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import EXAMPLE, cx, snapshot
 from tests.gitrepo import commit, run_git
 
 PAY_LATER = "experiments/EXP-0002-pay-later-at-checkout.md"
@@ -32,9 +33,16 @@ def _edit(base: Path, rel: str, old: str, new: str) -> Path:
     return path
 
 
+def _line_of(path: Path, text: str) -> int:
+    """The 1-based line of ``path`` that is ``text`` (indentation aside)."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return lines.index(text.strip()) + 1
+
+
 def _findings(base: Path, *paths: str) -> list[dict[str, object]]:
-    result = cx("-C", base, "validate", "--format", "json", *paths)
+    result = cx("-C", base, "validate", "--format", "json", *(str(base / p) for p in paths))
     assert result.exit_code in (0, 1), result.output
+    assert result.json()["skipped"] == []
     findings: list[dict[str, object]] = result.json()["findings"]
     return findings
 
@@ -61,3 +69,155 @@ def test_a_wiki_link_of_unicode_digits_is_no_link() -> None:
 
     parsed = parse_bytes(b"---\nid: X\n---\nSee [[EXP-\xd9\xa0\xd9\xa2]] and [[EXP-0002]].\n")
     assert [target for target, _ in parsed.wiki_links] == ["EXP-0002"]
+
+
+def _strict_json(text: str) -> object:
+    """JSON as the standard defines it: ``NaN`` and ``Infinity`` are no values."""
+
+    def refuse(name: str) -> object:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _every_reading_command_works(base: Path, doc_id: str) -> None:
+    """The commands that crashed on an unprintable number: each answers, with valid JSON."""
+    for args in (
+        ["list", "--format", "json"],
+        ["show", doc_id, "--format", "json"],
+        ["graph", "--format", "json"],
+        *(["report", name, "--format", "json"] for name in ("roadmap", "experiments", "metrics")),
+        ["report", "health", "--format", "json"],
+        ["report", "journey", "--format", "json"],
+    ):
+        result = cx("-C", base, *args)
+        assert result.exit_code in (0, 2), (args, result.output)
+        if result.exit_code == 0:
+            _strict_json(result.stdout)
+    for args in (["list"], ["show", doc_id], ["graph"], ["report", "metrics"]):
+        result = cx("-C", base, *args)
+        assert result.exit_code in (0, 2), (args, result.output)
+
+
+# -- 9. integers too long to print --------------------------------------------------------------
+
+OPP = "opportunities/OPP-0001-make-shipping-costs-predictable-before-checkout.md"
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "doc_id"),
+    [
+        (OPP, "effort: 2", "effort: 2\nreach: 0x" + "f" * 4000, "OPP-0001"),
+        (PAY_LATER, "sample_size: 72900", "sample_size: 1" + ":59" * 3000, "EXP-0002"),
+        (PAY_LATER, "sample_size: 72900", "sample_size: 0b" + "1" * 60, "EXP-0002"),
+    ],
+    ids=["hex", "sexagesimal", "binary"],
+)
+def test_an_integer_too_long_to_print_is_a_finding(
+    example: Path, rel: str, old: str, new: str, doc_id: str
+) -> None:
+    path = _edit(example, rel, old, new)
+    line = _line_of(path, new.splitlines()[-1])
+    found = _findings(example)
+    assert [(f["path"], f["code"], f["line"]) for f in found] == [(rel, "yaml-number", line)]
+    assert "numbers stay below 1e15" in str(found[0]["message"])
+    _every_reading_command_works(example, doc_id)
+    before = snapshot(example)
+    result = cx("-C", example, "set", doc_id, "owner=Someone Else")
+    assert result.exit_code == 2, result.output
+    assert snapshot(example) == before
+
+
+def test_a_long_integer_given_as_text_is_out_of_range(example: Path) -> None:
+    _edit(example, PAY_LATER, "sample_size: 72900", 'sample_size: "123456789012345678"')
+    assert [f["code"] for f in _findings(example, PAY_LATER)] == ["out-of-range"]
+
+
+# -- 20. numbers are finite -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (".nan", "yaml-number"),
+        ("-.inf", "yaml-number"),
+        (".Inf", "yaml-number"),
+        ("1.0e+308", "yaml-number"),
+        ("1e308", "out-of-range"),  # YAML 1.1 reads it as text; the schema as a number
+        ('"nan"', "invalid-value"),
+        ('"-Infinity"', "invalid-value"),
+    ],
+)
+def test_an_effect_that_is_no_finite_number_is_a_finding(
+    example: Path, value: str, code: str
+) -> None:
+    path = _edit(example, PAY_LATER, "effect: 1.6", f"effect: {value}")
+    line = _line_of(path, f"effect: {value}")
+    found = _findings(example)
+    assert [(f["path"], f["code"], f["line"]) for f in found] == [(PAY_LATER, code, line)]
+    _every_reading_command_works(example, "EXP-0002")
+
+
+def test_an_interval_bound_of_infinity_is_a_finding(example: Path) -> None:
+    _edit(example, PAY_LATER, "interval: [0.4, 2.8]", "interval: [-.inf, 2.8]")
+    assert [f["code"] for f in _findings(example, PAY_LATER)] == ["yaml-number"]
+
+
+def test_a_priority_formula_that_overflows_gives_no_priority(example: Path) -> None:
+    _edit(
+        example,
+        "cxlib.toml",
+        'formula = "value-over-effort"',
+        'formula = "customer_value * 1e308 * 10"',
+    )
+    result = cx("-C", example, "list", "opportunities", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = _strict_json(result.stdout)
+    assert isinstance(rows, list) and {row["priority"] for row in rows} == {None}
+    result = cx("-C", example, "report", "roadmap", "--format", "json")
+    assert result.exit_code == 0, result.output
+    _strict_json(result.stdout)
+
+
+# -- 8. escapes that decode to control characters -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("title: Pay-later payment method at checkout", 'title: "\\e]0;pwned\\a\\e[2JPay later"'),
+        ("title: Pay-later payment method at checkout", 'title: "Pay later \\x1b[31m"'),
+        ("title: Pay-later payment method at checkout", 'title: "Pay later \\u009b2J"'),
+        ("owner: Jonas Berg", 'owner: "Jonas\\rBerg"'),
+        ("tags: [payment, checkout]", 'tags: [payment, "check\\x07out"]'),
+        ("owner: Jonas Berg", 'owner: Jonas Berg\n"colour\\e[2J": red'),
+        ("result:\n  outcome: won", 'result:\n  "\\N": 1\n  outcome: won'),
+    ],
+    ids=["osc-title", "x1b", "csi-c1", "cr", "bell-in-list", "key", "nested-key"],
+)
+def test_an_escape_that_decodes_to_a_control_character_is_a_finding(
+    example: Path, old: str, new: str
+) -> None:
+    path = _edit(example, PAY_LATER, old, new)
+    bad = next(line for line in new.splitlines() if "\\" in line)
+    line = _line_of(path, bad)
+    result = cx("-C", example, "validate")
+    assert result.exit_code == 1
+    assert f"{PAY_LATER}:{line}:" in result.stdout
+    assert "[yaml-control]" in result.stdout
+    controls = {"\x1b", "\x9b", "\x07", "\r", "\x85"}
+    assert not controls & set(result.output)
+    for args in (["list"], ["show", "EXP-0002"], ["graph"], ["report", "experiments"]):
+        shown = cx("-C", example, *args)
+        assert not controls & set(shown.output), args
+    # the fix: the line back; tabs and line breaks from escapes are text
+    _edit(example, PAY_LATER, new, old)
+    _edit(example, PAY_LATER, "audience: ", 'audience: "Step one:\\tpay\\nStep two: ship"\n# ')
+    assert _findings(example, PAY_LATER) == []
+
+
+def test_a_raw_c1_control_character_is_refused(example: Path) -> None:
+    path = _edit(example, PAY_LATER, "## Design", "## Design \u009b2J")
+    line = _line_of(path, "## Design \u009b2J")
+    found = _findings(example, PAY_LATER)
+    assert [(f["code"], f["line"]) for f in found] == [("control-character", line)]

@@ -183,6 +183,8 @@ CASES: dict[Code, Case] = {
     Code.YAML_ALIAS: Case(Kind.INSIGHT, "segments: [mobile]", "segments: &s [mobile]"),
     Code.YAML_TAG: Case(Kind.INSIGHT, "owner: Ana", "owner: !!str Ana"),
     Code.YAML_DEPTH: Case(Kind.INSIGHT, "segments: [mobile]", "segments: " + "[" * 40 + "]" * 40),
+    Code.YAML_CONTROL: Case(Kind.INSIGHT, "owner: Ana", 'owner: "Ana\\e[2J"'),
+    Code.YAML_NUMBER: Case(Kind.OPPORTUNITY, "effort: 2", "effort: 2\nreach: 0x" + "f" * 40),
     Code.MISSING_FIELD: Case(Kind.INSIGHT, "title: Shipping costs surface too late\n", ""),
     Code.UNKNOWN_FIELD: Case(Kind.INSIGHT, "owner: Ana", "owner: Ana\ncolour: red"),
     Code.INVALID_VALUE: Case(Kind.INSIGHT, "confidence: high", "confidence: total"),

@@ -81,7 +81,9 @@ class Output:
         self.stdout.write(text + "\n")
 
     def json(self, data: Any) -> None:
-        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+        # NaN and infinities are no JSON: the reader refuses them, and this makes sure.
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_default)
+        self.stdout.write(text + "\n")
 
     def csv(self, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")

@@ -16,7 +16,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _LONE_CR = re.compile(r"\r(?!\n)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab, LF and CR (line endings are checked apart): U+009B is an escape
+# sequence to many terminals as much as ESC is.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
 _HEADING_START = re.compile(r"#{1,6}[ \t]")  # bounded: no retries
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")

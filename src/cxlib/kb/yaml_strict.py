@@ -7,13 +7,14 @@ microseconds, and lets us record the line of every key for located error message
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from cxlib.model.source import Scalar
+from cxlib.model.source import NUMBER_DIGITS, NUMBER_LIMIT, Scalar
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # First characters of every plain scalar YAML's implicit resolvers could read as something other
@@ -32,6 +33,9 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 MAX_DEPTH = 16
 _STR_TAG = "tag:yaml.org,2002:str"
 _SUSPECT = re.compile(r"[&*!]")
+# C0 and C1 controls but tab and line feed, which are text. libyaml refuses them raw, so a
+# decoded string holds one only through a double-quoted escape (\e, \x1b, \u009b).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class YamlProblem(Exception):
@@ -57,10 +61,69 @@ class Loaded:
     locations: dict[str, Scalar] = field(default_factory=dict)
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.resolver = yaml.resolver.Resolver()
+class _Scalars:
+    """Scalar values as cxlib accepts them, for the node tree and the event tree alike: text
+    without control characters, numbers finite and bounded (a 4,000-digit integer cannot even
+    be printed, and an infinity or NaN makes no valid JSON)."""
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.line_offset = line_offset
+        # No backslash, no escape: then no string can hold a control character.
+        self.escapes = "\\" in text
         self.constructor = yaml.constructor.SafeConstructor()
+
+    def text(self, value: str, mark: Any) -> str:
+        if self.escapes:
+            bad = _CONTROL.search(value)
+            if bad is not None:
+                raise YamlProblem(
+                    "yaml-control",
+                    f"control character U+{ord(bad.group()):04X} in a quoted value "
+                    "(a YAML escape such as \\e, \\x1b or \\u009b)",
+                    mark.line + 1 + self.line_offset,
+                    mark.column + 1,
+                    hint="remove the escape; documents are plain text",
+                )
+        return value
+
+    def typed(self, node: yaml.ScalarNode) -> Any:
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            # "2024-13-45" matches the timestamp pattern but is no date: keep the text so the
+            # schema reports it as an invalid date instead of PyYAML crashing.
+            return node.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self._bounded(value, node)
+        return value
+
+    def _bounded(self, value: float, node: yaml.ScalarNode) -> None:
+        source = _source(node.value)
+        if isinstance(value, float) and not math.isfinite(value):
+            message = f"{source} is not a finite number"
+        elif abs(value) >= NUMBER_LIMIT:
+            message = f"number too large: {source} (numbers stay below 1e{NUMBER_DIGITS})"
+        else:
+            return
+        raise YamlProblem(
+            "yaml-number",
+            message,
+            node.start_mark.line + 1 + self.line_offset,
+            node.start_mark.column + 1,
+            hint=f"write a number below 1e{NUMBER_DIGITS}, or quote the value if it is text: "
+            f"'{source}'",
+        )
+
+
+def _source(text: str) -> str:
+    """A value's source text, cut short: the number itself may be too long to print."""
+    return text if len(text) <= 24 else text[:20] + "..."
+
+
+class _Builder:
+    def __init__(self, scalars: _Scalars) -> None:
+        self.resolver = yaml.resolver.Resolver()
+        self.scalars = scalars
 
     def scalar(self, ev: yaml.ScalarEvent) -> Any:
         if ev.implicit[0]:
@@ -68,14 +131,9 @@ class _Builder:
         else:
             tag = _STR_TAG
         if tag == _STR_TAG:
-            return ev.value
+            return self.scalars.text(ev.value, ev.start_mark)
         node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError):
-            # "2024-13-45" matches the timestamp pattern but is no date: keep the text so the
-            # schema reports it as an invalid date instead of PyYAML crashing.
-            return ev.value
+        return self.scalars.typed(node)
 
 
 def _refuse_special(ev: Any, line_offset: int) -> None:
@@ -156,7 +214,7 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
         root = loader.get_single_node()
     finally:
         loader.dispose()
-    tree = _NodeTree(line_offset)
+    tree = _NodeTree(_Scalars(text, line_offset))
     data = None if root is None else tree.value(root, "", 0)
     return Loaded(data, tree.locations)
 
@@ -164,10 +222,10 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
 class _NodeTree:
     """Plain values from a node tree libyaml composed, and where each key and list item starts."""
 
-    def __init__(self, line_offset: int) -> None:
-        self.line_offset = line_offset
+    def __init__(self, scalars: _Scalars) -> None:
+        self.line_offset = scalars.line_offset
+        self.scalars = scalars
         self.locations: dict[str, Scalar] = {}
-        self.constructor = yaml.constructor.SafeConstructor()
 
     def location(self, node: yaml.Node) -> Scalar:
         return Scalar(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
@@ -182,11 +240,8 @@ class _NodeTree:
             )
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG:
-                return node.value
-            try:
-                return self.constructor.construct_object(node, deep=True)
-            except (ValueError, OverflowError, yaml.YAMLError):
-                return node.value  # e.g. "2024-13-45": reported by the schema as a bad date
+                return self.scalars.text(node.value, node.start_mark)
+            return self.scalars.typed(node)
         if isinstance(node, yaml.SequenceNode):
             return self.sequence(node, path, depth)
         return self.mapping(node, path, depth)
@@ -250,7 +305,7 @@ def _remember_text(loc: Scalar, ev: Any, value: Any) -> None:
 
 
 def _load_events(text: str, line_offset: int) -> Loaded:
-    builder = _Builder()
+    builder = _Builder(_Scalars(text, line_offset))
     tree = _EventTree(line_offset)
     documents = 0
     for ev in yaml.parse(text, Loader=_Loader):

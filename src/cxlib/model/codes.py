@@ -44,6 +44,8 @@ class Code(enum.StrEnum):
     YAML_ALIAS = "yaml-alias"
     YAML_TAG = "yaml-tag"
     YAML_DEPTH = "yaml-depth"
+    YAML_CONTROL = "yaml-control"
+    YAML_NUMBER = "yaml-number"
     # the schema
     MISSING_FIELD = "missing-field"
     UNKNOWN_FIELD = "unknown-field"
@@ -126,6 +128,8 @@ RULES: dict[Code, Rule] = {
     Code.YAML_ALIAS: Rule("write the value out in full"),
     Code.YAML_TAG: Rule("remove the tag; quote the value if it must stay text"),
     Code.YAML_DEPTH: Rule("front-matter is flat: at most a few levels of nesting"),
+    Code.YAML_CONTROL: Rule("remove the escape (\\e, \\x1b, \\u009b...); documents are plain text"),
+    Code.YAML_NUMBER: Rule("write a finite number below 1e15, or quote the value if it is text"),
     Code.MISSING_FIELD: Rule("add the field to the front-matter"),
     Code.UNKNOWN_FIELD: Rule("see 'cxlib schema KIND' for the fields"),
     Code.INVALID_VALUE: Rule("see 'cxlib schema KIND' for the values a field takes"),

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cxlib.model.kinds import Kind
+from cxlib.model.source import NUMBER_LIMIT
 from cxlib.model.vocabulary import (
     Confidence,
     Decision,
@@ -44,6 +45,10 @@ __all__ = [
 DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$", examples=["EXP-0042"])]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Score = Annotated[int, Field(ge=1, le=5)]
+# The reader bounds YAML numbers; these bound the text pydantic reads as a number ("1e308",
+# "nan"), so every number a report adds up or prints as JSON is finite.
+Count = Annotated[int, Field(ge=0, lt=NUMBER_LIMIT)]
+Number = Annotated[float, Field(allow_inf_nan=False, gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT)]
 # Free text is bounded like the title, so no field can carry megabytes into every report and page.
 Person = Annotated[str, Field(max_length=100)]
 Phrase = Annotated[str, Field(max_length=200)]
@@ -58,14 +63,14 @@ class Result(_Front):
     """What an experiment observed. The decision taken is a separate field of the experiment."""
 
     outcome: Outcome | None = None
-    effect: float | None = Field(
+    effect: Number | None = Field(
         default=None, description="Observed relative change of the primary metric, in percent."
     )
-    p_value: Annotated[float, Field(ge=0, le=1)] | None = None
-    interval: Annotated[list[float], Field(min_length=2, max_length=2)] | None = Field(
+    p_value: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
+    interval: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
         default=None, description="Confidence interval of the effect, [low, high], in percent."
     )
-    sample_size: Annotated[int, Field(ge=0)] | None = None
+    sample_size: Count | None = None
 
 
 class Document(_Front):
@@ -120,7 +125,7 @@ class Opportunity(Document):
     customer_value: Score | None = None
     business_value: Score | None = None
     effort: Score | None = None
-    reach: Annotated[int, Field(ge=0)] | None = None
+    reach: Count | None = None
     confidence: Confidence | None = None
     hypothesis: Prose | None = None
     kpis: list[Name] = []

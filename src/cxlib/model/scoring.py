@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping
 
@@ -94,6 +95,8 @@ def priority(
         "confidence": CONFIDENCE_FACTOR.get(confidence or "medium", 0.8),
     }
     try:
-        return round(formula(values), 3)
+        result = formula(values)
     except (ZeroDivisionError, OverflowError):
         return None
+    # An expression such as "effort * 1e308 * 10" overflows to infinity without raising.
+    return round(result, 3) if math.isfinite(result) else None

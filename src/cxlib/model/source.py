@@ -7,6 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# Every number in front-matter is below this in size: real values (scores, sample sizes, effects
+# in percent) are far inside it, a sum over a whole library stays finite, and JSON readers that
+# hold numbers as doubles read each one exactly.
+NUMBER_DIGITS = 15
+NUMBER_LIMIT = 10**NUMBER_DIGITS
+
 
 @dataclass
 class Scalar:
