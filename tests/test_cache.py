@@ -170,3 +170,21 @@ def test_a_one_file_run_opens_no_other_document(example: Path, before: list[str]
         entries.update(json.loads(shard.read_text())["entries"])
     if not before:  # the one-file run recorded the named file alone
         assert set(entries) == {one}
+
+
+def test_an_edit_that_restores_the_modification_time_is_seen(example: Path) -> None:
+    """Same size, mtime put back (an editor or a sync tool can do that): the status-change time
+    still moves, and a cache that compares it, as git does, re-reads the file."""
+    path = example / "insights/INS-0002-shipping-costs-surface-too-late.md"
+    for p in example.rglob("*.md"):
+        _age(p)
+    assert _findings(example) == []
+    before = path.stat()
+    text = path.read_text()
+    edited = text.replace("status: validated", "status: validatex")
+    assert len(edited) == len(text)
+    path.write_text(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns and path.stat().st_size == before.st_size
+    codes = [code for p, code, _ in _findings(example) if p.endswith(path.name)]
+    assert codes == ["invalid-value"]

@@ -91,6 +91,7 @@ class F:
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int = 0
 
 
 def test_compare_trusts_old_signatures_and_reads_the_rest(tmp_path: Path) -> None:

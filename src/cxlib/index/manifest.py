@@ -44,6 +44,8 @@ class FileEntry(Protocol):
     def mtime_ns(self) -> int: ...
     @property
     def inode(self) -> int: ...
+    @property
+    def ctime_ns(self) -> int: ...
 
 
 class Entry(NamedTuple):
@@ -52,9 +54,15 @@ class Entry(NamedTuple):
     inode: int
     digest: str
     checked_ns: int  # when the digest was taken (or last confirmed), before reading the file
+    ctime_ns: int = 0  # the status-change time: an edit that restores the mtime still moves it
 
     def same_signature(self, f: FileEntry) -> bool:
-        return (self.size, self.mtime_ns, self.inode) == (f.size, f.mtime_ns, f.inode)
+        return (self.size, self.mtime_ns, self.inode, self.ctime_ns) == (
+            f.size,
+            f.mtime_ns,
+            f.inode,
+            f.ctime_ns,
+        )
 
     def trusted(self, f: FileEntry) -> bool:
         """The file is unchanged on its signature alone."""
@@ -65,10 +73,11 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def listing_digest(signatures: Iterable[tuple[str, int, int, int]]) -> str:
-    """One digest of every file's path and signature (path, size, mtime, inode), in path order."""
+def listing_digest(signatures: Iterable[tuple[str, int, int, int, int]]) -> str:
+    """One digest of every file's path and signature (path, size, mtime, inode, ctime), in
+    path order."""
     h = hashlib.blake2b(digest_size=16)
-    text = "\n".join(f"{p}\0{s}\0{m}\0{i}" for p, s, m, i in signatures)
+    text = "\n".join(f"{p}\0{s}\0{m}\0{i}\0{c}" for p, s, m, i, c in signatures)
     h.update(text.encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
@@ -160,7 +169,9 @@ class Manifest:
         return None
 
     def record(self, f: FileEntry, raw: bytes, checked_ns: int) -> None:
-        self.entries[f.path] = Entry(f.size, f.mtime_ns, f.inode, digest(raw), checked_ns)
+        self.entries[f.path] = Entry(
+            f.size, f.mtime_ns, f.inode, digest(raw), checked_ns, f.ctime_ns
+        )
 
     def seal(self, checked_ns: int) -> None:
         """Summarise the entries in the header, for an update that started at ``checked_ns``.
@@ -169,7 +180,9 @@ class Manifest:
         kept the old signature, or has none) differs from the next listing and is tried again.
         """
         entries = sorted(self.entries.items())
-        self.listing = listing_digest((p, e.size, e.mtime_ns, e.inode) for p, e in entries)
+        self.listing = listing_digest(
+            (p, e.size, e.mtime_ns, e.inode, e.ctime_ns) for p, e in entries
+        )
         self.newest_ns = max((e.mtime_ns for _, e in entries), default=0)
         self.checked_ns = checked_ns
 
@@ -178,7 +191,7 @@ class Manifest:
         update: nothing can have changed."""
         if self.newest_ns + RACY_NS >= self.checked_ns:
             return False
-        listing = listing_digest((f.path, f.size, f.mtime_ns, f.inode) for f in files)
+        listing = listing_digest((f.path, f.size, f.mtime_ns, f.inode, f.ctime_ns) for f in files)
         return listing == self.listing
 
 

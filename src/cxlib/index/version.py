@@ -7,5 +7,5 @@ from __future__ import annotations
 import whoosh
 
 # Bump when the schema, the manifest or what a record holds changes.
-INDEX_FORMAT = 2  # 2: ids are words of ASCII digits only
+INDEX_FORMAT = 3  # 2: ids are words of ASCII digits only; 3: signatures hold the ctime
 STAMP = f"cxlib-index-{INDEX_FORMAT}/whoosh-{'.'.join(map(str, whoosh.__version__))}"

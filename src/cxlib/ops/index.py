@@ -14,7 +14,7 @@ from cxlib.index.service import (
     SyncReport,
 )
 from cxlib.kb.cache import ParseCache
-from cxlib.kb.files import DocFile, read_document, scan
+from cxlib.kb.files import DocFile, read_document, scan, signature
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
@@ -49,12 +49,9 @@ def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile
     cache = ParseCache(kb.root, writable=False)
 
     def parse(f: FileEntry, raw: bytes) -> ParsedFile:
-        try:
-            st = os.stat(kb.root / f.path, follow_symlinks=False)
-        except OSError:
-            return parse_bytes(raw)
-        if (st.st_size, st.st_mtime_ns, st.st_ino) == (f.size, f.mtime_ns, f.inode):
-            parsed = cache.get(DocFile(f.path, f.kind, f.size, f.mtime_ns, f.inode))
+        now = signature(kb.root / f.path, f.path, f.kind)
+        if now is not None and now.sig == _sig(f):
+            parsed = cache.get(now)
             if parsed is not None:
                 return parsed
         return parse_bytes(raw)
@@ -83,3 +80,7 @@ def index_documents(
     index.procs = procs or index.procs
     index.limitmb = limitmb or index.limitmb
     return index.sync(files, rebuild=rebuild, progress=progress)
+
+
+def _sig(f: FileEntry) -> list[int]:
+    return [f.size, f.mtime_ns, f.inode, f.ctime_ns]
