@@ -70,7 +70,7 @@ class _ShardFamily:
     def fresh(self, i: int, path: str, f: DocFile) -> Any:
         """The entry for ``f`` when the file has not changed since it was recorded."""
         entry = self.shard(i).get(path)
-        if not isinstance(entry, dict) or entry.get("sig") != [f.size, f.mtime_ns, f.inode]:
+        if not isinstance(entry, dict) or entry.get("sig") != f.sig:
             return None
         if f.mtime_ns + RACY_NS >= self.written_ns[i]:
             return None
@@ -142,7 +142,7 @@ class ParseCache:
     def put(self, f: DocFile, parsed: ParsedFile) -> None:
         """Record a file just parsed."""
         if self.usable and self.writable:
-            entry = {"sig": [f.size, f.mtime_ns, f.inode], "parsed": parsed.to_json()}
+            entry = {"sig": f.sig, "parsed": parsed.to_json()}
             self.family.put(_shard_of(f.path), f.path, entry)
 
     def prune(self, keep: set[str]) -> None:
@@ -199,7 +199,7 @@ class FactsCache:
             return
         own = [x for x in findings if _single_file(x.code)]
         entry = {
-            "sig": [f.size, f.mtime_ns, f.inode],
+            "sig": f.sig,
             "id": doc_id,
             "findings": [x.to_json() for x in own],
             "skeleton": skeleton(parsed, f).to_json(),
