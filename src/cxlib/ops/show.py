@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxlib.errors import UnknownIdError
+from cxlib.errors import UnknownIdError, UsageError
+from cxlib.kb.files import read_document
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE
 from cxlib.model.library import Library, Link, LoadedDoc
@@ -65,7 +66,14 @@ def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
     library, _ = load_checked(kb)
     d = find(library, doc_id)
     by_id = library.by_id()
-    text = (kb.root / d.path).read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        raw = read_document(kb.root, d.path)
+    except OSError as e:
+        raise UsageError(
+            f"cannot read {d.path}: {e.strerror or e}",
+            hint="check that the file exists and can be read; 'cxlib validate' says more",
+        ) from None
+    text = raw.decode("utf-8-sig", errors="replace")
     body = "\n".join(text.replace("\r\n", "\n").split("\n")[max(d.parsed.body_start - 1, 0) :])
     result = ShowResult(
         id=d.id or "",
