@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxlib.errors import UsageError
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.files import kind_of_path
 from cxlib.kb.store import KnowledgeBase, Progress
@@ -82,20 +84,46 @@ def validate(
 def _named(
     kb: KnowledgeBase, paths: list[str] | None, cwd: Path
 ) -> tuple[set[str] | None, list[str]]:
-    """The documents ``paths`` name (root-relative), and the paths that name none."""
+    """The documents ``paths`` name (root-relative; a folder names the documents in it), and
+    the paths that name none. A path that does not exist, or names a FIFO or a device, is a
+    usage error: a typo must not pass as "0 documents checked"."""
     if paths is None:
         return None, []
     report_paths: set[str] = set()
     skipped: list[str] = []
     for given in paths:
         rel = _relative(kb, cwd, given)
-        if rel is not None and rel == CONFIG_NAME:
+        kind = _kind_of_file(cwd / given, given)
+        if kind == "folder":
+            inside = [] if rel is None else _documents_in(kb, rel)
+            report_paths.update(inside)
+            if not inside:
+                skipped.append(given)
+        elif rel is not None and rel == CONFIG_NAME:
             continue  # the config was validated when the base was opened
-        if rel is None or not rel.endswith(".md") or kind_of_path(rel, kb.config) is None:
+        elif rel is None or not rel.endswith(".md") or kind_of_path(rel, kb.config) is None:
             skipped.append(given)
         else:
             report_paths.add(rel)
     return report_paths, skipped
+
+
+def _kind_of_file(path: Path, given: str) -> str:
+    """ "folder" or "file" (a regular file or a symlink, which the listing reports itself)."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as e:
+        raise UsageError(f"{given}: {e.strerror or 'cannot be read'}") from None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return "file"
+    raise UsageError(f"{given}: not a regular file", hint="give document files or folders")
+
+
+def _documents_in(kb: KnowledgeBase, folder: str) -> list[str]:
+    prefix = "" if folder == "." else folder.rstrip("/") + "/"
+    return [f.path for f in kb.names()[0] if f.path.startswith(prefix)]
 
 
 def _created_against_git(kb: KnowledgeBase, checked: list[LoadedDoc]) -> list[Finding]:
