@@ -45,6 +45,10 @@ def load_config(root: Path) -> ProgramConfig:
         raise ConfigError(
             f"{CONFIG_NAME}: invalid TOML: {e}", hint="check quoting and brackets on that line"
         ) from None
+    except RecursionError:
+        raise ConfigError(
+            f"{CONFIG_NAME}: invalid TOML: nested too deeply", hint="a config is a few flat tables"
+        ) from None
     return config_from_data(data, text)
 
 

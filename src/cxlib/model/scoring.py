@@ -30,35 +30,23 @@ _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
 Formula = Callable[[Mapping[str, float]], float]
 
 
+# Bounds on a formula: a real one is a line of a few terms. A longer or deeper expression is
+# refused when the config is read (a 5,000-term sum would exhaust Python's recursion later).
+MAX_LENGTH = 400
+MAX_DEPTH = 32
+_ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
+
+
 def compile_formula(spec: str) -> Formula:
     """Compile a named formula or an expression; raise ValueError naming what is wrong."""
     source = NAMED_FORMULAS.get(spec, spec)
+    if len(source) > MAX_LENGTH:
+        raise ValueError(f"the formula is longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(source, mode="eval")
-    except SyntaxError as e:
+    except (SyntaxError, RecursionError, MemoryError) as e:
         raise ValueError(f"not a valid expression: {spec!r}") from e
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in VARIABLES:
-            raise ValueError(
-                f"unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
-                f"or one of {', '.join(NAMED_FORMULAS)})"
-            )
-        if (
-            not isinstance(
-                node,
-                (
-                    ast.Expression,
-                    ast.BinOp,
-                    ast.UnaryOp,
-                    ast.USub,
-                    ast.Name,
-                    ast.Load,
-                    ast.Constant,
-                ),
-            )
-            and type(node) not in _BINARY
-        ):
-            raise ValueError(f"only + - * / ** and numbers are allowed: {spec!r}")
+    _check(tree, spec)
 
     def evaluate(node: ast.AST, values: Mapping[str, float]) -> float:
         if isinstance(node, ast.Expression):
@@ -69,11 +57,34 @@ def compile_formula(spec: str) -> Formula:
             return -evaluate(node.operand, values)
         if isinstance(node, ast.Name):
             return values[node.id]
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return float(node.value)
-        raise ValueError(f"unsupported constant in {spec!r}")
+        assert isinstance(node, ast.Constant) and isinstance(node.value, int | float)
+        return float(node.value)
 
     return lambda values: evaluate(tree, values)
+
+
+def _check(tree: ast.AST, spec: str) -> None:
+    """Only the variables, + - * / ** and finite numbers, at most MAX_DEPTH deep (walked
+    without recursion, so no expression can exhaust the stack here)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"the formula nests deeper than {MAX_DEPTH} levels")
+        if isinstance(node, ast.Name) and node.id not in VARIABLES:
+            raise ValueError(
+                f"unknown name '{node.id}' (use {', '.join(VARIABLES)}, "
+                f"or one of {', '.join(NAMED_FORMULAS)})"
+            )
+        if not isinstance(node, _ALLOWED) and type(node) not in _BINARY:
+            raise ValueError(f"only + - * / ** and numbers are allowed: {spec!r}")
+        if isinstance(node, ast.Constant) and not _finite_number(node.value):
+            raise ValueError(f"only finite numbers are allowed, not {node.value!r}: {spec!r}")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _finite_number(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
 
 
 def priority(
@@ -96,7 +107,10 @@ def priority(
     }
     try:
         result = formula(values)
-    except (ZeroDivisionError, OverflowError):
+    except (ZeroDivisionError, OverflowError, ValueError):
         return None
-    # An expression such as "effort * 1e308 * 10" overflows to infinity without raising.
-    return round(result, 3) if math.isfinite(result) else None
+    # "effort * 1e308 * 10" overflows to infinity without raising, and a negative number to a
+    # fractional power is complex: neither is a priority.
+    if not isinstance(result, float | int) or not math.isfinite(result):
+        return None
+    return round(result, 3)
