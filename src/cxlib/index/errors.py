@@ -13,6 +13,11 @@ class IndexRefusedError(CxError):
     """The index folder is not one cxlib may open (behind a symlink)."""
 
 
+class IndexWriteError(CxError):
+    """The index (or its lock) cannot be written: no space left, a read-only or damaged cache
+    folder. The documents are untouched; only searching is unavailable."""
+
+
 class InvalidQueryError(CxError):
     """The query names an unknown field, a bad date or an unknown value."""
 

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from cxlib.index.errors import IndexBusyError, IndexDamagedError, IndexRefusedError
+from cxlib.index.errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexRefusedError,
+    IndexWriteError,
+)
 from cxlib.index.location import index_home, make_private
 from cxlib.index.lock import writer_lock
 from cxlib.index.manifest import Changes, Manifest, compare
@@ -127,8 +132,29 @@ class SearchIndex:
         """Make the index match ``files``: nothing when it does, else update or rebuild it.
 
         With ``allow_stale``, a healthy index whose writer lock is busy is left as it is (the
-        report says so) instead of raising IndexBusyError.
+        report says so) instead of raising IndexBusyError. What the file system refuses (no
+        space, a read-only folder, a folder where the lock file goes) is an IndexWriteError.
         """
+        with self._writing():
+            return self._sync(files, rebuild, allow_stale, progress)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as e:
+            raise IndexWriteError(
+                f"cannot write the search index in {self.cache}: {e.strerror or e}",
+                hint=f"free some space, or remove {self.cache} and search again",
+            ) from None
+
+    def _sync(
+        self,
+        files: Sequence[FileEntry],
+        rebuild: bool,
+        allow_stale: bool,
+        progress: Progress | None,
+    ) -> SyncReport:
         self.check_folder()
         seen: tuple[Manifest, Changes] | None = None
         if not rebuild:
@@ -308,7 +334,7 @@ class SearchIndex:
                 return work(reader), report
         except IndexDamagedError:
             pass
-        with self._locked():
+        with self._writing(), self._locked():
             try:
                 with store.Reader(self.folder) as reader:
                     return work(reader), report
