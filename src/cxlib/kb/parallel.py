@@ -12,6 +12,8 @@ from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.tuning import PARSE_WORKERS_FROM
 from cxlib.model.source import ParsedFile, Problem
 
+VANISHED = "vanished"  # never a finding: the file is left out, as if it had not been listed
+
 
 def parse_file(root: Path, rel: str, size: int) -> ParsedFile:
     """Parse one document; problems (including unreadable or oversized files) are in the result."""
@@ -19,8 +21,15 @@ def parse_file(root: Path, rel: str, size: int) -> ParsedFile:
         return parse_bytes(b"", size=size)
     try:
         return parse_bytes(read_document(root, rel))
+    except FileNotFoundError:
+        # Deleted since it was listed (a checkout while the hook runs): not a document now.
+        return ParsedFile(problems=[Problem(VANISHED, "deleted while being read")])
     except OSError as e:
         return ParsedFile(problems=[Problem("unreadable", f"cannot read file: {e.strerror}")])
+
+
+def vanished(parsed: ParsedFile) -> bool:
+    return bool(parsed.problems) and parsed.problems[0].code == VANISHED
 
 
 def _parse_chunk(

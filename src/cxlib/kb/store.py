@@ -59,9 +59,10 @@ class KnowledgeBase:
         progress: Progress | None = None,
     ) -> dict[str, ParsedFile]:
         """Each file's parse by path: from ``cache`` when the file is unchanged, else parsed (in
-        worker processes when there are many) and recorded in ``cache``."""
+        worker processes when there are many) and recorded in ``cache``. A file deleted since
+        it was listed is left out."""
         # Here, not at the top: a hook run answered from the cache never loads the parser.
-        from cxlib.kb.parallel import parse_file, parse_in_parallel
+        from cxlib.kb.parallel import parse_file, parse_in_parallel, vanished
 
         out: dict[str, ParsedFile] = {}
         missing: list[DocFile] = []
@@ -74,6 +75,8 @@ class KnowledgeBase:
         ahead = parse_in_parallel(self.root, missing)
         for n, f in enumerate(missing):
             parsed = ahead.get(f.path) or parse_file(self.root, f.path, f.size)
+            if vanished(parsed):
+                continue
             if cache is not None:
                 cache.put(f, parsed)
             out[f.path] = parsed
@@ -88,7 +91,11 @@ class KnowledgeBase:
             files, _ = self.files()
             cache = ParseCache(self.root)
             parsed = self.parse(files, cache)
-            docs = [LoadedDoc(path=f.path, kind=f.kind, parsed=parsed[f.path]) for f in files]
+            docs = [
+                LoadedDoc(path=f.path, kind=f.kind, parsed=parsed[f.path])
+                for f in files
+                if f.path in parsed
+            ]
             cache.prune({f.path for f in files})
             cache.save()
         return Library(docs)

@@ -59,12 +59,13 @@ def load_checked(
                 todo.append((f, known))
         parsed = kb.parse([f for f, _ in todo], parses, progress)
         for f, cached in todo:
-            docs[f.path] = _checked(f, parsed[f.path], cached, facts, kb, reading)
+            if f.path in parsed:  # else deleted since it was listed
+                docs[f.path] = _checked(f, parsed[f.path], cached, facts, kb, reading)
         for cache in (facts, parses):
             if cache is not None:
                 cache.prune({f.path for f in files})
                 cache.save()
-    return Library([docs[f.path] for f in files]), listing
+    return Library([docs[f.path] for f in files if f.path in docs]), listing
 
 
 def load_named(
@@ -105,7 +106,9 @@ def _check_named(
         if hit is not None and hit[0] is not None:
             out.append(LoadedDoc(f.path, f.kind, hit[0], findings=hit[1]))
             continue
-        parsed = kb.parse([f])[f.path]
+        parsed = kb.parse([f]).get(f.path)
+        if parsed is None:
+            continue  # deleted since it was listed
         d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
         if facts is not None:
             facts.put(f, parsed, d.findings, d.id)
@@ -176,7 +179,7 @@ def load_models(kb: KnowledgeBase, kinds: Collection[Kind] | None = None) -> Lib
         files, _ = kb.files(kinds)
         cache = ParseCache(kb.root)
         parsed = kb.parse(files, cache)
-        docs = [_model(f, parsed[f.path], kb) for f in files]
+        docs = [_model(f, parsed[f.path], kb) for f in files if f.path in parsed]
         cache.save()
     return Library(docs)
 
