@@ -57,3 +57,12 @@ class NotAGitRepositoryError(GitError):
 
 class RefError(GitError):
     """A ref given on the command line is invalid, missing, or not available in this clone."""
+
+
+class WriteFailedError(WriteRefusedError):
+    """The operating system refused a write (disk full, permissions); that file is as it was."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"cannot write {name}: {reason}; the file was not changed")
+        self.name = name
+        self.reason = reason

@@ -10,7 +10,18 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from cxlib.errors import WriteRefusedError
+from cxlib.errors import WriteFailedError, WriteRefusedError
+
+# A seam for the interruption tests: called at each step of a write with the step's name and the
+# file it concerns: "temporary" (the new bytes are in a fsynced temporary file, not yet in
+# place), "replaced" or "linked" (they are in place), "removed" (a file is gone). A test process
+# kills or interrupts itself there to stop a write at an exact, repeatable point.
+AT_STEP: Callable[[str, Path], None] | None = None
+
+
+def _step(name: str, target: Path) -> None:
+    if AT_STEP is not None:
+        AT_STEP(name, target)
 
 
 def _temp_beside(target: Path, data: bytes) -> str:
@@ -36,8 +47,10 @@ def create_exclusive(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_beside(target, data)
     try:
+        _step("temporary", target)
         os.chmod(tmp, 0o666 & ~_umask())
         os.link(tmp, target)
+        _step("linked", target)
     except FileExistsError:
         raise WriteRefusedError(f"{target.name} already exists; not overwriting it") from None
     finally:
@@ -81,10 +94,8 @@ def check_unchanged(target: Path, expected: bytes) -> None:
         )
 
 
-def _cannot_write(target: Path, e: OSError) -> WriteRefusedError:
-    return WriteRefusedError(
-        f"cannot write {target.name}: {e.strerror or e}; the file was not changed"
-    )
+def _cannot_write(target: Path, e: OSError) -> WriteFailedError:
+    return WriteFailedError(target.name, str(e.strerror or e))
 
 
 def _written(target: Path, data: bytes) -> str:
@@ -116,11 +127,13 @@ def _install(target: Path, data: bytes, mode: int, check: Callable[[], None] | N
     after ``check`` (which may refuse); the temporary never stays."""
     tmp = _written(target, data)
     try:
+        _step("temporary", target)
         os.chmod(tmp, mode)
         if check is not None:
             check()
         os.replace(tmp, target)
         _fsync_folder(target.parent)
+        _step("replaced", target)
     except OSError as e:
         raise _cannot_write(target, e) from None
     finally:
@@ -158,6 +171,7 @@ def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
     check_unchanged(source, expected)
     tmp = _written(target, data)
     try:
+        _step("temporary", target)
         os.chmod(tmp, mode)
         if BEFORE_REPLACE is not None:
             BEFORE_REPLACE(source)
@@ -166,10 +180,29 @@ def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
             os.link(tmp, target)
         except FileExistsError:
             raise WriteRefusedError(f"{target.name} already exists; not overwriting it") from None
-        os.unlink(source)
         _fsync_folder(target.parent)
+        _step("linked", target)
+        os.unlink(source)
+        _fsync_folder(source.parent)
+        _step("removed", source)
     except OSError as e:
         raise _cannot_write(target, e) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def remove_file(target: Path, expected: bytes | None = None) -> None:
+    """Remove ``target`` (only if it still holds ``expected``, when given); the removal is
+    fsynced like a write."""
+    if expected is not None:
+        _regular_mode(target)
+        check_unchanged(target, expected)
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise WriteFailedError(target.name, str(e.strerror or e)) from None
+    _fsync_folder(target.parent)
+    _step("removed", target)

@@ -1,4 +1,8 @@
-"""``cxlib new``: the next free id, the kind's template, a file created exclusively."""
+"""``cxlib new``: the next free id, the kind's template, a file created exclusively.
+
+The id is chosen and its file created under the knowledge base's id lock
+(:mod:`cxlib.kb.id_lock`), so two ``new`` run at once never take the same id.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from cxlib.errors import UsageError
 from cxlib.kb import git, yaml_write
 from cxlib.kb.files import scan
+from cxlib.kb.id_lock import ids_reserved
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.templates import render
@@ -32,12 +37,15 @@ class NewResult:
     absolute: Path
 
 
-def next_id(kb: KnowledgeBase, kind: Kind) -> str:
+def next_id(kb: KnowledgeBase, kind: Kind, on_branches: set[str] | None = None) -> str:
     """One past the highest number in use for the kind's prefix, in the working tree and on
-    every local and remote-tracking branch."""
+    every local and remote-tracking branch (``on_branches``: their file names, when already
+    read)."""
     settings = kb.config.settings(kind)
     names = {Path(f.path).name for f in scan(kb.root, kb.config)[0] if f.kind == kind}
-    names |= git.file_names_on_refs(kb.root, [settings.folder])
+    if on_branches is None:
+        on_branches = git.file_names_on_refs(kb.root, [settings.folder])
+    names |= on_branches
     highest = 0
     for name in names:
         doc_id = id_from_filename(name)
@@ -108,20 +116,34 @@ def new_document(
         )
     if owner is None:
         owner = git.user_name(kb.root) or ""
-    doc_id = next_id(kb, kind)
-    text = render(
-        kb.root,
-        kind,
-        {
-            "id": doc_id,
-            "title": yaml_write.scalar(title),
-            "owner": yaml_write.scalar(owner),
-            "created": today.isoformat(),
-            "stage": yaml_write.scalar(stage),
-        },
-    )
+    fields = {
+        "title": yaml_write.scalar(title),
+        "owner": yaml_write.scalar(owner),
+        "created": today.isoformat(),
+        "stage": yaml_write.scalar(stage),
+    }
+    values = _values(kb, kind, assignments or [], links or [])
+    # Branches change by commits and fetches, not by another ``new``: read them before the lock,
+    # which then covers only what two ``new`` can race on, the working tree.
+    on_branches = git.file_names_on_refs(kb.root, [kb.config.settings(kind).folder])
+    with ids_reserved(kb.root):
+        doc_id = next_id(kb, kind, on_branches)
+        text = render(kb.root, kind, {"id": doc_id, **fields})
+        for key, value in values.items():
+            text = set_key(text, key, yaml_write.value(value))
+        rel = f"{kb.config.settings(kind).folder}/{doc_id}-{slug_text}.md"
+        _check_new(kb, kind, rel, text)
+        target_path = kb.root / rel
+        create_exclusive(target_path, text.encode("utf-8"))
+    return NewResult(id=doc_id, path=rel, absolute=target_path)
+
+
+def _values(
+    kb: KnowledgeBase, kind: Kind, assignments: list[str], links: list[str]
+) -> dict[str, object]:
+    """The fields given with ``--set`` and ``--link``, checked against the kind."""
     values: dict[str, object] = {}
-    for item in assignments or []:
+    for item in assignments:
         key, value = parse_assignment(item)
         if "." in key:
             raise UsageError(f"--set {key}: set nested fields after creating, with 'cxlib set'")
@@ -134,7 +156,7 @@ def new_document(
             raise UsageError(f"--set {key}: cxlib sets the {key} of a new document")
         values[key] = value
     existing = _existing_ids(kb)
-    for target in links or []:
+    for target in links:
         target = target.strip().upper()
         if not ID_RE.match(target) or target not in existing:
             raise UsageError(f"--link {target}: unknown id", hint="see 'cxlib list'")
@@ -144,9 +166,10 @@ def new_document(
             values[field] = target
         else:
             values[field] = [*(current if isinstance(current, list) else []), target]
-    for key, value in values.items():
-        text = set_key(text, key, yaml_write.value(value))
-    rel = f"{kb.config.settings(kind).folder}/{doc_id}-{slug_text}.md"
+    return values
+
+
+def _check_new(kb: KnowledgeBase, kind: Kind, rel: str, text: str) -> None:
     checked = check_document(rel, kind, parse_bytes(text.encode()), kb.config)
     errors = [f for f in checked.findings if f.severity == Severity.ERROR]
     if errors:
@@ -154,9 +177,6 @@ def new_document(
         raise UsageError(
             f"the new {kind.value} would not be valid: {first.message}", hint=first.hint
         )
-    target_path = kb.root / rel
-    create_exclusive(target_path, text.encode("utf-8"))
-    return NewResult(id=doc_id, path=rel, absolute=target_path)
 
 
 def _existing_ids(kb: KnowledgeBase) -> dict[str, Kind]:
