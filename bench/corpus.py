@@ -38,8 +38,8 @@ INSIGHT, OPPORTUNITY, EXPERIMENT = "insight", "opportunity", "experiment"
 FOLDERS = {INSIGHT: "insights", OPPORTUNITY: "opportunities", EXPERIMENT: "experiments"}
 PREFIXES = {INSIGHT: "INS", OPPORTUNITY: "OPP", EXPERIMENT: "EXP"}
 SHARES = {INSIGHT: 0.30, OPPORTUNITY: 0.15}  # experiments take the rest (~55%)
-DIGITS = 4
-MAX_PER_KIND = 10**DIGITS - 1
+DIGITS = 4  # ids are INS-0001...; a kind with more documents than that takes 5 digits
+MAX_PER_KIND = 10 ** (DIGITS + 1) - 1
 
 # The timeline: creation dates spread evenly over four years, so dates never depend on today.
 EPOCH = dt.date(2021, 6, 7)
@@ -304,9 +304,7 @@ def kind_sequence(docs: int, rng: random.Random) -> list[str]:
     counts[EXPERIMENT] = docs - sum(counts.values())
     too_many = [k for k, n in counts.items() if n > MAX_PER_KIND]
     if too_many:
-        raise ValueError(
-            f"--docs {docs} needs more than {MAX_PER_KIND} {too_many[0]}s; ids have {DIGITS} digits"
-        )
+        raise ValueError(f"--docs {docs} needs more than {MAX_PER_KIND} {too_many[0]}s")
     sequence = [kind for kind, n in counts.items() for _ in range(n)]
     rng.shuffle(sequence)
     return sequence
@@ -364,8 +362,9 @@ def render(front: Front, sections: list[tuple[str, str]]) -> str:
 class Corpus:
     """Plans documents one by one along the timeline; links only reach documents already made."""
 
-    def __init__(self, catalog: Catalog, seed: int) -> None:
+    def __init__(self, catalog: Catalog, seed: int, digits: int = DIGITS) -> None:
         self.cat = catalog
+        self.digits = digits
         self.rng = random.Random(seed)
         self.made: dict[str, list[Doc]] = {INSIGHT: [], OPPORTUNITY: [], EXPERIMENT: []}
         self.insights_by_stage: dict[str, list[Doc]] = {}
@@ -400,7 +399,7 @@ class Corpus:
         stage = self.pick(list(self.cat.touchpoints))
         doc = Doc(
             kind,
-            f"{PREFIXES[kind]}-{number:0{DIGITS}d}",
+            f"{PREFIXES[kind]}-{number:0{self.digits}d}",
             "",
             created,
             stage,
@@ -667,7 +666,9 @@ def generate(out_dir: Path, docs: int, seed: int = 7) -> list[Path]:
         raise FileExistsError(f"{out_dir} is not empty; the generator never overwrites files")
     rng = random.Random(seed)
     sequence = kind_sequence(docs, rng)
-    corpus = Corpus(load_catalog(EXAMPLE_CONFIG), rng.randrange(2**32))
+    most = max(sequence.count(kind) for kind in set(sequence))
+    digits = max(DIGITS, len(str(most)))
+    corpus = Corpus(load_catalog(EXAMPLE_CONFIG), rng.randrange(2**32), digits)
     for folder in FOLDERS.values():
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
     shutil.copyfile(EXAMPLE_CONFIG, out_dir / "cxlib.toml")
