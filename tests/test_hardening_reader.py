@@ -221,3 +221,52 @@ def test_a_raw_c1_control_character_is_refused(example: Path) -> None:
     line = _line_of(path, "## Design \u009b2J")
     found = _findings(example, PAY_LATER)
     assert [(f["code"], f["line"]) for f in found] == [("control-character", line)]
+
+
+# -- 23. tabs inside block scalars; where a syntax error is reported -----------------------------
+
+
+def test_a_tab_inside_a_block_scalar_is_text(example: Path) -> None:
+    hypothesis = (
+        "hypothesis: |\n"
+        "  We believe that pay-later for all shoppers will lift completion.\n"
+        "  \tmeasured by: checkout-completion\n"
+        "  \tguarded by: return-rate\n"
+    )
+    old = next(
+        line
+        for line in (example / PAY_LATER).read_text(encoding="utf-8").splitlines()
+        if line.startswith("hypothesis:")
+    )
+    _edit(example, PAY_LATER, old + "\n", hypothesis)
+    assert _findings(example, PAY_LATER) == []
+    shown = cx("-C", example, "show", "EXP-0002", "--format", "json").json()
+    assert "\n\tmeasured by: checkout-completion\n" in shown["front_matter"]["hypothesis"]
+    # a tab that indents is still refused, at its line
+    for indented in ("\toutcome: won", "  \toutcome: won"):
+        path = _edit(example, PAY_LATER, "  outcome: won", indented)
+        found = _findings(example, PAY_LATER)
+        assert [(f["code"], f["line"]) for f in found] == [("yaml-tab", _line_of(path, indented))]
+        _edit(example, PAY_LATER, indented, "  outcome: won")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("decision: ship", 'decision: "ship'),
+        ("decision: ship", "decision: 'ship"),
+        ("decision: ship", "decision: [ship"),
+        ("decision: ship", "decision: {what: ship"),
+        ("title: Pay-later payment method at checkout", 'title: "Pay-later payment method'),
+    ],
+    ids=["double-quote", "single-quote", "bracket", "brace", "quote-early"],
+)
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(
+    example: Path, old: str, new: str
+) -> None:
+    path = _edit(example, PAY_LATER, old, new)
+    found = _findings(example, PAY_LATER)
+    assert [f["code"] for f in found] == ["yaml-syntax"]
+    assert found[0]["line"] == _line_of(path, new), found[0]
+    assert found[0]["column"] == new.index(":") + 3  # the quote or bracket itself
+    assert "not closed" in str(found[0]["message"])

@@ -31,7 +31,7 @@ from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
-FORMAT = 4  # 4: the reader refuses control characters from escapes and unbounded numbers
+FORMAT = 5  # 5: a tab inside a block scalar is text
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 

@@ -178,15 +178,8 @@ def _load_front_matter(lines: list[str], end: int) -> Loaded | Problem:
         return Problem(
             "merge-conflict", f"unresolved merge conflict marker (line {at + 1})", at + 1
         )
-    for i in range(1, end):
-        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
-        if "\t" in indent:
-            return Problem(
-                "yaml-tab",
-                f"tab characters are not allowed for indentation (line {i + 1})",
-                i + 1,
-                hint="indent with spaces",
-            )
+    # Tabs are left to libyaml: a tab that indents is an error it locates, while a tab inside a
+    # block scalar (after the spaces that indent it) is text.
     try:
         return load(yaml_text, line_offset=1)
     except YamlProblem as p:

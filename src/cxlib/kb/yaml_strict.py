@@ -169,22 +169,22 @@ def load(text: str, line_offset: int = 0) -> Loaded:
             return _load_nodes(text, line_offset)
         return _load_events(text, line_offset)
     except yaml.MarkedYAMLError as e:
-        raise _problem_from(e, line_offset) from None
+        raise _problem_from(e, text, line_offset) from None
     except yaml.YAMLError as e:
         raise YamlProblem("yaml-syntax", f"YAML error: {e}", 1 + line_offset) from None
     except RecursionError:
         raise YamlProblem("yaml-depth", "nesting too deep", 1 + line_offset) from None
 
 
-def _problem_from(e: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+def _problem_from(e: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlProblem:
     mark = e.problem_mark or e.context_mark
     line = (mark.line + 1 if mark else 1) + line_offset
     column = mark.column + 1 if mark else 0
     problem = e.problem or "invalid YAML"
-    if "'\\t'" in problem:
+    if "tab character" in problem or "'\\t'" in problem or _char_at(text, mark) == "\t":
         return YamlProblem(
             "yaml-tab",
-            f"tab characters are not allowed (line {line})",
+            f"tab characters are not allowed for indentation (line {line})",
             line,
             column,
             hint="indent with spaces",
@@ -198,7 +198,13 @@ def _problem_from(e: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
         return YamlProblem(
             "yaml-syntax", "only one YAML document is allowed in front-matter", line, column
         )
+    moved = _where_it_opened(e, text, line_offset)
+    if moved is not None:
+        return moved
     context = f" {e.context}" if e.context else ""
+    opened, opener = e.context_mark, _opener(e.context)
+    if opened is not None and opener and mark is not None and opened.line != mark.line:
+        context += f" ({opener} opened on line {opened.line + 1 + line_offset})"
     return YamlProblem(
         "yaml-syntax",
         f"YAML syntax error: {problem}{context}",
@@ -206,6 +212,80 @@ def _problem_from(e: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
         column,
         hint="check quoting, brackets and indentation on that line",
     )
+
+
+def _where_it_opened(e: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlProblem | None:
+    """An error libyaml notices only after the quote or bracket that caused it, located at that
+    quote or bracket: one never closed (libyaml stops at the closing '---'), or a quoted value
+    that ran on over lines into the key where parsing failed."""
+    mark = e.problem_mark
+    opened, opener = e.context_mark, _opener(e.context)
+    if opened is not None and opener and _at_end(text, mark):
+        message = f"{opener} opened here is not closed"
+    else:
+        opened = _quote_running_into(text, mark)
+        if opened is None:
+            return None
+        line = mark.line + 1 + line_offset
+        message = (
+            f"the quoted value opened here is not closed on its line: it runs on to line "
+            f"{line} ({e.problem})"
+        )
+    return YamlProblem(
+        "yaml-syntax",
+        f"YAML syntax error: {message}",
+        opened.line + 1 + line_offset,
+        opened.column + 1,
+        hint="close the quote or bracket on its line, or quote the whole value",
+    )
+
+
+def _quote_running_into(text: str, mark: Any) -> Any:
+    """Where a quoted value starts that spans lines and ends on the line of ``mark``; None if
+    the last quoted value before ``mark`` does not."""
+    if mark is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is not None and last.start_mark.line < last.end_mark.line == mark.line:
+        return last.start_mark
+    return None
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return ""
+    line: str = lines[mark.line]
+    return line[mark.column : mark.column + 1]
+
+
+def _at_end(text: str, mark: Any) -> bool:
+    """Whether ``mark`` is the end of ``text``: nothing but the end follows it."""
+    lines = text.split("\n")
+    return mark is not None and (
+        mark.line > len(lines) - 1
+        or (mark.line == len(lines) - 1 and mark.column >= len(lines[-1]))
+    )
+
+
+_OPENERS = {
+    "quoted scalar": "the quoted value",
+    "flow sequence": "the [ list",
+    "flow mapping": "the { mapping",
+}
+
+
+def _opener(context: str | None) -> str:
+    """What libyaml was inside of when it failed, if it is something a quote or bracket opens."""
+    return next((name for what, name in _OPENERS.items() if what in (context or "")), "")
 
 
 def _load_nodes(text: str, line_offset: int) -> Loaded:
