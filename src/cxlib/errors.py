@@ -66,3 +66,12 @@ class WriteFailedError(WriteRefusedError):
         super().__init__(f"cannot write {name}: {reason}; the file was not changed")
         self.name = name
         self.reason = reason
+
+
+class UnfinishedChangeError(WriteRefusedError):
+    """A change to several files stopped midway (a failed write, Ctrl-C); its journal remains."""
+
+    def __init__(self, message: str, hint: str, interrupted: bool = False) -> None:
+        super().__init__(message, hint)
+        if interrupted:
+            self.exit_code = ExitCode.INTERRUPTED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.files import DocFile, read_document, scan
+from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.parse import MAX_FILE_BYTES
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import id_from_filename
@@ -44,7 +45,9 @@ def file_ids(kb: KnowledgeBase) -> dict[str, list[DocFile]]:
 def open_by_id(
     kb: KnowledgeBase, ids: dict[str, list[DocFile]], doc_id: str
 ) -> tuple[LoadedDoc, EditableFile]:
-    """The one document with this id, read for a line-level edit."""
+    """The one document with this id, read for a line-level edit (refused while a renumber is
+    running or unfinished: its references may be half rewritten)."""
+    refuse_if_pending(kb.root)
     wanted = normalize_id(doc_id)
     files = ids.get(wanted)
     if not files:

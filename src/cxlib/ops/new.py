@@ -15,6 +15,7 @@ from cxlib.errors import UsageError
 from cxlib.kb import git, yaml_write
 from cxlib.kb.files import scan
 from cxlib.kb.id_lock import ids_reserved
+from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.templates import render
@@ -123,10 +124,12 @@ def new_document(
         "stage": yaml_write.scalar(stage),
     }
     values = _values(kb, kind, assignments or [], links or [])
+    refuse_if_pending(kb.root)
     # Branches change by commits and fetches, not by another ``new``: read them before the lock,
     # which then covers only what two ``new`` can race on, the working tree.
     on_branches = git.file_names_on_refs(kb.root, [kb.config.settings(kind).folder])
     with ids_reserved(kb.root):
+        refuse_if_pending(kb.root, holding_ids=True)
         doc_id = next_id(kb, kind, on_branches)
         text = render(kb.root, kind, {"id": doc_id, **fields})
         for key, value in values.items():

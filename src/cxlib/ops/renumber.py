@@ -2,21 +2,25 @@
 
 For ids that collide when two branches merge: each branch added its own EXP-0043. Every edit is
 line-level and verified like ``link``'s; all of them are computed (and refused, if need be)
-before any file is written.
+before any file is written, and journaled before the first write, so an interrupted renumber is
+finished with ``--resume`` or undone with ``--rollback`` (:mod:`cxlib.kb.recovery`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib.errors import UsageError
-from cxlib.kb import git
-from cxlib.kb.changes import FileChange, apply, diff
+from cxlib.kb import git, recovery
+from cxlib.kb.changes import FileChange, diff
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.files import read_document
+from cxlib.kb.id_lock import ids_reserved
+from cxlib.kb.journal import Journal, refuse_if_pending
 from cxlib.kb.parse import MAX_FILE_BYTES
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, split_id
@@ -37,6 +41,18 @@ class RenumberResult:
     left: list[str] = field(default_factory=list)  # "path:line" of plain-text mentions kept
     notes: list[str] = field(default_factory=list)
     diff: str = ""
+
+
+@dataclass
+class RecoveryResult:
+    action: str  # "resume" or "rollback"
+    renumber: str  # "EXP-0003 -> EXP-0100"
+    path: str  # the renumbered file's old path
+    new_path: str
+    files: int  # files the renumber changes
+    written: int  # files this run wrote
+    left: list[str] = field(default_factory=list)  # changed by someone else; left as they are
+    message: str = ""
 
 
 def _pick(kb: KnowledgeBase, library: Library, old: str, cwd: Path) -> LoadedDoc:
@@ -96,9 +112,27 @@ def renumber(
     cwd: Path | None = None,
 ) -> RenumberResult:
     """Renumber the document ``old`` (an id, or its path when the id is shared) to ``new``, or to
-    the next free id of its kind (looking at every branch too)."""
+    the next free id of its kind (looking at every branch too).
+
+    The id lock is held from choosing the id to the last write, so a concurrent ``new`` cannot
+    take the same id; the writes are journaled."""
+    refuse_if_pending(kb.root)
+    with nullcontext() if dry_run else ids_reserved(kb.root):
+        if not dry_run:
+            refuse_if_pending(kb.root, holding_ids=True)
+        result, changes = _plan(kb, old, new, cwd or Path.cwd())
+        if not dry_run:
+            journal = Journal("renumber", f"{result.old} -> {result.new}", tuple(changes))
+            recovery.apply_journaled(kb.root, journal)
+    return result
+
+
+def _plan(
+    kb: KnowledgeBase, old: str, new: str | None, cwd: Path
+) -> tuple[RenumberResult, list[FileChange]]:
+    """The renumber's result and every file change it makes, computed and checked in memory."""
     library = load_library(kb)
-    d = _pick(kb, library, old, cwd or Path.cwd())
+    d = _pick(kb, library, old, cwd)
     old_id = d.id or ""
     new_id = _new_id(kb, d, new)
     if new_id == old_id:
@@ -160,6 +194,34 @@ def renumber(
             "mention below may mean either document; point it at the right one"
         )
     result.diff = diff(changes)
-    if not dry_run:
-        apply(kb.root, changes)
+    return result, changes
+
+
+def recover(kb: KnowledgeBase, action: str) -> RecoveryResult:
+    """Finish (``resume``) or undo (``rollback``) a renumber that was interrupted or failed
+    midway, from its journal."""
+    with ids_reserved(kb.root):
+        done = recovery.resume(kb.root) if action == "resume" else recovery.rollback(kb.root)
+    moved = next((c for c in done.journal.changes if c.new_path not in (None, c.path)), None)
+    path, new_path = (moved.path, moved.new_path or moved.path) if moved else ("", "")
+    result = RecoveryResult(
+        action,
+        done.journal.title,
+        path,
+        new_path,
+        done.files,
+        done.written,
+        list(done.left),
+    )
+    others = done.files - done.written - len(done.left)
+    if action == "resume":
+        result.message = (
+            f"finished renumber {result.renumber}: {done.written} file(s) written now, "
+            f"{others} before it stopped"
+        )
+    else:
+        result.message = (
+            f"rolled back renumber {result.renumber}: {done.written} file(s) put back as they "
+            f"were, {others} had not been changed"
+        )
     return result
