@@ -279,7 +279,7 @@ def print_table(rows: Sequence[Figure | Ratio]) -> None:
             blank = ""
             print(
                 f"{row.name:<38} {row.value:>9.1f}x {blank:>32} "
-                f"{f'<= {row.target:.0f}x':>11}  {passed}"
+                f"{f'<= {row.target:g}x':>11}  {passed}"
             )
             continue
         target = f"< {fmt_ms(row.target)}" if row.target is not None else "-"
