@@ -202,6 +202,23 @@ def test_a_failure_midway_says_how_many_files_changed(
         assert snapshot(resumed) == snapshot(done)
 
 
+@pytest.mark.parametrize("option", ["--rollback", "--resume"])
+def test_a_recovery_killed_midway_is_run_again(
+    tmp_path: Path, reference: tuple[Path, list[tuple[str, str]]], option: str
+) -> None:
+    done, _ = reference
+    before = snapshot(_base(tmp_path / "base"))
+    root = _renamed_half_way(tmp_path)
+    args = ["-C", str(root), "renumber", option]
+    [run] = run_forked([{"args": args, "at": 3, "action": "kill"}], tmp_path / "runs")
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert (root / JOURNAL).exists()
+    again = cx("-C", root, "renumber", option)
+    assert again.exit_code == 0, again.output
+    assert snapshot(root) == (before if option == "--rollback" else snapshot(done))
+    assert not (root / JOURNAL).exists()
+
+
 COMMANDS = [
     ("set", "INS-0002", "confidence=low"),
     ("link", "OPP-0001", "INS-0003"),
