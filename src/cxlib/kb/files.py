@@ -38,17 +38,24 @@ class DocFile(NamedTuple):
 
 
 def scan(
-    root: Path, config: ProgramConfig, signatures: bool = True
+    root: Path,
+    config: ProgramConfig,
+    signatures: bool = True,
+    folders: dict[str, list[int]] | None = None,
 ) -> tuple[list[DocFile], list[Finding]]:
     """Every ``*.md`` under the kind folders (recursively); symlinks are reported, not followed.
 
     ``signatures=False`` lists names only (size, mtime and inode 0): no file is stat-ed, so the
-    listing costs what reading the folders costs.
+    listing costs what reading the folders costs. ``folders``, when given, receives every folder
+    read (and every kind folder that is missing) with its stamp (:func:`folder_stamp`): while
+    no stamp changes, no name in the listing has.
     """
     files: list[DocFile] = []
     findings: list[Finding] = []
     for kind, settings in config.kinds.items():
         top = root / settings.folder
+        if folders is not None:
+            folders[settings.folder] = folder_stamp(top)
         try:
             st = top.lstat()
         except FileNotFoundError:
@@ -56,7 +63,7 @@ def scan(
         if stat.S_ISLNK(st.st_mode):
             findings.append(_symlink(settings.folder))
             continue
-        _walk(top, settings.folder, kind, files, findings, signatures)
+        _walk(top, settings.folder, kind, files, findings, signatures, folders)
     files.sort(key=lambda f: f.path)
     return files, findings
 
@@ -68,12 +75,15 @@ def _walk(
     files: list[DocFile],
     findings: list[Finding],
     signatures: bool = True,
+    folders: dict[str, list[int]] | None = None,
 ) -> None:
     """Add the documents under a kind's folder to ``files`` and its symlinks and unreadable
     folders to ``findings``; hidden folders are skipped."""
     stack = [(top, top_rel)]
     while stack:
         folder, rel = stack.pop()
+        if folders is not None:
+            folders[rel] = folder_stamp(folder)  # before reading it: a later change is newer
         try:
             entries = list(os.scandir(folder))
         except OSError as e:
@@ -84,20 +94,35 @@ def _walk(
             if entry.is_symlink():
                 if entry.name.endswith(".md") or entry.is_dir():
                     findings.append(_symlink(child))
-                continue
-            if entry.is_dir(follow_symlinks=False):
+            elif entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith("."):
                     stack.append((Path(entry.path), child))
-                continue
-            if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
-                continue
-            if not signatures:
-                if entry.is_file(follow_symlinks=False):
-                    files.append(DocFile(child, kind, 0, 0, 0))
-                continue
-            found = signature(entry.path, child, kind)
-            if found is not None:
-                files.append(found)
+            else:
+                found = _document(entry, child, kind, signatures)
+                if found is not None:
+                    files.append(found)
+
+
+def _document(entry: os.DirEntry[str], child: str, kind: Kind, signatures: bool) -> DocFile | None:
+    """The listing entry of a file that is a document (a regular ``*.md``), else None."""
+    if not entry.name.endswith(".md") or entry.name.lower() in NOT_DOCUMENTS:
+        return None
+    if not signatures:
+        return DocFile(child, kind, 0, 0, 0) if entry.is_file(follow_symlinks=False) else None
+    return signature(entry.path, child, kind)
+
+
+def folder_stamp(folder: Path) -> list[int]:
+    """A folder's modification time and inode ([0, 0] when missing, [-1, -1] when it is not a
+    plain folder): adding, removing or renaming an entry changes the first, replacing the
+    folder the second."""
+    try:
+        st = folder.lstat()
+    except OSError:
+        return [0, 0]
+    if not stat.S_ISDIR(st.st_mode):
+        return [-1, -1]
+    return [st.st_mtime_ns, st.st_ino]
 
 
 def signature(path: str | Path, rel: str, kind: Kind) -> DocFile | None:

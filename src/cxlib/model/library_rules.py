@@ -19,7 +19,8 @@ from cxlib.model.library import DocRef, Link, LoadedDoc
 from cxlib.model.vocabulary import LINK_FIELDS
 
 
-def _id_key(doc_id: str) -> str:
+def id_key(doc_id: str) -> str:
+    """What two ids must share to be the same id: case and Unicode compatibility forms aside."""
     if doc_id.isascii():
         return doc_id.upper()  # NFKC leaves ASCII as it is
     return unicodedata.normalize("NFKC", doc_id).upper()
@@ -39,7 +40,7 @@ def check_library(
     owners: dict[str, list[LoadedDoc | DocRef]] = {}
     for d in docs:
         if d.id:
-            owners.setdefault(_id_key(d.id), []).append(d)
+            owners.setdefault(id_key(d.id), []).append(d)
             kind_of.setdefault(d.id, d.kind)
     out = [f for same in owners.values() if len(same) > 1 for f in _duplicate_ids(same)]
     for d in docs:

@@ -14,12 +14,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from cxlib.kb.cache import FactsCache, ParseCache
-from cxlib.kb.files import DocFile, signature
+from cxlib.kb.files import DocFile, kind_of_path, signature
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding
+from cxlib.model.ids import id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Library, LoadedDoc
+from cxlib.model.library_rules import id_key
 from cxlib.model.source import ParsedFile
 
 
@@ -68,28 +70,59 @@ def load_checked(
     return Library([docs[f.path] for f in files if f.path in docs]), listing
 
 
-def load_named(
-    kb: KnowledgeBase, reading: Reading
-) -> tuple[list[LoadedDoc], list[DocRef], list[Finding]]:
-    """The documents ``reading.reported`` names, checked in full; every other document as a
-    :class:`DocRef`, known by the id its file name gives (the pre-commit hook); and the
-    findings of the listing.
+@dataclass(frozen=True)
+class Named:
+    """What the hook reads: the named documents checked in full, the other documents it needs
+    (those sharing their ids or named by their links, as :class:`DocRef`), the findings of the
+    listing, and how many documents the base holds."""
 
-    No other file is opened or even stat-ed, so the cost does not grow with the base beyond
-    reading its folders. An id must match its file name (``id-mismatch`` otherwise), so the
-    answer is a whole run's, except where another file's front-matter id differs from its
-    name: that file's own error, which the whole run reports.
+    checked: list[LoadedDoc]
+    others: list[DocRef]
+    listing: list[Finding]
+    total: int
+
+
+def load_named(kb: KnowledgeBase, reading: Reading) -> Named:
+    """The documents ``reading.reported`` names, checked in full, against every other
+    document's id as its file name gives it (the pre-commit hook).
+
+    The ids come from the id index (:mod:`cxlib.kb.idindex`): while no folder changed, no
+    other file is opened, stat-ed or even listed, so the cost does not grow with the base. An id
+    must match its file name (``id-mismatch`` otherwise), so the answer is a whole run's, except
+    where another file's front-matter id differs from its name: that file's own error, which
+    the whole run reports.
     """
+    from cxlib.kb import idindex
+
     assert reading.reported is not None
     with collector_paused():
-        names, listing = kb.names()
+        index = idindex.load(kb.root, kb.config)
+        listed = [rel for rel in sorted(reading.reported) if rel in index.paths(_key_of(rel))]
         facts = FactsCache(kb.root, kb.rules_key(reading.strict)) if reading.use_cache else None
-        named = [f for f in names if f.path in reading.reported]
+        named = [DocFile(rel, _kind(kb, rel), 0, 0, 0) for rel in listed]
         checked = _check_named(kb, named, facts, reading)
-        refs = [DocRef.from_name(f.path, f.kind) for f in names if f.path not in reading.reported]
         if facts is not None:
             facts.save()
-    return checked, refs, listing
+    keys = {id_key(d.id) for d in checked if d.id}
+    keys |= {id_key(link.target) for d in checked for link in d.links()}
+    others = [
+        ref
+        for key in sorted(keys)
+        for ref in index.by_key.get(key, [])
+        if ref.path not in reading.reported
+    ]
+    return Named(checked, others, index.listing, index.total)
+
+
+def _key_of(rel: str) -> str:
+    doc_id = id_from_filename(rel.rsplit("/", 1)[-1])
+    return id_key(doc_id) if doc_id else ""
+
+
+def _kind(kb: KnowledgeBase, rel: str) -> Kind:
+    kind = kind_of_path(rel, kb.config)
+    assert kind is not None  # validate names only files in the kind folders
+    return kind
 
 
 def _check_named(

@@ -13,7 +13,7 @@ from cxlib.kb.files import kind_of_path
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.library import DocRef, LoadedDoc
+from cxlib.model.library import LoadedDoc
 from cxlib.model.library_rules import check_library
 from cxlib.ops.loading import Reading, load_checked, load_named
 
@@ -65,11 +65,11 @@ def validate(
     with collector_paused():
         if report_paths is not None and not reading.models:
             # The pre-commit hook: the named files in full, the others by name only.
-            docs, refs, listing = load_named(kb, reading)
-            others: list[DocRef] = refs
+            named = load_named(kb, reading)
+            docs, others, listing, total = named.checked, named.others, named.listing, named.total
         else:
             library, listing = load_checked(kb, reading, progress)
-            docs, others = library.docs, []
+            docs, others, total = library.docs, [], len(library.docs)
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
         findings = [f for d in checked for f in d.findings]
         findings += [f for f in listing if report_paths is None or f.path in report_paths]
@@ -77,7 +77,6 @@ def validate(
         if settings.check_created_against_git:
             findings += _created_against_git(kb, checked)
         findings.sort(key=lambda f: f.sort_key)
-    total = len(docs) + len(others)
     return ValidationReport(findings, checked=len(checked), total=total, skipped=skipped)
 
 
