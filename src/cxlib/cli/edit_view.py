@@ -27,7 +27,7 @@ def report(out: Output, result: Any, as_json: bool, dry_run: bool) -> None:
     if message:
         out.line(message)
     if dry_run and data.get("diff"):
-        out.stdout.write(data["diff"])
+        out.text(data["diff"])
     for note in data.get("notes", []):
         out.note(f"note: {note}")
 

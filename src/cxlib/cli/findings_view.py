@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxlib.cli.output import Output
+from cxlib.escape import terminal
 
 if TYPE_CHECKING:
     from cxlib.model.findings import Finding
@@ -51,10 +52,10 @@ def as_text(out: Output, root: Path, report: ValidationReport) -> None:
         if console is not None:
             from rich.text import Text
 
-            text = Text(head, style="red" if f.severity.value == "error" else "yellow")
+            text = Text(terminal(head), style="red" if f.severity.value == "error" else "yellow")
             console.print(text)
             if f.hint:
-                console.print(Text(f"    hint: {f.hint}", style="dim"))
+                console.print(Text(terminal(f"    hint: {f.hint}"), style="dim"))
         else:
             out.line(head)
             if f.hint:

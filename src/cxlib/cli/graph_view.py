@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cxlib.escape import terminal
 from cxlib.model.graph import Edge, LinkGraph, Node
 
 KIND_ORDER = {"insight": 0, "opportunity": 1, "experiment": 2, "": 3}
@@ -77,8 +78,9 @@ def mermaid(graph: LinkGraph, root: str | None = None) -> str:
 
 # -- DOT ------------------------------------------------------------------------------------
 def dot_text(text: str) -> str:
-    """A double-quoted DOT string."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    """A double-quoted DOT string (invisible characters shown, as in a terminal)."""
+    escaped = terminal(text, newlines=True)
+    escaped = escaped.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 
 

@@ -1,7 +1,9 @@
 """Rendering for people and for scripts.
 
 Machine formats (JSON, CSV, GitHub annotations) are written directly, never through rich, which
-would wrap lines and eat ``[...]`` as markup. Tables use rich only on a terminal.
+would wrap lines and eat ``[...]`` as markup. Tables use rich only on a terminal. Every line for
+people goes through :func:`cxlib.escape.terminal`: titles, file names and commit messages are
+user text, and a control character in one would drive the terminal (or a CI log).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
+
+from cxlib.escape import terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,6 +68,8 @@ class Output:
 
     # -- diagnostics (stderr) -------------------------------------------------------------
     def note(self, message: str, style: str = "") -> None:
+        # Messages may span lines (a list of problems, a snippet to apply by hand).
+        message = terminal(message, newlines=True)
         if self.styled(self.stderr) and style:
             from rich.text import Text
 
@@ -78,7 +84,13 @@ class Output:
 
     # -- data (stdout) --------------------------------------------------------------------
     def line(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """One line for people: a line break inside ``text`` is shown as ``\\n``."""
+        self.stdout.write(terminal(text) + "\n")
+
+    def text(self, text: str) -> None:
+        """Lines for people (a document's body, a diff), each escaped; ends with a newline."""
+        text = terminal(text, newlines=True)
+        self.stdout.write(text if text.endswith("\n") else text + "\n")
 
     def json(self, data: Any) -> None:
         # NaN and infinities are no JSON: the reader refuses them, and this makes sure.
@@ -99,7 +111,12 @@ class Output:
         if self.stdout.isatty():
             from rich.table import Table
 
-            table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
+            table = Table(
+                title=terminal(title) if title else None,
+                header_style="bold",
+                show_edge=False,
+                pad_edge=False,
+            )
             for c in columns:
                 table.add_column(c, overflow="fold")
             for r in cells:
@@ -136,8 +153,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value).replace("\n", " ")
+        return terminal(", ".join(map(str, value)))
+    return terminal(str(value).replace("\n", " "))
 
 
 def _default(value: Any) -> Any:

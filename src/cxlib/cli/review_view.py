@@ -6,17 +6,17 @@ inject markup; the markdown is cut to a size limit with a note (GitHub job summa
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from cxlib.cli.output import Output
+from cxlib.escape import markdown as md
+from cxlib.escape import terminal
 
 if TYPE_CHECKING:
     from cxlib.model.review import ChecklistItem, DocChange
     from cxlib.ops.review import ReviewResult
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes: GitHub's limit for one step summary
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _SECTIONS = (
     ("insight", "Insights"),
     ("opportunity", "Opportunities"),
@@ -24,16 +24,11 @@ _SECTIONS = (
 )
 
 
-def md(text: str) -> str:
-    """Plain text as inline markdown: one line, every markup character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
 def code(text: str) -> str:
-    """A code span that also survives inside a table cell."""
+    """A code span that also survives inside a table cell (GitHub links nothing in one)."""
     if "`" in text or "\n" in text:
         return md(text)
-    return "`" + text.replace("|", "\\|") + "`"
+    return "`" + terminal(text).replace("|", "\\|") + "`"
 
 
 def _short(sha: str) -> str:

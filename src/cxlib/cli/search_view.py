@@ -6,8 +6,11 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from cxlib.cli.output import Output
+from cxlib.escape import terminal
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from cxlib.index.results import Hit
     from cxlib.index.service import SyncReport
 
@@ -74,12 +77,24 @@ def hits(out: Output, found: list[Hit]) -> None:
         from rich.text import Text
 
         console = out.console(out.stdout)
-        text = Text(head)
-        text.stylize("bold cyan", 0, len(h.id))
+        text = Text(terminal(head))
+        text.stylize("bold cyan", 0, len(h.id))  # an id is ASCII: escaping moves nothing
         console.print(text)
-        console.print(Text(f"    {h.path}", style="dim"))
+        console.print(Text(terminal(f"    {h.path}"), style="dim"))
         if h.snippet.text:
-            snippet = Text(f"    {h.snippet.text}")
-            for start, end in h.snippet.matches:
-                snippet.stylize("bold yellow", start + 4, end + 4)
-            console.print(snippet)
+            console.print(_styled_snippet(h))
+
+
+def _styled_snippet(h: Hit) -> Text:
+    """The snippet with its matches bold, each piece escaped on its own (an escape is longer
+    than the character it shows, so offsets into the whole would drift)."""
+    from rich.text import Text
+
+    snippet = Text("    ")
+    at = 0
+    for start, end in h.snippet.matches:
+        snippet.append(terminal(h.snippet.text[at:start]))
+        snippet.append(terminal(h.snippet.text[start:end]), style="bold yellow")
+        at = end
+    snippet.append(terminal(h.snippet.text[at:]))
+    return snippet

@@ -6,10 +6,11 @@ the same blocks, so they always agree. Block text is plain text: each renderer e
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from cxlib.escape import markdown as md_escape
 
 T = TypeVar("T")
 
@@ -97,17 +98,6 @@ def skipped_note(skipped: list[str]) -> Note | None:
 
 
 # -- markdown --------------------------------------------------------------------------------------
-# Characters that markdown (GitHub's included) would read as formatting, links or HTML.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
-
-
-def md_escape(text: str) -> str:
-    """Text shown literally in markdown, in a table cell or a line: no markup, no HTML."""
-    text = " ".join(text.split())  # newlines would end a table row
-    text = text.replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def to_markdown(report: Rendered) -> str:
     """The report as GitHub-flavoured markdown, for wikis and pull-request comments."""
     lines = [f"# {md_escape(report.title)}", "", f"_{md_escape(report.subtitle)}_", ""]

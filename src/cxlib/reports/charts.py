@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+
+from cxlib.escape import html as esc
 
 GREEN, VERMILLION, BLUE, SKY, ORANGE, PURPLE, GREY = (
     "#009E73",
@@ -32,11 +33,6 @@ OUTCOME_COLOURS = (
 STATUS_COLOURS = {"prioritized": BLUE, "in-progress": GREEN, "idea": ORANGE}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FONT = 13
-
-
-def esc(text: object) -> str:
-    """Text safe in HTML and SVG content and attribute values."""
-    return escape(str(text), quote=True)
 
 
 def _f(x: float) -> str:

@@ -4,8 +4,8 @@ with the five reports and their charts, readable on a laptop and printable."""
 from __future__ import annotations
 
 import re
-from html import escape
 
+from cxlib.escape import html as esc
 from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table
 from cxlib.reports.snapshot import Snapshot
 
@@ -79,11 +79,6 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12.5px; }
 # would otherwise break EXP-0009 after "EXP-". Words are matched whole and tested for a hyphen:
 # a pattern around the hyphen retries from every character of a long word (quadratic).
 _WORD = re.compile(r"[^\s<>]+")
-
-
-def esc(text: object) -> str:
-    """Text safe in HTML and SVG content and attribute values."""
-    return escape(str(text), quote=True)
 
 
 def _cell(text: str) -> str:

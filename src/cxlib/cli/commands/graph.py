@@ -43,6 +43,7 @@ def command(
     Example: cxlib graph EXP-0003 --depth 2 --format mermaid
     """
     from cxlib.cli import graph_view
+    from cxlib.escape import terminal
     from cxlib.ops.graph import link_graph
 
     st = state(ctx)
@@ -62,11 +63,11 @@ def command(
 
             def build(parent: Tree, node: graph_view.TreeNode) -> None:
                 for child in node.children:
-                    build(parent.add(Text(child.label)), child)
+                    build(parent.add(Text(terminal(child.label))), child)
 
             console = out.console(out.stdout)
             for n in nodes:
-                top = Tree(Text(n.label, style="bold"))
+                top = Tree(Text(terminal(n.label), style="bold"))
                 build(top, n)
                 console.print(top)
         else:

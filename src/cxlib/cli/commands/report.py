@@ -11,6 +11,7 @@ import typer
 
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.state import State, state
+from cxlib.escape import terminal
 
 if TYPE_CHECKING:
     from cxlib.reports.blocks import Rendered
@@ -75,7 +76,7 @@ def _terminal(st: State, report: Rendered) -> None:
         if out.styled(out.stdout):
             from rich.text import Text
 
-            out.console(out.stdout).print(Text(text, style="bold"))
+            out.console(out.stdout).print(Text(terminal(text), style="bold"))
         else:
             out.line(text)
 

@@ -40,4 +40,4 @@ def command(
             what = f"{v.kind} · {v.status} · {v.title}" if v.exists else "MISSING"
             out.line(f"  {v.field:<17} {v.id:<10} {what}")
     out.line("")
-    out.line(result.body)
+    out.text(result.body)
