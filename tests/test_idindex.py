@@ -41,7 +41,7 @@ def test_the_index_is_read_while_no_folder_changed(base: Path) -> None:
     data = json.loads(index.read_text())
     assert data["total"] == 47
     # A planted entry proves the next run reads the index instead of the folders.
-    data["ids"]["INS-0002"].append(["insights/INS-0002-planted.md", "insight", "INS-0002"])
+    data["ids"]["INS-0002"].append("insights/INS-0002-planted.md")
     index.write_text(json.dumps(data))
     assert _codes(base, ONE) == ["duplicate-id"]
 
@@ -60,7 +60,7 @@ def test_a_folder_changed_just_before_the_index_is_not_trusted(base: Path) -> No
     assert _codes(base, ONE) == []
     index = base / ".cxlib" / "ids.json"
     data = json.loads(index.read_text())
-    data["ids"]["INS-0002"].append(["insights/INS-0002-planted.md", "insight", "INS-0002"])
+    data["ids"]["INS-0002"].append("insights/INS-0002-planted.md")
     index.write_text(json.dumps(data))
     assert _codes(base, ONE) == []  # listed again: the planted entry is gone
 
@@ -68,4 +68,13 @@ def test_a_folder_changed_just_before_the_index_is_not_trusted(base: Path) -> No
 def test_a_damaged_index_is_no_index(base: Path) -> None:
     assert _codes(base, ONE) == []
     (base / ".cxlib" / "ids.json").write_text('{"key": 1, "ids": [')
+    assert _codes(base, ONE) == []
+
+
+def test_an_index_of_the_wrong_shape_is_no_index(base: Path) -> None:
+    assert _codes(base, ONE) == []
+    index = base / ".cxlib" / "ids.json"
+    data = json.loads(index.read_text())
+    data["ids"]["INS-0002"] = [7, None]
+    index.write_text(json.dumps(data))
     assert _codes(base, ONE) == []

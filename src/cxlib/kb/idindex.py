@@ -21,27 +21,36 @@ from typing import Any, NamedTuple
 
 from cxlib import __version__
 from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
-from cxlib.kb.files import folder_stamp, scan
+from cxlib.kb.files import folder_stamp, kind_of_path, scan
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef
 from cxlib.model.library_rules import id_key
 
 NAME = "ids.json"
-FORMAT = 1
+FORMAT = 2  # 2: paths only
 RACY_NS = 2_000_000_000
 
 
 class IdIndex(NamedTuple):
-    """The documents by the key of their file-name id (``""`` for names without one)."""
+    """The documents' paths by the key of their file-name id (``""`` for names without one):
+    paths alone, since the kind follows from the folder and the id from the name."""
 
-    by_key: dict[str, list[DocRef]]
+    by_key: dict[str, list[str]]
     total: int  # documents in the base
     listing: list[Finding]  # what listing the folders found (symlinks, unreadable folders)
 
-    def paths(self, key: str) -> set[str]:
-        return {ref.path for ref in self.by_key.get(key, [])}
+    def paths(self, key: str) -> list[str]:
+        return self.by_key.get(key, [])
+
+    def refs(self, key: str, config: ProgramConfig) -> list[DocRef]:
+        """The documents whose file-name id has ``key``."""
+        out = []
+        for path in self.paths(key):
+            kind = kind_of_path(path, config)
+            if kind is not None:
+                out.append(DocRef.from_name(path, kind))
+        return out
 
 
 def load(root: Path, config: ProgramConfig) -> IdIndex:
@@ -55,8 +64,8 @@ def load(root: Path, config: ProgramConfig) -> IdIndex:
     files, listing = scan(root, config, signatures=False, folders=folders)
     index = IdIndex({}, len(files), listing)
     for f in files:
-        ref = DocRef.from_name(f.path, f.kind)
-        index.by_key.setdefault(id_key(ref.id) if ref.id else "", []).append(ref)
+        doc_id = DocRef.from_name(f.path, f.kind).id
+        index.by_key.setdefault(id_key(doc_id) if doc_id else "", []).append(f.path)
     _write(root, config, index, folders, started)
     return index
 
@@ -71,10 +80,11 @@ def _read(root: Path, config: ProgramConfig) -> IdIndex | None:
     try:
         if raw["key"] != _key(config) or not _unchanged(root, raw["folders"], raw["written_ns"]):
             return None
-        by_key = {
-            key: [DocRef(path, Kind(kind), doc_id) for path, kind, doc_id in refs]
-            for key, refs in raw["ids"].items()
-        }
+        by_key = raw["ids"]
+        if not all(
+            type(paths) is list and all(type(p) is str for p in paths) for paths in by_key.values()
+        ):
+            return None  # not one this version wrote
         listing = [
             Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
             for x in raw["listing"]
@@ -103,9 +113,7 @@ def _write(
         "written_ns": at,  # before listing: a change during the listing is newer
         "folders": folders,
         "total": index.total,
-        "ids": {
-            key: [[r.path, r.kind.value, r.id] for r in refs] for key, refs in index.by_key.items()
-        },
+        "ids": index.by_key,
         "listing": [f.to_json() for f in index.listing],
     }
     write_text(top / NAME, dumps(document))

@@ -108,7 +108,7 @@ def load_named(kb: KnowledgeBase, reading: Reading) -> Named:
     others = [
         ref
         for key in sorted(keys)
-        for ref in index.by_key.get(key, [])
+        for ref in index.refs(key, kb.config)
         if ref.path not in reading.reported
     ]
     return Named(checked, others, index.listing, index.total)
@@ -128,8 +128,6 @@ def _kind(kb: KnowledgeBase, rel: str) -> Kind:
 def _check_named(
     kb: KnowledgeBase, named: list[DocFile], facts: FactsCache | None, reading: Reading
 ) -> list[LoadedDoc]:
-    from cxlib.model.checks import check_document  # only for files the cache cannot answer
-
     out: list[LoadedDoc] = []
     for listed in named:
         f = signature(kb.root / listed.path, listed.path, listed.kind)
@@ -142,6 +140,8 @@ def _check_named(
         parsed = kb.parse([f]).get(f.path)
         if parsed is None:
             continue  # deleted since it was listed
+        from cxlib.model.checks import check_document  # only for files the cache cannot answer
+
         d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
         if facts is not None:
             facts.put(f, parsed, d.findings, d.id)
