@@ -23,6 +23,7 @@ from typing import Any
 
 from cxlib.errors import WriteRefusedError
 from cxlib.kb import yaml_write
+from cxlib.kb.markdown import fence_after
 from cxlib.kb.parse import parse_bytes
 from cxlib.model.source import ParsedFile, to_jsonable
 
@@ -32,7 +33,6 @@ _COMMENT_AFTER = re.compile(r"[ \t]#")
 _ITEM = re.compile(r"^( *)-([ \t]+)")
 _BLOCK_SCALAR = re.compile(r"[|>][-+1-9]*")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 class EditRefusedError(WriteRefusedError):
@@ -631,10 +631,8 @@ class EditableFile:
             fence: str | None = None
             for i in range(heading + 1, len(lines)):
                 t = lines[i].text
-                f = _FENCE.match(t)
-                if f:
-                    marker = f.group(1)[0] * 3
-                    fence = None if fence and t.lstrip().startswith(fence) else (fence or marker)
+                is_fence, fence = fence_after(t, fence)
+                if is_fence:
                     continue
                 h = None if fence else _HEADING.match(t)
                 if h and len(h.group(1)) <= level:

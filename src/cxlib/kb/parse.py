@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from cxlib.kb.markdown import fence_after
 from cxlib.kb.yaml_strict import Loaded, YamlProblem, load
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.source import ParsedFile, Problem, Section
@@ -21,7 +22,6 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
 _HEADING_START = re.compile(r"#{1,6}[ \t]")  # bounded: no retries
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 def _line_at_byte(raw: bytes, offset: int) -> int:
@@ -260,10 +260,8 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
     for k, line in enumerate(stripped):
         first = line[:1]
         if first in "`~ " and line:
-            fence_match = _FENCE.match(line)
-            if fence_match:
-                marker = fence_match.group(1)[0] * 3
-                fence = None if fence and line.lstrip().startswith(fence) else (fence or marker)
+            is_fence, fence = fence_after(line, fence)
+            if is_fence:
                 continue
         if fence:
             continue
