@@ -1,9 +1,11 @@
-"""The hardening issue's output items: user text never drives a terminal or a CI log, and markdown
-for a pull request links, mentions and references nothing. Each on a committed copy of the
-example, through the real CLI."""
+"""The hardening issue's output items: user text never drives a terminal or a CI log, a CSV cell
+never runs as a formula, and markdown for a pull request links, mentions and references nothing.
+Each on a committed copy of the example, through the real CLI."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import unicodedata
@@ -109,6 +111,45 @@ def test_a_file_name_cannot_write_a_workflow_command(example: Path) -> None:
         if fmt == "text":
             assert commands == []
             assert any("EXP-0024-x\\n::error file=README.md::pwned.md" in line for line in lines)
+
+
+# -- 15. a CSV cell never runs as a formula --------------------------------------------------------
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)"]
+)
+def test_a_text_cell_that_starts_a_formula_is_quoted(example: Path, title: str) -> None:
+    _edit(example, PAY_LATER, "title: Pay-later payment method at checkout", f"title: '{title}'")
+    _edit(example, PAY_LATER, "owner: Jonas Berg", "owner: '@Jonas'")
+    listed = cx("-C", example, "list", "experiments", "--format", "csv")
+    assert listed.exit_code == 0, listed.output
+    row = next(r for r in _rows(listed.stdout) if r["id"] == "EXP-0002")
+    assert (row["title"], row["owner"]) == (f"'{title}", "'@Jonas")
+    assert row["created"] == "2025-01-20"  # a date is written as it is
+    report = cx("-C", example, "report", "experiments", "--format", "csv")
+    assert report.exit_code == 0, report.output
+    row = next(r for r in _rows(report.stdout) if r["id"] == "EXP-0002")
+    assert (row["title"], row["owner"]) == (f"'{title}", "'@Jonas")
+    for row in _rows(listed.stdout) + _rows(report.stdout):
+        for cell in row.values():
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                float(cell)  # only a number may start so
+
+
+def test_numbers_are_written_as_values(example: Path) -> None:
+    _edit(example, PAY_LATER, "owner: Jonas Berg", "owner: '-Jonas'")
+    metrics = cx("-C", example, "report", "metrics", "--format", "csv")
+    assert metrics.exit_code == 0, metrics.output
+    effects = [r["effect_sum"] for r in _rows(metrics.stdout) if r["effect_sum"]]
+    assert any(e.startswith("-") for e in effects)  # a loss: negative, and not quoted
+    assert all(float(e) == float(e) for e in effects)
+    listed = cx("-C", example, "list", "experiments", "--format", "csv")
+    assert next(r for r in _rows(listed.stdout) if r["id"] == "EXP-0002")["owner"] == "'-Jonas"
 
 
 # -- 16. markdown for a pull request links, mentions and references nothing ----------------------

@@ -1,12 +1,13 @@
-"""User text made safe for the place it is shown: a terminal, markdown, HTML.
+"""User text made safe for the place it is shown: a terminal, markdown, HTML, a spreadsheet.
 
 User text is whatever a document, a file name or git history holds. Every renderer passes it
 through one of these functions, so a title cannot move a terminal's cursor, ping someone in a
-pull-request comment, or inject markup into a page.
+pull-request comment, inject markup into a page or run as a spreadsheet formula.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html as _html
 import re
 import unicodedata
@@ -63,3 +64,21 @@ def markdown(text: str) -> str:
 def html(text: object) -> str:
     """Text for an HTML page or an SVG: markup escaped, invisible characters shown."""
     return _html.escape(terminal(str(text), newlines=True), quote=True)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (a tab or CR first is
+# stripped by some, leaving the formula).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    ``'``; numbers and dates are written as values, never changed."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text

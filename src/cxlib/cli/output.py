@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from cxlib.escape import terminal
+from cxlib.escape import csv_cell, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -101,7 +101,7 @@ class Output:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
 
     def table(
         self, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None
