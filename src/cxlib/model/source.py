@@ -4,6 +4,7 @@ and the problems met while reading it. Produced by :mod:`cxlib.kb.parse`, cached
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ class Section:
 @dataclass
 class ParsedFile:
     data: dict[str, Any] | None = None
-    locations: dict[str, Scalar] = field(default_factory=dict)
+    locations: Mapping[str, Scalar] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     wiki_links: list[tuple[str, int]] = field(default_factory=list)
     body_start: int = 0
@@ -88,35 +89,31 @@ class ParsedFile:
         )
 
 
-class LocationMap(dict[str, Scalar]):
+class LocationMap(Mapping[str, Scalar]):
     """Locations read from the cache, turned into :class:`Scalar` objects only when looked up.
 
     A warm run touches a handful of the ~25 locations per document; building them all is what
-    made reading the cache slow.
+    made reading the cache slow. A read-only mapping (not a ``dict``), so every way of reading
+    it — ``m[k]``, ``get``, ``items``, ``dict(m)`` — gives the same Scalars.
     """
 
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+
     def __getitem__(self, key: str) -> Scalar:
-        value: Any = super().__getitem__(key)
+        value = self._raw[key]
         if isinstance(value, list):
-            value = Scalar(*value)
-            super().__setitem__(key, value)
+            value = self._raw[key] = Scalar(*value)
         return value  # type: ignore[no-any-return]
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default  # noqa: SIM401 (this is get itself)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
 
-    def items(self) -> Any:
-        return ((k, self[k]) for k in self.keys())
+    def __len__(self) -> int:
+        return len(self._raw)
 
-    def values(self) -> Any:
-        return (self[k] for k in self.keys())
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, dict):
-            return NotImplemented
-        return dict(self.items()) == dict(other.items())
-
-    __hash__ = None
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
 
 
 def to_jsonable(value: Any) -> Any:
