@@ -21,7 +21,7 @@ from cxlib.cli.main import TOP_HELP, _click_command, _command_named
         (["--help"], TOP_HELP),
         (["-C", "kb", "-h"], TOP_HELP),
         ([], TOP_HELP),
-        (["--version"], None),
+        (["--version"], TOP_HELP),
         (["valdate"], None),  # typer suggests the right name from every command
     ],
 )
@@ -46,6 +46,6 @@ def test_one_command_alone_helps_like_the_whole_cli(name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-C", "kb", "-h"], []])
+@pytest.mark.parametrize("args", [["--help"], ["-C", "kb", "-h"], [], ["--version"]])
 def test_the_summaries_help_like_the_whole_cli(args: list[str]) -> None:
     assert _run(_click_command(TOP_HELP), args) == _run(_click_command(None), args)

@@ -89,8 +89,8 @@ TOP_HELP = "--help"
 
 def _command_named(args: list[str]) -> str | None:
     """The sub-command ``args`` run, when that is plain; :data:`TOP_HELP` for ``cxlib
-    [OPTIONS] --help`` (or no command at all); None when typer must see every command
-    (``--version``, a mistyped name: it suggests the right one)."""
+    [OPTIONS] --help`` or ``--version`` (or no command at all); None when typer must see every
+    command (a mistyped name: it suggests the right one)."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -98,8 +98,8 @@ def _command_named(args: list[str]) -> str | None:
             i += 2
         elif arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
             i += 1
-        elif arg in ("--help", "-h"):
-            return TOP_HELP
+        elif arg in ("--help", "-h", "--version"):
+            return TOP_HELP  # the version is printed before any command is looked at
         elif arg.startswith("-"):
             return None
         else:
