@@ -19,6 +19,7 @@ from cxlib.index.errors import IndexDamagedError
 from cxlib.index.records import Record
 from cxlib.index.results import END, START, Hit, Snippet
 from cxlib.index.schema import make_schema, to_fields
+from cxlib.workers import die_with_parent
 
 # Weights of the fields "more like this" draws key terms from: the title says most.
 SIMILAR_FIELDS = {"title": 3.0, "hypothesis": 2.0, "body": 1.0}
@@ -48,7 +49,8 @@ def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int 
 
     With ``procs`` > 1, whoosh's multiprocessing writer: each worker writes its own segment
     (merging them again would cost as much as it saves). Its workers are forked and share the
-    documents through files, so other start methods fall back to one process.
+    documents through files, so other start methods fall back to one process; they die with this
+    process and never hold its lock.
     """
     import multiprocessing
 
@@ -56,18 +58,21 @@ def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int 
     options: dict[str, Any] = {"limitmb": limitmb}
     if procs > 1 and multiprocessing.get_start_method() == "fork":
         options.update(procs=procs, multisegment=True)
-    writer = ix.writer(**options)
-    try:
-        for record in records:
-            writer.add_document(**to_fields(record))
-    except BaseException:
-        # whoosh's cancel() does not reach the workers, which would wait for work forever.
-        for task in getattr(writer, "tasks", []):
-            task.terminate()
-            task.join()
-        writer.cancel()
-        raise
-    writer.commit()
+    # The workers are forked while documents are added, and wait on a queue for more: killed,
+    # this process must take them along.
+    with die_with_parent():
+        writer = ix.writer(**options)
+        try:
+            for record in records:
+                writer.add_document(**to_fields(record))
+        except BaseException:
+            # whoosh's cancel() does not reach the workers, which would wait for work forever.
+            for task in getattr(writer, "tasks", []):
+                task.terminate()
+                task.join()
+            writer.cancel()
+            raise
+        writer.commit()
 
 
 def update(folder: Path, removed: Iterable[str], records: Iterable[Record]) -> None:

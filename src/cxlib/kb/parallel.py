@@ -11,6 +11,7 @@ from cxlib.kb.files import DocFile, read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.tuning import PARSE_WORKERS_FROM
 from cxlib.model.source import ParsedFile, Problem
+from cxlib.workers import die_with_parent
 
 VANISHED = "vanished"  # never a finding: the file is left out, as if it had not been listed
 
@@ -53,7 +54,7 @@ def parse_in_parallel(
     """Parse ``files`` in worker processes when there are enough of them and more than one CPU.
 
     Returns {} when it is not worth it; callers parse what is missing themselves. Workers are
-    forked, so they start with every module already imported.
+    forked, so they start with every module already imported, and die with this process.
     """
     import multiprocessing  # here: start-up never pays for it
 
@@ -69,7 +70,7 @@ def parse_in_parallel(
     size = max(1, len(items) // (workers * 4))
     jobs = [(str(root), items[i : i + size]) for i in range(0, len(items), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with die_with_parent(), multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = pool.map(_parse_chunk, jobs)
     except OSError:
         return {}  # no processes to be had: parse in this one

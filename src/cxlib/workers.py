@@ -1,0 +1,77 @@
+"""Worker processes that die with the command that forked them.
+
+A worker blocked on its job queue does not notice that its parent was killed: it would wait
+for work for good, holding whatever the parent had open. So while a command forks its workers
+(inside :func:`die_with_parent`), each child asks the kernel, right after the fork, to kill it
+when its parent dies (``PR_SET_PDEATHSIG`` on Linux; elsewhere nothing is asked). The locks the
+parent holds are never inherited at all (see :mod:`cxlib.oslock`).
+
+A top-level module, beside :mod:`cxlib.oslock`, because both the parse pool of the knowledge
+base and the search index's writer fork workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+# While a scope is open: the system call that ties a child to its parent (looked up before the
+# fork, so the child only makes the call). None outside a scope, and where there is no such call.
+_tie: Callable[[], int] | None = None
+_scopes = 0
+_forking_pid = 0
+
+
+def _linux_tie() -> Callable[[], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    args = [ctypes.c_ulong(v) for v in (signal.SIGKILL, 0, 0, 0)]
+    return lambda: int(prctl(ctypes.c_int(PR_SET_PDEATHSIG), *args))
+
+
+def _before_fork() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
+def _after_fork_in_child() -> None:
+    global _tie, _scopes
+    tie, parent = _tie, _forking_pid
+    # The child forks no workers of its own from the parent's scope.
+    _tie, _scopes = None, 0
+    if tie is None:
+        return
+    tie()
+    if os.getppid() != parent:
+        # The parent died between the fork and the call: the kernel will never send the signal.
+        os._exit(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+@contextmanager
+def die_with_parent() -> Iterator[None]:
+    """While inside, every process forked from this one is killed when this one dies."""
+    global _tie, _scopes
+    if _scopes == 0:
+        _tie = _linux_tie()
+    _scopes += 1
+    try:
+        yield
+    finally:
+        _scopes -= 1
+        if _scopes == 0:
+            _tie = None
