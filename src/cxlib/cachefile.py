@@ -77,7 +77,7 @@ def make_folder(folder: Path) -> bool:
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return False
-    return not folder.is_symlink()
+    return not os.path.islink(folder)
 
 
 def write_text(path: Path, text: str) -> bool:

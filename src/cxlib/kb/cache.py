@@ -17,6 +17,8 @@ Entries are spread over shards so that a change to one document rewrites two sma
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 import zlib
 from pathlib import Path
@@ -104,9 +106,18 @@ class _ShardFamily:
 
 
 def _usable(root: Path) -> bool:
+    """Whether the cache may be read and written: never through a planted symlink, and not at
+    all where it cannot be looked at (a ``.cxlib/`` another user left, a file in its place)."""
     top = cache_folder(root)
-    # Never read or write through a planted symlink.
-    return not any(p.is_symlink() for p in (top, top / "parsed", top / "facts"))
+    for path in (top, top / "parsed", top / "facts"):
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return False
+        except FileNotFoundError:
+            continue  # made when first written
+        except OSError:
+            return False
+    return True
 
 
 def _shard_of(path: str) -> int:

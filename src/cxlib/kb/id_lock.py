@@ -47,7 +47,9 @@ def ids_reserved(root: Path, timeout: float = TIMEOUT_SECONDS) -> Iterator[None]
             held.enter_context(exclusive(lock_path(root), timeout, busy))
         except OSError as e:
             raise WriteRefusedError(
-                f"cannot lock {CACHE_DIR}/{LOCK_NAME} to reserve an id: {e.strerror or e}"
+                f"cannot lock {CACHE_DIR}/{LOCK_NAME} to reserve an id: {e.strerror or e}",
+                hint=f"make {CACHE_DIR}/ (cxlib's git-ignored cache) a folder your user can "
+                f'write, e.g. sudo chown -R "$USER" {CACHE_DIR}',
             ) from None
         yield
 

@@ -101,7 +101,19 @@ def discard(root: Path) -> None:
 
 
 def exists(root: Path) -> bool:
-    return os.path.lexists(journal_path(root))
+    """Whether a journal is there. A ``.cxlib/`` that cannot be looked into (another user's,
+    left by ``sudo cxlib``) may hide one, so it stops every write rather than count as none."""
+    try:
+        os.lstat(journal_path(root))
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise WriteRefusedError(
+            f"cannot look for an unfinished change in {CACHE_DIR}/ ({e.strerror}); not writing",
+            hint=f"give {CACHE_DIR}/ (cxlib's git-ignored cache) back to your user: "
+            f'sudo chown -R "$USER" {CACHE_DIR}',
+        ) from None
+    return True
 
 
 def _relative(value: object) -> str:

@@ -1,0 +1,154 @@
+"""A ``.cxlib/`` that cannot be used — another user's, as ``sudo cxlib`` leaves it, a file in its
+place, entries of the wrong type — only costs the cache: reading commands work without it, and
+the commands that need it (the id lock, the journal of an unfinished renumber) stop with exit 2
+naming it. The user's files are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.conftest import cx, snapshot
+
+PR_CAPBSET_DROP = 24  # <linux/prctl.h>
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2  # <linux/capability.h>
+
+READING = [
+    ["validate"],
+    ["validate", "insights/INS-0001-shipping-costs-surface-too-late.md"],
+    ["list"],
+    ["show", "INS-0001"],
+    ["search", "shipping"],
+    ["report", "health"],
+    ["log"],
+]
+WRITING = [
+    ["new", "insight", "Another one", "--no-input", "--stage", "purchase"],
+    ["set", "INS-0001", "confidence=high"],
+    ["renumber", "INS-0001", "INS-0042"],
+]
+
+
+def _as_its_owner_cannot() -> None:  # pragma: no cover - runs in the child, before exec
+    """Root reads any folder; without these two capabilities, permissions hold for it too."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def _restricted(root: Path, *args: str) -> tuple[int, str]:
+    """The CLI in a process of its own, that cannot read what its user may not read."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cxlib", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_as_its_owner_cannot,
+        cwd=root,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _in_process(root: Path, *args: str) -> tuple[int, str]:
+    result = cx("-C", root, *args, cwd=root)
+    return result.exit_code, result.output
+
+
+def _folder_of_another_user(top: Path) -> None:
+    top.mkdir(exist_ok=True)
+    (top / "facts").mkdir(exist_ok=True)
+    top.chmod(0)
+
+
+def _file(top: Path) -> None:
+    top.write_text("not a folder\n")
+
+
+def _wrong_entries(top: Path) -> None:
+    top.mkdir()
+    (top / "facts").write_text("not a folder\n")
+    (top / "parsed").write_text("not a folder\n")
+    (top / "history.json").mkdir()
+
+
+def _lock_is_a_folder(top: Path) -> None:
+    top.mkdir()
+    (top / "ids.lock").mkdir()
+
+
+def _journal_is_a_folder(top: Path) -> None:
+    top.mkdir()
+    (top / "journal.json").mkdir()
+
+
+# Each way, what the refusals name, and which commands refuse: those that need the id lock (new,
+# renumber) or must look for a journal (every writing command); the others work.
+LOCKING = {"new", "renumber"}
+ALL = {"new", "set", "renumber"}
+CONDITIONS: list[tuple[Callable[[Path], None], str, set[str]]] = [
+    (_folder_of_another_user, ".cxlib/", ALL),
+    (_file, ".cxlib/", LOCKING),
+    (_lock_is_a_folder, ".cxlib/ids.lock", LOCKING),
+    (_journal_is_a_folder, ".cxlib/journal.json", ALL),
+    (_wrong_entries, "", set()),  # last: its writes change the base
+]
+
+
+def _probe_stops_us(tmp_path: Path) -> bool:
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(closed)],
+            capture_output=True,
+            preexec_fn=_as_its_owner_cannot,
+            check=False,
+        )
+    finally:
+        closed.chmod(0o700)
+    return probe.returncode != 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="capabilities are Linux's")
+def test_commands_work_without_a_cache_folder_they_cannot_use(kb: Path, tmp_path: Path) -> None:
+    if not _probe_stops_us(tmp_path):
+        pytest.skip("this process reads folders whatever their permissions")
+    made = cx("-C", kb, "new", "insight", "Shipping costs surface too late", "--no-input")
+    assert made.exit_code == 0, made.output
+    top = kb / ".cxlib"
+    for make, named, refusing in CONDITIONS:
+        name = make.__name__
+        if top.is_dir():
+            shutil.rmtree(top)
+        top.unlink(missing_ok=True)
+        make(top)
+        run = _restricted if make is _folder_of_another_user else _in_process
+        try:
+            for args in READING:
+                code, out = run(kb, *args)
+                assert code == 0, (name, args, out)
+            for args in WRITING:
+                before = snapshot(kb)
+                code, out = run(kb, *args)
+                if args[0] not in refusing:
+                    assert code == 0, (name, args, out)
+                    continue
+                assert code == 2, (name, args, out)
+                assert named in out and "internal error" not in out, (name, args, out)
+                assert snapshot(kb) == before, (name, args)
+        finally:
+            if top.is_dir():
+                top.chmod(0o700)
