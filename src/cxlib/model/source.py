@@ -98,7 +98,8 @@ class LocationMap(Mapping[str, Scalar]):
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
+        # A copy: the raw lists belong to the cache's decoded shard, which may be written back.
+        self._raw = dict(raw)
 
     def __getitem__(self, key: str) -> Scalar:
         value = self._raw[key]
