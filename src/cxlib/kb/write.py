@@ -8,7 +8,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cxlib.errors import WriteFailedError, WriteRefusedError
 
@@ -36,6 +36,33 @@ def _temp_beside(target: Path, data: bytes) -> str:
             os.unlink(tmp)
         raise
     return tmp
+
+
+def real_folder(root: Path, rel: str) -> Path:
+    """The folder ``rel`` (POSIX, relative) under ``root``, made where missing. Refused when a
+    part of it is a link or not a folder: a link would take the write out of the base, to
+    wherever it points."""
+    path = root
+    for i, part in enumerate(PurePosixPath(rel).parts, start=1):
+        path = path / part
+        shown = "/".join(PurePosixPath(rel).parts[:i])
+        try:
+            os.mkdir(path)
+            continue
+        except FileExistsError:
+            pass
+        except OSError as e:
+            raise WriteFailedError(f"{shown}/", str(e.strerror or e)) from None
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise WriteRefusedError(
+                f"{shown} is a symbolic link; cxlib never writes through a link in the "
+                "knowledge base",
+                hint=f"replace the link with a real folder holding the files: {shown}/",
+            )
+        if not stat.S_ISDIR(mode):
+            raise WriteRefusedError(f"{shown} is not a folder; not writing")
+    return path
 
 
 def create_exclusive(target: Path, data: bytes) -> None:

@@ -19,7 +19,7 @@ from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.templates import render
-from cxlib.kb.write import create_exclusive
+from cxlib.kb.write import create_exclusive, real_folder
 from cxlib.model.checks import check_document
 from cxlib.model.documents import MODELS
 from cxlib.model.findings import Severity
@@ -134,9 +134,10 @@ def new_document(
         text = render(kb.root, kind, {"id": doc_id, **fields})
         for key, value in values.items():
             text = set_key(text, key, yaml_write.value(value))
-        rel = f"{kb.config.settings(kind).folder}/{doc_id}-{slug_text}.md"
+        folder = kb.config.settings(kind).folder
+        rel = f"{folder}/{doc_id}-{slug_text}.md"
         _check_new(kb, kind, rel, text)
-        target_path = kb.root / rel
+        target_path = real_folder(kb.root, folder) / f"{doc_id}-{slug_text}.md"
         create_exclusive(target_path, text.encode("utf-8"))
     return NewResult(id=doc_id, path=rel, absolute=target_path)
 
