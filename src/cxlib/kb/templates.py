@@ -21,9 +21,21 @@ def packaged_template_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
-def template_text(root: Path, name: str) -> str:
+def _override(root: Path, name: str) -> Path | None:
     override = root / OVERRIDE_FOLDER / name
-    if override.is_file() and not override.is_symlink():
+    return override if override.is_file() and not override.is_symlink() else None
+
+
+def template_source(root: Path, name: str) -> str:
+    """Where the template ``name`` comes from, as messages name it."""
+    if _override(root, name) is not None:
+        return f"{OVERRIDE_FOLDER}/{name}"
+    return f"the packaged template {name}"
+
+
+def template_text(root: Path, name: str) -> str:
+    override = _override(root, name)
+    if override is not None:
         try:
             return override.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:

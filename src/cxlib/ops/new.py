@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxlib.errors import UsageError
+from cxlib.errors import ConfigError, UsageError
 from cxlib.kb import git, yaml_write
 from cxlib.kb.files import scan
 from cxlib.kb.id_lock import ids_reserved
 from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.parse import parse_bytes
 from cxlib.kb.store import KnowledgeBase
-from cxlib.kb.templates import render
+from cxlib.kb.templates import render, template_source
 from cxlib.kb.write import create_exclusive, real_folder
 from cxlib.model.checks import check_document
 from cxlib.model.documents import MODELS
@@ -81,10 +81,22 @@ def link_field(kind: Kind, target_kind: Kind) -> str:
     )
 
 
-def set_key(text: str, key: str, rendered: str) -> str:
-    """Replace a top-level key's line(s) in the front-matter, or add it before the closing line."""
+def closing_line(text: str) -> int | None:
+    """The index of the line that closes the front-matter opened on the first line, by the
+    reader's rule (``---`` or ``...``, trailing blanks allowed), or None."""
     lines = text.split("\n")
-    end = lines.index("---", 1)
+    if lines[0].rstrip() != "---":
+        return None
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+
+
+def set_key(text: str, key: str, rendered: str) -> str:
+    """Replace a top-level key's line(s) in the front-matter, or add it before the closing line
+    (the front-matter must be closed: see :func:`closing_line`)."""
+    lines = text.split("\n")
+    end = closing_line(text)
+    if end is None:
+        raise ValueError("the front-matter is not closed")
     for i in range(1, end):
         if lines[i].startswith(f"{key}:"):
             j = i + 1
@@ -132,6 +144,7 @@ def new_document(
         refuse_if_pending(kb.root, holding_ids=True)
         doc_id = next_id(kb, kind, on_branches)
         text = render(kb.root, kind, {"id": doc_id, **fields})
+        _check_template(kb, kind, text)
         for key, value in values.items():
             text = set_key(text, key, yaml_write.value(value))
         folder = kb.config.settings(kind).folder
@@ -171,6 +184,15 @@ def _values(
         else:
             values[field] = [*(current if isinstance(current, list) else []), target]
     return values
+
+
+def _check_template(kb: KnowledgeBase, kind: Kind, text: str) -> None:
+    if closing_line(text) is None:
+        raise ConfigError(
+            f"{template_source(kb.root, f'{kind.value}.md')}: the template does not start with "
+            "front-matter closed by a '---' line; no document was created",
+            hint="begin it with a '---' line, the fields, and a '---' line",
+        )
 
 
 def _check_new(kb: KnowledgeBase, kind: Kind, rel: str, text: str) -> None:
