@@ -91,6 +91,8 @@ def test_no_output_for_people_holds_an_invisible_character(example: Path) -> Non
         *(["report", name] for name in ("roadmap", "experiments", "journey", "metrics", "health")),
         ["report", "roadmap", "--format", "markdown"],
         ["report", "html", "-o", "-"],
+        ["renumber", "EXP-0002", "EXP-0030", "--dry-run"],
+        ["set", "EXP-0002", "owner=Ana", "--dry-run"],
     ]
     for args in runs:
         result = cx("-C", example, *args)

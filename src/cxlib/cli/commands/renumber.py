@@ -54,8 +54,8 @@ def _show(st: State, result: RenumberResult, dry_run: bool) -> None:
         out.line(f"{result.references} reference(s) rewritten in {len(result.rewritten)} file(s):")
         for path in result.rewritten:
             out.line(f"  {path}")
-    if dry_run:
-        out.stdout.write(result.diff)
+    if dry_run and result.diff:
+        out.text(result.diff)
     for note in result.notes:
         out.note(f"note: {note}")
     if result.left:
