@@ -124,7 +124,23 @@ def _shard_of(path: str) -> int:
     return zlib.crc32(path.encode()) % SHARDS
 
 
-class ParseCache:
+class _Cache:
+    """What the two caches share: one shard family, unusable behind a planted link."""
+
+    usable: bool
+    family: _ShardFamily
+
+    def prune(self, keep: set[str]) -> None:
+        if self.usable:
+            self.family.prune(keep)
+
+    def save(self) -> None:
+        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
+        if self.usable and _make_top(self.family):
+            self.family.save()
+
+
+class ParseCache(_Cache):
     """Whole parses of unchanged files (``parsed/``): what commands that read every document's
     model or links start from."""
 
@@ -156,17 +172,8 @@ class ParseCache:
             entry = {"sig": f.sig, "parsed": parsed.to_json()}
             self.family.put(_shard_of(f.path), f.path, entry)
 
-    def prune(self, keep: set[str]) -> None:
-        if self.usable:
-            self.family.prune(keep)
 
-    def save(self) -> None:
-        """Write changed shards atomically; a cache that cannot be written is skipped silently."""
-        if self.usable and _make_top(self.family):
-            self.family.save()
-
-
-class FactsCache:
+class FactsCache(_Cache):
     """Each unchanged file's single-file findings and its skeleton (``facts/``): all a warm
     ``validate`` reads. Entries are valid only under the same config text and options."""
 
@@ -216,14 +223,6 @@ class FactsCache:
             "skeleton": skeleton(parsed, f).to_json(),
         }
         self.family.put(_shard_of(f.path), f.path, entry)
-
-    def prune(self, keep: set[str]) -> None:
-        if self.usable:
-            self.family.prune(keep)
-
-    def save(self) -> None:
-        if self.usable and _make_top(self.family):
-            self.family.save()
 
 
 def _single_file(code: str) -> bool:
