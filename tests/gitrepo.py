@@ -139,3 +139,20 @@ def golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.is_file(), f"{path} is missing; run with CXLIB_UPDATE_GOLDENS=1 to create it"
     assert text == path.read_text(encoding="utf-8")
+
+
+def committed_example(root: Path) -> Path:
+    """A copy of the example library at ``root``, committed in a fresh repository."""
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    run_git(root, "init", "-q", "-b", "main")
+    commit(root, "the example")
+    return root
+
+
+def replace_once(base: Path, rel: str, old: str, new: str) -> Path:
+    """Edit one document in place: ``old`` (which must be there) becomes ``new``."""
+    path = base / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path

@@ -7,13 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
-from tests.gitrepo import commit, run_git
+from tests.conftest import cx
+from tests.gitrepo import commit, committed_example, replace_once
 
 PAY_LATER = "experiments/EXP-0002-pay-later-at-checkout.md"
 SHIPPING = "opportunities/OPP-0001-make-shipping-costs-predictable-before-checkout.md"
@@ -21,19 +20,10 @@ SHIPPING = "opportunities/OPP-0001-make-shipping-costs-predictable-before-checko
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """The example library, committed in a fresh repository."""
-    base = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, base, ignore=shutil.ignore_patterns(".cxlib"))
-    run_git(base, "init", "-q", "-b", "main")
-    commit(base, "the example")
-    return base
+    return committed_example(tmp_path / "northwind")
 
 
-def _edit(base: Path, rel: str, old: str, new: str) -> None:
-    path = base / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+_edit = replace_once
 
 
 def _hidden(text: str) -> set[str]:

@@ -5,32 +5,21 @@ control characters are refused. Each on a committed copy of the example, through
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, snapshot
-from tests.gitrepo import commit, run_git
+from tests.conftest import cx, snapshot
+from tests.gitrepo import committed_example, replace_once
 
 PAY_LATER = "experiments/EXP-0002-pay-later-at-checkout.md"
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """The example library, committed in a fresh repository."""
-    base = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, base, ignore=shutil.ignore_patterns(".cxlib"))
-    run_git(base, "init", "-q", "-b", "main")
-    commit(base, "the example")
-    return base
+    return committed_example(tmp_path / "northwind")
 
 
-def _edit(base: Path, rel: str, old: str, new: str) -> Path:
-    path = base / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+_edit = replace_once
 
 
 def _line_of(path: Path, text: str) -> int:
