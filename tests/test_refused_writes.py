@@ -1,9 +1,11 @@
-"""Writes cxlib refuses rather than make: through a linked folder; and repository templates
-closed the ways the reader accepts, which ``new --set`` edits like any other.
+"""Writes cxlib refuses rather than make: through a linked folder, into a read-only document; and
+repository templates closed the ways the reader accepts, which ``new --set`` edits like any other.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,46 @@ def test_new_refuses_a_template_whose_front_matter_is_not_closed(
     assert "templates/insight.md" in result.stderr
     assert "internal error" not in result.output
     assert snapshot(kb) == before
+
+
+# -- a read-only document is never replaced --------------------------------------------------------
+@pytest.fixture
+def linked(kb: Path) -> tuple[Path, Path, Path]:
+    """An insight and an experiment, both made read-only (0444)."""
+    ins = cx("-C", kb, *NEW)
+    assert ins.exit_code == 0, ins.output
+    exp = cx(
+        "-C", kb, "new", "experiment", "Free shipping banner", "--no-input", "--stage", "purchase"
+    )
+    assert exp.exit_code == 0, exp.output
+    paths = kb / ins.stdout.strip(), kb / exp.stdout.strip()
+    for path in paths:
+        os.chmod(path, 0o444)
+    return kb, *paths
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("set", "INS-0001", "confidence=high"),
+        ("status", "INS-0001", "rejected"),
+        ("link", "INS-0001", "EXP-0001"),
+        ("link", "EXP-0001", "INS-0001"),
+        ("renumber", "INS-0001", "INS-0042"),
+    ],
+    ids=["set", "status", "link-insight", "link-experiment", "renumber"],
+)
+def test_a_read_only_document_is_refused(
+    linked: tuple[Path, Path, Path], args: tuple[str, ...]
+) -> None:
+    kb, insight, experiment = linked
+    before = snapshot(kb)
+    result = cx("-C", kb, *args)
+    assert result.exit_code == 2, result.output
+    edited = insight if args[1] == "INS-0001" else experiment
+    assert f"{edited.name} is read-only" in result.stderr
+    assert snapshot(kb) == before
+    assert stat.S_IMODE(edited.stat().st_mode) == 0o444
+    assert not (kb / ".cxlib" / "journal.json").exists()
+    # Nothing is written in a preview, so it is shown.
+    assert cx("-C", kb, *args, "--dry-run").exit_code == 0

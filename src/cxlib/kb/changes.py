@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxlib.kb.write import check_unchanged, move_file, replace_file
+from cxlib.kb.write import check_unchanged, move_file, replace_file, writable_mode
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,14 @@ def diff(changes: list[FileChange]) -> str:
 
 
 def apply(root: Path, changes: list[FileChange]) -> None:
-    """Write each change atomically; each refuses if its file changed since it was read. All files
-    are checked before the first is written, so a concurrent edit anywhere stops the whole set
-    (short of one landing in the moment between that check and a file's own write)."""
+    """Write each change atomically; each refuses if its file changed since it was read or is
+    read-only. All files are checked before the first is written, so a concurrent edit anywhere
+    stops the whole set (short of one landing in the moment between that check and a file's own
+    write)."""
     for c in changes:
         if c.changed:
             check_unchanged(root / c.path, c.before)
+            writable_mode(root / c.path)
     for c in changes:
         if not c.changed:
             continue

@@ -35,7 +35,13 @@ from cxlib.kb.journal import (
     recover_hint,
     save,
 )
-from cxlib.kb.write import check_unchanged, move_file, remove_file, replace_file
+from cxlib.kb.write import (
+    check_unchanged,
+    move_file,
+    remove_file,
+    replace_file,
+    writable_mode,
+)
 
 
 class State(enum.Enum):
@@ -135,6 +141,7 @@ def apply_journaled(root: Path, journal: Journal) -> None:
     changes = tuple(c for c in journal.changes if c.changed)
     for c in changes:
         check_unchanged(root / c.path, c.before)
+        writable_mode(root / c.path)
         if _renamed(c) and c.new_path is not None and os.path.lexists(root / c.new_path):
             raise WriteRefusedError(f"{c.new_path} already exists; nothing was written")
     journal = Journal(journal.command, journal.title, changes)

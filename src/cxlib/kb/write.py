@@ -139,6 +139,19 @@ def _regular_mode(target: Path) -> int:
     return stat.S_IMODE(st.st_mode)
 
 
+def writable_mode(target: Path) -> int:
+    """The permissions of the regular file ``target``, which may be replaced. A file without
+    its owner's write permission is refused, as git and editors refuse it: someone made it
+    read-only on purpose, and replacing it by a rename would not even need that permission."""
+    mode = _regular_mode(target)
+    if not mode & stat.S_IWUSR:
+        raise WriteRefusedError(
+            f"{target.name} is read-only (its owner may not write it); not writing",
+            hint=f"if it should change, make it writable first: chmod u+w {target}",
+        )
+    return mode
+
+
 def _fsync_folder(folder: Path) -> None:
     # The rename itself must survive a power cut, not only the file's content.
     with contextlib.suppress(OSError):
@@ -187,14 +200,14 @@ def replace_file(target: Path, data: bytes, expected: bytes) -> None:
             BEFORE_REPLACE(target)
         check_unchanged(target, expected)
 
-    _install(target, data, _regular_mode(target), still_as_read)
+    _install(target, data, writable_mode(target), still_as_read)
 
 
 def move_file(source: Path, target: Path, data: bytes, expected: bytes) -> None:
     """Write ``data`` as ``target`` (which must not exist) and remove ``source``, only if
     ``source`` still holds ``expected``. The new file exists completely before the old one is
     removed, so a crash in between leaves both, never neither."""
-    mode = _regular_mode(source)
+    mode = writable_mode(source)
     check_unchanged(source, expected)
     tmp = _written(target, data)
     try:
