@@ -41,7 +41,10 @@ class IdIndex(NamedTuple):
     listing: list[Finding]  # what listing the folders found (symlinks, unreadable folders)
 
     def paths(self, key: str) -> list[str]:
-        return self.by_key.get(key, [])
+        # Checked here, for the few keys a run asks for, rather than every entry at load time:
+        # a damaged or planted index can at worst hide a duplicate, never crash the hook.
+        found = self.by_key.get(key, [])
+        return [p for p in found if type(p) is str] if type(found) is list else []
 
     def refs(self, key: str, config: ProgramConfig) -> list[DocRef]:
         """The documents whose file-name id has ``key``."""
@@ -81,9 +84,7 @@ def _read(root: Path, config: ProgramConfig) -> IdIndex | None:
         if raw["key"] != _key(config) or not _unchanged(root, raw["folders"], raw["written_ns"]):
             return None
         by_key = raw["ids"]
-        if not all(
-            type(paths) is list and all(type(p) is str for p in paths) for paths in by_key.values()
-        ):
+        if type(by_key) is not dict:
             return None  # not one this version wrote
         listing = [
             Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
