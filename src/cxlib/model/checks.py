@@ -7,8 +7,6 @@ and ``new``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import error
 from cxlib.model.kinds import Kind
@@ -29,8 +27,10 @@ def check_document(
         ]
         return LoadedDoc(path=path, kind=kind, parsed=parsed, findings=problems)
     doc, findings = check_schema(path, kind, parsed, strict)
-    d = LoadedDoc(path=path, kind=kind, parsed=parsed, doc=doc)
+    # The rules read the document they add to: its findings list is filled here, its one
+    # place of building, before anyone else sees it.
+    d = LoadedDoc(path=path, kind=kind, parsed=parsed, doc=doc, findings=findings)
     findings += check_identity(d, config)
     findings += check_references(d, config)
     findings += check_lifecycle(d)
-    return replace(d, findings=findings)
+    return d

@@ -185,12 +185,20 @@ def check_lifecycle(d: LoadedDoc) -> list[Finding]:
     return out
 
 
+_ABSENT = object()
+
+
 def field_value(doc: Document, dotted: str, data: dict[str, object] | None = None) -> object:
     """The value at a dotted path (``result.outcome``): the model's, or, for a field the model
     does not have (one a program declares in cxlib.toml), the front-matter's; None when a
     parent is missing."""
+    if "." not in dotted:  # most requirements name a top-level field
+        value = getattr(doc, dotted, _ABSENT)
+        if value is not _ABSENT:
+            return value
+        return data.get(dotted) if data is not None else None
     top = dotted.split(".", 1)[0]
-    value: object = doc if top in type(doc).model_fields or data is None else data
+    value = doc if top in type(doc).model_fields or data is None else data
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
         if value is None:
