@@ -188,3 +188,27 @@ def test_an_edit_that_restores_the_modification_time_is_seen(example: Path) -> N
     assert path.stat().st_mtime_ns == before.st_mtime_ns and path.stat().st_size == before.st_size
     codes = [code for p, code, _ in _findings(example) if p.endswith(path.name)]
     assert codes == ["invalid-value"]
+
+
+def test_only_single_file_findings_are_cached(tmp_path: Path) -> None:
+    """A cross-document finding depends on other files: kept with its file, it would outlive
+    a fix made elsewhere."""
+    from cxlib.kb.cache import FactsCache
+    from cxlib.kb.files import signature
+    from cxlib.kb.parse import parse_bytes
+    from cxlib.model.findings import error
+    from cxlib.model.kinds import Kind
+
+    path = tmp_path / "insights" / "INS-0001-x.md"
+    path.parent.mkdir()
+    path.write_text("---\nid: INS-0001\n---\n")
+    _age(path)
+    f = signature(path, "insights/INS-0001-x.md", Kind.INSIGHT)
+    assert f is not None
+    own = error("insight-evidence", f.path, "own")
+    other = error("broken-link", f.path, "depends on another file")
+    cache = FactsCache(tmp_path, "rules")
+    cache.put(f, parse_bytes(path.read_bytes()), [own, other], "INS-0001")
+    cache.save()
+    hit = FactsCache(tmp_path, "rules").get(f)
+    assert hit is not None and [x.code for x in hit[1]] == ["insight-evidence"]

@@ -66,12 +66,3 @@ def test_a_finding_knows_what_it_depends_on() -> None:
     assert error("broken-link", "a.md", "x").scope == Scope.LIBRARY
     assert error("insight-evidence", "a.md", "x").scope == Scope.FILE
     assert error("created-vs-git", "a.md", "x").scope == Scope.HISTORY
-
-
-def test_locations_read_from_the_cache_read_alike_every_way() -> None:
-    from cxlib.model.source import LocationMap, Scalar
-
-    m = LocationMap({"a": [1, 2], "b": [3, 4, "x"]})
-    assert dict(m) == {k: m[k] for k in m} == {"a": Scalar(1, 2), "b": Scalar(3, 4, "x")}
-    assert m.get("a") == Scalar(1, 2) and m.get("z") is None and "b" in m
-    assert dict(m.items()) == dict(m)

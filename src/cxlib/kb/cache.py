@@ -28,7 +28,7 @@ from cxlib import __version__
 from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.kb.files import DocFile
 from cxlib.kb.tuning import CACHE_SHARDS
-from cxlib.model.codes import Code, Scope
+from cxlib.model.codes import Scope
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
@@ -162,10 +162,6 @@ class ParseCache(_Cache):
         except (KeyError, TypeError, ValueError):
             return None
 
-    def has(self, f: DocFile) -> bool:
-        """Whether the file's parse is cached (a cheap look, no objects)."""
-        return self.usable and self.family.fresh(_shard_of(f.path), f.path, f) is not None
-
     def put(self, f: DocFile, parsed: ParsedFile) -> None:
         """Record a file just parsed."""
         if self.usable and self.writable:
@@ -215,7 +211,7 @@ class FactsCache(_Cache):
         history rule are computed afresh on every run) and its skeleton."""
         if not self.usable:
             return
-        own = [x for x in findings if _single_file(x.code)]
+        own = [x for x in findings if x.scope == Scope.FILE]
         entry = {
             "sig": f.sig,
             "id": doc_id,
@@ -223,13 +219,6 @@ class FactsCache(_Cache):
             "skeleton": skeleton(parsed, f).to_json(),
         }
         self.family.put(_shard_of(f.path), f.path, entry)
-
-
-def _single_file(code: str) -> bool:
-    try:
-        return Code(code).rule.scope == Scope.FILE
-    except ValueError:
-        return True
 
 
 def _make_top(family: _ShardFamily) -> bool:

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cxlib.model.codes import Code, Scope
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"
@@ -34,8 +36,6 @@ class Finding(BaseModel):
     def scope(self) -> str:
         """What the finding depends on (:class:`cxlib.model.codes.Scope`): only single-file
         findings may be cached with their file."""
-        from cxlib.model.codes import Code, Scope
-
         try:
             return Code(self.code).rule.scope
         except ValueError:
