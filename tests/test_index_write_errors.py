@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import resource
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.conftest import EXAMPLE, cx, snapshot
+from tests.processes import limited
 
 from cxlib.index.location import index_home
 
@@ -24,31 +22,14 @@ def base(tmp_path: Path) -> Path:
     return root
 
 
-def _limited(root: Path, *args: str, max_bytes: int) -> subprocess.CompletedProcess[str]:
-    """The CLI with the kernel refusing to write past ``max_bytes`` in any file (EFBIG): a real
-    write failure, as a full disk gives one."""
-
-    def limit() -> None:  # pragma: no cover - runs in the child
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
-
-    return subprocess.run(
-        [sys.executable, "-m", "cxlib", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        preexec_fn=limit,
-        check=False,
-    )
-
-
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="POSIX resource limits")
 def test_a_write_failure_while_indexing_is_exit_2(base: Path) -> None:
     before = snapshot(base)
     for args in (["index", "--rebuild"], ["search", "free shipping"]):
-        result = _limited(base, *args, max_bytes=2048)
-        assert result.returncode == 2, (args, result.stderr)
-        assert "cannot write the search index" in result.stderr
-        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        code, _, err = limited(base, *args, max_bytes=2048)
+        assert code == 2, (args, err)
+        assert "cannot write the search index" in err
+        assert "Traceback" not in err and "internal error" not in err
     assert snapshot(base) == before
     assert cx("-C", base, "validate").exit_code == 0
 

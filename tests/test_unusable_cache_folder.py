@@ -6,18 +6,14 @@ naming it. The user's files are never touched.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from tests.conftest import cx, snapshot
-
-PR_CAPBSET_DROP = 24  # <linux/prctl.h>
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2  # <linux/capability.h>
+from tests.processes import permissions_hold, restricted
 
 READING = [
     ["validate"],
@@ -35,30 +31,9 @@ WRITING = [
 ]
 
 
-def _as_its_owner_cannot() -> None:  # pragma: no cover - runs in the child, before exec
-    """Root reads any folder; without these two capabilities, permissions hold for it too."""
-    if os.geteuid() != 0:
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "cannot drop a capability")
-
-
 def _restricted(root: Path, *args: str) -> tuple[int, str]:
-    """The CLI in a process of its own, that cannot read what its user may not read."""
-    done = subprocess.run(
-        [sys.executable, "-m", "cxlib", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_as_its_owner_cannot,
-        cwd=root,
-        check=False,
-    )
-    return done.returncode, done.stdout + done.stderr
+    code, out, err = restricted(root, *args)
+    return code, out + err
 
 
 def _in_process(root: Path, *args: str) -> tuple[int, str]:
@@ -106,25 +81,9 @@ CONDITIONS: list[tuple[Callable[[Path], None], str, set[str]]] = [
 ]
 
 
-def _probe_stops_us(tmp_path: Path) -> bool:
-    closed = tmp_path / "closed"
-    closed.mkdir()
-    closed.chmod(0)
-    try:
-        probe = subprocess.run(
-            [sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(closed)],
-            capture_output=True,
-            preexec_fn=_as_its_owner_cannot,
-            check=False,
-        )
-    finally:
-        closed.chmod(0o700)
-    return probe.returncode != 0
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="capabilities are Linux's")
 def test_commands_work_without_a_cache_folder_they_cannot_use(kb: Path, tmp_path: Path) -> None:
-    if not _probe_stops_us(tmp_path):
+    if not permissions_hold(tmp_path):
         pytest.skip("this process reads folders whatever their permissions")
     made = cx("-C", kb, "new", "insight", "Shipping costs surface too late", "--no-input")
     assert made.exit_code == 0, made.output

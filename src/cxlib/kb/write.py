@@ -71,8 +71,11 @@ def create_exclusive(target: Path, data: bytes) -> None:
     The content is written to a temporary file first and hard-linked into place, so the target
     either does not exist or is complete, and an existing file is never replaced.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(target, data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
+    tmp = _written(target, data)
     try:
         _step("temporary", target)
         os.chmod(tmp, 0o666 & ~_umask())
@@ -80,6 +83,8 @@ def create_exclusive(target: Path, data: bytes) -> None:
         _step("linked", target)
     except FileExistsError:
         raise WriteRefusedError(f"{target.name} already exists; not overwriting it") from None
+    except OSError as e:
+        raise _cannot_write(target, e) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
