@@ -1,7 +1,7 @@
 """A ``.cxlib/`` that cannot be used — another user's, as ``sudo cxlib`` leaves it, a file in its
-place, entries of the wrong type — only costs the cache: reading commands work without it, and
-the commands that need it (the id lock, the journal of an unfinished renumber) stop with exit 2
-naming it. The user's files are never touched.
+place, entries of the wrong type — only costs the cache, which a run says once on stderr:
+reading commands work without it, and the commands that need it (the id lock, the journal of an
+unfinished renumber) stop with exit 2 naming it. The user's files are never touched.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ READING = [
     ["report", "health"],
     ["log"],
 ]
+UNUSABLE = "working without cxlib's cache, which cannot be used"
 WRITING = [
     ["new", "insight", "Another one", "--no-input", "--stage", "purchase"],
     ["set", "INS-0001", "confidence=high"],
@@ -87,6 +88,7 @@ def test_commands_work_without_a_cache_folder_they_cannot_use(kb: Path, tmp_path
         pytest.skip("this process reads folders whatever their permissions")
     made = cx("-C", kb, "new", "insight", "Shipping costs surface too late", "--no-input")
     assert made.exit_code == 0, made.output
+    assert UNUSABLE not in cx("-C", kb, "validate").output
     top = kb / ".cxlib"
     for make, named, refusing in CONDITIONS:
         name = make.__name__
@@ -99,6 +101,10 @@ def test_commands_work_without_a_cache_folder_they_cannot_use(kb: Path, tmp_path
             for args in READING:
                 code, out = run(kb, *args)
                 assert code == 0, (name, args, out)
+                said = out.count(UNUSABLE)
+                assert said <= 1, (name, args, out)  # said once, however many files it skips
+                if make in (_folder_of_another_user, _file) and args == ["validate"]:
+                    assert said == 1, (name, out)
             for args in WRITING:
                 before = snapshot(kb)
                 code, out = run(kb, *args)

@@ -17,6 +17,7 @@ knowledge-base layer) and the knowledge base both use it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import stat
@@ -29,6 +30,26 @@ CACHE_DIR = ".cxlib"  # where a knowledge base's own caches live, under its root
 MAX_BYTES = 256 * 1024 * 1024  # far above any real cache; a larger file is not one of ours
 
 
+# The first reason a cache could not be used in this run, for the CLI to say once: a cache that
+# silently stops working (another user's ``.cxlib/``, left by ``sudo cxlib``) only shows as a
+# slow tool, and nobody would know why.
+_first_problem: str | None = None
+
+
+def note_unusable(path: Path, e: OSError) -> None:
+    """Remember, for :func:`take_problem`, that ``path`` could not be used (missing is fine)."""
+    global _first_problem
+    if _first_problem is None and e.errno != errno.ENOENT:
+        _first_problem = f"{path}: {e.strerror or e}"
+
+
+def take_problem() -> str | None:
+    """The first reason this run could not read or write a cache, once (then None)."""
+    global _first_problem
+    problem, _first_problem = _first_problem, None
+    return problem
+
+
 def cache_folder(root: Path) -> Path:
     return root / CACHE_DIR
 
@@ -39,7 +60,9 @@ def read_with_stat(path: Path, limit: int = MAX_BYTES) -> tuple[bytes, os.stat_r
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
-    except OSError:
+    except OSError as e:
+        if e.errno != errno.ELOOP:  # a link in place of a cache file is simply not one of ours
+            note_unusable(path, e)
         return None
     try:
         st = os.fstat(fd)
@@ -75,7 +98,8 @@ def make_folder(folder: Path) -> bool:
     """Create a cache folder (mode 0700) if needed; False when it cannot be, or is a link."""
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
+    except OSError as e:
+        note_unusable(folder, e)
         return False
     return not os.path.islink(folder)
 
@@ -84,14 +108,16 @@ def write_text(path: Path, text: str) -> bool:
     """Replace ``path`` atomically with ``text``; False (and nothing left behind) on failure."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError:
+    except OSError as e:
+        note_unusable(path.parent, e)
         return False
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
         return True
-    except OSError:
+    except OSError as e:
+        note_unusable(path, e)
         return False
     finally:
         with contextlib.suppress(OSError):

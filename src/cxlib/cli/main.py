@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib import __version__
+from cxlib import __version__, cachefile
 from cxlib.cli import commands
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
@@ -125,9 +125,16 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
-    args = argv if argv is not None else sys.argv[1:]
-    command = _click_command(_command_named(args))
     output = Output()
+    code = _run_command(argv if argv is not None else sys.argv[1:], output)
+    problem = cachefile.take_problem()
+    if problem is not None:
+        output.note(f"working without cxlib's cache, which cannot be used: {problem}")
+    return code
+
+
+def _run_command(args: list[str], output: Output) -> int:
+    command = _click_command(_command_named(args))
     try:
         rv = command.main(
             args=args,

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from cxlib import __version__
-from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
+from cxlib.cachefile import (
+    cache_folder,
+    dumps,
+    make_folder,
+    note_unusable,
+    read_json,
+    write_text,
+)
 from cxlib.kb.files import DocFile
 from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.codes import Scope
@@ -115,7 +122,8 @@ def _usable(root: Path) -> bool:
                 return False
         except FileNotFoundError:
             continue  # made when first written
-        except OSError:
+        except OSError as e:
+            note_unusable(path, e)
             return False
     return True
 
