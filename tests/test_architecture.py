@@ -94,6 +94,8 @@ HEAVY = (
 )
 # What the pre-commit hook (validate of one file) never needs.
 NOT_IN_THE_HOOK = ("git", "whoosh", "markdown_it", "rich.markdown", "rich.prompt")
+# ... and, once the config and the file were validated before, what their validation needs.
+WARM_HOOK = ("pydantic", "yaml", "frontmatter")
 
 
 def _loaded(args: list[str], watched: tuple[str, ...], cwd: Path | None = None) -> list[str]:
@@ -122,3 +124,5 @@ def test_validating_one_file_imports_only_what_it_needs(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE, base)
     one = next((base / "experiments").glob("EXP-0003-*.md")).relative_to(base).as_posix()
     assert _loaded(["validate", one], NOT_IN_THE_HOOK, cwd=base) == []
+    # Warm (the config validated before, the file unchanged), not even the validators load.
+    assert _loaded(["validate", one], NOT_IN_THE_HOOK + WARM_HOOK, cwd=base) == []

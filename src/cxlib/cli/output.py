@@ -162,6 +162,8 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if hasattr(value, "to_json"):
+        return value.to_json()
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     raise TypeError(f"not JSON serializable: {type(value).__name__}")

@@ -36,7 +36,7 @@ from cxlib.cachefile import (
 from cxlib.kb.files import DocFile
 from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.codes import Scope
-from cxlib.model.findings import Finding, Severity
+from cxlib.model.findings import Finding
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
@@ -197,10 +197,7 @@ class FactsCache(_Cache):
         if entry is None:
             return None
         try:
-            findings = [
-                Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
-                for x in entry["findings"]
-            ]
+            findings = [Finding.from_json(x) for x in entry["findings"]]
             return (ParsedFile.from_json(entry["skeleton"]) if skeleton else None), findings
         except (KeyError, TypeError, ValueError):
             return None

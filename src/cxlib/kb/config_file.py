@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from cxlib import __version__
+from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.errors import ConfigError, NotAKnowledgeBaseError
-from cxlib.model.config import ProgramConfig
+from cxlib.model.config import ProgramConfig, config_from_plain
 
 CONFIG_NAME = "cxlib.toml"
+CACHE_NAME = "config.json"  # the last validated config, in the knowledge base's cache folder
+FORMAT = 1
 
 
 def find_root(start: Path) -> Path:
@@ -30,15 +34,25 @@ def find_root(start: Path) -> Path:
 
 
 def load_config(root: Path) -> ProgramConfig:
-    """Read and validate the config; any problem is one ConfigError naming the key and line."""
+    """Read and validate the config; any problem is one ConfigError naming the key and line.
+
+    A config validated before is read back from the cache (plain JSON), without importing the
+    validator: keyed by the file's bytes and by its inode and change time, so a cache file
+    committed to a repository (the change time is the checkout's) never stands for a config."""
     path = root / CONFIG_NAME
     try:
         raw = path.read_bytes()
+        st = path.stat()
+    except OSError as e:
+        raise ConfigError(f"{CONFIG_NAME}: cannot read: {e.strerror}") from None
+    key = f"{FORMAT}:{__version__}:{st.st_ino}:{st.st_ctime_ns}:{hashlib.sha256(raw).hexdigest()}"
+    cached = _cached(root, key)
+    if cached is not None:
+        return cached
+    try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ConfigError(f"{CONFIG_NAME}: not valid UTF-8 at byte {e.start}") from None
-    except OSError as e:
-        raise ConfigError(f"{CONFIG_NAME}: cannot read: {e.strerror}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -49,26 +63,33 @@ def load_config(root: Path) -> ProgramConfig:
         raise ConfigError(
             f"{CONFIG_NAME}: invalid TOML: nested too deeply", hint="a config is a few flat tables"
         ) from None
-    return config_from_data(data, text)
+    config = config_from_data(data, text)
+    if make_folder(cache_folder(root)):
+        plain = {"key": key, "config": dataclasses.asdict(config)}
+        write_text(cache_folder(root) / CACHE_NAME, dumps(plain))
+    return config
+
+
+def _cached(root: Path, key: str) -> ProgramConfig | None:
+    raw = read_json(cache_folder(root) / CACHE_NAME)
+    try:
+        return config_from_plain(raw["config"]) if raw["key"] == key else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # no cache, another version's, or damaged: validate the file
 
 
 def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
+    from cxlib.model.config_check import ConfigProblem, check_config
+
     try:
-        return ProgramConfig.model_validate(data)
-    except ValidationError as e:
-        first = e.errors(include_input=False)[0]
-        loc = tuple(first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message, re.S)
-        if not loc and named:  # a whole-config rule names its key in the message
-            loc, message = tuple(named.group(1).split(".")), named.group(2)
-        key = ".".join(str(p) for p in loc) or "(top level)"
-        line = locate_key(text, loc)
+        return check_config(data)
+    except ConfigProblem as e:
+        key = ".".join(str(p) for p in e.loc) or "(top level)"
+        line = locate_key(text, e.loc)
         where = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
-        more = len(e.errors()) - 1
-        extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        extra = f" (and {e.more} more problem{'s' if e.more > 1 else ''})" if e.more else ""
         raise ConfigError(
-            f"{where}: {key}: {message}{extra}", hint="see the config reference in the README"
+            f"{where}: {key}: {e.message}{extra}", hint="see the config reference in the README"
         ) from None
 
 

@@ -23,7 +23,7 @@ from cxlib import __version__
 from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.kb.files import folder_stamp, kind_of_path, scan
 from cxlib.model.config import ProgramConfig
-from cxlib.model.findings import Finding, Severity
+from cxlib.model.findings import Finding
 from cxlib.model.library import DocRef
 from cxlib.model.library_rules import id_key
 
@@ -86,10 +86,7 @@ def _read(root: Path, config: ProgramConfig) -> IdIndex | None:
         by_key = raw["ids"]
         if type(by_key) is not dict:
             return None  # not one this version wrote
-        listing = [
-            Finding.model_construct(**{**x, "severity": Severity(x["severity"])})
-            for x in raw["listing"]
-        ]
+        listing = [Finding.from_json(x) for x in raw["listing"]]
         return IdIndex(by_key, int(raw["total"]), listing)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return None  # no index, another format, or damaged: list the folders

@@ -1,19 +1,36 @@
-"""The program configuration (``cxlib.toml``) as a pydantic model."""
+"""The program configuration (``cxlib.toml``): plain frozen dataclasses.
+
+No pydantic here: every command, the pre-commit hook first, reads the config, and importing
+pydantic and building models would cost the hook more than its own work. The constraints live
+in the annotations as plain markers (:class:`Constrained`) that pydantic understands when
+:mod:`cxlib.model.config_check` validates a ``cxlib.toml``, which happens only when the file
+changed (:mod:`cxlib.kb.config_file` keeps the validated result).
+"""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxlib.model.kinds import Kind
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+# Unknown keys are refused: a typo in cxlib.toml must not be silently ignored.
+_STRICT = {"extra": "forbid"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Constrained:
+    """Bounds on a value (``pattern``, ``max_length``, ``ge``, ``le``), as pydantic's core schema
+    names them; applied by pydantic's validation, inert otherwise."""
+
+    def __init__(self, **bounds: object) -> None:
+        self.bounds = bounds
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), **self.bounds}
+
+
+Slug = Annotated[str, Constrained(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 
 
 class MetricKind(enum.StrEnum):
@@ -27,72 +44,80 @@ class Direction(enum.StrEnum):
     DOWN = "down"
 
 
-class Metric(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Metric:
+    __pydantic_config__ = _STRICT
+
     id: Slug
     name: str
     kind: MetricKind
     unit: str = ""
     direction: Direction = Direction.UP
-    kpi: Slug | None = Field(
-        default=None,
-        description="The business metric (KPI) this metric drives, when not itself one.",
-    )
+    kpi: Slug | None = None  # the business metric (KPI) this metric drives, when not itself one
 
 
-class Stage(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Stage:
+    __pydantic_config__ = _STRICT
+
     id: Slug
     name: str = ""
-    touchpoints: list[Slug] = []
+    touchpoints: list[Slug] = field(default_factory=list)
 
 
-class Team(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Team:
+    __pydantic_config__ = _STRICT
+
     id: Slug
     name: str = ""
 
 
-class Segment(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    __pydantic_config__ = _STRICT
+
     id: Slug
     name: str = ""
 
 
-class Program(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    __pydantic_config__ = _STRICT
+
     name: str
     owner: str = ""
     north_star: Slug
-    stale_after_days: Annotated[int, Field(ge=1)] = 30
+    stale_after_days: Annotated[int, Constrained(ge=1)] = 30
 
 
-class Scoring(_Strict):
-    formula: str = Field(
-        default="value-over-effort",
-        description="value-over-effort, rice, ice, or an arithmetic expression over the scores.",
-    )
+@dataclass(frozen=True, kw_only=True)
+class Scoring:
+    __pydantic_config__ = _STRICT
 
-    @field_validator("formula")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        from cxlib.model.scoring import compile_formula
-
-        compile_formula(value)
-        return value
+    # value-over-effort, rice, ice, or an arithmetic expression over the scores
+    formula: str = "value-over-effort"
 
 
-class ValidateSettings(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ValidateSettings:
     """Optional rules of ``cxlib validate`` (the ``[validate]`` table)."""
 
-    check_created_against_git: bool = Field(
-        default=False,
-        description="Warn when a document's 'created' date contradicts its first commit.",
-    )
-    created_tolerance_days: Annotated[int, Field(ge=0)] = Field(
-        default=1, description="How many days 'created' may differ from the first commit."
-    )
+    __pydantic_config__ = _STRICT
+
+    # warn when a document's 'created' date contradicts its first commit
+    check_created_against_git: bool = False
+    # how many days 'created' may differ from the first commit
+    created_tolerance_days: Annotated[int, Constrained(ge=0)] = 1
 
 
-class KindSettings(_Strict):
-    folder: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
-    prefix: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
-    digits: Annotated[int, Field(ge=1, le=9)] = 4
+@dataclass(frozen=True, kw_only=True)
+class KindSettings:
+    __pydantic_config__ = _STRICT
+
+    folder: Annotated[str, Constrained(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+    prefix: Annotated[str, Constrained(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
+    digits: Annotated[int, Constrained(ge=1, le=9)] = 4
 
 
 DEFAULT_KINDS: dict[Kind, KindSettings] = {
@@ -102,63 +127,21 @@ DEFAULT_KINDS: dict[Kind, KindSettings] = {
 }
 
 
-class ProgramConfig(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ProgramConfig:
     """Everything a document may name is checked against this."""
+
+    __pydantic_config__ = _STRICT
 
     program: Program
     scoring: Scoring = Scoring()
     metrics: list[Metric]
     journey: list[Stage]
-    teams: list[Team] = []
-    segments: list[Segment] = []
-    kinds: dict[Kind, KindSettings] = {}
-    # ``validate`` would shadow a BaseModel method, so the TOML key is an alias.
-    validation: ValidateSettings = Field(default=ValidateSettings(), alias="validate")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _fill_kinds(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("kinds", {}), dict):
-            given = data.get("kinds", {})
-            merged: dict[str, Any] = {}
-            for kind, default in DEFAULT_KINDS.items():
-                value = given.get(kind.value, {})
-                merged[kind.value] = (
-                    default.model_dump() | value if isinstance(value, dict) else value
-                )
-            merged.update({k: v for k, v in given.items() if k not in merged})
-            data = {**data, "kinds": merged}
-        return data
-
-    @model_validator(mode="after")
-    def _check_references(self) -> ProgramConfig:
-        problems: list[str] = []
-        for label, items in (
-            ("metrics", self.metrics),
-            ("journey", self.journey),
-            ("teams", self.teams),
-            ("segments", self.segments),
-        ):
-            seen: set[str] = set()
-            for item in items:
-                if item.id in seen:
-                    problems.append(f"{label}: id '{item.id}' is defined twice")
-                seen.add(item.id)
-        metric_kinds = {m.id: m.kind for m in self.metrics}
-        if self.program.north_star not in metric_kinds:
-            problems.append(
-                f"program.north_star: '{self.program.north_star}' is not a metric in [[metrics]]"
-            )
-        for m in self.metrics:
-            if m.kpi is not None and metric_kinds.get(m.kpi) != MetricKind.BUSINESS:
-                problems.append(f"metrics: '{m.id}' kpi '{m.kpi}' is not a business metric")
-        for attr in ("prefix", "folder"):
-            values = [getattr(s, attr) for s in self.kinds.values()]
-            if len(set(values)) != len(values):
-                problems.append(f"kinds: every kind needs its own {attr}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    teams: list[Team] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    kinds: dict[Kind, KindSettings] = field(default_factory=lambda: dict(DEFAULT_KINDS))
+    # The ``[validate]`` table; "validate" as the TOML key, as the command is named.
+    validate: ValidateSettings = ValidateSettings()
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -186,3 +169,21 @@ class ProgramConfig(_Strict):
             or metric_id == self.program.north_star
             or (m.kpi is not None)
         )
+
+
+def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
+    """The config from the plain data of :func:`dataclasses.asdict` of one that was validated
+    (the cache of :mod:`cxlib.kb.config_file`), without validating it again."""
+    return ProgramConfig(
+        program=Program(**plain["program"]),
+        scoring=Scoring(**plain["scoring"]),
+        metrics=[
+            Metric(**{**m, "kind": MetricKind(m["kind"]), "direction": Direction(m["direction"])})
+            for m in plain["metrics"]
+        ],
+        journey=[Stage(**s) for s in plain["journey"]],
+        teams=[Team(**t) for t in plain["teams"]],
+        segments=[Segment(**s) for s in plain["segments"]],
+        kinds={Kind(k): KindSettings(**s) for k, s in plain["kinds"].items()},
+        validate=ValidateSettings(**plain["validate"]),
+    )

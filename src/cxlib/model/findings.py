@@ -1,11 +1,14 @@
-"""Findings: what validation reports about a file, as data."""
+"""Findings: what validation reports about a file, as data.
+
+Plain frozen dataclasses, no pydantic: the pre-commit hook reads them from the cache on every
+run, and importing pydantic alone costs it more than its own work."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from cxlib.model.codes import Code, Scope
 
@@ -15,10 +18,9 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Finding:
     """One problem in one file, located at a 1-based line (0 when it concerns the whole file)."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: str
     severity: Severity
@@ -30,7 +32,12 @@ class Finding(BaseModel):
     hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return dataclasses.asdict(self) | {"severity": self.severity.value}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Finding:
+        """A finding written by :meth:`to_json` (a cache's own data, trusted as such)."""
+        return cls(**{**raw, "severity": Severity(raw["severity"])})
 
     @property
     def scope(self) -> str:

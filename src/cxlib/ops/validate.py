@@ -54,7 +54,7 @@ def validate(
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
     the whole base (so pre-commit's batches give the same answer as one run)."""
     report_paths, skipped = _named(kb, paths, cwd or Path.cwd())
-    settings = kb.config.validation
+    settings = kb.config.validate
     reading = Reading(
         strict=strict,
         reported=report_paths,
@@ -130,6 +130,6 @@ def _created_against_git(kb: KnowledgeBase, checked: list[LoadedDoc]) -> list[Fi
     from cxlib.kb.history import document_history
     from cxlib.model.history_rules import check_created_against_git
 
-    settings = kb.config.validation
+    settings = kb.config.validate
     first = {p: h.created_date for p, h in document_history(kb.root, kb.config).items()}
     return check_created_against_git(checked, first, settings.created_tolerance_days)

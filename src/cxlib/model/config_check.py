@@ -1,0 +1,104 @@
+"""Validating the data of a ``cxlib.toml`` into a :class:`~cxlib.model.config.ProgramConfig`.
+
+pydantic checks the shape and the bounds the dataclasses declare; the rules across tables (ids
+defined once, the north star a metric, a KPI a business metric, kinds with their own folder and
+prefix) and the scoring formula are checked here. Imported only when a config must be validated:
+a changed ``cxlib.toml``, or one read from git history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from cxlib.model.config import (
+    DEFAULT_KINDS,
+    Metric,
+    MetricKind,
+    ProgramConfig,
+    Segment,
+    Stage,
+    Team,
+)
+from cxlib.model.scoring import compile_formula
+
+
+class ConfigProblem(ValueError):
+    """One problem, at a location as pydantic gives one (``("metrics", 2, "kind")``)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str, more: int = 0) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+        self.more = more
+
+
+# pydantic's words for an unknown key of a dataclass, as it says them for a model.
+_MESSAGES = {"unexpected_keyword_argument": "Extra inputs are not permitted"}
+
+
+def check_config(data: dict[str, Any]) -> ProgramConfig:
+    """The validated config, or :class:`ConfigProblem` for the first problem found."""
+    try:
+        config = TypeAdapter(ProgramConfig).validate_python(_with_default_kinds(data))
+    except ValidationError as e:
+        errors = e.errors(include_input=False)
+        first = errors[0]
+        message = _MESSAGES.get(first["type"], first["msg"]).removeprefix("Value error, ")
+        raise ConfigProblem(tuple(first["loc"]), message, len(errors) - 1) from None
+    try:
+        compile_formula(config.scoring.formula)
+    except ValueError as e:
+        raise ConfigProblem(("scoring", "formula"), str(e)) from None
+    problems = _reference_problems(config)
+    if problems:
+        raise ConfigProblem(problems[0][0], problems[0][1], len(problems) - 1)
+    return config
+
+
+def _with_default_kinds(data: dict[str, Any]) -> dict[str, Any]:
+    """A ``[kinds.X]`` table overrides the defaults of kind X key by key."""
+    given = data.get("kinds", {})
+    if not isinstance(given, dict):
+        return data  # pydantic says what is wrong with it
+    merged: dict[str, Any] = {}
+    for kind, default in DEFAULT_KINDS.items():
+        value = given.get(kind.value, {})
+        merged[kind.value] = (
+            dataclasses.asdict(default) | value if isinstance(value, dict) else value
+        )
+    merged.update({k: v for k, v in given.items() if k not in merged})
+    return {**data, "kinds": merged}
+
+
+def _reference_problems(config: ProgramConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    tables: tuple[tuple[str, Sequence[Metric | Stage | Team | Segment]], ...] = (
+        ("metrics", config.metrics),
+        ("journey", config.journey),
+        ("teams", config.teams),
+        ("segments", config.segments),
+    )
+    for label, items in tables:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(((label, i, "id"), f"id '{item.id}' is defined twice"))
+            seen.add(item.id)
+    metric_kinds = {m.id: m.kind for m in config.metrics}
+    north_star = config.program.north_star
+    if north_star not in metric_kinds:
+        problems.append(
+            (("program", "north_star"), f"'{north_star}' is not a metric in [[metrics]]")
+        )
+    for i, m in enumerate(config.metrics):
+        if m.kpi is not None and metric_kinds.get(m.kpi) != MetricKind.BUSINESS:
+            problems.append((("metrics", i, "kpi"), f"'{m.kpi}' is not a business metric"))
+    for attr in ("prefix", "folder"):
+        values = [getattr(s, attr) for s in config.kinds.values()]
+        if len(set(values)) != len(values):
+            problems.append((("kinds",), f"every kind needs its own {attr}"))
+    return problems
