@@ -8,9 +8,9 @@ import shlex
 import pytest
 from tests.conftest import ROOT, cx
 
-from cxlib.cli.main import app
+from cxlib.cli.main import full_app
 
-COMMANDS = [c.name for c in app.registered_commands]
+COMMANDS = [c.name for c in full_app().registered_commands]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import cx, write
 from tests.gitrepo import commit, experiment, golden, insight, new_base, opportunity, run_git
 
-from cxlib.cli.main import app
+from cxlib.cli.main import full_app
 
 NO_LEARNINGS_LOSS = """end: 2025-02-01
 result:
@@ -488,7 +488,7 @@ def test_review_does_not_flag_the_base_document_itself(colliding: Path) -> None:
 
 
 @pytest.mark.skipif(
-    "renumber" not in {c.name for c in app.registered_commands},
+    "renumber" not in {c.name for c in full_app().registered_commands},
     reason="the 'renumber' command is not registered in this build (it comes with the line-level "
     "edit module); this test runs once it is",
 )

@@ -31,9 +31,6 @@ def _make_app() -> typer.Typer:
     )
 
 
-app = _make_app()
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"cxlib {__version__}\n")
@@ -76,8 +73,15 @@ def _global(
     ctx.obj = st
 
 
-app.callback()(_global)
-commands.register(app)
+@functools.cache
+def full_app() -> typer.Typer:
+    """The CLI with every command: built only where typer must see them all (a mistyped command
+    name, which it answers with the nearest one), as each costs its module's import."""
+    app = _make_app()
+    app.callback()(_global)
+    commands.register(app)
+    return app
+
 
 # Global options that take a value (the sub-command comes after them).
 _VALUED = ("--root", "-C", "--color", "--today")
@@ -113,7 +117,7 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
     inspects its signature, ~50 ms for all of them. Cached: a process that runs the CLI more
     than once (the tests) builds each once."""
     if only is None:
-        return typer.main.get_command(app)
+        return typer.main.get_command(full_app())
     one = _make_app()
     one.callback()(_global)
     if only == TOP_HELP:

@@ -131,10 +131,25 @@ class Output:
             self.line("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip())
 
     @contextmanager
-    def progress(self, label: str) -> Iterator[Callable[[int, int], None] | None]:
-        """A progress bar on a terminal's stderr for long work; nothing otherwise."""
+    def progress(
+        self, label: str, announce: int | None = None
+    ) -> Iterator[Callable[[int, int], None] | None]:
+        """A progress bar on a terminal's stderr for long work. Elsewhere (a log, a CI job)
+        nothing, or with ``announce``, one line when the work starts on that many items or more:
+        a silent minute looks like a hang."""
         if not self.stderr.isatty():
-            yield None
+            if announce is None:
+                yield None
+                return
+            said = False
+
+            def once(done: int, total: int) -> None:
+                nonlocal said
+                if not said and total >= announce:
+                    self.note(f"{label} {total:,} documents ...")
+                    said = True
+
+            yield once
             return
         from rich.progress import Progress
 
@@ -142,7 +157,8 @@ class Output:
             task = bar.add_task(label, total=None)
 
             def update(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                # Drawn now, not at the next tick: a short job would otherwise show nothing.
+                bar.update(task, completed=done, total=total, refresh=True)
 
             yield update
 

@@ -34,6 +34,10 @@ class TableOrJson(enum.StrEnum):
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")]
 TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 TableOrJsonFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
+# From this many documents to index (some seconds of work), a run that is not on a terminal
+# says, once, that it is indexing; a terminal shows a progress bar whatever the number.
+LONG_INDEXING = 1000
+
 IndexTimeout = Annotated[
     float,
     typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),

@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import IndexTimeout, TableOrJson, TableOrJsonFormat, kind_arg
+from cxlib.cli.commands.common import (
+    LONG_INDEXING,
+    IndexTimeout,
+    TableOrJson,
+    TableOrJsonFormat,
+    kind_arg,
+)
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 
@@ -44,7 +50,7 @@ def command(
     st = state(ctx)
     kb = st.open()
     the_kind = kind_arg(kind) if kind else None
-    with st.output.progress("indexing") as progress:
+    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
         result = search_documents(
             kb, " ".join(query), the_kind, limit=limit, timeout=timeout, progress=progress
         )

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import IndexTimeout, TableOrJson, TableOrJsonFormat
+from cxlib.cli.commands.common import LONG_INDEXING, IndexTimeout, TableOrJson, TableOrJsonFormat
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 
@@ -30,7 +30,7 @@ def command(
 
     st = state(ctx)
     kb = st.open()
-    with st.output.progress("indexing") as progress:
+    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
         result = similar_documents(kb, doc_id, limit=limit, timeout=timeout, progress=progress)
     search_view.notices(st.output, result.report)
     if format == TableOrJson.JSON:
