@@ -7,11 +7,14 @@ edited by any command.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from cxlib.kb.markdown import fence_after
-from cxlib.kb.yaml_strict import Loaded, YamlProblem, load
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.source import ParsedFile, Problem, Section
+
+if TYPE_CHECKING:
+    from cxlib.kb.yaml_strict import Loaded
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -179,7 +182,10 @@ def _load_front_matter(lines: list[str], end: int) -> Loaded | Problem:
             "merge-conflict", f"unresolved merge conflict marker (line {at + 1})", at + 1
         )
     # Tabs are left to libyaml: a tab that indents is an error it locates, while a tab inside a
-    # block scalar (after the spaces that indent it) is text.
+    # block scalar (after the spaces that indent it) is text. Imported here: a command that
+    # only reads the parse cache (a warm search) never pays for the YAML library.
+    from cxlib.kb.yaml_strict import YamlProblem, load
+
     try:
         return load(yaml_text, line_offset=1)
     except YamlProblem as p:
