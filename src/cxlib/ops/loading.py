@@ -43,12 +43,16 @@ class Reading:
 
 
 def load_checked(
-    kb: KnowledgeBase, reading: Reading = Reading(), progress: Progress | None = None
+    kb: KnowledgeBase,
+    reading: Reading = Reading(),
+    progress: Progress | None = None,
+    listed: tuple[list[DocFile], list[Finding]] | None = None,
 ) -> tuple[Library, list[Finding]]:
     """Every document with its single-file findings (see :class:`Reading`), and the findings
-    of the listing itself (symlinks, unreadable folders)."""
+    of the listing itself (symlinks, unreadable folders); ``listed`` is that listing, when the
+    caller already took it."""
     with collector_paused():
-        files, listing = kb.files()
+        files, listing = listed if listed is not None else kb.files()
         facts = FactsCache(kb.root, kb.rules_key(reading.strict)) if reading.use_cache else None
         parses = ParseCache(kb.root, writable=reading.models) if reading.use_cache else None
         docs: dict[str, LoadedDoc] = {}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxlib.errors import UsageError
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.files import kind_of_path
+from cxlib.kb.run_cache import last_findings, record_findings
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.findings import Finding, Severity
-from cxlib.model.library import LoadedDoc
+from cxlib.model.library import DocRef, LoadedDoc
 from cxlib.model.library_rules import check_library
 from cxlib.ops.loading import Reading, load_checked, load_named
 
@@ -67,17 +69,46 @@ def validate(
             # The pre-commit hook: the named files in full, the others by name only.
             named = load_named(kb, reading)
             docs, others, listing, total = named.checked, named.others, named.listing, named.total
+        elif use_cache and not reading.models:
+            return _whole_base(kb, reading, progress)
         else:
             library, listing = load_checked(kb, reading, progress)
             docs, others, total = library.docs, [], len(library.docs)
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
-        findings = [f for d in checked for f in d.findings]
+        findings = _rule_findings(kb, checked, [*docs, *others], report_paths)
         findings += [f for f in listing if report_paths is None or f.path in report_paths]
-        findings += check_library([*docs, *others], kb.config, report_paths)
-        if settings.check_created_against_git:
-            findings += _created_against_git(kb, checked)
         findings.sort(key=lambda f: f.sort_key)
     return ValidationReport(findings, checked=len(checked), total=total, skipped=skipped)
+
+
+def _rule_findings(
+    kb: KnowledgeBase,
+    checked: list[LoadedDoc],
+    docs: list[LoadedDoc | DocRef],
+    report_paths: set[str] | None,
+) -> list[Finding]:
+    findings = [f for d in checked for f in d.findings]
+    findings += check_library(docs, kb.config, report_paths)
+    if kb.config.validate.check_created_against_git:
+        findings += _created_against_git(kb, checked)
+    return findings
+
+
+def _whole_base(kb: KnowledgeBase, reading: Reading, progress: Progress | None) -> ValidationReport:
+    """Every document, answered from the last run's findings while no document changed."""
+    listed_ns = time.time_ns()
+    files, listing = kb.files()
+    key = kb.rules_key(reading.strict)
+    findings = last_findings(kb.root, files, key)
+    total = len(files)
+    if findings is None:
+        library, listing = load_checked(kb, reading, progress, listed=(files, listing))
+        findings = _rule_findings(kb, library.docs, list(library.docs), None)
+        total = len(library.docs)
+        if total == len(files):  # else a file vanished while it was read: nothing to keep
+            record_findings(kb.root, files, key, findings, listed_ns)
+    findings = sorted([*findings, *listing], key=lambda f: f.sort_key)
+    return ValidationReport(findings, checked=total, total=total)
 
 
 def _named(

@@ -1,0 +1,59 @@
+"""The rules' findings of the last whole-base ``validate``, answered again while nothing changed.
+
+A warm ``validate`` of 10,000 documents would otherwise decode every cached entry and run the
+rules across files again (most of its time) to find the answer it gave last time. The answer is
+kept with a digest of the listing: every document's path and signature (size, modification and
+change times, inode), under the rules key (config, options, tool version). Any edit, addition,
+removal or rename changes the digest. The findings of the listing itself (a symlink, an
+unreadable folder) are not kept: they are the listing's, made anew by every run.
+
+Like every cache here it follows git's racy-clean rule: an answer is recorded only when every
+file was last modified well before the listing was taken, so an edit within the same clock tick
+cannot hide behind an unchanged signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from cxlib import __version__
+from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
+from cxlib.kb.cache import RACY_NS
+from cxlib.kb.files import DocFile
+from cxlib.model.codes import Scope
+from cxlib.model.findings import Finding
+
+NAME = "last-run.json"
+FORMAT = 1
+
+
+def _digest(files: list[DocFile], rules_key: str) -> str:
+    h = hashlib.sha256(f"{FORMAT}:{__version__}:{rules_key}\n".encode())
+    for f in files:
+        h.update(f"{f.path}\0{f.sig}\n".encode())
+    return h.hexdigest()
+
+
+def last_findings(root: Path, files: list[DocFile], rules_key: str) -> list[Finding] | None:
+    """The findings of the last whole run, when it saw exactly these files; else None."""
+    raw = read_json(cache_folder(root) / NAME)
+    try:
+        if raw["digest"] != _digest(files, rules_key):
+            return None
+        return [Finding.from_json(x) for x in raw["findings"]]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # none yet, another version's, or damaged: run the rules
+
+
+def record_findings(
+    root: Path, files: list[DocFile], rules_key: str, findings: list[Finding], listed_ns: int
+) -> None:
+    """Keep the findings of a whole run over ``files``, listed at ``listed_ns``, when that is
+    safe: no file changed within the racy window, and no finding depends on today's date."""
+    newest = max((f.mtime_ns for f in files), default=0)
+    if newest + RACY_NS >= listed_ns or any(f.scope == Scope.DATE for f in findings):
+        return
+    if make_folder(cache_folder(root)):
+        record = {"digest": _digest(files, rules_key), "findings": [f.to_json() for f in findings]}
+        write_text(cache_folder(root) / NAME, dumps(record))
