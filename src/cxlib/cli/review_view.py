@@ -6,6 +6,7 @@ inject markup; the markdown is cut to a size limit with a note (GitHub job summa
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from cxlib.cli.output import Output
@@ -14,6 +15,7 @@ from cxlib.escape import terminal
 
 if TYPE_CHECKING:
     from cxlib.model.review import ChecklistItem, DocChange
+    from cxlib.model.review_delta import FieldDelta
     from cxlib.ops.review import ReviewResult
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes: GitHub's limit for one step summary
@@ -95,6 +97,7 @@ def markdown(r: ReviewResult, limit: int = SUMMARY_LIMIT) -> str:
     lines += [f"{_headline(r)} · {verdict}.", ""]
     for section in (
         _document_tables,
+        _delta_section,
         _link_section,
         _collision_section,
         _finding_section,
@@ -123,6 +126,83 @@ def _document_tables(r: ReviewResult) -> list[str]:
                 f"{_status_cell(c)} | {_change_cell(c)} |"
             )
         lines.append("")
+    return lines
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _value(value: str | None) -> str:
+    return "—" if value is None else md(value)
+
+
+def _field_row(x: FieldDelta) -> str:
+    if x.is_list:
+        removed, added = md(", ".join(x.removed)), md(", ".join(x.added))
+        before = f"removed: {removed}" if removed else "—"
+        return f"| {code(x.field)} | {before} | {f'added: {added}' if added else '—'} |"
+    return f"| {code(x.field)} | {_value(x.old)} | **{_value(x.new)}** |"
+
+
+def _delta_rows(c: DocChange) -> list[str]:
+    rows = [_field_row(x) for x in c.fields]
+    for link in c.links:
+        before, after = (
+            ("—", f"added: {md(link.target)}")
+            if link.added
+            else (
+                f"removed: {md(link.target)}",
+                "—",
+            )
+        )
+        rows.append(f"| {code(link.field)} (link) | {before} | {after} |")
+    if c.priority is not None:
+        p = c.priority
+        rows.append(f"| priority ({md(p.formula)}) | {_number(p.old)} | **{_number(p.new)}** |")
+    return rows
+
+
+def _fenced(lines: tuple[str, ...], info: str) -> list[str]:
+    """A fenced block that no line of ``lines`` can close (user text, shown literally)."""
+    shown = [terminal(line) for line in lines]
+    longest = max((len(run) for line in shown for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{info}", *shown, fence]
+
+
+def _section_lines(c: DocChange) -> list[str]:
+    lines: list[str] = []
+    for x in c.sections:
+        plus, minus = x.counts
+        lines.append(f"- section **{md(x.title)}** {x.change} (+{plus} -{minus} lines)")
+        if x.text:
+            lines += ["", *[f"  > {md(line)}" if line.strip() else "  >" for line in x.text], ""]
+        lines += [
+            "",
+            "  <details><summary>diff</summary>",
+            "",
+            *[f"  {line}" for line in _fenced(x.diff, "diff")],
+            "",
+            "  </details>",
+            "",
+        ]
+    return lines
+
+
+def _delta_section(r: ReviewResult) -> list[str]:
+    """What changed inside each changed document: fields, priority, links, sections."""
+    changed = [c for c in r.changes if c.fields or c.links or c.priority or c.sections]
+    changed = [c for c in changed if c.change.value in ("changed", "renamed")]
+    if not changed:
+        return []
+    lines = ["### What changed", ""]
+    for c in changed:
+        lines += [f"#### {md(c.id or c.path)} · {md(c.title) or '—'}", ""]
+        rows = _delta_rows(c)
+        if rows:
+            lines += ["| field | before | after |", "|---|---|---|", *rows, ""]
+        lines += _section_lines(c)
     return lines
 
 
@@ -201,6 +281,7 @@ def text(out: Output, r: ReviewResult) -> None:
         out.line(f"  {c.change.value:<8} {c.id or '?':<10} {status:<28} {c.title}  [{where}]")
         for x in c.links:
             out.line(f"           {'+' if x.added else '-'} {x.field} {x.target}")
+        _text_deltas(out, c)
     for col in r.collisions:
         out.line(
             f"id {col.id} ({col.path}) is already used on {r.base_ref} by "
@@ -217,3 +298,19 @@ def text(out: Output, r: ReviewResult) -> None:
             checks = ", ".join(f"{c.name}: {c.detail}" for c in item.checks)
             out.line(f"  [{'x' if item.ok else ' '}] {item.id} {item.why}: {checks}")
     out.note(f"{len(r.changes)} document(s) changed: {r.errors} error(s), {r.warnings} warning(s)")
+
+
+def _text_deltas(out: Output, c: DocChange) -> None:
+    pad = " " * 11
+    for f in c.fields:
+        if f.is_list:
+            changes = [f"+{x}" for x in f.added] + [f"-{x}" for x in f.removed]
+            out.line(f"{pad}{f.field}: {' '.join(changes)}")
+        else:
+            out.line(f"{pad}{f.field}: {f.old or '(not set)'} -> {f.new or '(not set)'}")
+    if c.priority is not None:
+        p = c.priority
+        out.line(f"{pad}priority ({p.formula}): {_number(p.old)} -> {_number(p.new)}")
+    for x in c.sections:
+        plus, minus = x.counts
+        out.line(f"{pad}section {x.title}: {x.change} (+{plus} -{minus} lines)")

@@ -13,6 +13,15 @@ from typing import Any
 
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
+from cxlib.model.review_delta import (
+    FieldDelta,
+    PriorityDelta,
+    SectionDelta,
+    field_deltas,
+    priority_delta,
+    section_deltas,
+)
+from cxlib.model.scoring import Formula
 from cxlib.model.vocabulary import LOSS_NOTE, LOSSES, REQUIREMENTS, filled
 
 
@@ -46,6 +55,9 @@ class DocChange:
     outcome: str | None = None
     decision: str | None = None
     links: list[LinkDelta] = field(default_factory=list)
+    fields: list[FieldDelta] = field(default_factory=list)
+    priority: PriorityDelta | None = None
+    sections: list[SectionDelta] = field(default_factory=list)
 
     @property
     def transition(self) -> bool:
@@ -71,6 +83,9 @@ class DocChange:
             "links_removed": [
                 {"field": x.field, "target": x.target} for x in self.links if not x.added
             ],
+            "fields": [x.to_json() for x in self.fields],
+            "priority": self.priority.to_json() if self.priority else None,
+            "sections": [x.to_json() for x in self.sections],
         }
 
 
@@ -120,15 +135,37 @@ def _link_set(d: LoadedDoc | None) -> set[tuple[str, str]]:
     return {(link.field, link.target) for link in d.links()} if d is not None else set()
 
 
+@dataclass(frozen=True)
+class Version:
+    """One side of a change: the document as checked, and its file's text."""
+
+    doc: LoadedDoc
+    text: str
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The program's priority formula, and its name as ``cxlib.toml`` gives it."""
+
+    formula: Formula
+    name: str
+
+
 def compare(
-    change: ChangeKind, old: LoadedDoc | None, new: LoadedDoc | None, kind: Kind
+    change: ChangeKind,
+    old: Version | None,
+    new: Version | None,
+    kind: Kind,
+    scoring: Scoring | None = None,
 ) -> DocChange:
     """The reviewer's facts about one changed document (``old``/``new`` are None when absent)."""
-    current = new if new is not None else old
+    was, now = (old.doc if old else None), (new.doc if new else None)
+    current = now if now is not None else was
     assert current is not None
     data = _data(current)
     result = data.get("result")
-    before, after = _link_set(old), _link_set(new)
+    before, after = _link_set(was), _link_set(now)
+    both = was is not None and now is not None
     return DocChange(
         change=change,
         kind=kind,
@@ -136,13 +173,24 @@ def compare(
         title=current.title,
         owner=_text(data.get("owner")) or "",
         path=current.path,
-        old_path=old.path if change == ChangeKind.RENAMED and old is not None else None,
+        old_path=was.path if change == ChangeKind.RENAMED and was is not None else None,
         status=_text(data.get("status")),
-        old_status=_text(_data(old).get("status")) if new is not None and old is not None else None,
+        old_status=_text(_data(was).get("status")) if both else None,
         outcome=_text(result.get("outcome")) if isinstance(result, dict) else None,
         decision=_text(data.get("decision")),
         links=[LinkDelta(f, t, True) for f, t in sorted(after - before)]
         + [LinkDelta(f, t, False) for f, t in sorted(before - after)],
+        fields=field_deltas(_data(was), _data(now), kind) if both else [],
+        priority=(
+            priority_delta(_data(was), _data(now), scoring.formula, scoring.name)
+            if both and scoring is not None and kind == Kind.OPPORTUNITY
+            else None
+        ),
+        sections=section_deltas(
+            (old.doc.parsed, old.text) if old else None, (new.doc.parsed, new.text) if new else None
+        )
+        if both
+        else [],
     )
 
 

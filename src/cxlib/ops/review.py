@@ -15,8 +15,8 @@ from typing import Any
 from cxlib.errors import ConfigError, UsageError
 from cxlib.kb import git
 from cxlib.kb.config_file import CONFIG_NAME, config_from_data
-from cxlib.kb.files import NOT_DOCUMENTS, kind_of_path
-from cxlib.kb.parse import parse_bytes
+from cxlib.kb.files import NOT_DOCUMENTS, kind_of_path, read_document
+from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.checks import check_document
 from cxlib.model.config import ProgramConfig
@@ -25,7 +25,16 @@ from cxlib.model.ids import id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.library_rules import check_library
-from cxlib.model.review import ChangeKind, ChecklistItem, DocChange, checklist, compare
+from cxlib.model.review import (
+    ChangeKind,
+    ChecklistItem,
+    DocChange,
+    Scoring,
+    Version,
+    checklist,
+    compare,
+)
+from cxlib.model.scoring import compile_formula
 from cxlib.ops.loading import Reading, load_checked
 
 DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
@@ -119,8 +128,13 @@ def _config_at(g: git.Session, commit: str, fallback: ProgramConfig) -> ProgramC
         raise ConfigError(f"{CONFIG_NAME} at {commit[:12]}: cannot read it: {e}") from None
 
 
-def _doc(path: str, kind: Kind, raw: bytes, config: ProgramConfig) -> LoadedDoc:
-    return check_document(path, kind, parse_bytes(raw), config)
+def _version(path: str, kind: Kind, raw: bytes, config: ProgramConfig) -> Version:
+    return Version(check_document(path, kind, parse_bytes(raw), config), _text(raw))
+
+
+def _text(raw: bytes) -> str:
+    """A file's text as its sections are compared (line for line as the parser counts)."""
+    return raw.decode("utf-8-sig", "replace").replace("\r\n", "\n")
 
 
 def default_base(g: git.Session, candidates: tuple[str, ...]) -> str:
@@ -133,19 +147,22 @@ def default_base(g: git.Session, candidates: tuple[str, ...]) -> str:
     )
 
 
-def _pair_renames(pairs: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]]) -> None:
+Pair = tuple[ChangeKind, Version | None, Version | None]
+
+
+def _pair_renames(pairs: list[Pair]) -> None:
     """A deletion and an addition of the same id are one rename (git pairs renames by content
     similarity, and not at all for files not yet added; the id is the document's identity)."""
     added = {
-        (new.kind, new.id): i
+        (new.doc.kind, new.doc.id): i
         for i, (ck, _, new) in enumerate(pairs)
-        if ck == ChangeKind.ADDED and new is not None and new.id
+        if ck == ChangeKind.ADDED and new is not None and new.doc.id
     }
     drop: list[int] = []
     for i, (ck, old, _) in enumerate(pairs):
-        if ck != ChangeKind.DELETED or old is None or not old.id:
+        if ck != ChangeKind.DELETED or old is None or not old.doc.id:
             continue
-        j = added.pop((old.kind, old.id), None)
+        j = added.pop((old.doc.kind, old.doc.id), None)
         if j is not None:
             pairs[j] = (ChangeKind.RENAMED, old, pairs[j][2])
             drop.append(i)
@@ -155,26 +172,24 @@ def _pair_renames(pairs: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | No
 
 def _docs_at(
     g: git.Session, commit: str, folders: list[str], config: ProgramConfig
-) -> dict[str, LoadedDoc]:
+) -> dict[str, Version]:
     """The documents of a commit's tree, checked one by one, by path."""
-    docs: dict[str, LoadedDoc] = {}
+    docs: dict[str, Version] = {}
     for path, blob in g.tree(commit, folders).items():
         kind = _is_document(path, config)
         if kind is not None:
-            docs[path] = _doc(path, kind, g.blob(blob), config)
+            docs[path] = _version(path, kind, g.blob(blob), config)
     return docs
 
 
-def _old_docs(
-    g: git.Session, raw: list[git.Change], config: ProgramConfig
-) -> list[LoadedDoc | None]:
+def _old_docs(g: git.Session, raw: list[git.Change], config: ProgramConfig) -> list[Version | None]:
     """The merge-base side of each change, checked; None where there is no document."""
-    olds: list[LoadedDoc | None] = []
+    olds: list[Version | None] = []
     for ch in raw:
         old_path = ch.old_path or ch.path
         old_kind = _is_document(old_path, config)
         olds.append(
-            _doc(old_path, old_kind, g.blob(ch.old_blob), config)
+            _version(old_path, old_kind, g.blob(ch.old_blob), config)
             if ch.status != "A" and ch.old_blob and old_kind is not None
             else None
         )
@@ -182,10 +197,10 @@ def _old_docs(
 
 
 def _resolve(
-    raw: list[git.Change], olds: list[LoadedDoc | None], heads: dict[str, LoadedDoc]
-) -> list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]]:
+    raw: list[git.Change], olds: list[Version | None], heads: dict[str, Version]
+) -> list[Pair]:
     """Each change that involves a document, as (what happened, before, after)."""
-    resolved: list[tuple[ChangeKind, LoadedDoc | None, LoadedDoc | None]] = []
+    resolved: list[Pair] = []
     for ch, old in zip(raw, olds, strict=True):
         new = heads.get(ch.path) if ch.status != "D" else None
         if old is None and new is None:
@@ -194,7 +209,7 @@ def _resolve(
             ck = ChangeKind.ADDED
         elif new is None:
             ck = ChangeKind.DELETED
-        elif old.path != new.path:
+        elif old.doc.path != new.doc.path:
             ck = ChangeKind.RENAMED
         else:
             ck = ChangeKind.CHANGED
@@ -220,18 +235,23 @@ def review(
         config = _config_at(g, head_commit, kb.config) if head else kb.config
         raw = g.diff(merge_base, head_commit if head else None, folders)
         base_tree = g.tree(base_commit, folders)
-        heads = _docs_at(g, head_commit, folders, config) if head else {}
+        versions = _docs_at(g, head_commit, folders, config) if head else {}
         olds = _old_docs(g, raw, config)
     scan_findings: list[Finding] = []
     if not head:
         # The changed documents in full; the others by id (for links and duplicate ids).
         changed = {ch.path for ch in raw if ch.status != "D"}
         library, scan_findings = load_checked(kb, Reading(reported=changed))
-        heads = {d.path: d for d in library.docs}
-    resolved = _resolve(raw, olds, heads)
+        versions = {
+            d.path: Version(d, _working_text(kb, d.path) if d.path in changed else "")
+            for d in library.docs
+        }
+    heads = {path: v.doc for path, v in versions.items()}
+    resolved = _resolve(raw, olds, versions)
     _pair_renames(resolved)
+    scoring = Scoring(compile_formula(config.scoring.formula), config.scoring.formula)
     changes = [
-        compare(ck, old, new, (new or old).kind)  # type: ignore[union-attr]
+        compare(ck, old, new, (new or old).doc.kind, scoring)  # type: ignore[union-attr]
         for ck, old, new in resolved
     ]
     changes.sort(key=lambda c: (_KIND_ORDER[c.kind], _CHANGE_ORDER[c.change], c.id or "", c.path))
@@ -254,6 +274,13 @@ def review(
         collisions=collisions,
         checklist=checklist(changes, heads),
     )
+
+
+def _working_text(kb: KnowledgeBase, path: str) -> str:
+    try:
+        return _text(read_document(kb.root, path, MAX_FILE_BYTES))
+    except OSError:
+        return ""  # gone since it was listed: its sections are not compared
 
 
 def _collision_finding(c: Collision, doc: LoadedDoc, base_ref: str) -> Finding:
