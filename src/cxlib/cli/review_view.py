@@ -176,8 +176,11 @@ def _section_lines(c: DocChange) -> list[str]:
     for x in c.sections:
         plus, minus = x.counts
         lines.append(f"- section **{md(x.title)}** {x.change} (+{plus} -{minus} lines)")
-        if x.text:
-            lines += ["", *[f"  > {md(line)}" if line.strip() else "  >" for line in x.text], ""]
+        text = list(x.text)
+        while text and not text[0].strip():
+            text.pop(0)
+        if text:
+            lines += ["", *[f"  > {md(line)}" if line.strip() else "  >" for line in text]]
         lines += [
             "",
             "  <details><summary>diff</summary>",
