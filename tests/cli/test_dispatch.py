@@ -9,7 +9,7 @@ import pytest
 import typer
 
 from cxlib.cli import commands
-from cxlib.cli.main import TOP_HELP, _click_command, _command_named
+from cxlib.cli.main import TOP_HELP, VERSION, _click_command, _command_named
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,8 @@ from cxlib.cli.main import TOP_HELP, _click_command, _command_named
         (["--help"], TOP_HELP),
         (["-C", "kb", "-h"], TOP_HELP),
         ([], TOP_HELP),
-        (["--version"], TOP_HELP),
+        (["--version"], VERSION),
+        (["-C", "kb", "--version", "list"], VERSION),
         (["valdate"], None),  # typer suggests the right name from every command
     ],
 )
@@ -46,6 +47,11 @@ def test_one_command_alone_helps_like_the_whole_cli(name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-C", "kb", "-h"], [], ["--version"]])
+@pytest.mark.parametrize("args", [["--help"], ["-C", "kb", "-h"], []])
 def test_the_summaries_help_like_the_whole_cli(args: list[str]) -> None:
     assert _run(_click_command(TOP_HELP), args) == _run(_click_command(None), args)
+
+
+@pytest.mark.parametrize("args", [["--version"], ["-C", "kb", "--version", "list"]])
+def test_the_version_alone_says_what_the_whole_cli_says(args: list[str]) -> None:
+    assert _run(_click_command(VERSION), args) == _run(_click_command(None), args)

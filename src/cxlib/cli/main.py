@@ -87,8 +87,9 @@ def full_app() -> typer.Typer:
 _VALUED = ("--root", "-C", "--color", "--today")
 
 
-# What ``_command_named`` answers when only the top-level help is asked for.
+# What ``_command_named`` answers when only the top-level help, or the version, is asked for.
 TOP_HELP = "--help"
+VERSION = "--version"
 
 
 def _command_named(args: list[str]) -> str | None:
@@ -102,8 +103,10 @@ def _command_named(args: list[str]) -> str | None:
             i += 2
         elif arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
             i += 1
-        elif arg in ("--help", "-h", "--version"):
-            return TOP_HELP  # the version is printed before any command is looked at
+        elif arg == "--version":
+            return VERSION  # printed before any command is looked at
+        elif arg in ("--help", "-h"):
+            return TOP_HELP
         elif arg.startswith("-"):
             return None
         else:
@@ -122,7 +125,7 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
     one.callback()(_global)
     if only == TOP_HELP:
         commands.register_summaries(one)
-    else:
+    elif only != VERSION:
         commands.register(one, only=only)
     return typer.main.get_command(one)
 
