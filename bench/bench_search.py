@@ -222,13 +222,13 @@ def update_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figur
 def search_figures(cxlib: str, kb: Path, runs: int) -> list[Figure]:
     run_once([cxlib, "index"], kb)
     return [
-        measure(f'cxlib search "{QUERY}"', [cxlib, "search", QUERY], kb, runs, 0.4, ok=(0, 1)),
+        measure(f'cxlib search "{QUERY}"', [cxlib, "search", QUERY], kb, runs, 0.35, ok=(0, 1)),
         measure(
             f'cxlib search "{COMMON_QUERY}"',
             [cxlib, "search", COMMON_QUERY],
             kb,
             runs,
-            0.4,
+            0.35,
             note="20 hits with snippets",
         ),
         measure(f"cxlib similar {similar_id(kb)}", [cxlib, "similar", similar_id(kb)], kb, runs),
