@@ -65,25 +65,31 @@ def _snapshot_project(dest: Path) -> str:
     return commit(dest, "snapshot")
 
 
-def _commit_outcome(root: Path, env: dict[str, str], text: str) -> subprocess.CompletedProcess[str]:
-    write(root, "insights/INS-0002-hook.md", text)
-    _run(root, env, "git", "add", "insights/INS-0002-hook.md")
+def _commit_outcome(
+    root: Path, env: dict[str, str], text: str, base: str = ""
+) -> subprocess.CompletedProcess[str]:
+    write(root, f"{base}insights/INS-0002-hook.md", text)
+    _run(root, env, "git", "add", f"{base}insights/INS-0002-hook.md")
     return _run(root, env, "git", "commit", "-m", "Add INS-0002")
 
 
-def _assert_rejected_then_accepted(root: Path, env: dict[str, str]) -> None:
+def _assert_rejected_then_accepted(root: Path, env: dict[str, str], base: str = "") -> None:
+    """A commit of an invalid document is refused, naming the file (``base``: the base's
+    folder in the repository, with its slash); once fixed, it goes through."""
     before = _run(root, env, "git", "rev-parse", "HEAD").stdout
-    rejected = _commit_outcome(root, env, BAD)
+    rejected = _commit_outcome(root, env, BAD, base)
     assert rejected.returncode != 0, rejected.stdout + rejected.stderr
     out = rejected.stdout + rejected.stderr
     assert "cxlib validate" in out and "Failed" in out
     assert (
-        "insights/INS-0002-hook.md:4: error: a validated insight needs at least one piece of "
-        "evidence [insight-evidence]" in out
+        f"{base}insights/INS-0002-hook.md:4: error: a validated insight needs at least one piece "
+        "of evidence [insight-evidence]" in out
     )
-    assert "insights/INS-0002-hook.md:4: error: a validated insight needs a confidence" in out
+    assert (
+        f"{base}insights/INS-0002-hook.md:4: error: a validated insight needs a confidence" in out
+    )
     assert _run(root, env, "git", "rev-parse", "HEAD").stdout == before  # nothing committed
-    accepted = _commit_outcome(root, env, GOOD)
+    accepted = _commit_outcome(root, env, GOOD, base)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "cxlib validate" in accepted.stderr and "Passed" in accepted.stderr
     log = _run(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
@@ -178,3 +184,47 @@ def test_batches_give_the_same_answer_as_one_run(tmp_path: Path) -> None:
     assert {"duplicate-id", "broken-link", "insight-evidence"} <= codes
     assert ("insights/INS-0001-again.md", 2, "duplicate-id") in batches
     assert ("insights/INS-0001-x.md", 2, "duplicate-id") in batches
+
+
+def _existing_repository(top: Path, env: dict[str, str]) -> None:
+    """A team's repository with history of its own, before cxlib comes in."""
+    top.mkdir()
+    _run(top, env, "git", "init", "-q", "-b", "main")
+    write(top, "README.md", "# The shop\n")
+    write(top, "app/main.py", "print('shop')\n")
+    _run(top, env, "git", "add", "-A")
+    assert _run(top, env, "git", "commit", "-q", "-m", "the shop").returncode == 0
+
+
+def test_a_base_made_in_a_subfolder_is_checked_on_every_commit(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    top = tmp_path / "shop"
+    _existing_repository(top, env)
+    assert cx("init", top / "docs" / "cx").exit_code == 0
+    assert not (top / "docs" / "cx" / ".pre-commit-config.yaml").exists()  # never read there
+    (top / "docs/cx/cxlib.toml").write_bytes((ROOT / "examples/northwind/cxlib.toml").read_bytes())
+    write(top, "docs/cx/insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
+    _run(top, env, "git", "add", "-A")
+    hook = _run(top, env, sys.executable, "-m", "pre_commit", "install")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    first = _run(top, env, "git", "commit", "-m", "the library")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "cxlib validate" in first.stderr and "Passed" in first.stderr  # not "Skipped"
+    _assert_rejected_then_accepted(top, env, base="docs/cx/")
+
+
+def test_published_hook_finds_a_base_in_a_subfolder(
+    published_hook: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The published hook has no arguments: it finds the base from the files it is given."""
+    root, env = published_hook
+    top = tmp_path / "shop"
+    _existing_repository(top, env)
+    new_base(top / "cx", repository=top)
+    write(top, "cx/insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
+    shutil.copy(root / ".pre-commit-config.yaml", top / ".pre-commit-config.yaml")
+    _run(top, env, "git", "add", "-A")
+    hook = _run(top, env, sys.executable, "-m", "pre_commit", "install")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    assert _run(top, env, "git", "commit", "-q", "-m", "the library").returncode == 0
+    _assert_rejected_then_accepted(top, env, base="cx/")

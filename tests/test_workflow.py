@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from tests.conftest import EXAMPLE, cx, git, write
@@ -61,7 +62,10 @@ def test_the_workflow_steps_annotate_changed_files_and_write_the_summary(tmp_pat
     run_git(tmp_path, "clone", "-q", str(root), str(ci))
     run_git(ci, "checkout", "-q", "--detach", head)
     summary = tmp_path / "summary.md"
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | {
+        "RUNNER_TEMP": str(runner_temp),
         "GITHUB_ACTIONS": "true",
         "GITHUB_BASE_REF": "main",
         "GITHUB_STEP_SUMMARY": str(summary),
@@ -91,3 +95,77 @@ def test_the_workflow_steps_annotate_changed_files_and_write_the_summary(tmp_pat
     text = summary.read_text()
     assert text.startswith("## cxlib review")
     assert "| INS-0002 | New |" in text and "INS-0001" not in text
+    # ... and the same review is kept for the comment job.
+    assert (runner_temp / "cxlib-review.md").read_text() == text
+
+
+def _workflow(kb: Path) -> dict[Any, Any]:
+    data: dict[Any, Any] = yaml.safe_load((kb / WORKFLOW).read_text())
+    return data
+
+
+def test_only_the_comment_job_may_write_and_only_comments(kb: Path) -> None:
+    text = (kb / WORKFLOW).read_text()
+    data = _workflow(kb)
+    assert "pull_request_target" not in text  # never a fork's code with a writing token
+    assert data["permissions"] == {"contents": "read"}
+    jobs = data["jobs"]
+    assert "permissions" not in jobs["cxlib"]  # the top level's read-only token
+    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
+    assert jobs["comment"]["needs"] == "cxlib"
+
+
+def test_the_comment_is_skipped_with_a_notice_on_pull_requests_from_forks(kb: Path) -> None:
+    steps = _workflow(kb)["jobs"]["comment"]["steps"]
+    fork = "github.event.pull_request.head.repo.full_name != github.repository"
+    same = "github.event.pull_request.head.repo.full_name == github.repository"
+    notice, download, post = steps
+    assert notice["if"] == fork and "::notice::" in notice["run"]
+    assert download["if"] == same and download["uses"].startswith("actions/download-artifact@")
+    assert post["if"] == same and post["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
+def _post(kb: Path, tmp_path: Path, existing: str) -> list[str]:
+    """Run the posting step for real, with a ``gh`` that records its calls and answers the
+    comment listing with ``existing`` (the id of the comment posted before, or nothing)."""
+    step = _workflow(kb)["jobs"]["comment"]["steps"][2]
+    tools = tmp_path / "tools"
+    tools.mkdir(exist_ok=True)
+    calls = tmp_path / "calls"
+    gh = tools / "gh"
+    gh.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$*" >> "{calls}"\n'
+        f'case "$*" in *--jq*) [ -n "{existing}" ] && echo "{existing}";; esac\n'
+        "exit 0\n"
+    )
+    gh.chmod(0o755)
+    temp = tmp_path / "runner"
+    temp.mkdir(exist_ok=True)
+    (temp / "cxlib-review.md").write_text("## cxlib review\n\nfine\n")
+    calls.unlink(missing_ok=True)
+    env = dict(step["env"]) | {
+        "GH_TOKEN": "token",
+        "PR": "7",
+        "REPO": "acme/cx",
+        "RUNNER_TEMP": str(temp),
+        "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", str(step["run"])],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (temp / "comment.md").read_text().startswith("<!-- cxlib-review -->\n## cxlib review")
+    return calls.read_text().splitlines()
+
+
+def test_the_review_is_posted_once_then_updated(kb: Path, tmp_path: Path) -> None:
+    first = _post(kb, tmp_path, existing="")
+    assert first[0].startswith("api --paginate repos/acme/cx/issues/7/comments")
+    assert first[1].startswith("pr comment 7 --repo acme/cx --body-file ")
+    again = _post(kb, tmp_path, existing="4242")
+    assert again[1].startswith("api --method PATCH repos/acme/cx/issues/comments/4242 -F body=@")
+    assert not any(c.startswith("pr comment") for c in again)

@@ -26,10 +26,22 @@ class State:
     def start(self) -> Path:
         return self.root if self.root is not None else Path.cwd()
 
-    def open(self) -> KnowledgeBase:
+    def open(self, near: list[str] | None = None) -> KnowledgeBase:
+        """The knowledge base of ``--root``, else of the current folder; failing that, of the
+        first file of ``near`` (a hook run from the top of a repository whose base is in a
+        subfolder names files in it)."""
+        from cxlib.errors import NotAKnowledgeBaseError
         from cxlib.kb.store import KnowledgeBase
 
-        return KnowledgeBase.open(self.start)
+        try:
+            return KnowledgeBase.open(self.start)
+        except NotAKnowledgeBaseError:
+            if self.root is not None or not near:
+                raise
+            folder = (Path.cwd() / near[0]).parent
+            if not folder.is_dir():
+                raise
+            return KnowledgeBase.open(folder)
 
 
 def state(ctx: typer.Context) -> State:

@@ -6,65 +6,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxlib import __version__
 from cxlib.cachefile import CACHE_DIR
+from cxlib.errors import UsageError
 from cxlib.kb import git
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.templates import template_text
 from cxlib.kb.write import create_exclusive
 from cxlib.model.config import DEFAULT_KINDS
+from cxlib.ops.package_source import PackageSource, package_source
+from cxlib.ops.setup_files import WORKFLOW_PATH, hook, pre_commit_config, workflow
 
-PRE_COMMIT_CONFIG = """\
-# cxlib validates documents and the config on every commit.
-# Install once per clone: pip install pre-commit && pre-commit install
-repos:
-  - repo: local
-    hooks:
-      - id: cxlib-validate
-        name: cxlib validate
-        entry: cxlib validate
-        language: system
-        files: ^({folders})/.*\\.md$|^cxlib\\.toml$
-        require_serial: true
-"""
-
-
-WORKFLOW = """\
-# cxlib checks the knowledge base on every pull request: annotations on the changed lines, and
-# the review (what the pull request changes in the library) in the job summary. No secrets needed.
-name: cxlib
-on:
-  pull_request:
-permissions:
-  contents: read
-jobs:
-  cxlib:
-    runs-on: ubuntu-latest
-    defaults:
-      run:
-        working-directory: {workdir}
-    env:
-      # Where pip installs cxlib from: a version, or "cxlib @ git+https://...@TAG".
-      CXLIB_PACKAGE: "cxlib=={version}"
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0  # review needs the base branch and the merge base
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: Install cxlib
-        run: python -m pip install "$CXLIB_PACKAGE"
-      - name: Validate the changed documents
-        run: |
-          git diff -z --name-only --relative --diff-filter=d "origin/$GITHUB_BASE_REF...HEAD" \\
-            -- {paths} \\
-            | xargs -0 --no-run-if-empty cxlib validate --format github
-      - name: Review
-        if: ${{{{ !cancelled() }}}}
-        run: cxlib review --base "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"
-"""
-WORKFLOW_PATH = ".github/workflows/cxlib.yml"
+PRE_COMMIT_NAME = ".pre-commit-config.yaml"
 
 
 @dataclass
@@ -74,49 +26,80 @@ class InitResult:
     existing: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     git_initialized: bool = False
+    # The hook to add by hand to an existing pre-commit config: (its path, the lines to add).
+    hook_to_add: tuple[str, str] | None = None
+    package: PackageSource | None = None  # where the workflow installs cxlib from
 
 
 def init_knowledge_base(target: Path) -> InitResult:
-    """Create config, folders, ignore rules and hook config; ``git init`` if needed."""
+    """Create config, folders, ignore rules, hook config and workflow; ``git init`` if needed.
+    Refused inside another knowledge base."""
     target = target.resolve()
+    _refuse_nested(target)
     target.mkdir(parents=True, exist_ok=True)
     result = InitResult(root=target)
     if not git.is_inside_repository(target):
         git.init_repository(target)
         result.git_initialized = True
+    top = git.toplevel(target) or target
+    base = Path(os.path.relpath(target, top)).as_posix()
     folders = [k.folder for k in DEFAULT_KINDS.values()]
     files = {
         CONFIG_NAME: template_text(target, CONFIG_NAME),
-        ".pre-commit-config.yaml": PRE_COMMIT_CONFIG.format(folders="|".join(folders)),
         **{f"{folder}/.gitkeep": "" for folder in folders},
     }
     for name, text in files.items():
-        path = target / name
-        if path.exists() or path.is_symlink():
-            result.existing.append(name)
-            continue
-        create_exclusive(path, text.encode("utf-8"))
-        result.created.append(name)
+        _create(target, name, text, result)
     _ensure_ignored(target / ".gitignore", f"{CACHE_DIR}/", result)
-    _write_workflow(target, folders, result)
+    _write_hook_config(target, top, base, folders, result)
+    _write_workflow(target, top, base, folders, result)
     return result
 
 
-def _write_workflow(target: Path, folders: list[str], result: InitResult) -> None:
-    """The GitHub Actions workflow belongs at the repository's top, which may be above the base."""
-    top = git.toplevel(target) or target
-    workdir = Path(os.path.relpath(target, top)).as_posix()
-    path = top / WORKFLOW_PATH
-    name = Path(os.path.relpath(path, target)).as_posix()
+def _refuse_nested(target: Path) -> None:
+    for folder in target.parents:
+        if (folder / CONFIG_NAME).is_file():
+            raise UsageError(
+                f"{target} is inside the knowledge base at {folder}: a base inside another "
+                "would have its documents read by both",
+                hint=f"use the existing base, or run 'cxlib init' outside {folder}",
+            )
+
+
+def _shown(target: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, target)).as_posix()
+
+
+def _create(target: Path, name: str, text: str, result: InitResult) -> bool:
+    """Create ``target/name`` (a path relative to the base, maybe above it) unless it exists."""
+    path = Path(os.path.normpath(target / name))
     if path.exists() or path.is_symlink():
         result.existing.append(name)
-        return
-    text = WORKFLOW.format(
-        workdir=workdir, version=__version__, paths=" ".join([*folders, CONFIG_NAME])
-    )
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     create_exclusive(path, text.encode("utf-8"))
     result.created.append(name)
+    return True
+
+
+def _write_hook_config(
+    target: Path, top: Path, base: str, folders: list[str], result: InitResult
+) -> None:
+    """pre-commit reads only the repository top's config: the hook goes there, pointed at the
+    base; an existing config is the team's own, so the lines to add are given instead."""
+    name = _shown(target, top / PRE_COMMIT_NAME)
+    if not _create(target, name, pre_commit_config(base, folders, CONFIG_NAME), result):
+        result.hook_to_add = (name, hook(base, folders, CONFIG_NAME))
+
+
+def _write_workflow(
+    target: Path, top: Path, base: str, folders: list[str], result: InitResult
+) -> None:
+    """The GitHub Actions workflow belongs at the repository's top, which may be above the base."""
+    source = package_source()
+    text = workflow(base, source.requirement, source.note, [*folders, CONFIG_NAME])
+    if _create(target, _shown(target, top / WORKFLOW_PATH), text, result):
+        result.package = source
 
 
 def _ensure_ignored(path: Path, line: str, result: InitResult) -> None:

@@ -18,10 +18,13 @@ def command(
     ] = None,
 ) -> None:
     """Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
-    pre-commit config and a GitHub Actions workflow (validate and review on pull requests); runs
-    'git init' when the folder is not in a repository yet.
+    pre-commit config and a GitHub Actions workflow (validate on pull requests, and the review
+    in the job summary and a pull-request comment); runs 'git init' when the folder is not in a
+    repository yet. In a subfolder of a repository, the hook and the workflow go to the
+    repository's top, pointed at the subfolder. Refused inside another knowledge base.
 
-    Never overwrites a file: run twice, it lists what exists and changes nothing.
+    Never overwrites a file: run twice, it lists what exists and changes nothing; the lines to
+    add to an existing pre-commit config are printed.
 
     Example: cxlib init cx-library
     """
@@ -38,6 +41,11 @@ def command(
         out.note(f"updated  {name} (added the cache folder)")
     for name in result.existing:
         out.note(f"exists   {name} (left unchanged)")
+    if result.hook_to_add is not None:
+        name, lines = result.hook_to_add
+        out.note(f"add the cxlib hook to {name}, under 'repos:':\n{lines.rstrip()}")
+    if result.package is not None and not result.package.pinned:
+        out.note(f"the workflow installs {result.package.requirement}: {result.package.note}")
     if result.created:
         out.note(f'knowledge base ready in {result.root}; next: cxlib new insight "Title"')
     else:

@@ -60,7 +60,7 @@ def command(
     from cxlib.ops.validate import validate
 
     st = state(ctx)
-    kb = st.open()
+    kb = st.open(near=paths)
     with st.output.progress("validating") as progress:
         report = validate(
             kb,
