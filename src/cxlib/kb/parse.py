@@ -36,40 +36,38 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
 
     ``size`` reports a file known to be too large without reading it.
     """
-    out = ParsedFile()
     text = _decode(raw, len(raw) if size is None else size)
     if isinstance(text, Problem):
-        return _refused(out, text)
+        return _refused(text)
     lines = text.split("\n")
     end = _front_matter_end(lines, text)
     if isinstance(end, Problem):
-        return _refused(out, end)
+        return _refused(end)
     loaded = _load_front_matter(lines, end)
     if isinstance(loaded, Problem):
-        return _refused(out, loaded)
-    out.body_start = end + 2
-    if loaded.data is None:
-        loaded.data = {}
-    if not isinstance(loaded.data, dict):
-        got = "list" if isinstance(loaded.data, list) else type(loaded.data).__name__
-        return _refused(
-            out,
-            Problem(
-                "front-matter-not-mapping",
-                f"front-matter must be a mapping, got {got}",
-                2,
-                hint="write 'key: value' lines between the '---' lines",
-            ),
+        return _refused(loaded)
+    data = {} if loaded.data is None else loaded.data
+    if not isinstance(data, dict):
+        got = "list" if isinstance(data, list) else type(data).__name__
+        problem = Problem(
+            "front-matter-not-mapping",
+            f"front-matter must be a mapping, got {got}",
+            2,
+            hint="write 'key: value' lines between the '---' lines",
         )
-    out.data = loaded.data
-    out.locations = loaded.locations
-    _scan_body(out, lines, end + 1)
-    return out
+        return _refused(problem, body_start=end + 2)
+    sections, wiki_links = _scan_body(lines, end + 1)
+    return ParsedFile(
+        data=data,
+        locations=loaded.locations,
+        sections=sections,
+        wiki_links=wiki_links,
+        body_start=end + 2,
+    )
 
 
-def _refused(out: ParsedFile, problem: Problem) -> ParsedFile:
-    out.problems.append(problem)
-    return out
+def _refused(problem: Problem, body_start: int = 0) -> ParsedFile:
+    return ParsedFile(body_start=body_start, problems=[problem])
 
 
 def _decode(raw: bytes, size: int) -> str | Problem:
@@ -253,12 +251,14 @@ def normalize_heading(title: str) -> str:
     return " ".join(title.split()).lower()
 
 
-def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
+def _scan_body(lines: list[str], start: int) -> tuple[dict[str, Section], list[tuple[str, int]]]:
     """Record headings (and whether each has content) and ``[[ID]]`` links, skipping code.
 
     A section's content runs to the next heading of the same or a higher level, so text under a
     sub-heading counts for its parent. Most lines are prose: they are looked at only for ``[[``.
     """
+    sections: dict[str, Section] = {}
+    wiki_links: list[tuple[str, int]] = []
     text = _blank_comments("\n".join(lines[start:]))
     stripped = text.split("\n")  # the body without comments, line for line
     fence: str | None = None
@@ -277,7 +277,7 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
                 headings.append((k, level))
                 continue
         if "[[" in line:
-            out.wiki_links.extend((m.group(1), start + k + 1) for m in WIKI_LINK_RE.finditer(line))
+            wiki_links.extend((m.group(1), start + k + 1) for m in WIKI_LINK_RE.finditer(line))
     seen: set[str] = set()
     for n, (k, level) in enumerate(headings):
         if stripped[k] in seen:
@@ -285,7 +285,7 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
         seen.add(stripped[k])
         title = _heading_title(stripped[k], level)
         key = normalize_heading(title)
-        if key in out.sections:
+        if key in sections:
             continue
         # A deeper heading right after this one is content of it; otherwise only the lines up
         # to the next heading can be, so every line is looked at once at most.
@@ -294,6 +294,5 @@ def _scan_body(out: ParsedFile, lines: list[str], start: int) -> None:
         has_content = (after is not None and after[1] > level) or any(
             line.strip() for line in stripped[k + 1 : stop]
         )
-        out.sections[key] = Section(
-            title=title.strip(), line=start + k + 1, has_content=has_content
-        )
+        sections[key] = Section(title=title.strip(), line=start + k + 1, has_content=has_content)
+    return sections, wiki_links

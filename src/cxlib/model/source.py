@@ -40,8 +40,11 @@ class Section:
     has_content: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedFile:
+    """What a file says, built once by :func:`cxlib.kb.parse.parse_bytes` (or read back from a
+    cache) and never changed."""
+
     data: dict[str, Any] | None = None
     locations: Mapping[str, Scalar] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
