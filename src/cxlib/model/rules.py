@@ -23,6 +23,7 @@ from cxlib.model.vocabulary import (
     Source,
     filled,
     requirements,
+    statuses,
 )
 
 
@@ -170,28 +171,45 @@ def _metric_names(names: _Names, doc: Document, config: ProgramConfig) -> None:
 
 def check_lifecycle(d: LoadedDoc) -> list[Finding]:
     """What each status requires (:data:`cxlib.model.vocabulary.REQUIREMENTS`), then the dates
-    and the insight's loop. Messages say what is missing, on the status line."""
-    doc = d.doc
-    if doc is None:
+    and the insight's loop. Messages say what is missing, on the status line.
+
+    A document the schema refused is still checked against what its status requires, from its
+    front-matter as written, so that one run reports everything there is to fix; the rules that
+    compare typed values (dates, the evidence of an experiment-sourced insight) wait for a
+    document the schema accepts."""
+    status = _status_of(d)
+    if status is None:
         return []
-    status = doc.status.value  # type: ignore[attr-defined]
     out: list[Finding] = []
     for req in requirements(d.kind, status):
-        finding = _unmet(req, d.path, doc, d.parsed, status) if req.error else None
+        finding = _unmet(req, d.path, d.doc, d.parsed, status) if req.error else None
         if finding is not None:
             out.append(finding)
-    out += _insight_loop(d.path, doc, d.parsed)
-    out += _dates_in_order(d.path, doc, d.parsed)
+    if d.doc is not None:
+        out += _insight_loop(d.path, d.doc, d.parsed)
+        out += _dates_in_order(d.path, d.doc, d.parsed)
     return out
+
+
+def _status_of(d: LoadedDoc) -> str | None:
+    if d.doc is not None:
+        return str(d.doc.status.value)  # type: ignore[attr-defined]
+    status = (d.parsed.data or {}).get("status")
+    return status if isinstance(status, str) and status in statuses(d.kind) else None
 
 
 _ABSENT = object()
 
 
-def field_value(doc: Document, dotted: str, data: dict[str, object] | None = None) -> object:
+def field_value(doc: Document | None, dotted: str, data: dict[str, object] | None = None) -> object:
     """The value at a dotted path (``result.outcome``): the model's, or, for a field the model
-    does not have (one a program declares in cxlib.toml), the front-matter's; None when a
-    parent is missing."""
+    does not have (one a program declares in cxlib.toml) or a document the schema refused, the
+    front-matter's; None when a parent is missing."""
+    if doc is None:
+        value: object = data
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
     if "." not in dotted:  # most requirements name a top-level field
         value = getattr(doc, dotted, _ABSENT)
         if value is not _ABSENT:
@@ -207,7 +225,7 @@ def field_value(doc: Document, dotted: str, data: dict[str, object] | None = Non
 
 
 def _unmet(
-    req: Requirement, path: str, doc: Document, parsed: ParsedFile, status: str
+    req: Requirement, path: str, doc: Document | None, parsed: ParsedFile, status: str
 ) -> Finding | None:
     """The finding for a requirement ``doc`` does not meet, or None."""
     status_line = parsed.line_of("status")
@@ -216,8 +234,8 @@ def _unmet(
         if section is not None and section.has_content:
             return None
         message = req.message.format(status=status)
-        result = getattr(doc, "result", None)
-        if req.code == Code.EXPERIMENT_LEARNINGS and result and result.outcome in LOSSES:
+        outcome = field_value(doc, "result.outcome", parsed.data)
+        if req.code == Code.EXPERIMENT_LEARNINGS and outcome in LOSSES:
             message += f" — {LOSS_NOTE}"
         line = section.line if section else status_line
         return error(req.code or "", path, message, line=line)
