@@ -43,3 +43,29 @@ def test_version() -> None:
     result = cx("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"cxlib {__version__}"
+
+
+def _listed_sources(text: str) -> set[str]:
+    """Every source module the table of tests/README.md names, its groups expanded."""
+    listed: set[str] = set()
+    for row in text.splitlines():
+        if not row.startswith("| `"):
+            continue
+        cell = row.split("|")[1]
+        for folder, names in re.findall(r"`(\w+)/\*\.py` \(([^)]*)\)", cell):
+            listed |= {f"{folder}/{m}.py" for m in re.findall(r"`(\w+)`", names)}
+        listed |= set(re.findall(r"`([\w/]+\.py)`", cell))
+    return listed
+
+
+def test_every_module_says_where_its_tests_are() -> None:
+    """tests/README.md maps each module of src/cxlib/ to its tests, and each test file it
+    names exists."""
+    text = (ROOT / "tests" / "README.md").read_text()
+    src = ROOT / "src" / "cxlib"
+    modules = {p.relative_to(src).as_posix() for p in src.rglob("*.py") if p.name != "__init__.py"}
+    assert modules - _listed_sources(text) == set()
+    for row in text.splitlines():
+        if row.startswith("| `"):
+            for name in re.findall(r"`([\w/]+\.py)`", row.split("|")[2]):
+                assert (ROOT / "tests" / name).is_file(), name
