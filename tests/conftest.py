@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -29,9 +30,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture
-def update_goldens(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-goldens"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+_UPDATE_GOLDENS: list[bool] = [False]  # set once per run, from the command line
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _UPDATE_GOLDENS[0] = bool(config.getoption("--update-goldens"))
+
+
+def golden(name: str, text: str) -> None:
+    """``text`` equals the reviewed file ``tests/golden/NAME``; with ``--update-goldens`` the
+    file is rewritten first, so an intended change of output is reviewed as a diff."""
+    path = GOLDEN / name
+    if _UPDATE_GOLDENS[0]:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{name} is missing: run pytest with --update-goldens"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs; if the change is intended, run pytest --update-goldens and review "
+        "the diff of tests/golden/"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +120,18 @@ def kb(tmp_path: Path) -> Path:
     result = cx("init", root)
     assert result.exit_code == 0, result.output
     return root
+
+
+def example_copy(dest: Path) -> Path:
+    """A copy of the example knowledge base at ``dest``, without its cache."""
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns(".cxlib"))
+    return dest
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """A copy of the example knowledge base (no cache, not in a git repository)."""
+    return example_copy(tmp_path / "northwind")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -8,9 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import EXAMPLE, write
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from tests.conftest import EXAMPLE, example_copy, write
 
 
 def run_git(
@@ -130,20 +128,9 @@ See the dashboard.
 """
 
 
-def golden(name: str, text: str) -> None:
-    """Compare with ``tests/golden/NAME``; ``CXLIB_UPDATE_GOLDENS=1`` rewrites the file, so a
-    change of output is reviewed as a diff."""
-    path = GOLDEN / name
-    if os.environ.get("CXLIB_UPDATE_GOLDENS") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} is missing; run with CXLIB_UPDATE_GOLDENS=1 to create it"
-    assert text == path.read_text(encoding="utf-8")
-
-
 def committed_example(root: Path) -> Path:
     """A copy of the example library at ``root``, committed in a fresh repository."""
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     run_git(root, "init", "-q", "-b", "main")
     commit(root, "the example")
     return root

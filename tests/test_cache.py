@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, write
+from tests.conftest import cx, example_copy, write
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     return target
 
 

@@ -7,13 +7,12 @@ Every cache (parse and facts shards, the history cache, the index manifest) is r
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, git
+from tests.conftest import cx, example_copy, git
 
 from cxlib import cachefile
 from cxlib.index.location import index_home
@@ -22,7 +21,7 @@ from cxlib.index.location import index_home
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")

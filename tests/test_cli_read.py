@@ -8,16 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import EXAMPLE, cx, example_copy
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy, so the cache folder never lands in the repository's examples/."""
-    import shutil
 
     target = tmp_path_factory.mktemp("example") / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     return target
 
 

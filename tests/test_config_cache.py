@@ -9,18 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import cx
 
 from cxlib.kb.config_file import CACHE_NAME, load_config
 from cxlib.model.config import Direction, MetricKind
 from cxlib.model.kinds import Kind
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
-    return root
 
 
 def _cache(base: Path) -> Path:

@@ -5,23 +5,15 @@ file and exits 2, never 3; the user's files are as they were."""
 from __future__ import annotations
 
 import resource
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, snapshot
+from tests.conftest import snapshot
 from tests.processes import limited, permissions_hold, restricted
 
 NEW = ["new", "insight", "Delivery slots fill up", "--no-input", "--stage", "purchase"]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux capabilities")
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
-    return root
 
 
 def _no_traceback(err: str) -> None:

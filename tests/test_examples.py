@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import frontmatter
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import EXAMPLE, cx, example_copy
 
 
 def test_example_validates_clean_strict(tmp_path: Path) -> None:
     copy = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     result = cx("-C", copy, "validate", "--strict", "--format", "json")
     assert result.exit_code == 0, result.output
     assert result.json()["total"] >= 43

@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import cx, example_copy
 
 HOSTILE = "Quotes \"x\" & 'y' [b] {c} (d) <script>alert(1)</script> #h; 100% | `t` --> e %% f ❤"
 
@@ -25,7 +25,7 @@ HOSTILE = "Quotes \"x\" & 'y' [b] {c} (d) <script>alert(1)</script> #h; 100% | `
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example library plus an insight with a hostile title and a link to a missing id."""
     target = tmp_path_factory.mktemp("graph") / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     (target / "insights" / "INS-0100-hostile.md").write_text(
         f"---\nid: INS-0100\ntitle: {json.dumps(HOSTILE, ensure_ascii=False)}\n"
         "status: draft\ncreated: 2026-01-05\n---\n\n## Summary\n\nSee [[EXP-0999]].\n"

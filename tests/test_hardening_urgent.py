@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLE, cx, git, snapshot, write
+from tests.conftest import cx, example_copy, git, snapshot, write
 from tests.gitrepo import commit, run_git
 
 from cxlib.index.location import index_home
@@ -87,7 +87,7 @@ def _run_every_index_command(base: Path, marker: Path) -> None:
 
 
 def _example_copy(root: Path) -> Path:
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     return root
 
 

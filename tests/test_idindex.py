@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, write
+from tests.conftest import cx, example_copy, write
+
+from cxlib.kb.idindex import SHARDS_DIR, _shard_of
 
 ONE = "insights/INS-0002-shipping-costs-surface-too-late.md"
 
@@ -21,13 +22,28 @@ def _age(path: Path, seconds: int = 60) -> None:
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     for path in [
         *root.rglob("*.md"),
         *(root / f for f in ("insights", "opportunities", "experiments")),
     ]:
         _age(path)
     return root
+
+
+def _shard(base: Path, key: str) -> Path:
+    return base / ".cxlib" / SHARDS_DIR / f"{_shard_of(key):02d}.json"
+
+
+def _plant(base: Path, key: str, value: object) -> None:
+    """Set the index's entry for ``key`` in the shard that holds it."""
+    shard = _shard(base, key)
+    data = json.loads(shard.read_text())
+    data["ids"][key] = value
+    shard.write_text(json.dumps(data))
+
+
+PLANTED = ["insights/INS-0002-shipping-costs-surface-too-late.md", "insights/INS-0002-planted.md"]
 
 
 def _codes(root: Path, *paths: str) -> list[str]:
@@ -38,12 +54,38 @@ def _codes(root: Path, *paths: str) -> list[str]:
 def test_the_index_is_read_while_no_folder_changed(base: Path) -> None:
     assert _codes(base, ONE) == []
     index = base / ".cxlib" / "ids.json"
-    data = json.loads(index.read_text())
-    assert data["total"] == 47
+    assert json.loads(index.read_text())["total"] == 47
     # A planted entry proves the next run reads the index instead of the folders.
-    data["ids"]["INS-0002"].append("insights/INS-0002-planted.md")
-    index.write_text(json.dumps(data))
+    _plant(base, "INS-0002", PLANTED)
     assert _codes(base, ONE) == ["duplicate-id"]
+
+
+def test_the_hook_reads_only_the_shards_it_needs(base: Path) -> None:
+    assert _codes(base, ONE) == []
+    needed = {_shard(base, "INS-0002")}
+    for shard in (base / ".cxlib" / SHARDS_DIR).iterdir():
+        if shard not in needed:
+            shard.write_text("not read")  # a shard of a key this check never asks for
+    _plant(base, "INS-0002", PLANTED)
+    assert _codes(base, ONE) == ["duplicate-id"]
+
+
+@pytest.mark.parametrize("damage", ["missing", "another generation", "not json"])
+def test_a_shard_the_header_does_not_vouch_for_means_listing_the_folders(
+    base: Path, damage: str
+) -> None:
+    assert _codes(base, ONE) == []
+    _plant(base, "INS-0002", PLANTED)
+    shard = _shard(base, "INS-0002")
+    if damage == "missing":
+        shard.unlink()
+    elif damage == "not json":
+        shard.write_text("{")
+    else:
+        data = json.loads(shard.read_text())
+        data["generation"] += 1
+        shard.write_text(json.dumps(data))
+    assert _codes(base, ONE) == []  # the planted entry is not believed: listed again
 
 
 def test_a_new_file_changes_its_folder_and_the_index_is_rebuilt(base: Path) -> None:
@@ -58,10 +100,7 @@ def test_a_new_file_changes_its_folder_and_the_index_is_rebuilt(base: Path) -> N
 def test_a_folder_changed_just_before_the_index_is_not_trusted(base: Path) -> None:
     (base / "insights").touch()  # as if a file had just come and gone: the racy window
     assert _codes(base, ONE) == []
-    index = base / ".cxlib" / "ids.json"
-    data = json.loads(index.read_text())
-    data["ids"]["INS-0002"].append("insights/INS-0002-planted.md")
-    index.write_text(json.dumps(data))
+    _plant(base, "INS-0002", PLANTED)
     assert _codes(base, ONE) == []  # listed again: the planted entry is gone
 
 
@@ -73,8 +112,7 @@ def test_a_damaged_index_is_no_index(base: Path) -> None:
 
 def test_an_index_of_the_wrong_shape_is_no_index(base: Path) -> None:
     assert _codes(base, ONE) == []
-    index = base / ".cxlib" / "ids.json"
-    data = json.loads(index.read_text())
-    data["ids"]["INS-0002"] = [7, None]
-    index.write_text(json.dumps(data))
+    _plant(base, "INS-0002", [7, None])
+    assert _codes(base, ONE) == []
+    _plant(base, "INS-0002", "not a list")
     assert _codes(base, ONE) == []

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, write
+from tests.conftest import cx, example_copy, write
 
 from cxlib.index.location import index_home
 from cxlib.index.lock import writer_lock
@@ -284,7 +284,7 @@ def _spawn(root: Path, *args: str) -> subprocess.Popen[str]:
 def test_concurrent_writers_and_readers_do_not_corrupt_the_index(tmp_path: Path) -> None:
     """Real processes at once: two writers rebuilding, one updating, one searching."""
     root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     assert cx("-C", root, "index").exit_code == 0
     add(root, 90, "Zeppelin insight", "A zeppelin-shaped banner confused everybody.")
     (root / "insights/INS-0016-search-ad-visitors-land-on-mixed-waterproof-results.md").unlink()

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, snapshot
+from tests.conftest import cx, snapshot
 from tests.processes import limited
 
 from cxlib.index.location import index_home
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
-    return root
 
 
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="POSIX resource limits")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, snapshot
+from tests.conftest import cx, example_copy, snapshot
 
 TODAY = "2026-11-02"
 
@@ -15,7 +14,7 @@ TODAY = "2026-11-02"
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     return target
 
 

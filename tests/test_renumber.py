@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, git, snapshot
+from tests.conftest import cx, example_copy, git, snapshot
 
 EXTRA = "insights/INS-0100-quoted-and-crlf.md"
 EXTRA_TEXT = (
@@ -30,7 +29,7 @@ EXTRA_TEXT = (
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     (target / EXTRA).write_bytes(EXTRA_TEXT.encode())
     return target
 
@@ -154,7 +153,7 @@ def _experiment(doc_id: str, title: str, follows: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     (root / ".gitignore").write_text(".cxlib/\n")
     git(root, "init", "-q", "-b", "main")
     _commit_all(root, "the example library")

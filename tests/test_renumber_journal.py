@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, snapshot, write
+from tests.conftest import cx, example_copy, snapshot, write
 from tests.forked import run_forked
 
 from cxlib.kb import write as write_module
@@ -53,7 +53,7 @@ CITING = {
 
 
 def _base(root: Path) -> Path:
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     for rel, text in CITING.items():
         write(root, rel, text)
     return root

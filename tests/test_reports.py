@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, ROOT, cx, write
+from tests.conftest import EXAMPLE, ROOT, cx, example_copy, write
 
 from cxlib.cli.commands.report import app as report_app
 
@@ -261,7 +261,7 @@ def test_bad_filters_are_usage_errors(teams: Path, args: list[str], message: str
 # -- output formats -------------------------------------------------------------------------------
 def test_csv_is_one_row_per_item(tmp_path: Path) -> None:
     copy = tmp_path / "nw"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     text = run(copy, "experiments", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 22
@@ -273,7 +273,7 @@ def test_csv_is_one_row_per_item(tmp_path: Path) -> None:
 
 def test_piped_table_is_plain_text(tmp_path: Path) -> None:
     copy = tmp_path / "nw"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     text = run(copy, "experiments")
     assert "Win rate:" in text and "53.3%" in text
     assert "\x1b[" not in text  # no colour codes when not a terminal
@@ -306,7 +306,7 @@ def test_hostile_titles_are_escaped_everywhere(tmp_path: Path) -> None:
 @pytest.fixture
 def northwind(tmp_path: Path) -> Path:
     copy = tmp_path / "nw"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     return copy
 
 
@@ -400,7 +400,7 @@ def test_a_report_reads_only_the_kinds_it_uses(tmp_path: Path) -> None:
     """The experiments report loads experiments only: a broken insight is not its concern, while
     the health report, which reads every kind, names it as skipped."""
     copy = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     (copy / "insights" / "INS-0099-broken.md").write_text("---\nid: [\n---\n")
     exp = cx("-C", copy, "report", "experiments", "--format", "json")
     assert exp.exit_code == 0, exp.output

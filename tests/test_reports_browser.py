@@ -7,13 +7,12 @@ The test installs nothing; without /usr/bin/chromium it is skipped (CI installs 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from tests import png
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import cx, example_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -70,7 +69,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("browser")
     copy = work / "northwind"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     out = work / "report.html"
     result = cx("-C", copy, "--today", "2026-11-01", "report", "html", "-o", out)
     assert result.exit_code == 0, result.output

@@ -7,16 +7,14 @@ the diff of tests/golden/.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import GOLDEN, cx, example_copy, golden
 
 from cxlib.reports.registry import SPECS
 
-GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2026-11-01"
 REPORTS = tuple(SPECS)  # every registered report has goldens
 FORMATS = {"markdown": "md", "json": "json"}
@@ -26,7 +24,7 @@ FORMATS = {"markdown": "md", "json": "json"}
 def northwind(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A copy: loading writes the parse cache, and the example stays untouched.
     copy = tmp_path_factory.mktemp("reports") / "northwind"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(copy)
     return copy
 
 
@@ -38,19 +36,11 @@ def report(root: Path, name: str, *options: str) -> Any:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", REPORTS)
-def test_golden(northwind: Path, name: str, fmt: str, update_goldens: bool) -> None:
+def test_golden(northwind: Path, name: str, fmt: str) -> None:
     result = cx("-C", northwind, "--today", TODAY, "report", name, "--format", fmt)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    golden = GOLDEN / f"report-{name}.{FORMATS[fmt]}"
-    if update_goldens:
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert golden.is_file(), f"{golden.name} missing: run pytest with --update-goldens"
-    assert result.stdout == golden.read_text(encoding="utf-8"), (
-        f"{golden.name} differs; if the change is intended, run pytest --update-goldens and "
-        "review the diff"
-    )
+    golden(f"report-{name}.{FORMATS[fmt]}", result.stdout)
 
 
 def test_experiment_figures_by_hand(northwind: Path) -> None:

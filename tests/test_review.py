@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import cx, write
-from tests.gitrepo import commit, experiment, golden, insight, new_base, opportunity, run_git
+from tests.conftest import cx, golden, write
+from tests.gitrepo import commit, experiment, insight, new_base, opportunity, run_git
 
 from cxlib.cli.main import full_app
 

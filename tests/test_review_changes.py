@@ -9,12 +9,11 @@ the diff of tests/golden/.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
-from tests.gitrepo import GOLDEN, commit, run_git
+from tests.conftest import cx, example_copy, golden
+from tests.gitrepo import commit, run_git
 
 INSIGHT = "insights/INS-0016-search-ad-visitors-land-on-mixed-waterproof-results.md"
 OPPORTUNITY = "opportunities/OPP-0003-simplify-mobile-address-entry.md"
@@ -32,7 +31,7 @@ def _edit(root: Path, rel: str, *pairs: tuple[str, str]) -> None:
 @pytest.fixture(scope="module")
 def branch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("review") / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     run_git(root, "init", "-q", "-b", "main")
     commit(root, "the library")
     run_git(root, "checkout", "-q", "-b", "revalidate")
@@ -59,15 +58,10 @@ def branch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json"])
-def test_golden_review_of_a_branch(branch: Path, fmt: str, update_goldens: bool) -> None:
+def test_golden_review_of_a_branch(branch: Path, fmt: str) -> None:
     result = cx("-C", branch, "review", "--base", "main", "--head", "revalidate", "--format", fmt)
     assert result.exit_code in (0, 1), result.output
-    golden = GOLDEN / f"review-changes.{'md' if fmt == 'markdown' else 'json'}"
-    if update_goldens:
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8"), (
-        f"{golden.name} differs; if the change is intended, run pytest --update-goldens"
-    )
+    golden(f"review-changes.{'md' if fmt == 'markdown' else 'json'}", result.stdout)
 
 
 def test_each_change_is_named_with_its_old_and_new_value(branch: Path) -> None:

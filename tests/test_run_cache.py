@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import cx, example_copy
 
 from cxlib.kb.run_cache import NAME
 
@@ -22,7 +22,7 @@ HOUR_AGO = time.time() - 3600
 def base(tmp_path: Path) -> Path:
     """The example, every document last modified an hour ago (outside the racy window)."""
     root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(root)
     for path in root.rglob("*.md"):
         os.utime(path, (HOUR_AGO, HOUR_AGO))
     return root

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import frontmatter
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import EXAMPLE, cx, example_copy
 
 from cxlib.index.location import index_home
 
@@ -27,7 +26,7 @@ Doc = dict[str, Any]
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the example base with its index built once (not a git repository)."""
     target = tmp_path_factory.mktemp("search") / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     built = cx("-C", target, "index")
     assert built.exit_code == 0, built.output
     assert "47 documents: +47 added" in built.stdout
@@ -234,7 +233,7 @@ def test_similar_unknown_id(example: Path, bad: str) -> None:
 @pytest.fixture
 def indexed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(target)
     assert cx("-C", target, "index").exit_code == 0
     return target
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
-
-
-@pytest.fixture
-def base(tmp_path: Path) -> Path:
-    root = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cxlib"))
-    return root
+from tests.conftest import cx
 
 
 def test_a_missing_path_is_an_error(base: Path) -> None:

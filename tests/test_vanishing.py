@@ -3,13 +3,12 @@ internal error. Real processes race a real writer; the test asserts that no run 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from tests.conftest import EXAMPLE, write
+from tests.conftest import example_copy, write
 
 DOC = """---
 id: INS-{n:04d}
@@ -26,7 +25,7 @@ Here one moment, gone the next.
 
 def test_documents_that_come_and_go_never_crash_a_command(tmp_path: Path) -> None:
     base = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, base, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(base)
     paths = [base / f"insights/INS-{n:04d}-fleeting.md" for n in range(100, 160)]
     stop = threading.Event()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE
+from tests.conftest import example_copy
 
 from cxlib.cli.output import Output
 
@@ -19,7 +18,7 @@ from cxlib.cli.output import Output
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal")
 def test_the_first_search_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     base = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, base, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(base)
     main, terminal = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | {
         "TERM": "xterm-256color",

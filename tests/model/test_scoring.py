@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx
+from tests.conftest import cx, example_copy
 
 from cxlib.model.scoring import compile_formula, priority
 
@@ -39,10 +39,9 @@ def test_the_named_formulas_still_score() -> None:
 
 
 def _base_with_formula(tmp_path: Path, formula: str) -> Path:
-    import shutil
 
     base = tmp_path / "northwind"
-    shutil.copytree(EXAMPLE, base, ignore=shutil.ignore_patterns(".cxlib"))
+    example_copy(base)
     config = base / "cxlib.toml"
     config.write_text(config.read_text().replace('formula = "value-over-effort"', formula))
     return base

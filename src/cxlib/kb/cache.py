@@ -158,7 +158,9 @@ class ParseCache(_Cache):
         a cold run."""
         self.writable = writable
         self.usable = _usable(root)
-        self.family = _ShardFamily(cache_folder(root) / "parsed", f"{FORMAT}:{__version__}")
+        self.family = _ShardFamily(
+            cache_folder(root) / "parsed", f"{FORMAT}:{SHARDS}:{__version__}"
+        )
 
     def get(self, f: DocFile) -> ParsedFile | None:
         """The whole parse of an unchanged file."""
@@ -184,7 +186,7 @@ class FactsCache(_Cache):
     def __init__(self, root: Path, rules_key: str) -> None:
         self.usable = _usable(root)
         self.family = _ShardFamily(
-            cache_folder(root) / "facts", f"{FORMAT}:{__version__}:{rules_key}"
+            cache_folder(root) / "facts", f"{FORMAT}:{SHARDS}:{__version__}:{rules_key}"
         )
 
     def get(

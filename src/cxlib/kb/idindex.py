@@ -16,35 +16,73 @@ that document's own error (README, "The pre-commit hook").
 from __future__ import annotations
 
 import time
+import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cxlib import __version__
 from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.kb.files import folder_stamp, kind_of_path, scan
+from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding
 from cxlib.model.library import DocRef
 from cxlib.model.library_rules import id_key
 
-NAME = "ids.json"
-FORMAT = 2  # 2: paths only
+NAME = "ids.json"  # the header: folder stamps, count, listing findings
+SHARDS_DIR = "ids"  # the ids, spread over shard files: the hook reads only those it needs
+FORMAT = 3  # 3: sharded
 RACY_NS = 2_000_000_000
 
 
-class IdIndex(NamedTuple):
-    """The documents' paths by the key of their file-name id (``""`` for names without one):
-    paths alone, since the kind follows from the folder and the id from the name."""
+def _shard_of(key: str) -> int:
+    return zlib.crc32(key.encode()) % CACHE_SHARDS
 
-    by_key: dict[str, list[str]]
-    total: int  # documents in the base
-    listing: list[Finding]  # what listing the folders found (symlinks, unreadable folders)
+
+class IdIndex:
+    """The documents' paths by the key of their file-name id (``""`` for names without one):
+    paths alone, since the kind follows from the folder and the id from the name. Read from
+    the cache shard by shard as keys are asked for; should a shard be missing or of another
+    generation, the folders are listed after all, so an answer is never a partial one."""
+
+    def __init__(
+        self,
+        total: int,
+        listing: list[Finding],
+        by_key: dict[str, list[str]] | None = None,
+        cached: tuple[Path, ProgramConfig, int] | None = None,
+    ) -> None:
+        self.total = total  # documents in the base
+        self.listing = listing  # what listing the folders found (symlinks, unreadable folders)
+        self._by_key = by_key  # every key, when the folders were listed in this run
+        self._cached = cached  # (root, config, generation) of a cached index read by shard
+        self._shards: dict[int, dict[str, Any]] = {}
 
     def paths(self, key: str) -> list[str]:
         # Checked here, for the few keys a run asks for, rather than every entry at load time:
         # a damaged or planted index can at worst hide a duplicate, never crash the hook.
-        found = self.by_key.get(key, [])
+        found = self._entries(key).get(key, [])
         return [p for p in found if type(p) is str] if type(found) is list else []
+
+    def _entries(self, key: str) -> dict[str, Any]:
+        if self._by_key is not None:
+            return self._by_key
+        assert self._cached is not None
+        root, config, generation = self._cached
+        i = _shard_of(key)
+        if i not in self._shards:
+            raw = read_json(cache_folder(root) / SHARDS_DIR / f"{i:02d}.json")
+            ids = raw.get("ids") if isinstance(raw, dict) else None
+            if not isinstance(ids, dict) or raw.get("generation") != generation:
+                listed = _listed(root, config)  # a shard of another run: list after all
+                self._by_key, self.total, self.listing = (
+                    listed._by_key,
+                    listed.total,
+                    listed.listing,
+                )
+                return self._by_key or {}
+            self._shards[i] = ids
+        return self._shards[i]
 
     def refs(self, key: str, config: ProgramConfig) -> list[DocRef]:
         """The documents whose file-name id has ``key``."""
@@ -62,20 +100,26 @@ def load(root: Path, config: ProgramConfig) -> IdIndex:
     cached = _read(root, config)
     if cached is not None:
         return cached
+    return _listed(root, config, write=True)
+
+
+def _listed(root: Path, config: ProgramConfig, write: bool = False) -> IdIndex:
     started = time.time_ns()
     folders: dict[str, list[int]] = {}
     files, listing = scan(root, config, signatures=False, folders=folders)
-    index = IdIndex({}, len(files), listing)
+    by_key: dict[str, list[str]] = {}
     for f in files:
         doc_id = DocRef.from_name(f.path, f.kind).id
-        index.by_key.setdefault(id_key(doc_id) if doc_id else "", []).append(f.path)
-    _write(root, config, index, folders, started)
+        by_key.setdefault(id_key(doc_id) if doc_id else "", []).append(f.path)
+    index = IdIndex(len(files), listing, by_key=by_key)
+    if write:
+        _write(root, config, index, by_key, folders, started)
     return index
 
 
 def _key(config: ProgramConfig) -> str:
     kinds = ",".join(f"{k.value}={s.folder}" for k, s in sorted(config.kinds.items()))
-    return f"{FORMAT}:{__version__}:{kinds}"
+    return f"{FORMAT}:{CACHE_SHARDS}:{__version__}:{kinds}"
 
 
 def _read(root: Path, config: ProgramConfig) -> IdIndex | None:
@@ -83,11 +127,8 @@ def _read(root: Path, config: ProgramConfig) -> IdIndex | None:
     try:
         if raw["key"] != _key(config) or not _unchanged(root, raw["folders"], raw["written_ns"]):
             return None
-        by_key = raw["ids"]
-        if type(by_key) is not dict:
-            return None  # not one this version wrote
         listing = [Finding.from_json(x) for x in raw["listing"]]
-        return IdIndex(by_key, int(raw["total"]), listing)
+        return IdIndex(int(raw["total"]), listing, cached=(root, config, int(raw["written_ns"])))
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return None  # no index, another format, or damaged: list the folders
 
@@ -101,17 +142,31 @@ def _unchanged(root: Path, folders: dict[str, list[int]], written_ns: int) -> bo
 
 
 def _write(
-    root: Path, config: ProgramConfig, index: IdIndex, folders: dict[str, list[int]], at: int
+    root: Path,
+    config: ProgramConfig,
+    index: IdIndex,
+    by_key: dict[str, list[str]],
+    folders: dict[str, list[int]],
+    at: int,
 ) -> None:
+    """The shards first, each marked with this run's generation (the time the listing began),
+    then the header that names it: a reader never pairs a header with another run's shards."""
     top = cache_folder(root)
-    if top.is_symlink() or not make_folder(top):
+    shards_dir = top / SHARDS_DIR
+    # make_folder refuses a link: the cache is never written through one.
+    if not make_folder(top) or not make_folder(shards_dir):
         return
+    shards: list[dict[str, list[str]]] = [{} for _ in range(CACHE_SHARDS)]
+    for key, paths in by_key.items():
+        shards[_shard_of(key)][key] = paths
+    for i, ids in enumerate(shards):
+        if not write_text(shards_dir / f"{i:02d}.json", dumps({"generation": at, "ids": ids})):
+            return
     document: dict[str, Any] = {
         "key": _key(config),
         "written_ns": at,  # before listing: a change during the listing is newer
         "folders": folders,
         "total": index.total,
-        "ids": index.by_key,
         "listing": [f.to_json() for f in index.listing],
     }
     write_text(top / NAME, dumps(document))

@@ -19,8 +19,9 @@ INDEX_WORKERS_FROM = 2000
 # A full index build reads validate's parse cache from this many documents (cheaper than
 # parsing each again).
 INDEX_CACHE_FROM = 500
-# Cache entries are spread over this many shard files, so one edit rewrites two small files.
-CACHE_SHARDS = 16
+# Cache entries are spread over this many shard files, so one edit rewrites two small files and
+# the hook reads one file of 1/64 of the entries.
+CACHE_SHARDS = 64
 # Memory per indexing process before whoosh spills a sorted run to disk (MiB).
 INDEX_LIMIT_MB = 256
 
