@@ -56,6 +56,10 @@ def test_an_existing_pre_commit_config_gets_the_lines_to_add(tmp_path: Path) -> 
     lines = printed[: printed.index("require_serial: true") + len("require_serial: true")]
     merged = yaml.safe_load(own + lines + "\n")  # pasted under repos:, it is valid YAML
     assert merged["repos"][1]["hooks"][0]["entry"] == "cxlib -C cx validate"
+    (tmp_path / ".pre-commit-config.yaml").write_text(own + lines + "\n")
+    again = cx("init", tmp_path / "cx")
+    assert "add the cxlib hook" not in again.stderr  # it is there now
+    assert "exists   ../.pre-commit-config.yaml" in again.stderr
 
 
 def test_a_base_inside_another_is_refused(kb: Path) -> None:

@@ -88,7 +88,13 @@ def _write_hook_config(
     """pre-commit reads only the repository top's config: the hook goes there, pointed at the
     base; an existing config is the team's own, so the lines to add are given instead."""
     name = _shown(target, top / PRE_COMMIT_NAME)
-    if not _create(target, name, pre_commit_config(base, folders, CONFIG_NAME), result):
+    if _create(target, name, pre_commit_config(base, folders, CONFIG_NAME), result):
+        return
+    try:
+        hooked = b"cxlib-validate" in (top / PRE_COMMIT_NAME).read_bytes()
+    except OSError:
+        hooked = False
+    if not hooked:
         result.hook_to_add = (name, hook(base, folders, CONFIG_NAME))
 
 
