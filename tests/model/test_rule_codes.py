@@ -232,6 +232,41 @@ CASES: dict[Code, Case] = {
     Code.UPDATED_BEFORE_CREATED: Case(
         Kind.INSIGHT, "owner: Ana", "owner: Ana\nupdated: 2024-01-01"
     ),
+    Code.END_BEFORE_CREATED: Case(Kind.EXPERIMENT, "created: 2025-01-15", "created: 2025-03-05"),
+    Code.RESULT_TOO_EARLY: Case(Kind.EXPERIMENT, "status: concluded", "status: running"),
+    Code.OUTCOME_EFFECT: Case(
+        Kind.EXPERIMENT, "result: {outcome: won}", "result: {outcome: won, effect: -1.1}"
+    ),
+    Code.INTERVAL_ORDER: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, effect: 4, interval: [5, 3]}",
+    ),
+    Code.INTERVAL_EFFECT: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, effect: 6, interval: [3, 5]}",
+    ),
+    Code.P_VALUE_INTERVAL: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, effect: 4, p_value: 0.64, interval: [3, 5]}",
+    ),
+    Code.NOT_SIGNIFICANT: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, effect: 1.2, interval: [-0.4, 2.8]}",
+    ),
+    Code.DECISION_OUTCOME: Case(
+        Kind.EXPERIMENT, "result: {outcome: won}", "result: {outcome: lost}"
+    ),
+    Code.IMPLEMENTED_NOT_SHIPPED: Case(
+        Kind.EXPERIMENT,
+        "decision: ship",
+        "decision: iterate",
+        base=EXPERIMENT.replace("status: concluded", "status: implemented"),
+    ),
+    Code.DECISION_PENDING: Case(Kind.EXPERIMENT, "decision: ship\n", ""),
     Code.DUPLICATE_ID: Case(
         Kind.INSIGHT, "owner: Ana", "owner: Ana", extra=(("insights/INS-0001-again.md", INSIGHT),)
     ),

@@ -11,6 +11,7 @@ from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import error
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
+from cxlib.model.result_rules import check_result
 from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
 from cxlib.model.source import ParsedFile
@@ -33,4 +34,5 @@ def check_document(
     findings += check_identity(d, config)
     findings += check_references(d, config)
     findings += check_lifecycle(d)
+    findings += check_result(d, config)
     return d

@@ -82,6 +82,17 @@ class Code(enum.StrEnum):
     INSIGHT_LOOP = "insight-loop"
     EXPERIMENT_DATES = "experiment-dates"
     UPDATED_BEFORE_CREATED = "updated-before-created"
+    END_BEFORE_CREATED = "end-before-created"
+    # an experiment's result against itself, its metric and its decision
+    RESULT_TOO_EARLY = "result-too-early"
+    OUTCOME_EFFECT = "outcome-effect"
+    INTERVAL_ORDER = "interval-order"
+    INTERVAL_EFFECT = "interval-effect"
+    P_VALUE_INTERVAL = "p-value-interval"
+    NOT_SIGNIFICANT = "not-significant"
+    DECISION_OUTCOME = "decision-outcome"
+    IMPLEMENTED_NOT_SHIPPED = "implemented-not-shipped"
+    DECISION_PENDING = "decision-pending"
     # across documents
     DUPLICATE_ID = "duplicate-id"
     BROKEN_LINK = "broken-link"
@@ -195,6 +206,39 @@ RULES: dict[Code, Rule] = {
     Code.INSIGHT_LOOP: Rule("add the experiment id, e.g. EXP-0042"),
     Code.EXPERIMENT_DATES: Rule("the end date comes after the start date"),
     Code.UPDATED_BEFORE_CREATED: Rule("the updated date comes after the created date"),
+    Code.END_BEFORE_CREATED: Rule(
+        "an experiment ends after its document was created (a start before it is fine: a "
+        "backfilled record)"
+    ),
+    Code.RESULT_TOO_EARLY: Rule(
+        "record the result when the experiment is concluded",
+        fix="cxlib status ID concluded --outcome OUTCOME --end DATE",
+    ),
+    Code.OUTCOME_EFFECT: Rule(
+        "a won test moves the primary metric its good way (up or down, as cxlib.toml says); "
+        "check the outcome and the sign of result.effect"
+    ),
+    Code.INTERVAL_ORDER: Rule("write the interval as [low, high]"),
+    Code.INTERVAL_EFFECT: Rule("the observed effect lies inside its confidence interval"),
+    Code.P_VALUE_INTERVAL: Rule(
+        "a p-value below alpha and a (1 - alpha) interval that excludes zero go together; "
+        "check both numbers"
+    ),
+    Code.NOT_SIGNIFICANT: Rule(
+        "not significant at alpha = 0.05: call it inconclusive, or record more data",
+        fix="cxlib set ID result.outcome=inconclusive",
+    ),
+    Code.DECISION_OUTCOME: Rule(
+        "shipping a lost or invalid test needs a reason: write it in decision_rationale",
+        fix='cxlib set ID decision_rationale="why we ship anyway"',
+    ),
+    Code.IMPLEMENTED_NOT_SHIPPED: Rule(
+        "an implemented experiment was shipped: decision: ship", fix="cxlib set ID decision=ship"
+    ),
+    Code.DECISION_PENDING: Rule(
+        "state the decision taken: ship, iterate, rerun or abandon",
+        fix="cxlib set ID decision=ship|iterate|rerun|abandon",
+    ),
     Code.DUPLICATE_ID: Rule("give one of them a new id ('cxlib new' picks a free one)", _LIBRARY),
     Code.BROKEN_LINK: Rule("check the id, or create the document first", _LIBRARY),
     Code.SELF_LINK: Rule("link another document", _LIBRARY),

@@ -149,6 +149,10 @@ class Experiment(Document):
     end: dt.date | None = None
     result: Result | None = None
     decision: Decision | None = None
+    decision_rationale: Prose | None = Field(
+        default=None,
+        description="Why the decision departs from the outcome (e.g. ship on inconclusive).",
+    )
 
 
 MODELS: dict[Kind, type[Document]] = {

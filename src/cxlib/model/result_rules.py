@@ -1,0 +1,182 @@
+"""An experiment's result checked against itself, its metric and its decision: a result that
+cannot be true (a "won" test whose metric moved the wrong way, an interval that does not hold
+its effect, a p-value and an interval that disagree) and a decision that contradicts it.
+
+Significance is judged at alpha = 0.05 with the interval taken as the (1 - alpha) one, the
+convention of every experimentation platform's default report.
+"""
+
+from __future__ import annotations
+
+from cxlib.model.codes import Code
+from cxlib.model.config import Direction, ProgramConfig
+from cxlib.model.documents import Experiment, Result
+from cxlib.model.findings import Finding, error, warning
+from cxlib.model.library import LoadedDoc
+from cxlib.model.vocabulary import CONCLUDED, Decision, ExperimentStatus, Outcome
+
+ALPHA = 0.05
+# Statuses at which an experiment may hold a result: it has been run and stopped.
+_RESULT_STATUSES = (*CONCLUDED, ExperimentStatus.ABANDONED)
+_NOT_SHIPPABLE = (Outcome.LOST, Outcome.INVALID)
+
+
+def check_result(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
+    """The consistency rules of an experiment's result and decision (none for other kinds)."""
+    doc = d.doc
+    if not isinstance(doc, Experiment):
+        return []
+    out: list[Finding] = []
+    line = d.parsed.line_of
+    if doc.end is not None and doc.end < doc.created:
+        out.append(
+            error(
+                Code.END_BEFORE_CREATED,
+                d.path,
+                f"end {doc.end} is before created {doc.created}",
+                line=line("end"),
+                field="end",
+            )
+        )
+    result = doc.result
+    if result is not None and result.outcome is not None and doc.status not in _RESULT_STATUSES:
+        out.append(
+            error(
+                Code.RESULT_TOO_EARLY,
+                d.path,
+                f"a {doc.status.value} experiment has no result yet (result.outcome is "
+                f"{result.outcome.value})",
+                line=line("result.outcome"),
+                field="result.outcome",
+            )
+        )
+    if result is not None:
+        out += _numbers(d, doc, result, _direction(doc, config))
+    out += _decision(d, doc)
+    return out
+
+
+def _direction(doc: Experiment, config: ProgramConfig) -> Direction | None:
+    metric = config.metric(doc.primary_metric) if doc.primary_metric else None
+    return metric.direction if metric is not None else None
+
+
+def _numbers(
+    d: LoadedDoc, doc: Experiment, result: Result, direction: Direction | None
+) -> list[Finding]:
+    out: list[Finding] = []
+    effect, outcome, interval = result.effect, result.outcome, result.interval
+    if outcome in (Outcome.WON, Outcome.LOST) and effect is not None and direction is not None:
+        good = effect > 0 if direction == Direction.UP else effect < 0
+        if good != (outcome == Outcome.WON):
+            way = "up" if direction == Direction.UP else "down"
+            out.append(
+                error(
+                    Code.OUTCOME_EFFECT,
+                    d.path,
+                    f"outcome {outcome.value} with effect {effect:g}, but "
+                    f"'{doc.primary_metric}' is better {way}",
+                    line=d.parsed.line_of("result.effect"),
+                    field="result.effect",
+                )
+            )
+    ordered = interval is not None and interval[0] <= interval[1]
+    if interval is not None and not ordered:
+        out.append(
+            error(
+                Code.INTERVAL_ORDER,
+                d.path,
+                f"interval [{interval[0]:g}, {interval[1]:g}] is not [low, high]",
+                line=d.parsed.line_of("result.interval"),
+                field="result.interval",
+            )
+        )
+    if (
+        interval is not None
+        and ordered
+        and effect is not None
+        and not interval[0] <= effect <= interval[1]
+    ):
+        out.append(
+            error(
+                Code.INTERVAL_EFFECT,
+                d.path,
+                f"effect {effect:g} lies outside its interval [{interval[0]:g}, {interval[1]:g}]",
+                line=d.parsed.line_of("result.interval"),
+                field="result.interval",
+            )
+        )
+    out += _significance(d, result, interval if ordered else None)
+    return out
+
+
+def _significance(d: LoadedDoc, result: Result, interval: list[float] | None) -> list[Finding]:
+    by_p = None if result.p_value is None else result.p_value < ALPHA
+    by_interval = None if interval is None else (interval[0] > 0 or interval[1] < 0)
+    if by_p is not None and by_interval is not None and by_p != by_interval:
+        assert interval is not None and result.p_value is not None
+        said = "significant" if by_p else "not significant"
+        return [
+            error(
+                Code.P_VALUE_INTERVAL,
+                d.path,
+                f"p_value {result.p_value:g} says {said} at alpha {ALPHA:g}, but the interval "
+                f"[{interval[0]:g}, {interval[1]:g}] {'includes' if by_p else 'excludes'} zero",
+                line=d.parsed.line_of("result.p_value"),
+                field="result.p_value",
+            )
+        ]
+    if result.outcome in (Outcome.WON, Outcome.LOST) and False in (by_p, by_interval):
+        why = (
+            f"p_value {result.p_value:g} >= {ALPHA:g}"
+            if by_p is False
+            else "its interval includes zero"
+        )
+        return [
+            warning(
+                Code.NOT_SIGNIFICANT,
+                d.path,
+                f"{result.outcome.value}, but not significant: {why} (inconclusive?)",
+                line=d.parsed.line_of("result.outcome"),
+                field="result.outcome",
+            )
+        ]
+    return []
+
+
+def _decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
+    outcome = doc.result.outcome if doc.result else None
+    line = d.parsed.line_of
+    if doc.decision == Decision.SHIP and outcome in _NOT_SHIPPABLE and not doc.decision_rationale:
+        assert outcome is not None
+        return [
+            error(
+                Code.DECISION_OUTCOME,
+                d.path,
+                f"decision ship on a {outcome.value} result, with no decision_rationale",
+                line=line("decision"),
+                field="decision",
+            )
+        ]
+    if doc.status == ExperimentStatus.IMPLEMENTED and doc.decision != Decision.SHIP:
+        taken = doc.decision.value if doc.decision else "none"
+        return [
+            error(
+                Code.IMPLEMENTED_NOT_SHIPPED,
+                d.path,
+                f"an implemented experiment was shipped, but its decision is {taken}",
+                line=line("decision") if doc.decision else line("status"),
+                field="decision",
+            )
+        ]
+    if doc.status == ExperimentStatus.CONCLUDED and doc.decision is None:
+        return [
+            warning(
+                Code.DECISION_PENDING,
+                d.path,
+                "decision pending: a concluded experiment states the decision taken",
+                line=line("status"),
+                field="status",
+            )
+        ]
+    return []

@@ -1,0 +1,54 @@
+"""Results that cannot be true and decisions that contradict them, through the real CLI: the
+cases an experimentation analyst tried, each now a located finding, and the lifecycle commands
+refuse to write one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import cx, snapshot
+
+LOST = "experiments/EXP-0003-free-shipping-threshold-banner-in-the-cart.md"
+
+
+def _edit(base: Path, old: str, new: str) -> None:
+    path = base / LOST
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def _findings(base: Path) -> dict[str, tuple[str, int]]:
+    result = cx("validate", LOST, "--format", "json", cwd=base)
+    return {f["code"]: (f["severity"], f["line"]) for f in result.json()["findings"]}
+
+
+def test_a_won_test_whose_numbers_say_otherwise(base: Path) -> None:
+    """won, effect -1.1 on an 'up' metric, p = 0.64, interval [3, 5]: everything wrong is said."""
+    _edit(base, "  outcome: lost", "  outcome: won")
+    _edit(base, "  p_value: 0.03", "  p_value: 0.64")
+    _edit(base, "  interval: [-2.1, -0.1]", "  interval: [3, 5]")
+    found = _findings(base)
+    assert found["outcome-effect"] == ("error", 23)
+    assert found["interval-effect"] == ("error", 25)
+    assert found["p-value-interval"] == ("error", 24)
+
+
+def test_a_loss_shipped_without_a_reason_is_an_error_until_one_is_given(base: Path) -> None:
+    _edit(base, "decision: iterate", "decision: ship")
+    assert _findings(base)["decision-outcome"] == ("error", 27)
+    _edit(base, "decision: ship", "decision: ship\ndecision_rationale: legal requires the banner")
+    assert "decision-outcome" not in _findings(base)
+
+
+def test_status_refuses_to_make_a_loss_implemented(base: Path) -> None:
+    before = snapshot(base)
+    result = cx("-C", base, "status", "EXP-0003", "implemented")
+    assert result.exit_code != 0, result.output
+    assert "implemented-not-shipped" in result.output or "decision is iterate" in result.output
+    assert snapshot(base) == before
+
+
+def test_a_concluded_experiment_without_a_decision_is_pending(base: Path) -> None:
+    _edit(base, "decision: iterate\n", "")
+    assert _findings(base)["decision-pending"] == ("warning", 4)
