@@ -149,8 +149,10 @@ def test_validating_an_insight_needs_evidence_and_confidence(example: Path) -> N
     assert "a validated insight needs at least one piece of evidence" in err
     assert "needs a confidence" in err
     assert "cxlib link INS-0100 EXP-" in err and "cxlib set INS-0100 confidence=" in err
+    assert "a validated insight needs an owner" in err
     run(example, "link", "INS-0100", "EXP-0003")
     run(example, "set", "INS-0100", "confidence=medium")
+    run(example, "set", "INS-0100", "owner=Ana Lima")
     assert "from draft to validated" in run(example, "status", "INS-0100", "validated")
     assert cx("-C", example, "validate", path).exit_code == 0
 

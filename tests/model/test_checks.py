@@ -3,6 +3,7 @@ refuses still gets its lifecycle findings in the same pass."""
 
 from __future__ import annotations
 
+import pytest
 from tests.conftest import EXAMPLE
 
 from cxlib.kb.config_file import load_config
@@ -84,3 +85,51 @@ decision: abandon
     )
     learnings = [f for f in checked.findings if f.code == Code.EXPERIMENT_LEARNINGS]
     assert learnings and "a loss or an inconclusive result" in learnings[0].message
+
+
+EXPERIMENT = b"""---
+id: EXP-0001
+title: Cart banner
+status: concluded
+owner: Ana Lima
+created: 2025-01-10
+stage: purchase
+touchpoint: cart
+opportunity: OPP-0001
+hypothesis: If we show it, more buy.
+primary_metric: conversion-rate
+start: 2025-01-12
+end: 2025-02-12
+result:
+  outcome: won
+decision: ship
+---
+
+## Learnings
+
+LEARNINGS
+"""
+
+
+@pytest.mark.parametrize("text", ["TBD", "- TODO", "**TBD**", "n/a.", "...", "TBD\n\n- later"])
+def test_a_learnings_section_of_placeholders_is_empty(text: str) -> None:
+    doc = EXPERIMENT.replace(b"LEARNINGS", text.encode())
+    assert Code.EXPERIMENT_LEARNINGS in _codes(doc, Kind.EXPERIMENT, "experiments/EXP-0001-a.md")
+
+
+@pytest.mark.parametrize("text", ["Shoppers read it.", "- 2% more orders", "TBD: the cause"])
+def test_a_learnings_section_that_says_something_is_written(text: str) -> None:
+    doc = EXPERIMENT.replace(b"LEARNINGS", text.encode())
+    codes = _codes(doc, Kind.EXPERIMENT, "experiments/EXP-0001-a.md")
+    assert Code.EXPERIMENT_LEARNINGS not in codes
+
+
+def test_placeholder_fields_are_not_given() -> None:
+    fixed = REFUSED.replace(b"type: not-a-type", b"type: pain-point").replace(
+        b"source: interview", b"source: interview\nevidence: [TBD, '-']\nconfidence: high"
+    )
+    assert _codes(fixed) == {Code.INSIGHT_EVIDENCE}
+    assert _codes(fixed.replace(b"owner: Ana Lima", b"owner: n/a")) == {
+        Code.INSIGHT_EVIDENCE,
+        Code.INSIGHT_OWNER,
+    }

@@ -213,6 +213,8 @@ CASES: dict[Code, Case] = {
     Code.INSIGHT_EVIDENCE: Case(Kind.INSIGHT, "evidence: [https://example.com/survey]\n", ""),
     Code.INSIGHT_CONFIDENCE: Case(Kind.INSIGHT, "confidence: high\n", ""),
     Code.OPPORTUNITY_OWNER: Case(Kind.OPPORTUNITY, "owner: Ana\n", ""),
+    Code.INSIGHT_OWNER: Case(Kind.INSIGHT, "owner: Ana", "owner: TBD"),
+    Code.EXPERIMENT_OWNER: Case(Kind.EXPERIMENT, "owner: Ana\n", ""),
     Code.OPPORTUNITY_SCORES: Case(Kind.OPPORTUNITY, "effort: 2\n", ""),
     Code.OPPORTUNITY_INSIGHT: Case(Kind.OPPORTUNITY, "insights: [INS-0001]\n", ""),
     Code.OPPORTUNITY_SECTION: Case(Kind.OPPORTUNITY, "## How", "## Hoe"),

@@ -40,7 +40,7 @@ from cxlib.model.findings import Finding
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
-FORMAT = 5  # 5: a tab inside a block scalar is text
+FORMAT = 6  # 6: a section of placeholders (TBD) is empty
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cxlib.kb.markdown import fence_after
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.source import ParsedFile, Problem, Section
+from cxlib.model.vocabulary import is_placeholder
 
 if TYPE_CHECKING:
     from cxlib.kb.yaml_strict import Loaded
@@ -292,7 +293,7 @@ def _scan_body(lines: list[str], start: int) -> tuple[dict[str, Section], list[t
         after = headings[n + 1] if n + 1 < len(headings) else None
         stop = after[0] if after else len(stripped)
         has_content = (after is not None and after[1] > level) or any(
-            line.strip() for line in stripped[k + 1 : stop]
+            not is_placeholder(line) for line in stripped[k + 1 : stop]
         )
         sections[key] = Section(title=title.strip(), line=start + k + 1, has_content=has_content)
     return sections, wiki_links

@@ -67,11 +67,13 @@ class Code(enum.StrEnum):
     # what a status requires (model/vocabulary.py REQUIREMENTS)
     INSIGHT_EVIDENCE = "insight-evidence"
     INSIGHT_CONFIDENCE = "insight-confidence"
+    INSIGHT_OWNER = "insight-owner"
     OPPORTUNITY_OWNER = "opportunity-owner"
     OPPORTUNITY_SCORES = "opportunity-scores"
     OPPORTUNITY_INSIGHT = "opportunity-insight"
     OPPORTUNITY_SECTION = "opportunity-section"
     EXPERIMENT_ORIGIN = "experiment-origin"
+    EXPERIMENT_OWNER = "experiment-owner"
     EXPERIMENT_START = "experiment-start"
     EXPERIMENT_HYPOTHESIS = "experiment-hypothesis"
     EXPERIMENT_METRIC = "experiment-metric"
@@ -166,6 +168,12 @@ RULES: dict[Code, Rule] = {
         "set 'confidence' to low, medium or high", fix="cxlib set ID confidence=low|medium|high"
     ),
     Code.OPPORTUNITY_OWNER: Rule("name one accountable owner", fix="cxlib set ID owner=NAME"),
+    Code.INSIGHT_OWNER: Rule(
+        "name the person who answers for it: one owner past draft", fix="cxlib set ID owner=NAME"
+    ),
+    Code.EXPERIMENT_OWNER: Rule(
+        "name the person who answers for it: one owner past draft", fix="cxlib set ID owner=NAME"
+    ),
     Code.OPPORTUNITY_SCORES: Rule(
         "score customer_value, business_value and effort from 1 to 5",
         fix="cxlib set ID customer_value=N business_value=N effort=N",

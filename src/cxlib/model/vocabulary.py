@@ -148,6 +148,9 @@ RUNNING_OR_LATER: tuple[ExperimentStatus, ...] = (
 )
 CONCLUDED: tuple[ExperimentStatus, ...] = (ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED)
 VALIDATED: tuple[InsightStatus, ...] = (InsightStatus.VALIDATED,)
+PAST_DRAFT_INSIGHT: tuple[InsightStatus, ...] = tuple(
+    s for s in InsightStatus if s != InsightStatus.DRAFT
+)
 # The outcomes a win rate is computed over (in this order); invalid and stopped-early tests
 # could not be read.
 DECIDED: tuple[Outcome, ...] = (Outcome.WON, Outcome.LOST, Outcome.INCONCLUSIVE)
@@ -234,6 +237,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         review="confidence",
     ),
     Requirement(
+        Code.INSIGHT_OWNER,
+        Kind.INSIGHT,
+        PAST_DRAFT_INSIGHT,
+        "a {status} insight needs an owner",
+        fields=("owner",),
+    ),
+    Requirement(
         Code.OPPORTUNITY_OWNER,
         Kind.OPPORTUNITY,
         PAST_IDEA,
@@ -275,6 +285,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "a {status} experiment must come from an opportunity or an insight",
         any_of=("opportunity", "insights"),
         hint="set 'opportunity' or 'insights': ideas come from customers",
+    ),
+    Requirement(
+        Code.EXPERIMENT_OWNER,
+        Kind.EXPERIMENT,
+        PAST_DRAFT,
+        "a {status} experiment needs an owner",
+        fields=("owner",),
     ),
     Requirement(
         Code.EXPERIMENT_START,
@@ -346,9 +363,54 @@ def requirements(
     return [r for r in (*REQUIREMENTS, *declared) if r.kind == kind and status in r.statuses]
 
 
+# What people write for "not yet": it counts as empty in every required field and section.
+PLACEHOLDERS = frozenset(
+    {
+        "tbd",
+        "tbc",
+        "tba",
+        "todo",
+        "to do",
+        "n/a",
+        "na",
+        "none",
+        "-",
+        "--",
+        "\u2013",  # en dash
+        "—",
+        "?",
+        "...",
+        "…",
+        "xxx",
+        "fixme",
+        "wip",
+        "later",
+        "coming soon",
+        "to be done",
+        "to be defined",
+    }
+)
+_PLACEHOLDER_EDGES = " \t*_`>#-+.:!()[]"
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a line or a value says nothing yet: empty, or a placeholder such as ``TBD``,
+    ``- TODO``, ``n/a`` or ``...`` (with any list marker, emphasis or end punctuation)."""
+    bare = text.strip()
+    if bare in PLACEHOLDERS:
+        return True
+    core = bare.strip(_PLACEHOLDER_EDGES).lower()
+    return not core or core in PLACEHOLDERS
+
+
 def filled(value: object) -> bool:
-    """Whether a field counts as given: not missing, not empty text, not an empty list."""
-    return value not in (None, "", [], {})
+    """Whether a field counts as given: not missing, not empty or placeholder text (``TBD``),
+    not a list of nothing but those."""
+    if isinstance(value, str):
+        return not is_placeholder(value)
+    if isinstance(value, list):
+        return any(filled(item) for item in value)  # [TBD] is no evidence
+    return value not in (None, {})
 
 
 def statuses(kind: Kind) -> tuple[str, ...]:
