@@ -119,7 +119,7 @@ def _file(front: str, newline: str = "\n", bom: bool = False, final_newline: boo
 def run(example: Path, verb: str, *args: str, cli: bool = True) -> str:
     """The command through the real CLI, or (to keep the matrix fast) its operation directly."""
     if cli:
-        result = cx("-C", example, verb, *args)
+        result = cx("-C", example, verb, *args, "--no-touch")  # byte-exact: 'updated:' stays
         assert result.exit_code == 0, result.output
         return result.stdout
     from cxlib.kb.store import KnowledgeBase
@@ -223,14 +223,14 @@ def test_null_or_missing_list_changes_only_its_line(
     original = _file("\n".join(keys) + "\n")
     path = example / OPP
     path.write_bytes(original)
-    assert cx("-C", example, "link", "OPP-0100", "INS-0003").exit_code == 0
+    assert cx("-C", example, "link", "--no-touch", "OPP-0100", "INS-0003").exit_code == 0
     expected = keys.copy()
     if line is None:
         expected.append(linked)
     else:
         expected[2] = linked
     assert path.read_bytes() == _file("\n".join(expected) + "\n")
-    assert cx("-C", example, "unlink", "OPP-0100", "INS-0003").exit_code == 0
+    assert cx("-C", example, "unlink", "--no-touch", "OPP-0100", "INS-0003").exit_code == 0
     expected[2 if line is not None else -1] = unlinked
     assert path.read_bytes() == _file("\n".join(expected) + "\n")
 
@@ -245,14 +245,14 @@ def test_single_value_link_round_trip(example: Path) -> None:
     path = example / rel
     path.write_bytes(original)
     try:
-        assert cx("-C", example, "link", "EXP-0100", "OPP-0003").exit_code == 0
+        assert cx("-C", example, "link", "--no-touch", "EXP-0100", "OPP-0003").exit_code == 0
         assert b"opportunity: OPP-0003   # set by cxlib link\n" in path.read_bytes()
-        other = cx("-C", example, "link", "EXP-0100", "OPP-0004")
+        other = cx("-C", example, "link", "--no-touch", "EXP-0100", "OPP-0004")
         assert other.exit_code == 2
         assert (
             "already names OPP-0003" in other.stderr and "unlink EXP-0100 OPP-0003" in other.stderr
         )
-        assert cx("-C", example, "unlink", "EXP-0100", "OPP-0003").exit_code == 0
+        assert cx("-C", example, "unlink", "--no-touch", "EXP-0100", "OPP-0003").exit_code == 0
         assert path.read_bytes() == original
     finally:
         path.unlink()
@@ -262,12 +262,14 @@ def test_dry_run_prints_the_diff_and_writes_nothing(example: Path) -> None:
     path = example / OPP
     original = _file(OPPORTUNITIES[0][1])
     path.write_bytes(original)
-    result = cx("-C", example, "link", "OPP-0100", "INS-0003", "--dry-run")
+    result = cx("-C", example, "link", "--no-touch", "OPP-0100", "INS-0003", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would link" in result.stdout
     assert "+  - INS-0003" in result.stdout and f"--- a/{OPP}" in result.stdout
     assert path.read_bytes() == original
-    data = cx("-C", example, "link", "OPP-0100", "INS-0003", "--format", "json").json()
+    data = cx(
+        "-C", example, "link", "--no-touch", "OPP-0100", "INS-0003", "--format", "json"
+    ).json()
     assert data["changed"] is True and data["field"] == "insights" and data["relation"] == "feeds"
 
 
@@ -279,11 +281,11 @@ def test_unlink_a_broken_link_and_keep_body_mentions(example: Path) -> None:
         "insights: [INS-0002, INS-0999]\n"
     )
     path.write_bytes(original)
-    result = cx("-C", example, "unlink", "OPP-0100", "INS-0999")
+    result = cx("-C", example, "unlink", "--no-touch", "OPP-0100", "INS-0999")
     assert result.exit_code == 0, result.output
     assert b"insights: [INS-0002]\n" in path.read_bytes()
-    result = cx("-C", example, "unlink", "OPP-0100", "INS-0002")
+    result = cx("-C", example, "unlink", "--no-touch", "OPP-0100", "INS-0002")
     assert result.exit_code == 0
     assert "still mentions [[INS-0002]]" in result.stderr
-    nothing = cx("-C", example, "unlink", "OPP-0100", "INS-0002")
+    nothing = cx("-C", example, "unlink", "--no-touch", "OPP-0100", "INS-0002")
     assert nothing.exit_code == 0 and "does not link to INS-0002" in nothing.stdout

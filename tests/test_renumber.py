@@ -48,7 +48,7 @@ def _diff(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
 
 def test_renumber_rewrites_front_matter_and_body_links(example: Path) -> None:
     before = snapshot(example)
-    result = cx("-C", example, "renumber", "EXP-0003", "EXP-0100")
+    result = cx("-C", example, "renumber", "--no-touch", "EXP-0003", "EXP-0100")
     assert result.exit_code == 0, result.output
     old = "experiments/EXP-0003-free-shipping-threshold-banner-in-the-cart.md"
     new = "experiments/EXP-0100-free-shipping-threshold-banner-in-the-cart.md"
@@ -98,12 +98,12 @@ def test_renumber_rewrites_front_matter_and_body_links(example: Path) -> None:
 
 def test_renumber_takes_the_next_free_id_and_dry_run_writes_nothing(example: Path) -> None:
     before = snapshot(example)
-    dry = cx("-C", example, "renumber", "EXP-0003", "--dry-run")
+    dry = cx("-C", example, "renumber", "--no-touch", "EXP-0003", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "would renumber EXP-0003 -> EXP-0023" in dry.stdout
     assert "-follows: [EXP-0003]\n+follows: [EXP-0023]" in dry.stdout
     assert snapshot(example) == before
-    data = cx("-C", example, "renumber", "EXP-0003", "--format", "json").json()
+    data = cx("-C", example, "renumber", "--no-touch", "EXP-0003", "--format", "json").json()
     assert data["new"] == "EXP-0023" and data["references"] == 9
     assert (example / data["new_path"]).is_file()
 
@@ -120,7 +120,7 @@ def test_renumber_takes_the_next_free_id_and_dry_run_writes_nothing(example: Pat
 )
 def test_renumber_refusals(example: Path, args: tuple[str, ...], message: str) -> None:
     before = snapshot(example)
-    result = cx("-C", example, "renumber", *args)
+    result = cx("-C", example, "renumber", "--no-touch", *args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert snapshot(example) == before
@@ -132,7 +132,7 @@ def test_a_mention_in_an_unreadable_file_stops_everything(example: Path) -> None
         "---\nid: INS-0101\n<<<<<<< HEAD\nevidence: [EXP-0003]\n=======\n>>>>>>> x\n---\n"
     )
     before = snapshot(example)
-    result = cx("-C", example, "renumber", "EXP-0003")
+    result = cx("-C", example, "renumber", "--no-touch", "EXP-0003")
     assert result.exit_code == 2
     assert "INS-0101-conflicted.md mentions EXP-0003 but cannot be read cleanly" in result.stderr
     assert snapshot(example) == before
@@ -178,7 +178,7 @@ def test_two_branches_add_the_same_id_and_renumber_fixes_it(repo: Path) -> None:
     git(repo, "checkout", "-q", "b")
 
     # On b: the next free id counts the EXP-0023 that main already has.
-    result = cx("-C", repo, "renumber", "EXP-0023")
+    result = cx("-C", repo, "renumber", "--no-touch", "EXP-0023")
     assert result.exit_code == 0, result.output
     assert "EXP-0023 -> EXP-0024" in result.stdout
     assert "  - EXP-0024\n" in ins.read_text() and "[[EXP-0024]]" in ins.read_text()
@@ -193,11 +193,11 @@ def test_two_branches_add_the_same_id_and_renumber_fixes_it(repo: Path) -> None:
 def test_after_a_merge_the_duplicate_is_chosen_by_path(repo: Path) -> None:
     (repo / "experiments" / "EXP-0023-a.md").write_text(_experiment("EXP-0023", "A", "EXP-0019"))
     (repo / "experiments" / "EXP-0023-c.md").write_text(_experiment("EXP-0023", "C", "EXP-0003"))
-    ambiguous = cx("-C", repo, "renumber", "EXP-0023")
+    ambiguous = cx("-C", repo, "renumber", "--no-touch", "EXP-0023")
     assert ambiguous.exit_code == 2
     assert "used by 2 files" in ambiguous.stderr
     assert "cxlib renumber experiments/EXP-0023-c.md" in ambiguous.stderr
-    result = cx("-C", repo, "renumber", repo / "experiments" / "EXP-0023-c.md")
+    result = cx("-C", repo, "renumber", "--no-touch", repo / "experiments" / "EXP-0023-c.md")
     assert result.exit_code == 0, result.output
     assert "EXP-0023 -> EXP-0024" in result.stdout
     assert "no reference was rewritten" in result.stderr

@@ -16,6 +16,7 @@ multi-line items, flow mappings) are refused the same way, before anything is wr
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -468,6 +469,25 @@ class EditableFile:
         expected[key] = parent
         snippet = self._snippet = f"{key}:\n  {child}: {yaml_write.value(value)}"
         return self._finish(self._set_nested(key, child, value, snippet), expected, path, snippet)
+
+    def touch(self, today: dt.date) -> bytes:
+        """Set ``updated:`` to ``today``: its value alone where the key exists, else a new line
+        right after ``created`` (at the end of the front-matter without one)."""
+        if "updated" in self.data:
+            return self.set_value("updated", today)
+        # The keys in their new order: an edit is checked to reorder nothing else.
+        expected: dict[str, Any] = {}
+        for key, value in copy.deepcopy(self.data).items():
+            expected[key] = value
+            if key == "created":
+                expected["updated"] = today
+        expected.setdefault("updated", today)
+        snippet = f"updated: {yaml_write.value(today)}"
+        lines = list(self.lines)
+        created = self._extent("created")
+        at = created[1] if created is not None else self.close
+        lines[at:at] = [Line(snippet, self._newline)]
+        return self._finish(lines, expected, "'updated'", snippet)
 
     def _set_top(self, key: str, value: Any, snippet: str) -> list[Line]:
         lines = list(self.lines)

@@ -112,6 +112,16 @@ class ValidateSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EditSettings:
+    """How the edit commands write (the ``[edit]`` table)."""
+
+    __pydantic_config__ = _STRICT
+
+    # set, status, link, unlink and renumber set 'updated:' to today on the document they edit
+    touch_updated: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class KindSettings:
     __pydantic_config__ = _STRICT
 
@@ -142,6 +152,7 @@ class ProgramConfig:
     kinds: dict[Kind, KindSettings] = field(default_factory=lambda: dict(DEFAULT_KINDS))
     # The ``[validate]`` table; "validate" as the TOML key, as the command is named.
     validate: ValidateSettings = ValidateSettings()
+    edit: EditSettings = EditSettings()
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -186,4 +197,5 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         segments=[Segment(**s) for s in plain["segments"]],
         kinds={Kind(k): KindSettings(**s) for k, s in plain["kinds"].items()},
         validate=ValidateSettings(**plain["validate"]),
+        edit=EditSettings(**plain["edit"]),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.files import DocFile, read_document, scan
@@ -81,3 +83,11 @@ def with_neighbours(ids: dict[str, list[DocFile]], d: LoadedDoc) -> Library:
             if f.path != d.path
         ]
     return Library(docs)
+
+
+def touched(before: bytes, after: bytes, label: str, today: dt.date | None) -> bytes:
+    """``after`` with ``updated:`` set to ``today``, when the edit changed anything and
+    ``today`` is given (None: ``--no-touch``, or ``[edit] touch_updated = false``)."""
+    if today is None or after == before:
+        return after
+    return EditableFile(after, label).touch(today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 from cxlib.errors import UnknownIdError, UsageError
@@ -10,7 +11,7 @@ from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
 from cxlib.model.relations import Relation, relation_named, relations_between, targets_of
-from cxlib.ops.docs import file_ids, normalize_id, open_by_id
+from cxlib.ops.docs import file_ids, normalize_id, open_by_id, touched
 
 
 @dataclass
@@ -59,9 +60,15 @@ def choose_relation(
 
 
 def link_documents(
-    kb: KnowledgeBase, source_id: str, target_id: str, rel: str | None = None, dry_run: bool = False
+    kb: KnowledgeBase,
+    source_id: str,
+    target_id: str,
+    rel: str | None = None,
+    dry_run: bool = False,
+    touch: dt.date | None = None,
 ) -> LinkResult:
-    """Add the link ``source -> target``; a link that already exists is a no-op."""
+    """Add the link ``source -> target``; a link that already exists is a no-op. With
+    ``touch``, the source's ``updated:`` becomes that date."""
     ids = file_ids(kb)
     tid = normalize_id(target_id)
     if tid == normalize_id(source_id):
@@ -97,6 +104,7 @@ def link_documents(
             result.message = f"{source.id} already lists {tid} in '{relation.field}'; nothing to do"
             return result
         after = doc.add_item(relation.field, tid)
+    after = touched(doc.raw, after, source.path, touch)
     changes = [FileChange(source.path, doc.raw, after)]
     result.changed = True
     result.diff = diff(changes)

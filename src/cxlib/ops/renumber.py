@@ -8,6 +8,7 @@ finished with ``--resume`` or undone with ``--rollback`` (:mod:`cxlib.kb.recover
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from contextlib import nullcontext
@@ -26,7 +27,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, split_id
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.vocabulary import LINK_FIELDS
-from cxlib.ops.docs import load_library, normalize_id
+from cxlib.ops.docs import load_library, normalize_id, touched
 from cxlib.ops.new import next_id
 
 
@@ -110,6 +111,7 @@ def renumber(
     new: str | None = None,
     dry_run: bool = False,
     cwd: Path | None = None,
+    touch: dt.date | None = None,
 ) -> RenumberResult:
     """Renumber the document ``old`` (an id, or its path when the id is shared) to ``new``, or to
     the next free id of its kind (looking at every branch too).
@@ -120,7 +122,7 @@ def renumber(
     with nullcontext() if dry_run else ids_reserved(kb.root):
         if not dry_run:
             refuse_if_pending(kb.root, holding_ids=True)
-        result, changes = _plan(kb, old, new, cwd or Path.cwd())
+        result, changes = _plan(kb, old, new, cwd or Path.cwd(), touch)
         if not dry_run:
             journal = Journal("renumber", f"{result.old} -> {result.new}", tuple(changes))
             recovery.apply_journaled(kb.root, journal)
@@ -128,7 +130,7 @@ def renumber(
 
 
 def _plan(
-    kb: KnowledgeBase, old: str, new: str | None, cwd: Path
+    kb: KnowledgeBase, old: str, new: str | None, cwd: Path, touch: dt.date | None
 ) -> tuple[RenumberResult, list[FileChange]]:
     """The renumber's result and every file change it makes, computed and checked in memory."""
     library = load_library(kb)
@@ -154,7 +156,9 @@ def _plan(
     changes: list[FileChange] = []
     raw = read_document(kb.root, d.path, MAX_FILE_BYTES)
     mine = EditableFile(raw, d.path).replace_id(["id"], old_id, new_id)
-    changes.append(FileChange(d.path, raw, edited(d, mine), result.new_path))
+    # Only the renumbered document is touched: the others' mentions are bookkeeping.
+    mine = touched(raw, edited(d, mine), d.path, touch)
+    changes.append(FileChange(d.path, raw, mine, result.new_path))
     # A plain-text mention: the id not inside a longer id (EXP-00431) or another word.
     pattern = re.compile(rf"(?<![A-Za-z0-9-]){re.escape(old_id)}(?![0-9])", re.IGNORECASE)
     for other in library.docs:

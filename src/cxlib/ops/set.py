@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.lifecycle import allowed, move_hint, statuses
-from cxlib.ops.docs import file_ids, open_by_id, with_neighbours
+from cxlib.ops.docs import file_ids, open_by_id, touched, with_neighbours
 from cxlib.ops.guard import check_change
 
 
@@ -148,9 +149,14 @@ def write_edits(
 
 
 def set_fields(
-    kb: KnowledgeBase, doc_id: str, assignments: list[str], dry_run: bool = False
+    kb: KnowledgeBase,
+    doc_id: str,
+    assignments: list[str],
+    dry_run: bool = False,
+    touch: dt.date | None = None,
 ) -> EditResult:
-    """Set ``key=value`` fields (see :func:`parse_value`) of one document, line by line."""
+    """Set ``key=value`` fields (see :func:`parse_value`) of one document, line by line; with
+    ``touch``, ``updated:`` becomes that date (unless it is one of the fields set)."""
     if not assignments:
         raise UsageError("nothing to set", hint="give key=value pairs, e.g. confidence=high")
     ids = file_ids(kb)
@@ -164,6 +170,8 @@ def set_fields(
     after = doc.raw
     for key, value in pairs:
         after = EditableFile(after, d.path).set_value(key, value)
+    if "updated" not in dict(pairs):
+        after = touched(doc.raw, after, d.path, touch)
     changed, patch = write_edits(kb, d, doc, after, "with those values", dry_run, library)
     values = dict(pairs)
     if not changed:

@@ -10,7 +10,7 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import Decision, Outcome
 from cxlib.model.kinds import Kind
-from cxlib.ops.docs import file_ids, open_by_id, with_neighbours
+from cxlib.ops.docs import file_ids, open_by_id, touched, with_neighbours
 from cxlib.ops.set import EditResult, check_transition, write_edits
 
 
@@ -25,10 +25,12 @@ def change_status(
     end: dt.date | None = None,
     learnings: str | None = None,
     dry_run: bool = False,
+    touch: dt.date | None = None,
 ) -> EditResult:
     """Set the status (refusing moves the lifecycle or the rules forbid). For an experiment,
     ``running`` fills ``start`` and ``concluded`` fills ``end`` with ``today`` unless given or
-    already set; ``outcome``, ``decision`` and ``learnings`` are written too."""
+    already set; ``outcome``, ``decision`` and ``learnings`` are written too. With ``touch``,
+    ``updated:`` becomes that date."""
     ids = file_ids(kb)
     d, doc = open_by_id(kb, ids, doc_id)
     library = with_neighbours(ids, d)
@@ -46,6 +48,7 @@ def change_status(
         if not learnings.strip():
             raise UsageError("the learnings are empty; nothing was written")
         after = EditableFile(after, d.path).append_to_section("Learnings", learnings)
+    after = touched(doc.raw, after, d.path, touch)
     changed, patch = write_edits(kb, d, doc, after, f"becoming {new}", dry_run, library)
     message = _message(d.id, data.get("status", ""), new, values, changed, dry_run)
     return EditResult(d.id or "", d.path, changed, message, values, patch)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.relations import Relation, answers_to, targets_of
-from cxlib.ops.docs import file_ids, normalize_id, open_by_id
+from cxlib.ops.docs import file_ids, normalize_id, open_by_id, touched
 from cxlib.ops.link import LinkResult, choose_relation
 
 
@@ -17,7 +19,12 @@ def _holds(doc: EditableFile, relation: Relation, tid: str) -> bool:
 
 
 def unlink_documents(
-    kb: KnowledgeBase, source_id: str, target_id: str, rel: str | None = None, dry_run: bool = False
+    kb: KnowledgeBase,
+    source_id: str,
+    target_id: str,
+    rel: str | None = None,
+    dry_run: bool = False,
+    touch: dt.date | None = None,
 ) -> LinkResult:
     """Remove the link ``source -> target`` from every field of ``source`` that holds it (only
     ``--rel``'s field when given). A target that no longer exists may still be unlinked, so a
@@ -64,6 +71,7 @@ def unlink_documents(
     for r in present:
         current = EditableFile(after, source.path)
         after = current.set_value(r.field, None) if r.single else current.remove_item(r.field, tid)
+    after = touched(doc.raw, after, source.path, touch)
     changes = [FileChange(source.path, doc.raw, after)]
     result.changed = True
     result.diff = diff(changes)

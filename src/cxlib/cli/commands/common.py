@@ -11,6 +11,8 @@ import typer
 from cxlib.errors import UsageError
 
 if TYPE_CHECKING:
+    from cxlib.cli.state import State
+    from cxlib.kb.store import KnowledgeBase
     from cxlib.model.kinds import Kind
 
 
@@ -32,6 +34,14 @@ class TableOrJson(enum.StrEnum):
 
 # Options several commands share, declared once.
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")]
+NoTouch = Annotated[
+    bool,
+    typer.Option(
+        "--no-touch",
+        help="Leave 'updated:' as it is (else it becomes today, unless [edit] touch_updated "
+        "= false in cxlib.toml).",
+    ),
+]
 TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 TableOrJsonFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
 # From this many documents to index (some seconds of work), a run that is not on a terminal
@@ -61,3 +71,8 @@ def date_option(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
+
+
+def touch_date(st: State, kb: KnowledgeBase, no_touch: bool) -> dt.date | None:
+    """The date an edit writes into ``updated:`` (the ``--today`` clock), or None to leave it."""
+    return None if no_touch or not kb.config.edit.touch_updated else st.today

@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import (
+    DryRun,
+    NoTouch,
+    TextOrJson,
+    TextOrJsonFormat,
+    touch_date,
+)
 from cxlib.cli.state import state
 
 NAME = "link"
@@ -21,6 +27,7 @@ def command(
     target: Annotated[str, typer.Argument(metavar="TO", help="The document it points at.")],
     rel: Annotated[str | None, typer.Option("--rel", help=REL_HELP)] = None,
     dry_run: DryRun = False,
+    no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Link FROM to TO. The link is stored on FROM, in the field the two kinds give:
@@ -34,5 +41,8 @@ def command(
     from cxlib.ops.link import link_documents
 
     st = state(ctx)
-    result = link_documents(st.open(), source, target, rel=rel, dry_run=dry_run)
+    kb = st.open()
+    result = link_documents(
+        kb, source, target, rel=rel, dry_run=dry_run, touch=touch_date(st, kb, no_touch)
+    )
     report(st.output, result, format == TextOrJson.JSON, dry_run)

@@ -4,7 +4,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import (
+    DryRun,
+    NoTouch,
+    TextOrJson,
+    TextOrJsonFormat,
+    touch_date,
+)
 from cxlib.cli.state import State, state
 from cxlib.errors import UsageError
 
@@ -81,6 +87,7 @@ def command(
         ),
     ] = None,
     dry_run: DryRun = False,
+    no_touch: NoTouch = False,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Finish a renumber that was interrupted or failed midway."),
@@ -111,7 +118,10 @@ def command(
         _recover(st, action, format == TextOrJson.JSON)
         return
     assert old is not None
-    result = renumber(st.open(), old, new, dry_run=dry_run, cwd=st.start)
+    kb = st.open()
+    result = renumber(
+        kb, old, new, dry_run=dry_run, cwd=st.start, touch=touch_date(st, kb, no_touch)
+    )
     if format == TextOrJson.JSON:
         report(st.output, result, True, dry_run)
         return

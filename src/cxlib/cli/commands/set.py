@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import (
+    DryRun,
+    NoTouch,
+    TextOrJson,
+    TextOrJsonFormat,
+    touch_date,
+)
 from cxlib.cli.state import state
 
 NAME = "set"
@@ -22,6 +28,7 @@ def command(
         ),
     ],
     dry_run: DryRun = False,
+    no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Set front-matter fields of a document, changing only their lines. Refused, with what is
@@ -34,5 +41,7 @@ def command(
     from cxlib.ops.set import set_fields
 
     st = state(ctx)
-    result = set_fields(st.open(), doc_id, assignments, dry_run=dry_run)
+    kb = st.open()
+    touch = touch_date(st, kb, no_touch)
+    result = set_fields(kb, doc_id, assignments, dry_run=dry_run, touch=touch)
     report(st.output, result, format == TextOrJson.JSON, dry_run)

@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat, date_option
+from cxlib.cli.commands.common import (
+    DryRun,
+    NoTouch,
+    TextOrJson,
+    TextOrJsonFormat,
+    date_option,
+    touch_date,
+)
 from cxlib.cli.state import state
 
 NAME = "status"
@@ -37,6 +44,7 @@ def command(
         ),
     ] = False,
     dry_run: DryRun = False,
+    no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Move a document to NEW_STATUS along its lifecycle (see the README), refusing moves the
@@ -68,5 +76,6 @@ def command(
         end=date_option(end, "--end"),
         learnings=learnings,
         dry_run=dry_run,
+        touch=touch_date(st, kb, no_touch),
     )
     report(st.output, result, format == TextOrJson.JSON, dry_run)

@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import DryRun, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import (
+    DryRun,
+    NoTouch,
+    TextOrJson,
+    TextOrJsonFormat,
+    touch_date,
+)
 from cxlib.cli.state import state
 
 NAME = "unlink"
@@ -19,6 +25,7 @@ def command(
         typer.Option("--rel", help="Only this relation (e.g. counter_evidence); default: all."),
     ] = None,
     dry_run: DryRun = False,
+    no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Remove the link from FROM to TO (only that field's lines change). A link to an id that
@@ -30,5 +37,8 @@ def command(
     from cxlib.ops.unlink import unlink_documents
 
     st = state(ctx)
-    result = unlink_documents(st.open(), source, target, rel=rel, dry_run=dry_run)
+    kb = st.open()
+    result = unlink_documents(
+        kb, source, target, rel=rel, dry_run=dry_run, touch=touch_date(st, kb, no_touch)
+    )
     report(st.output, result, format == TextOrJson.JSON, dry_run)
