@@ -31,18 +31,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-_UPDATE_GOLDENS: list[bool] = [False]  # set once per run, from the command line
+# Set from the command line once per run. In the environment, not a global: pytest may import
+# this file twice (as its conftest and as ``tests.conftest``), and both must see it.
+_UPDATE = "CXLIB_TEST_UPDATE_GOLDENS"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    _UPDATE_GOLDENS[0] = bool(config.getoption("--update-goldens"))
+    if config.getoption("--update-goldens"):
+        os.environ[_UPDATE] = "1"
 
 
 def golden(name: str, text: str) -> None:
     """``text`` equals the reviewed file ``tests/golden/NAME``; with ``--update-goldens`` the
     file is rewritten first, so an intended change of output is reviewed as a diff."""
     path = GOLDEN / name
-    if _UPDATE_GOLDENS[0]:
+    if os.environ.get(_UPDATE) == "1":
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.is_file(), f"{name} is missing: run pytest with --update-goldens"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -407,3 +408,12 @@ def test_a_report_reads_only_the_kinds_it_uses(tmp_path: Path) -> None:
     assert exp.json()["skipped"] == []
     health = cx("-C", copy, "report", "health", "--format", "json")
     assert health.json()["skipped"] == ["insights/INS-0099-broken.md"]
+
+
+def test_concluded_experiments_whose_decision_is_pending_are_listed(base: Path) -> None:
+    path = next((base / "experiments").glob("EXP-0003-*.md"))
+    path.write_text(path.read_text().replace("decision: iterate\n", ""))
+    data = json.loads(cx("-C", base, "report", "experiments", "--format", "json").stdout)
+    assert [(p["id"], p["outcome"]) for p in data["decision_pending"]] == [("EXP-0003", "lost")]
+    text = cx("-C", base, "report", "experiments").stdout
+    assert "Concluded, decision pending:                       1" in text

@@ -105,10 +105,12 @@ class Stale:
 
 
 @dataclass
-class Unlearned:
+class Closed:
+    """A concluded experiment that still owes something: its learnings, or its decision."""
+
     id: str
     title: str
-    outcome: str
+    outcome: str | None
     owner: str | None
     end: str | None
 
@@ -135,7 +137,8 @@ class ExperimentsReport:
     duration: Span
     draft_to_running: Span
     stale: list[Stale]
-    unlearned: list[Unlearned]
+    unlearned: list[Closed]
+    decision_pending: list[Closed]
     experiments: list[Row] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -163,6 +166,29 @@ def _learned(snap: Snapshot, e: Experiment) -> bool:
     return section is not None and section.has_content
 
 
+def _owed(snap: Snapshot, chosen: list[Experiment]) -> tuple[list[Closed], list[Closed]]:
+    """Concluded experiments that owe their learnings (losses and inconclusive results), and
+    those whose decision is still pending."""
+    unlearned: list[Closed] = []
+    pending: list[Closed] = []
+    for e in chosen:
+        if e.status not in CONCLUDED:
+            continue
+        outcome = snap.outcome(e)
+        closed = Closed(
+            e.id,
+            e.title,
+            outcome.value if outcome else None,
+            e.owner,
+            e.end.isoformat() if e.end else None,
+        )
+        if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE) and not _learned(snap, e):
+            unlearned.append(closed)
+        if e.status == ExperimentStatus.CONCLUDED and e.decision is None:
+            pending.append(closed)
+    return unlearned, pending
+
+
 def experiments_report(
     snap: Snapshot, since: dt.date | None = None, team: str | None = None
 ) -> ExperimentsReport:
@@ -181,7 +207,6 @@ def experiments_report(
     durations: list[tuple[int, str]] = []
     lead_times: list[tuple[int, str]] = []
     stale: list[Stale] = []
-    unlearned: list[Unlearned] = []
     concluded = 0
     for e in chosen:
         by_status[e.status.value] += 1
@@ -214,16 +239,6 @@ def experiments_report(
                     tally = quarters.setdefault(quarter_of(e.end), [0, 0])
                     tally[0] += outcome == Outcome.WON
                     tally[1] += 1
-            if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE) and not learned:
-                unlearned.append(
-                    Unlearned(
-                        e.id,
-                        e.title,
-                        outcome.value,
-                        e.owner,
-                        e.end.isoformat() if e.end else None,
-                    )
-                )
         rows.append(
             Row(
                 id=e.id,
@@ -249,6 +264,7 @@ def experiments_report(
         last = max(this_month, max(months))
         series = [months.get(m, Month(m)) for m in months_between(min(months), last)]
     stale.sort(key=lambda s: (-s.days_running, s.id))
+    unlearned, pending = _owed(snap, chosen)
     return ExperimentsReport(
         program=snap.program,
         today=today.isoformat(),
@@ -271,6 +287,7 @@ def experiments_report(
         draft_to_running=_span(lead_times),
         stale=stale,
         unlearned=unlearned,
+        decision_pending=pending,
         experiments=rows,
         skipped=snap.skipped,
     )
@@ -351,6 +368,7 @@ def render(r: ExperimentsReport) -> Rendered:
                 ),
                 (f"Stale (running over {r.stale_after_days} days)", str(len(r.stale))),
                 ("Losses or inconclusive results without learnings", str(len(r.unlearned))),
+                ("Concluded, decision pending", str(len(r.decision_pending))),
             ]
         )
     )
@@ -391,8 +409,19 @@ def render(r: ExperimentsReport) -> Rendered:
     out.blocks.append(
         Table(
             ["id", "title", "outcome", "owner", "end"],
-            [[u.id, u.title, u.outcome, u.owner or "", u.end or ""] for u in r.unlearned],
+            [[u.id, u.title, u.outcome or "", u.owner or "", u.end or ""] for u in r.unlearned],
             key="experiments-unlearned",
+        )
+    )
+    out.blocks.append(Heading("Concluded, decision pending"))
+    out.blocks.append(
+        Table(
+            ["id", "title", "outcome", "owner", "end"],
+            [
+                [p.id, p.title, p.outcome or "", p.owner or "", p.end or ""]
+                for p in r.decision_pending
+            ],
+            key="experiments-decision-pending",
         )
     )
     recent = [m for m in r.months if m.total][-12:]
