@@ -417,3 +417,16 @@ def test_concluded_experiments_whose_decision_is_pending_are_listed(base: Path) 
     assert [(p["id"], p["outcome"]) for p in data["decision_pending"]] == [("EXP-0003", "lost")]
     text = cx("-C", base, "report", "experiments").stdout
     assert "Concluded, decision pending:                       1" in text
+
+
+def test_a_score_the_formula_reads_but_an_opportunity_lacks_is_flagged(base: Path) -> None:
+    toml = base / "cxlib.toml"
+    toml.write_text(toml.read_text().replace('formula = "value-over-effort"', 'formula = "rice"'))
+    data = json.loads(cx("-C", base, "report", "roadmap", "--format", "json").stdout)
+    items = {i["id"]: i for g in data["groups"] for i in g["items"]}
+    assert "reach assumed 1" in items["OPP-0009"]["flags"]  # no reach: RICE took 1
+    assert items["OPP-0009"]["priority"] is not None  # ranked all the same, and said so
+    assert "reach assumed 1" not in items["OPP-0001"]["flags"]  # it has one
+    toml.write_text(toml.read_text().replace('formula = "rice"', 'formula = "value-over-effort"'))
+    data = json.loads(cx("-C", base, "report", "roadmap", "--format", "json").stdout)
+    assert not any("assumed" in f for g in data["groups"] for i in g["items"] for f in i["flags"])

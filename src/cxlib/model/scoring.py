@@ -37,6 +37,16 @@ MAX_DEPTH = 32
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Name, ast.Load, ast.Constant)
 
 
+def formula_names(spec: str) -> frozenset[str]:
+    """The scores a formula reads (a named one or an expression); none for one that does not
+    parse (the config check refuses it)."""
+    try:
+        tree = ast.parse(NAMED_FORMULAS.get(spec, spec), mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return frozenset()
+    return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+
+
 def compile_formula(spec: str) -> Formula:
     """Compile a named formula or an expression; raise ValueError naming what is wrong."""
     source = NAMED_FORMULAS.get(spec, spec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cxlib.model.documents import InsightStatus, Opportunity, OpportunityStatus
+from cxlib.model.scoring import formula_names
 from cxlib.reports.blocks import CsvColumns, Figures, Heading, Note, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import Snapshot
 
@@ -17,6 +18,10 @@ GROUPS = (
 FLAG_NO_OWNER = "no owner"
 FLAG_NO_INSIGHT = "no insight"  # no validated insight backs it
 FLAG_SCORES = "scores missing"
+# The formula reads a score the opportunity lacks, and takes its default in its place: said, so a
+# RICE rank of 1.4 against 288,000 is not read as a real one.
+FLAG_REACH = "reach assumed 1"
+FLAG_CONFIDENCE = "confidence assumed medium"
 
 
 @dataclass
@@ -75,7 +80,7 @@ class Roadmap:
         return sorted((i for g in self.groups for i in g.items), key=lambda i: i.rank)
 
 
-def _flags(o: Opportunity, validated: int) -> list[str]:
+def _flags(o: Opportunity, validated: int, reads: frozenset[str]) -> list[str]:
     flags: list[str] = []
     if not o.owner:
         flags.append(FLAG_NO_OWNER)
@@ -83,6 +88,10 @@ def _flags(o: Opportunity, validated: int) -> list[str]:
         flags.append(FLAG_NO_INSIGHT)
     if o.customer_value is None or o.business_value is None or o.effort is None:
         flags.append(FLAG_SCORES)
+    if "reach" in reads and o.reach is None:
+        flags.append(FLAG_REACH)
+    if "confidence" in reads and o.confidence is None:
+        flags.append(FLAG_CONFIDENCE)
     return flags
 
 
@@ -100,6 +109,7 @@ def roadmap(snap: Snapshot) -> Roadmap:
     wanted = {status for status, _ in GROUPS}
     open_ = [o for o in snap.opportunities if o.status in wanted]
     scored = [(snap.priority(o), o) for o in open_]
+    reads = formula_names(snap.config.scoring.formula)
     scored.sort(key=lambda p: (p[0] is None, -(p[0] or 0.0), p[1].id))
     groups = {status: RoadmapGroup(status.value, label) for status, label in GROUPS}
     for rank, (prio, o) in enumerate(scored, start=1):
@@ -122,7 +132,7 @@ def roadmap(snap: Snapshot) -> Roadmap:
                 insights=list(o.insights),
                 validated_insights=backing,
                 experiments=experiments.get(o.id, []),
-                flags=_flags(o, backing),
+                flags=_flags(o, backing, reads),
             )
         )
     closed = [
