@@ -29,7 +29,8 @@ COMMANDS: dict[str, str] = {
     "graph": "graph",
     "renumber": "renumber",
 }
-GROUPS: dict[str, str] = {"report": "report"}  # a group: one sub-command per report
+# Groups: one sub-command per report; the statistics of a design.
+GROUPS: dict[str, str] = {"report": "report", "stats": "stats"}
 NAMES = frozenset(COMMANDS) | frozenset(GROUPS)
 
 

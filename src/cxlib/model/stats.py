@@ -1,0 +1,76 @@
+"""The statistics an experiment's design and result need, with the standard library's exact
+normal distribution (:class:`statistics.NormalDist`).
+
+Sample size: a two-sided, pooled-variance two-proportion z-test without continuity correction,
+for a relative minimum detectable effect, per variant; with k > 2 variants each treatment is
+compared with the control at alpha / (k - 1) (Bonferroni).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+
+class StatsInputError(ValueError):
+    """An input the formula cannot take, named with its bounds."""
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    baseline: float
+    mde: float  # relative, percent
+    alpha: float
+    power: float
+    variants: int
+    per_variant: int
+    total: int
+    days: int | None = None  # with a daily traffic
+    daily_traffic: int | None = None
+
+
+def _check(name: str, value: float, low: float, high: float) -> None:
+    if not (math.isfinite(value) and low < value < high):
+        raise StatsInputError(
+            f"{name} must be between {low:g} and {high:g} (exclusive), got {value:g}"
+        )
+
+
+def sample_size(
+    baseline: float,
+    mde: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    variants: int = 2,
+    daily_traffic: int | None = None,
+) -> SampleSize:
+    """Visitors per variant to detect a relative change of ``mde`` percent on a conversion
+    rate of ``baseline`` (a fraction), and the days ``daily_traffic`` visitors a day (all
+    variants together) take to reach them."""
+    _check("baseline", baseline, 0, 1)
+    _check("alpha", alpha, 0, 1)
+    _check("power", power, 0, 1)
+    if not math.isfinite(mde) or mde == 0:
+        raise StatsInputError(f"mde must be a relative change in percent other than 0, got {mde:g}")
+    if variants < 2:
+        raise StatsInputError(f"an experiment has at least 2 variants, got {variants}")
+    treated = baseline * (1 + mde / 100)
+    _check("baseline x (1 + mde / 100)", treated, 0, 1)
+    z = NormalDist()
+    z_alpha = z.inv_cdf(1 - alpha / (variants - 1) / 2)
+    z_power = z.inv_cdf(power)
+    pooled = (baseline + treated) / 2
+    spread = z_alpha * math.sqrt(2 * pooled * (1 - pooled)) + z_power * math.sqrt(
+        baseline * (1 - baseline) + treated * (1 - treated)
+    )
+    per_variant = math.ceil(spread**2 / (treated - baseline) ** 2)
+    total = per_variant * variants
+    days = None
+    if daily_traffic is not None:
+        if daily_traffic <= 0:
+            raise StatsInputError(f"daily traffic must be positive, got {daily_traffic}")
+        days = math.ceil(total / daily_traffic)
+    return SampleSize(
+        baseline, mde, alpha, power, variants, per_variant, total, days, daily_traffic
+    )

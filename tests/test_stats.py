@@ -1,0 +1,74 @@
+"""``cxlib stats sample-size``: the visitors a conversion-rate test needs, against published
+figures, and every input it cannot take refused with exit 2."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from tests.conftest import cx
+
+from cxlib.model.stats import StatsInputError, sample_size
+
+
+def test_the_textbook_figure() -> None:
+    # 10% -> 12% at alpha 0.05 (two-sided), power 0.8, no continuity correction: 3,841 a group
+    # (Fleiss, "Statistical Methods for Rates and Proportions", the uncorrected formula).
+    assert sample_size(0.10, 20).per_variant == 3841
+
+
+def test_the_issue_example_and_its_days() -> None:
+    size = sample_size(0.032, 5, daily_traffic=20_000)
+    assert 194_000 < size.per_variant < 195_000
+    assert size.total == 2 * size.per_variant
+    assert size.days == math.ceil(size.total / 20_000)
+
+
+def test_more_variants_need_more_visitors_each() -> None:
+    """Bonferroni: each of k - 1 comparisons at alpha / (k - 1)."""
+    two, three = sample_size(0.032, 5), sample_size(0.032, 5, variants=3)
+    assert three.per_variant > two.per_variant
+    assert three.per_variant == sample_size(0.032, 5, alpha=0.025).per_variant
+
+
+def test_a_smaller_effect_needs_more_visitors() -> None:
+    assert sample_size(0.032, 2).per_variant > sample_size(0.032, 5).per_variant
+    assert sample_size(0.032, -5).per_variant > 0  # a drop is detected as well
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"baseline": 0, "mde": 5},
+        {"baseline": 1.5, "mde": 5},
+        {"baseline": math.nan, "mde": 5},
+        {"baseline": 0.032, "mde": 0},
+        {"baseline": 0.032, "mde": math.inf},
+        {"baseline": 0.9, "mde": 20},  # the treated rate would pass 100%
+        {"baseline": 0.032, "mde": 5, "alpha": 1},
+        {"baseline": 0.032, "mde": 5, "power": 0},
+        {"baseline": 0.032, "mde": 5, "variants": 1},
+        {"baseline": 0.032, "mde": 5, "daily_traffic": 0},
+    ],
+)
+def test_inputs_it_cannot_take_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(StatsInputError):
+        sample_size(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_command_as_json_and_text() -> None:
+    args = ("stats", "sample-size", "--baseline", "0.032", "--mde", "5")
+    data = json.loads(cx(*args, "--format", "json").stdout)
+    assert data["per_variant"] == sample_size(0.032, 5).per_variant
+    text = cx(*args, "--daily-traffic", "20000").stdout
+    assert "visitors per variant" in text and "days at 20,000 visitors a day" in text
+
+
+@pytest.mark.parametrize(
+    "args", [("--baseline", "1.5", "--mde", "5"), ("--baseline", "0.03", "--mde", "nan")]
+)
+def test_the_command_refuses_bad_input_with_exit_2(args: tuple[str, ...]) -> None:
+    result = cx("stats", "sample-size", *args)
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.stderr and "Traceback" not in result.output
