@@ -184,7 +184,7 @@ def test_set_keeps_quoting_and_edits_nested_result_fields(example: Path) -> None
     assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\ndecision:" in text
     run(example, "set", "EXP-0007", "result.effect=1.5")
     text = path_of(example, "EXP-0007").read_text()
-    assert "start: 2025-06-02\nresult:\n  effect: 1.5\n---" in text
+    assert "planned_days: 42\nresult:\n  effect: 1.5\n---" in text
 
 
 @pytest.mark.parametrize(

@@ -430,3 +430,26 @@ def test_a_score_the_formula_reads_but_an_opportunity_lacks_is_flagged(base: Pat
     toml.write_text(toml.read_text().replace('formula = "rice"', 'formula = "value-over-effort"'))
     data = json.loads(cx("-C", base, "report", "roadmap", "--format", "json").stdout)
     assert not any("assumed" in f for g in data["groups"] for i in g["items"] for f in i["flags"])
+
+
+def _running_lists(base: Path, today: str) -> dict[str, list[str]]:
+    args = ("--today", today, "-C", base, "report", "experiments", "--format", "json")
+    data = json.loads(cx(*args).stdout)
+    return {k: [x["id"] for x in data[k]] for k in ("overdue", "ending_this_week", "stale")}
+
+
+def test_a_running_experiment_is_judged_by_its_planned_end(base: Path) -> None:
+    """EXP-0007 planned 42 days from 2025-06-02; EXP-0021 planned to end on 2026-11-06."""
+    assert _running_lists(base, "2026-11-01") == {
+        "overdue": ["EXP-0007"],
+        "ending_this_week": ["EXP-0021"],
+        "stale": [],
+    }
+    # Within the grace days it is not overdue yet; past them it is.
+    assert _running_lists(base, "2026-11-09")["overdue"] == ["EXP-0007"]
+    assert _running_lists(base, "2026-11-10")["overdue"] == ["EXP-0007", "EXP-0021"]
+    path = next((base / "experiments").glob("EXP-0021-*.md"))
+    path.write_text(path.read_text().replace("planned_end: 2026-11-06\n", ""))
+    # Without a plan, the fixed limit: 30 days after its start on 2026-10-27.
+    assert _running_lists(base, "2026-11-26")["stale"] == []
+    assert _running_lists(base, "2026-11-27")["stale"] == ["EXP-0021"]

@@ -72,9 +72,12 @@ def test_experiment_figures_by_hand(northwind: Path) -> None:
     assert data["win_rate"] == 0.5333
     assert data["loss_rate"] == 0.2
     assert data["unreadable"] == 2
-    # Stale: running and started more than 30 days before 2026-11-01. EXP-0007 started
-    # 2025-06-02 (517 days); EXP-0021 started 2026-10-27 (5 days) is not stale.
-    assert [(s["id"], s["days_running"]) for s in data["stale"]] == [("EXP-0007", 517)]
+    # Overdue: EXP-0007 started 2025-06-02 (517 days ago), planned for 42 days (to 2025-07-14);
+    # EXP-0021 started 2026-10-27, planned to end 2026-11-06: ending this week. None is stale.
+    assert [(s["id"], s["days_running"]) for s in data["overdue"]] == [("EXP-0007", 517)]
+    assert [s["planned_end"] for s in data["overdue"]] == ["2025-07-14"]
+    assert [s["id"] for s in data["ending_this_week"]] == ["EXP-0021"]
+    assert data["stale"] == []
     # Velocity: ends in 2026-05..2026-10 are EXP-0019 (06-28) and EXP-0020 (07-19): 2 / 6;
     # in 2025-11..2026-04 EXP-0015, EXP-0014, EXP-0016 and EXP-0018: 4 / 6, so the trend is down.
     v = data["velocity"]

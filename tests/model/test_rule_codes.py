@@ -235,6 +235,9 @@ CASES: dict[Code, Case] = {
         Kind.INSIGHT, "owner: Ana", "owner: Ana\nupdated: 2024-01-01"
     ),
     Code.END_BEFORE_CREATED: Case(Kind.EXPERIMENT, "created: 2025-01-15", "created: 2025-03-05"),
+    Code.PLANNED_END_BEFORE_START: Case(
+        Kind.EXPERIMENT, "start: 2025-02-01", "start: 2025-02-01\nplanned_end: 2025-01-31"
+    ),
     Code.RESULT_TOO_EARLY: Case(Kind.EXPERIMENT, "status: concluded", "status: running"),
     Code.OUTCOME_EFFECT: Case(
         Kind.EXPERIMENT, "result: {outcome: won}", "result: {outcome: won, effect: -1.1}"

@@ -85,6 +85,7 @@ class Code(enum.StrEnum):
     EXPERIMENT_DATES = "experiment-dates"
     UPDATED_BEFORE_CREATED = "updated-before-created"
     END_BEFORE_CREATED = "end-before-created"
+    PLANNED_END_BEFORE_START = "planned-end-before-start"
     # an experiment's result against itself, its metric and its decision
     RESULT_TOO_EARLY = "result-too-early"
     OUTCOME_EFFECT = "outcome-effect"
@@ -218,6 +219,7 @@ RULES: dict[Code, Rule] = {
         "an experiment ends after its document was created (a start before it is fine: a "
         "backfilled record)"
     ),
+    Code.PLANNED_END_BEFORE_START: Rule("a test is planned to end after it starts"),
     Code.RESULT_TOO_EARLY: Rule(
         "record the result when the experiment is concluded",
         fix="cxlib status ID concluded --outcome OUTCOME --end DATE",

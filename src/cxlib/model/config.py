@@ -89,6 +89,8 @@ class Program:
     owner: str = ""
     north_star: Slug
     stale_after_days: Annotated[int, Constrained(ge=1)] = 30
+    # a running experiment is overdue this many days past its planned end
+    grace_days: Annotated[int, Constrained(ge=0)] = 3
 
 
 @dataclass(frozen=True, kw_only=True)

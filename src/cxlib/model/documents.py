@@ -134,6 +134,14 @@ class Opportunity(Document):
 class Experiment(Document):
     """A test of a hypothesis, tied to a metric of the catalog."""
 
+    def planned_stop(self) -> dt.date | None:
+        """The planned end: ``planned_end``, else ``start`` + ``planned_days``."""
+        if self.planned_end is not None:
+            return self.planned_end
+        if self.start is not None and self.planned_days is not None:
+            return self.start + dt.timedelta(days=self.planned_days)
+        return None
+
     kind: ClassVar[Kind] = Kind.EXPERIMENT
 
     status: ExperimentStatus
@@ -147,6 +155,12 @@ class Experiment(Document):
     variants: list[Phrase] = []
     start: dt.date | None = None
     end: dt.date | None = None
+    planned_end: dt.date | None = Field(
+        default=None, description="When the test is planned to stop (or give planned_days)."
+    )
+    planned_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+        default=None, description="How many days the test is planned to run from its start."
+    )
     result: Result | None = None
     decision: Decision | None = None
     decision_rationale: Prose | None = Field(

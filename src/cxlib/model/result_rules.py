@@ -38,6 +38,16 @@ def check_result(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
                 field="end",
             )
         )
+    if doc.planned_end is not None and doc.start is not None and doc.planned_end <= doc.start:
+        out.append(
+            error(
+                Code.PLANNED_END_BEFORE_START,
+                d.path,
+                f"planned_end {doc.planned_end} is not after start {doc.start}",
+                line=line("planned_end"),
+                field="planned_end",
+            )
+        )
     result = doc.result
     if result is not None and result.outcome is not None and doc.status not in _RESULT_STATUSES:
         out.append(

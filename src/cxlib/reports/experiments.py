@@ -97,11 +97,15 @@ class Velocity:
 
 @dataclass
 class Stale:
+    """A running experiment past its time: its planned end and the grace days (overdue), or,
+    without a planned end, ``stale_after_days`` (stale); or one ending this week."""
+
     id: str
     title: str
     owner: str | None
     start: str
     days_running: int
+    planned_end: str | None = None
 
 
 @dataclass
@@ -137,6 +141,9 @@ class ExperimentsReport:
     duration: Span
     draft_to_running: Span
     stale: list[Stale]
+    overdue: list[Stale]
+    ending_this_week: list[Stale]
+    grace_days: int
     unlearned: list[Closed]
     decision_pending: list[Closed]
     experiments: list[Row] = field(default_factory=list)
@@ -164,6 +171,41 @@ def _learned(snap: Snapshot, e: Experiment) -> bool:
     parsed = snap.parsed.get(e.id)
     section = parsed.section("learnings") if parsed else None
     return section is not None and section.has_content
+
+
+def _running(
+    snap: Snapshot, chosen: list[Experiment]
+) -> tuple[list[Stale], list[Stale], list[Stale]]:
+    """Running experiments that are stale (no planned end, running longer than
+    ``stale_after_days``), overdue (past their planned end and the grace days), and those whose
+    planned end falls in the coming seven days; longest-running first."""
+    today, program = snap.today, snap.config.program
+    stale: list[Stale] = []
+    overdue: list[Stale] = []
+    ending: list[Stale] = []
+    for e in chosen:
+        if e.status != ExperimentStatus.RUNNING:
+            continue
+        begun = e.start or e.created
+        stop = e.planned_stop()
+        row = Stale(
+            e.id,
+            e.title,
+            e.owner,
+            begun.isoformat(),
+            (today - begun).days,
+            stop.isoformat() if stop else None,
+        )
+        if stop is None:
+            if row.days_running > program.stale_after_days:
+                stale.append(row)
+        elif today > stop + dt.timedelta(days=program.grace_days):
+            overdue.append(row)
+        elif today <= stop <= today + dt.timedelta(days=6):
+            ending.append(row)
+    for rows in (stale, overdue, ending):
+        rows.sort(key=lambda s: (-s.days_running, s.id))
+    return stale, overdue, ending
 
 
 def _owed(snap: Snapshot, chosen: list[Experiment]) -> tuple[list[Closed], list[Closed]]:
@@ -206,8 +248,9 @@ def experiments_report(
     quarters: dict[str, list[int]] = {}
     durations: list[tuple[int, str]] = []
     lead_times: list[tuple[int, str]] = []
-    stale: list[Stale] = []
     concluded = 0
+    stale, overdue, ending = _running(snap, chosen)
+    late = {x.id for x in [*stale, *overdue]}
     for e in chosen:
         by_status[e.status.value] += 1
         outcome = snap.outcome(e)
@@ -216,13 +259,6 @@ def experiments_report(
         if e.start is not None and e.start >= e.created:
             lead = (e.start - e.created).days
             lead_times.append((lead, e.id))
-        is_stale = False
-        if e.status == ExperimentStatus.RUNNING:
-            begun = e.start or e.created
-            running = (today - begun).days
-            if running > stale_days:
-                is_stale = True
-                stale.append(Stale(e.id, e.title, e.owner, begun.isoformat(), running))
         if e.status in CONCLUDED:
             concluded += 1
             if outcome is not None:
@@ -252,7 +288,7 @@ def experiments_report(
                 end=e.end.isoformat() if e.end else None,
                 duration_days=duration,
                 draft_to_running_days=lead,
-                stale=is_stale,
+                stale=e.id in late,
                 learnings=learned,
             )
         )
@@ -263,7 +299,6 @@ def experiments_report(
     if months:
         last = max(this_month, max(months))
         series = [months.get(m, Month(m)) for m in months_between(min(months), last)]
-    stale.sort(key=lambda s: (-s.days_running, s.id))
     unlearned, pending = _owed(snap, chosen)
     return ExperimentsReport(
         program=snap.program,
@@ -271,6 +306,9 @@ def experiments_report(
         since=since.isoformat() if since else None,
         team=team,
         stale_after_days=stale_days,
+        overdue=overdue,
+        ending_this_week=ending,
+        grace_days=snap.config.program.grace_days,
         total=len(chosen),
         by_status=by_status,
         concluded=concluded,
@@ -366,7 +404,9 @@ def render(r: ExperimentsReport) -> Rendered:
                         else "n/a"
                     ),
                 ),
-                (f"Stale (running over {r.stale_after_days} days)", str(len(r.stale))),
+                ("Overdue (past the planned end)", str(len(r.overdue))),
+                ("Ending this week", str(len(r.ending_this_week))),
+                (f"Stale (no planned end, over {r.stale_after_days} days)", str(len(r.stale))),
                 ("Losses or inconclusive results without learnings", str(len(r.unlearned))),
                 ("Concluded, decision pending", str(len(r.decision_pending))),
             ]
@@ -396,7 +436,15 @@ def render(r: ExperimentsReport) -> Rendered:
             key="experiments-outcome",
         )
     )
-    out.blocks.append(Heading(f"Stale: running for more than {r.stale_after_days} days"))
+    out.blocks.append(
+        Heading(f"Overdue: running more than {r.grace_days} days past the planned end")
+    )
+    out.blocks.append(_running_table(r.overdue, "experiments-overdue"))
+    out.blocks.append(Heading("Ending this week"))
+    out.blocks.append(_running_table(r.ending_this_week, "experiments-ending"))
+    out.blocks.append(
+        Heading(f"Stale: no planned end, running for more than {r.stale_after_days} days")
+    )
     out.blocks.append(
         Table(
             ["id", "title", "owner", "start", "running"],
@@ -446,6 +494,18 @@ def render(r: ExperimentsReport) -> Rendered:
     if note:
         out.blocks.append(note)
     return out
+
+
+def _running_table(rows: list[Stale], key: str) -> Table:
+    return Table(
+        ["id", "title", "owner", "start", "planned end", "running"],
+        [
+            [s.id, s.title, s.owner or "", s.start, s.planned_end or "", days(s.days_running)]
+            for s in rows
+        ],
+        align="lllllr",
+        key=key,
+    )
 
 
 def csv_rows(r: ExperimentsReport) -> list[dict[str, object]]:

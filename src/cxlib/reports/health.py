@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cxlib.model.config import Program
 from cxlib.model.documents import (
     Document,
     Experiment,
@@ -82,7 +83,7 @@ def health(snap: Snapshot) -> HealthReport:
         *_untested_opportunities(snap, past_idea),
         *_results_not_learned_from(snap, concluded),
         *_without_owner(everything),
-        *_stalled(snap.today, limit, drafts, running),
+        *_stalled(snap.today, snap.config.program, drafts, running),
     ]
     areas = [
         _area(
@@ -182,9 +183,10 @@ def _without_owner(everything: list[Document]) -> list[Problem]:
 
 
 def _stalled(
-    today: dt.date, limit: int, drafts: list[Document], running: list[Experiment]
+    today: dt.date, program: Program, drafts: list[Document], running: list[Experiment]
 ) -> list[Problem]:
-    """Drafts untouched and experiments running for more than ``limit`` days."""
+    """Drafts untouched for more than ``stale_after_days``, and experiments running late."""
+    limit, grace = program.stale_after_days, program.grace_days
     problems: list[Problem] = []
     for doc in drafts:
         touched = doc.updated or doc.created
@@ -199,13 +201,22 @@ def _stalled(
                 )
             )
     for e in running:
-        begun = e.start or e.created
-        age = (today - begun).days
-        if age > limit:
-            problems.append(
-                _problem("pace", "stale-running", e, f"running for {age} days (since {begun})")
-            )
+        problem = _late(e, today, limit, grace)
+        if problem is not None:
+            problems.append(_problem("pace", "stale-running", e, problem))
     return problems
+
+
+def _late(e: Experiment, today: dt.date, limit: int, grace: int) -> str | None:
+    """Why a running experiment is late, as the experiments report judges it: past its planned
+    end and the grace days, or, with no planned end, running longer than ``limit`` days."""
+    begun = e.start or e.created
+    stop = e.planned_stop()
+    if stop is not None:
+        late = (today - stop).days
+        return f"running {late} days past its planned end ({stop})" if late > grace else None
+    age = (today - begun).days
+    return f"running for {age} days (since {begun})" if age > limit else None
 
 
 def render(r: HealthReport) -> Rendered:
