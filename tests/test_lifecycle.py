@@ -181,7 +181,7 @@ def test_set_keeps_quoting_and_edits_nested_result_fields(example: Path) -> None
     assert 'audience: "Only app users"\n' in text  # still double-quoted
     run(example, "set", "EXP-0003", "result.sample_size=90000")
     text = path_of(example, "EXP-0003").read_text()
-    assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\ndecision:" in text
+    assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\n  variants:" in text
     run(example, "set", "EXP-0007", "result.effect=1.5")
     text = path_of(example, "EXP-0007").read_text()
     assert "planned_days: 42\nresult:\n  effect: 1.5\n---" in text

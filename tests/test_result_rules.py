@@ -18,6 +18,12 @@ def _edit(base: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _line(base: Path, start: str) -> int:
+    """The 1-based line of the document that starts with ``start``."""
+    lines = (base / LOST).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(start))
+
+
 def _findings(base: Path) -> dict[str, tuple[str, int]]:
     result = cx("validate", LOST, "--format", "json", cwd=base)
     return {f["code"]: (f["severity"], f["line"]) for f in result.json()["findings"]}
@@ -29,14 +35,14 @@ def test_a_won_test_whose_numbers_say_otherwise(base: Path) -> None:
     _edit(base, "  p_value: 0.03", "  p_value: 0.64")
     _edit(base, "  interval: [-2.1, -0.1]", "  interval: [3, 5]")
     found = _findings(base)
-    assert found["outcome-effect"] == ("error", 23)
-    assert found["interval-effect"] == ("error", 25)
-    assert found["p-value-interval"] == ("error", 24)
+    assert found["outcome-effect"] == ("error", _line(base, "  effect:"))
+    assert found["interval-effect"] == ("error", _line(base, "  interval:"))
+    assert found["p-value-interval"] == ("error", _line(base, "  p_value:"))
 
 
 def test_a_loss_shipped_without_a_reason_is_an_error_until_one_is_given(base: Path) -> None:
     _edit(base, "decision: iterate", "decision: ship")
-    assert _findings(base)["decision-outcome"] == ("error", 27)
+    assert _findings(base)["decision-outcome"] == ("error", _line(base, "decision:"))
     _edit(base, "decision: ship", "decision: ship\ndecision_rationale: legal requires the banner")
     assert "decision-outcome" not in _findings(base)
 
@@ -51,4 +57,14 @@ def test_status_refuses_to_make_a_loss_implemented(base: Path) -> None:
 
 def test_a_concluded_experiment_without_a_decision_is_pending(base: Path) -> None:
     _edit(base, "decision: iterate\n", "")
-    assert _findings(base)["decision-pending"] == ("warning", 4)
+    assert _findings(base)["decision-pending"] == ("warning", _line(base, "status:"))
+
+
+def test_a_split_that_is_not_the_planned_one_is_a_sample_ratio_mismatch(base: Path) -> None:
+    assert "srm" not in _findings(base)  # 42,150 / 42,150 on a planned 50 / 50
+    _edit(base, "{name: control, sample_size: 42150,", "{name: control, sample_size: 41150,")
+    assert _findings(base)["srm"] == ("error", _line(base, "  variants:"))
+    result = cx("validate", LOST, cwd=base)
+    assert "sample-ratio mismatch: 41,150 / 42,150 visitors against a planned 50% / 50%" in (
+        result.stdout
+    )

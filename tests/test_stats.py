@@ -9,7 +9,7 @@ import math
 import pytest
 from tests.conftest import cx
 
-from cxlib.model.stats import StatsInputError, sample_size
+from cxlib.model.stats import StatsInputError, sample_size, srm_p_value
 
 
 def test_the_textbook_figure() -> None:
@@ -72,3 +72,14 @@ def test_the_command_refuses_bad_input_with_exit_2(args: tuple[str, ...]) -> Non
     result = cx("stats", "sample-size", *args)
     assert result.exit_code == 2, result.output
     assert "error:" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_sample_ratio_mismatch_p_value() -> None:
+    # 50,500 / 49,500 on a planned 50 / 50: chi-square 10, p = erfc(sqrt(5)) = 0.00157.
+    p = srm_p_value([50_500, 49_500], [50, 50])
+    assert p is not None and abs(p - math.erfc(math.sqrt(5))) < 1e-12
+    assert abs(p - 0.0015654) < 1e-6
+    assert srm_p_value([50_000, 50_000], [50, 50]) == 1.0
+    # a planned 90 / 10 split observed as planned is no mismatch
+    assert (srm_p_value([9_000, 1_000], [90, 10]) or 0) > 0.99
+    assert srm_p_value([0, 0], [50, 50]) is None

@@ -98,6 +98,12 @@ decision: ship
 Early costs help.
 """
 
+# The base experiment with two variants splitting the traffic evenly.
+TWO_ARMS = EXPERIMENT.replace(
+    "decision: ship",
+    "decision: ship\nvariants: [{name: control, allocation: 50}, {name: b, allocation: 50}]",
+)
+
 BASES = {
     Kind.INSIGHT: ("insights/INS-0001-shipping.md", INSIGHT),
     Kind.OPPORTUNITY: ("opportunities/OPP-0001-early.md", OPPORTUNITY),
@@ -272,6 +278,30 @@ CASES: dict[Code, Case] = {
         base=EXPERIMENT.replace("status: concluded", "status: implemented"),
     ),
     Code.DECISION_PENDING: Case(Kind.EXPERIMENT, "decision: ship\n", ""),
+    Code.ALLOCATION_SUM: Case(
+        Kind.EXPERIMENT,
+        "decision: ship",
+        "decision: ship\nvariants: [{name: control, allocation: 50}, {name: b, allocation: 40}]",
+    ),
+    Code.RESULT_VARIANT_NAME: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, variants: [{name: ghost, sample_size: 10}]}",
+        base=TWO_ARMS,
+    ),
+    Code.CONVERSIONS_EXCEED: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, variants: [{name: control, sample_size: 10, conversions: 11}]}",
+        base=TWO_ARMS,
+    ),
+    Code.SRM: Case(
+        Kind.EXPERIMENT,
+        "result: {outcome: won}",
+        "result: {outcome: won, variants: [{name: control, sample_size: 10000}, "
+        "{name: b, sample_size: 10500}]}",
+        base=TWO_ARMS,
+    ),
     Code.DUPLICATE_ID: Case(
         Kind.INSIGHT, "owner: Ana", "owner: Ana", extra=(("insights/INS-0001-again.md", INSIGHT),)
     ),

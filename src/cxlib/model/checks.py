@@ -15,6 +15,7 @@ from cxlib.model.result_rules import check_result
 from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
 from cxlib.model.source import ParsedFile
+from cxlib.model.variant_rules import check_variants
 
 
 def check_document(
@@ -35,4 +36,5 @@ def check_document(
     findings += check_references(d, config)
     findings += check_lifecycle(d)
     findings += check_result(d, config)
+    findings += check_variants(d)
     return d

@@ -96,6 +96,11 @@ class Code(enum.StrEnum):
     DECISION_OUTCOME = "decision-outcome"
     IMPLEMENTED_NOT_SHIPPED = "implemented-not-shipped"
     DECISION_PENDING = "decision-pending"
+    # an experiment's variants against their design
+    ALLOCATION_SUM = "allocation-sum"
+    RESULT_VARIANT_NAME = "result-variant-name"
+    CONVERSIONS_EXCEED = "conversions-exceed"
+    SRM = "srm"
     # across documents
     DUPLICATE_ID = "duplicate-id"
     BROKEN_LINK = "broken-link"
@@ -244,6 +249,16 @@ RULES: dict[Code, Rule] = {
     ),
     Code.IMPLEMENTED_NOT_SHIPPED: Rule(
         "an implemented experiment was shipped: decision: ship", fix="cxlib set ID decision=ship"
+    ),
+    Code.ALLOCATION_SUM: Rule(
+        "give every variant its share of the traffic, in percent, adding up to 100",
+        fix="cxlib set ID 'variants=[{name: control, allocation: 50}, {name: b, allocation: 50}]'",
+    ),
+    Code.RESULT_VARIANT_NAME: Rule("name each result after a variant of 'variants'"),
+    Code.CONVERSIONS_EXCEED: Rule("a variant converts at most every visitor it had"),
+    Code.SRM: Rule(
+        "the traffic split is not the planned one: check the assignment before trusting the "
+        "result (a bug, a bot, a redirect that drops one variant's visitors)"
     ),
     Code.DECISION_PENDING: Rule(
         "state the decision taken: ship, iterate, rerun or abandon",

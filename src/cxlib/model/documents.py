@@ -39,6 +39,8 @@ __all__ = [
     "Outcome",
     "Result",
     "Source",
+    "Variant",
+    "VariantResult",
 ]
 
 # ASCII digits only: the schema's regular expressions read ``\d`` as any Unicode digit.
@@ -59,8 +61,36 @@ class _Front(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False, str_strip_whitespace=True)
 
 
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class Variant(_Front):
+    """One arm of an experiment's design; the first is the control."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    allocation: Percent | None = Field(
+        default=None, description="Share of the traffic, in percent; all variants' sum to 100."
+    )
+    screenshot: Annotated[str, Field(max_length=500)] | None = Field(
+        default=None, description="An image of the variant, a path in the repository."
+    )
+
+
+class VariantResult(_Front):
+    """What one variant observed; names match ``variants[].name``, the control first."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    sample_size: Count
+    conversions: Count | None = None
+    mean: Number | None = None
+
+
 class Result(_Front):
     """What an experiment observed. The decision taken is a separate field of the experiment."""
+
+    variants: list[VariantResult] | None = Field(
+        default=None, description="Per-variant counts: name, sample_size, conversions or mean."
+    )
 
     outcome: Outcome | None = None
     effect: Number | None = Field(
@@ -134,6 +164,10 @@ class Opportunity(Document):
 class Experiment(Document):
     """A test of a hypothesis, tied to a metric of the catalog."""
 
+    def arms(self) -> list[Variant]:
+        """The variants as records, names given alone read as records without allocation."""
+        return [v if isinstance(v, Variant) else Variant(name=v) for v in self.variants]
+
     def planned_stop(self) -> dt.date | None:
         """The planned end: ``planned_end``, else ``start`` + ``planned_days``."""
         if self.planned_end is not None:
@@ -152,7 +186,8 @@ class Experiment(Document):
     primary_metric: Name | None = None
     guardrail_metrics: list[Name] = []
     audience: Prose | None = None
-    variants: list[Phrase] = []
+    # Names alone, or {name, allocation, screenshot}: the plain list stays accepted.
+    variants: list[Phrase | Variant] = []
     start: dt.date | None = None
     end: dt.date | None = None
     planned_end: dt.date | None = Field(

@@ -74,3 +74,24 @@ def sample_size(
     return SampleSize(
         baseline, mde, alpha, power, variants, per_variant, total, days, daily_traffic
     )
+
+
+def srm_p_value(observed: list[int], allocations: list[float]) -> float | None:
+    """The p-value of a sample-ratio mismatch: Pearson's chi-square goodness of fit of the
+    visitors each variant got against its allocation (percent). Exact for two variants
+    (chi-square with one degree of freedom is a squared normal: ``erfc``); for more, scipy's
+    chi-square when the optional ``cxlib[stats]`` extra is installed, else None."""
+    total = sum(observed)
+    if total == 0 or len(observed) != len(allocations) or len(observed) < 2:
+        return None
+    expected = [total * a / sum(allocations) for a in allocations]
+    if any(e <= 0 for e in expected):
+        return None
+    chi2 = sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
+    if len(observed) == 2:
+        return math.erfc(math.sqrt(chi2 / 2))
+    try:
+        from scipy.stats import chi2 as chi2_distribution  # the optional extra
+    except ImportError:
+        return None
+    return float(chi2_distribution.sf(chi2, len(observed) - 1))
