@@ -117,3 +117,40 @@ def test_placeholder_fields_are_not_given() -> None:
         Code.INSIGHT_EVIDENCE,
         Code.INSIGHT_OWNER,
     }
+
+
+def _result(result: str, design: str = "") -> set[str]:
+    doc = EXPERIMENT.replace(b"result:\n  outcome: won", f"result:\n{result}".encode())
+    doc = doc.replace(b"decision: ship", f"decision: ship\n{design}".encode())
+    return _codes(
+        doc.replace(b"LEARNINGS", b"Shoppers read it."),
+        Kind.EXPERIMENT,
+        "experiments/EXP-0001-a.md",
+    )
+
+
+SIGNIFICANT_AT_10 = "  outcome: won\n  effect: 2\n  p_value: 0.07\n  interval: [0.3, 3.7]"
+
+
+def test_significance_is_judged_at_the_experiments_alpha() -> None:
+    assert Code.P_VALUE_INTERVAL in _result(SIGNIFICANT_AT_10)  # at the default 0.05
+    assert _result(SIGNIFICANT_AT_10, "alpha: 0.1") == set()
+
+
+def test_an_interval_at_another_level_is_not_compared_with_the_p_value() -> None:
+    # the 90% interval is set aside; the p-value alone says "not significant at 0.05"
+    assert _result(SIGNIFICANT_AT_10 + "\n  interval_level: 0.9") == {Code.NOT_SIGNIFICANT}
+
+
+def test_a_bayesian_result_has_no_p_value_rules() -> None:
+    won = "  outcome: won\n  effect: 2\n  p_value: 0.64\n  interval: [-1, 5]"
+    assert Code.NOT_SIGNIFICANT in _result(won)
+    assert _result(won + "\n  chance_to_win: 0.97") == set()
+
+
+@pytest.mark.parametrize(
+    "design", ["alpha: 1.5", "power: 0", "alpha: .nan", "mde: .inf", "planned_sample_size: -3"]
+)
+def test_a_design_value_out_of_range_is_a_finding(design: str) -> None:
+    codes = _result("  outcome: won", design)
+    assert codes & {Code.OUT_OF_RANGE, Code.INVALID_VALUE, Code.YAML_NUMBER}, codes

@@ -302,6 +302,19 @@ CASES: dict[Code, Case] = {
         "{name: b, sample_size: 10500}]}",
         base=TWO_ARMS,
     ),
+    Code.EXPERIMENT_ON_IDEA: Case(
+        Kind.EXPERIMENT,
+        "opportunity: OPP-0001",
+        "opportunity: OPP-0002",
+        extra=(
+            (
+                "opportunities/OPP-0002-idea.md",
+                OPPORTUNITY.replace("OPP-0001", "OPP-0002")
+                .replace("status: prioritized", "status: idea")
+                .replace("insights: [INS-0001]", "insights: []"),
+            ),
+        ),
+    ),
     Code.DUPLICATE_ID: Case(
         Kind.INSIGHT, "owner: Ana", "owner: Ana", extra=(("insights/INS-0001-again.md", INSIGHT),)
     ),
@@ -389,5 +402,6 @@ def test_scopes() -> None:
         Code.SELF_LINK,
         Code.LINK_KIND,
         Code.DUPLICATE_LINK,
+        Code.EXPERIMENT_ON_IDEA,
     }
     assert Code.CREATED_VS_GIT.rule.scope == Scope.HISTORY

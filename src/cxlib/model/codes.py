@@ -107,6 +107,7 @@ class Code(enum.StrEnum):
     SELF_LINK = "self-link"
     LINK_KIND = "link-kind"
     DUPLICATE_LINK = "duplicate-link"
+    EXPERIMENT_ON_IDEA = "experiment-on-idea"
     # against git history
     CREATED_VS_GIT = "created-vs-git"
 
@@ -269,6 +270,11 @@ RULES: dict[Code, Rule] = {
     Code.SELF_LINK: Rule("link another document", _LIBRARY),
     Code.LINK_KIND: Rule("each link field names documents of one kind (see the README)", _LIBRARY),
     Code.DUPLICATE_LINK: Rule("list each id once", _LIBRARY),
+    Code.EXPERIMENT_ON_IDEA: Rule(
+        "validate an insight behind the opportunity, or prioritize it, before testing it",
+        _LIBRARY,
+        fix="cxlib status OPP-... prioritized",
+    ),
     Code.CREATED_VS_GIT: Rule(
         "set 'created' to when the document was written, or turn the rule off", Scope.HISTORY
     ),

@@ -62,6 +62,7 @@ class _Front(BaseModel):
 
 
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)]  # a probability: alpha, power
 
 
 class Variant(_Front):
@@ -101,6 +102,12 @@ class Result(_Front):
         default=None, description="Confidence interval of the effect, [low, high], in percent."
     )
     sample_size: Count | None = None
+    interval_level: Fraction | None = Field(
+        default=None, description="The interval's level (default 1 - alpha), e.g. 0.95."
+    )
+    chance_to_win: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
+        default=None, description="A Bayesian result: the chance the treatment beats control."
+    )
 
 
 class Document(_Front):
@@ -195,6 +202,22 @@ class Experiment(Document):
     )
     planned_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
         default=None, description="How many days the test is planned to run from its start."
+    )
+    baseline: Annotated[float, Field(ge=0, allow_inf_nan=False, lt=NUMBER_LIMIT)] | None = Field(
+        default=None, description="The primary metric's current value, e.g. 0.032."
+    )
+    mde: Number | None = Field(
+        default=None, description="Minimum detectable effect: a relative change, in percent."
+    )
+    alpha: Fraction | None = Field(default=None, description="Significance level (default 0.05).")
+    power: Fraction | None = Field(default=None, description="Power (default 0.8).")
+    planned_sample_size: Count | None = Field(
+        default=None, description="Visitors per variant the design needs."
+    )
+    decision_rule: Prose | None = Field(
+        default=None,
+        description="The decision declared before the test, e.g. 'ship if significant-win and "
+        "guardrails-ok'.",
     )
     result: Result | None = None
     decision: Decision | None = None

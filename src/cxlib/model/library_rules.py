@@ -16,7 +16,12 @@ from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Link, LoadedDoc
-from cxlib.model.vocabulary import LINK_FIELDS
+from cxlib.model.vocabulary import (
+    LINK_FIELDS,
+    PAST_DRAFT,
+    InsightStatus,
+    OpportunityStatus,
+)
 
 
 def id_key(doc_id: str) -> str:
@@ -43,12 +48,47 @@ def check_library(
             owners.setdefault(id_key(d.id), []).append(d)
             kind_of.setdefault(d.id, d.kind)
     out = [f for same in owners.values() if len(same) > 1 for f in _duplicate_ids(same)]
+    read = {d.id: d for d in docs if isinstance(d, LoadedDoc) and d.id and d.parsed.data}
     for d in docs:
         if isinstance(d, LoadedDoc) and (report_paths is None or d.path in report_paths):
             out += _link_findings(d, kind_of)
+            out += _idea_findings(d, read)
     if report_paths is not None:
         out = [f for f in out if f.path in report_paths]
     return out
+
+
+def _status(d: LoadedDoc | None) -> object:
+    return (d.parsed.data or {}).get("status") if d is not None else None
+
+
+def _ids(d: LoadedDoc | None, field: str) -> list[str]:
+    value = (d.parsed.data or {}).get(field) if d is not None else None
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+
+
+def _idea_findings(d: LoadedDoc, read: dict[str, LoadedDoc]) -> list[Finding]:
+    """An experiment under way on an opportunity that is still an idea, with no validated
+    insight behind either: a test of a guess. Documents known by name only (the hook's
+    neighbours) have no status to judge, so the hook may leave this to the whole run."""
+    if d.kind != Kind.EXPERIMENT or _status(d) not in PAST_DRAFT:
+        return []
+    opportunity = (d.parsed.data or {}).get("opportunity")
+    target = read.get(opportunity) if isinstance(opportunity, str) else None
+    if target is None or _status(target) != OpportunityStatus.IDEA:
+        return []
+    insights = [*_ids(d, "insights"), *_ids(target, "insights")]
+    if any(_status(read.get(i)) == InsightStatus.VALIDATED for i in insights):
+        return []
+    return [
+        warning(
+            Code.EXPERIMENT_ON_IDEA,
+            d.path,
+            f"a {_status(d)} experiment on {opportunity}, still an idea with no validated insight",
+            line=d.parsed.line_of("opportunity"),
+            field="opportunity",
+        )
+    ]
 
 
 def _link_problems(

@@ -2,8 +2,10 @@
 cannot be true (a "won" test whose metric moved the wrong way, an interval that does not hold
 its effect, a p-value and an interval that disagree) and a decision that contradicts it.
 
-Significance is judged at alpha = 0.05 with the interval taken as the (1 - alpha) one, the
-convention of every experimentation platform's default report.
+Significance is judged at the experiment's ``alpha`` (0.05 when it gives none) with the interval
+taken as the (1 - alpha) one unless ``result.interval_level`` says otherwise, the convention of
+every experimentation platform's default report. A Bayesian result (``chance_to_win``) has no
+p-value to judge.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from cxlib.model.findings import Finding, error, warning
 from cxlib.model.library import LoadedDoc
 from cxlib.model.vocabulary import CONCLUDED, Decision, ExperimentStatus, Outcome
 
-ALPHA = 0.05
+ALPHA = 0.05  # when the experiment declares none
 # Statuses at which an experiment may hold a result: it has been run and stopped.
 _RESULT_STATUSES = (*CONCLUDED, ExperimentStatus.ABANDONED)
 _NOT_SHIPPABLE = (Outcome.LOST, Outcome.INVALID)
@@ -116,12 +118,18 @@ def _numbers(
                 field="result.interval",
             )
         )
-    out += _significance(d, result, interval if ordered else None)
+    if result.chance_to_win is None:
+        out += _significance(d, result, interval if ordered else None, doc.alpha or ALPHA)
     return out
 
 
-def _significance(d: LoadedDoc, result: Result, interval: list[float] | None) -> list[Finding]:
-    by_p = None if result.p_value is None else result.p_value < ALPHA
+def _significance(
+    d: LoadedDoc, result: Result, interval: list[float] | None, alpha: float
+) -> list[Finding]:
+    by_p = None if result.p_value is None else result.p_value < alpha
+    level = result.interval_level
+    if level is not None and abs(level - (1 - alpha)) > 1e-9:
+        interval = None  # an interval at another level says nothing about this alpha
     by_interval = None if interval is None else (interval[0] > 0 or interval[1] < 0)
     if by_p is not None and by_interval is not None and by_p != by_interval:
         assert interval is not None and result.p_value is not None
@@ -130,7 +138,7 @@ def _significance(d: LoadedDoc, result: Result, interval: list[float] | None) ->
             error(
                 Code.P_VALUE_INTERVAL,
                 d.path,
-                f"p_value {result.p_value:g} says {said} at alpha {ALPHA:g}, but the interval "
+                f"p_value {result.p_value:g} says {said} at alpha {alpha:g}, but the interval "
                 f"[{interval[0]:g}, {interval[1]:g}] {'includes' if by_p else 'excludes'} zero",
                 line=d.parsed.line_of("result.p_value"),
                 field="result.p_value",
@@ -138,7 +146,7 @@ def _significance(d: LoadedDoc, result: Result, interval: list[float] | None) ->
         ]
     if result.outcome in (Outcome.WON, Outcome.LOST) and False in (by_p, by_interval):
         why = (
-            f"p_value {result.p_value:g} >= {ALPHA:g}"
+            f"p_value {result.p_value:g} >= {alpha:g}"
             if by_p is False
             else "its interval includes zero"
         )
