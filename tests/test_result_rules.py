@@ -61,10 +61,10 @@ def test_a_concluded_experiment_without_a_decision_is_pending(base: Path) -> Non
 
 
 def test_a_split_that_is_not_the_planned_one_is_a_sample_ratio_mismatch(base: Path) -> None:
-    assert "srm" not in _findings(base)  # 42,150 / 42,150 on a planned 50 / 50
-    _edit(base, "{name: control, sample_size: 42150,", "{name: control, sample_size: 41150,")
+    assert "srm" not in _findings(base)  # 2,360,000 each on a planned 50 / 50
+    _edit(base, "{name: control, sample_size: 2360000,", "{name: control, sample_size: 2350000,")
     assert _findings(base)["srm"] == ("error", _line(base, "  variants:"))
     result = cx("validate", LOST, cwd=base)
-    assert "sample-ratio mismatch: 41,150 / 42,150 visitors against a planned 50% / 50%" in (
+    assert "sample-ratio mismatch: 2,350,000 / 2,360,000 visitors against a planned 50% / 50%" in (
         result.stdout
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from tests.conftest import cx
@@ -83,3 +84,57 @@ def test_the_sample_ratio_mismatch_p_value() -> None:
     # a planned 90 / 10 split observed as planned is no mismatch
     assert (srm_p_value([9_000, 1_000], [90, 10]) or 0) > 0.99
     assert srm_p_value([0, 0], [50, 50]) is None
+
+
+EXP = "experiments/EXP-0003-free-shipping-threshold-banner-in-the-cart.md"
+
+
+def _check(base: Path, *args: str) -> tuple[int, str]:
+    result = cx("-C", base, "stats", "check", "EXP-0003", *args)
+    return result.exit_code, result.stdout + result.stderr
+
+
+def _edit(base: Path, old: str, new: str) -> None:
+    path = base / EXP
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_check_recomputes_the_record_from_its_counts(base: Path) -> None:
+    code, out = _check(base)
+    assert code == 0, out
+    assert "threshold-banner vs control: 3.1648% vs 3.2000%, effect -1.10%" in out
+    assert "p = 0.0293: significant at alpha 0.05" in out
+    assert "traffic split: chi-square p = 1: split as planned" in out
+    data = json.loads(cx("-C", base, "stats", "check", "EXP-0003", "--format", "json").stdout)
+    assert data["consistent"] is True and data["comparisons"][0]["significant"] is True
+
+
+def test_check_says_where_the_record_and_its_counts_disagree(base: Path) -> None:
+    # Counts a twentieth of the size: the same rates are no longer significant.
+    _edit(
+        base,
+        "{name: control, sample_size: 2360000, conversions: 75520}",
+        "{name: control, sample_size: 118000, conversions: 3776}",
+    )
+    _edit(
+        base,
+        "{name: threshold-banner, sample_size: 2360000, conversions: 74689}",
+        "{name: threshold-banner, sample_size: 118000, conversions: 3734}",
+    )
+    code, out = _check(base)
+    assert code == 1, out
+    assert "disagrees: the record says significant (p 0.03), the counts p = 0.6" in out
+
+
+def test_check_reports_a_sample_ratio_mismatch(base: Path) -> None:
+    _edit(base, "{name: control, sample_size: 2360000,", "{name: control, sample_size: 2350000,")
+    code, out = _check(base)
+    assert code == 1 and "sample-ratio mismatch" in out and "[srm]" in out
+
+
+def test_check_refuses_what_is_not_an_experiment(base: Path) -> None:
+    result = cx("-C", base, "stats", "check", "INS-0001")
+    assert result.exit_code == 2 and "stats check reads experiments" in result.stderr
+    assert cx("-C", base, "stats", "check", "EXP-9999").exit_code == 2

@@ -95,3 +95,42 @@ def srm_p_value(observed: list[int], allocations: list[float]) -> float | None:
     except ImportError:
         return None
     return float(chi2_distribution.sf(chi2, len(observed) - 1))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A treatment against the control, from the recorded counts."""
+
+    name: str
+    control_rate: float
+    rate: float
+    effect: float  # relative change, percent
+    p_value: float  # two-sided, pooled two-proportion z-test
+    interval: tuple[float, float]  # relative change, percent, at 1 - alpha (unpooled)
+    alpha: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < self.alpha
+
+
+def compare_proportions(
+    name: str,
+    control: tuple[int, int],
+    treatment: tuple[int, int],
+    alpha: float = 0.05,
+) -> Comparison | None:
+    """``control`` and ``treatment`` as (visitors, conversions); None when a rate cannot be
+    formed (no visitors, no conversions at all in the control)."""
+    (n0, x0), (n1, x1) = control, treatment
+    if n0 <= 0 or n1 <= 0 or x0 <= 0:
+        return None
+    p0, p1 = x0 / n0, x1 / n1
+    pooled = (x0 + x1) / (n0 + n1)
+    se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
+    z = NormalDist()
+    p_value = 1.0 if se_pooled == 0 else 2 * (1 - z.cdf(abs(p1 - p0) / se_pooled))
+    se = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
+    half = z.inv_cdf(1 - alpha / 2) * se
+    low, high = (p1 - p0 - half) / p0 * 100, (p1 - p0 + half) / p0 * 100
+    return Comparison(name, p0, p1, (p1 - p0) / p0 * 100, p_value, (low, high), alpha)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
+
+if TYPE_CHECKING:
+    from cxlib.ops.stats_check import StatsCheck
 
 NAME = "stats"
 
@@ -67,3 +70,66 @@ def sample_size_command(
     )
     if size.days is not None:
         out.line(f"{size.days:,} days at {size.daily_traffic:,} visitors a day")
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="An experiment id.")],
+    format: TextOrJsonFormat = TextOrJson.TEXT,
+) -> None:
+    """An experiment's recorded result against its counts: each treatment against the control
+    recomputed from result.variants (two-sided two-proportion z-test, Bonferroni across
+    treatments), the sample-ratio mismatch test against the allocations, and the consistency
+    findings of validate about the result; says where the record and its counts disagree.
+    Exit codes: 0 consistent, 1 findings or disagreements, 2 usage.
+
+    Example: cxlib stats check EXP-0003
+    """
+    from cxlib.model.variant_rules import SRM_ALPHA
+    from cxlib.ops.stats_check import stats_check
+
+    st = state(ctx)
+    check = stats_check(st.open(), doc_id)
+    if format == TextOrJson.JSON:
+        st.output.json(_as_json(check))
+    else:
+        out = st.output
+        r = check.recorded
+        out.line(
+            f"{check.id} ({check.path}): recorded {r['outcome'] or 'no outcome'}, effect "
+            f"{_num(r['effect'])}%, p {_num(r['p_value'])}, interval {r['interval'] or '-'}"
+        )
+        for c in check.comparisons:
+            verdict = "significant" if c.significant else "not significant"
+            out.line(
+                f"  {c.name} vs control: {c.rate:.4%} vs {c.control_rate:.4%}, effect "
+                f"{c.effect:+.2f}% [{c.interval[0]:+.2f}%, {c.interval[1]:+.2f}%], "
+                f"p = {c.p_value:.3g}: {verdict} at alpha {c.alpha:g}"
+            )
+        if check.srm_p_value is not None:
+            srm = "sample-ratio mismatch" if check.srm_p_value < SRM_ALPHA else "split as planned"
+            out.line(f"  traffic split: chi-square p = {check.srm_p_value:.3g}: {srm}")
+        for note in check.notes:
+            out.line(f"  {note}")
+        for said in check.disagreements:
+            out.line(f"  disagrees: {said}")
+        for f in check.findings:
+            where = f"{f.path}:{f.line}" if f.line else f.path
+            out.line(f"{where}: {f.severity.value}: {f.message} [{f.code}]")
+    raise typer.Exit(0 if check.consistent else 1)
+
+
+def _num(value: object) -> str:
+    return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _as_json(check: StatsCheck) -> dict[str, Any]:
+    import dataclasses
+
+    data = dataclasses.asdict(check)
+    data["findings"] = [f.to_json() for f in check.findings]
+    data["consistent"] = check.consistent
+    for c, raw in zip(check.comparisons, data["comparisons"], strict=True):
+        raw["significant"] = c.significant
+    return data
