@@ -68,3 +68,11 @@ def test_a_split_that_is_not_the_planned_one_is_a_sample_ratio_mismatch(base: Pa
     assert "sample-ratio mismatch: 2,350,000 / 2,360,000 visitors against a planned 50% / 50%" in (
         result.stdout
     )
+
+
+def test_set_refuses_structured_values_plainly(base: Path) -> None:
+    before = snapshot(base)
+    result = cx("-C", base, "set", "EXP-0003", "variants=[{name: control, allocation: 50}]")
+    assert result.exit_code == 2
+    assert "'variants' holds mappings, which 'cxlib set' cannot write yet" in result.stderr
+    assert snapshot(base) == before

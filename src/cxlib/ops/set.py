@@ -113,6 +113,18 @@ def check_field(kind: Kind, key: str) -> None:
         )
 
 
+def _refuse_structured(key: str, value: Any) -> None:
+    """Mappings (``variants`` as records, ``result.variants``) are not written by lines yet:
+    say so plainly rather than offer a snippet that would not mean the same."""
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+    ):
+        raise UsageError(
+            f"'{key}' holds mappings, which 'cxlib set' cannot write yet; nothing was written",
+            hint=f"edit '{key}' in the file by hand, as a YAML block (see the README's example)",
+        )
+
+
 def check_transition(d: LoadedDoc, new: str) -> None:
     """Refuse a status move the kind's lifecycle does not allow, naming the way there."""
     valid = statuses(d.kind)
@@ -165,6 +177,7 @@ def set_fields(
     pairs = [parse_assignment(a) for a in assignments]
     for key, value in pairs:
         check_field(d.kind, key)
+        _refuse_structured(key, value)
         if key == "status":
             check_transition(d, str(value))
     after = doc.raw
