@@ -138,3 +138,26 @@ def test_check_refuses_what_is_not_an_experiment(base: Path) -> None:
     result = cx("-C", base, "stats", "check", "INS-0001")
     assert result.exit_code == 2 and "stats check reads experiments" in result.stderr
     assert cx("-C", base, "stats", "check", "EXP-9999").exit_code == 2
+
+
+def test_new_experiment_offers_the_sample_size_of_its_design(kb: Path) -> None:
+    made = cx(
+        "-C",
+        kb,
+        "new",
+        "experiment",
+        "Badge",
+        "--no-input",
+        "--set",
+        "baseline=0.032",
+        "--set",
+        "mde=5",
+        "--format",
+        "json",
+    )
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["id"] == "EXP-0001"  # stdout stays clean JSON
+    assert "this design needs 194,530 visitors per variant" in made.stderr
+    assert "cxlib set EXP-0001 planned_sample_size=194530" in made.stderr
+    plain = cx("-C", kb, "new", "experiment", "Other", "--no-input", "--set", "baseline=0.032")
+    assert plain.exit_code == 0 and "visitors per variant" not in plain.stderr

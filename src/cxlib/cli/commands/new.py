@@ -8,6 +8,7 @@ import typer
 from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat, kind_arg
 from cxlib.cli.output import Output
 from cxlib.cli.state import state
+from cxlib.model.kinds import Kind
 
 if TYPE_CHECKING:
     from cxlib.kb.store import KnowledgeBase
@@ -111,5 +112,33 @@ def command(
         st.output.json({"id": result.id, "path": result.path})
     else:
         st.output.line(str(result.absolute))
+    if the_kind == Kind.EXPERIMENT:
+        _sample_size_notice(st.output, set_ or [], result.id)
     if edit:
         _edit(str(result.absolute))
+
+
+def _sample_size_notice(out: Output, assignments: list[str], doc_id: str) -> None:
+    """With a baseline and an MDE given, the visitors the design needs (on stderr, so
+    ``--format json`` keeps a clean stdout); nothing when they cannot be computed."""
+    from cxlib.model.stats import StatsInputError, sample_size
+    from cxlib.ops.set import parse_assignment
+
+    values = dict(parse_assignment(a) for a in assignments)
+    design = {k: values.get(k) for k in ("baseline", "mde", "alpha", "power")}
+    if not all(isinstance(design[k], int | float) for k in ("baseline", "mde")):
+        return
+    try:
+        size = sample_size(
+            float(design["baseline"]),  # type: ignore[arg-type]
+            float(design["mde"]),  # type: ignore[arg-type]
+            float(design["alpha"]) if isinstance(design["alpha"], float) else 0.05,
+            float(design["power"]) if isinstance(design["power"], float) else 0.8,
+        )
+    except StatsInputError:
+        return
+    out.note(
+        f"this design needs {size.per_variant:,} visitors per variant to detect "
+        f"{size.mde:+g}% on {size.baseline:g} (alpha {size.alpha:g}, power {size.power:g}): "
+        f"cxlib set {doc_id} planned_sample_size={size.per_variant}"
+    )
