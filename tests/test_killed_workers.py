@@ -123,15 +123,20 @@ os._exit(0)
 """
 
 
+def _holder(lock: Path, mode: str) -> subprocess.Popen[str]:
+    """A process that holds ``lock`` and forks a child that outlives it or leaves first."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_FORK, str(lock), mode], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None
+    return holder
+
+
 def test_a_forked_child_never_holds_its_parents_lock(tmp_path: Path) -> None:
     from cxlib.oslock import is_locked
 
     lock = tmp_path / "held.lock"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_AND_FORK, str(lock), "outlive"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _holder(lock, "outlive")
     assert holder.stdout is not None
     child = int(holder.stdout.readline())
     holder.wait()
@@ -148,11 +153,7 @@ def test_a_forked_child_leaving_the_lock_never_releases_the_parents(tmp_path: Pa
     from cxlib.oslock import is_locked
 
     lock = tmp_path / "held.lock"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_AND_FORK, str(lock), "leave"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _holder(lock, "leave")
     assert holder.stdout is not None
     try:
         holder.stdout.readline()

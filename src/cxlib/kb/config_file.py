@@ -34,7 +34,13 @@ def find_root(start: Path) -> Path:
 
 
 def load_config(root: Path) -> ProgramConfig:
-    """Read and validate the config; any problem is one ConfigError naming the key and line.
+    """Read and validate the config; any problem is one ConfigError naming the key and line."""
+    return read_config(root)[0]
+
+
+def read_config(root: Path) -> tuple[ProgramConfig, str]:
+    """The validated config and the SHA-256 of its bytes (what cached findings are keyed by:
+    the file is read once per run). Any problem is one ConfigError naming the key and line.
 
     A config validated before is read back from the cache (plain JSON), without importing the
     validator: keyed by the file's bytes and by its inode and change time, so a cache file
@@ -45,10 +51,11 @@ def load_config(root: Path) -> ProgramConfig:
         st = path.stat()
     except OSError as e:
         raise ConfigError(f"{CONFIG_NAME}: cannot read: {e.strerror}") from None
-    key = f"{FORMAT}:{__version__}:{st.st_ino}:{st.st_ctime_ns}:{hashlib.sha256(raw).hexdigest()}"
+    digest = hashlib.sha256(raw).hexdigest()
+    key = f"{FORMAT}:{__version__}:{st.st_ino}:{st.st_ctime_ns}:{digest}"
     cached = _cached(root, key)
     if cached is not None:
-        return cached
+        return cached, digest
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -67,7 +74,7 @@ def load_config(root: Path) -> ProgramConfig:
     if make_folder(cache_folder(root)):
         plain = {"key": key, "config": dataclasses.asdict(config)}
         write_text(cache_folder(root) / CACHE_NAME, dumps(plain))
-    return config
+    return config, digest
 
 
 def _cached(root: Path, key: str) -> ProgramConfig | None:

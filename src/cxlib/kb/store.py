@@ -7,13 +7,12 @@ command combines the two (and caches findings) is :mod:`cxlib.ops.loading`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from cxlib.kb.cache import ParseCache
-from cxlib.kb.config_file import CONFIG_NAME, find_root, load_config
+from cxlib.kb.config_file import find_root, read_config
 from cxlib.kb.files import DocFile, scan
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.config import ProgramConfig
@@ -29,12 +28,14 @@ Progress = Callable[[int, int], None]
 class KnowledgeBase:
     root: Path
     config: ProgramConfig
+    config_digest: str = ""  # SHA-256 of cxlib.toml's bytes, as read for ``config``
 
     @classmethod
     def open(cls, start: Path) -> KnowledgeBase:
         """Find the root walking up from ``start`` and read its config."""
         root = find_root(start)
-        return cls(root=root, config=load_config(root))
+        config, digest = read_config(root)
+        return cls(root=root, config=config, config_digest=digest)
 
     def folder(self, kind: object) -> Path:
         return self.root / self.config.kinds[kind].folder  # type: ignore[index]
@@ -102,8 +103,4 @@ class KnowledgeBase:
 
     def rules_key(self, strict: bool) -> str:
         """Cached findings are valid only under the same config text and options."""
-        try:
-            config = (self.root / CONFIG_NAME).read_bytes()
-        except OSError:
-            config = b""
-        return hashlib.sha256(config + (b"strict" if strict else b"")).hexdigest()
+        return f"{self.config_digest}:{'strict' if strict else 'lenient'}"

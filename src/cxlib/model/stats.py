@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
+DEFAULT_ALPHA = 0.05
+DEFAULT_POWER = 0.8
+
 
 class StatsInputError(ValueError):
     """An input the formula cannot take, named with its bounds."""
@@ -40,8 +43,8 @@ def _check(name: str, value: float, low: float, high: float) -> None:
 def sample_size(
     baseline: float,
     mde: float,
-    alpha: float = 0.05,
-    power: float = 0.8,
+    alpha: float = DEFAULT_ALPHA,
+    power: float = DEFAULT_POWER,
     variants: int = 2,
     daily_traffic: int | None = None,
 ) -> SampleSize:
@@ -118,7 +121,7 @@ def compare_proportions(
     name: str,
     control: tuple[int, int],
     treatment: tuple[int, int],
-    alpha: float = 0.05,
+    alpha: float = DEFAULT_ALPHA,
 ) -> Comparison | None:
     """``control`` and ``treatment`` as (visitors, conversions); None when a rate cannot be
     formed (no visitors, no conversions at all in the control)."""

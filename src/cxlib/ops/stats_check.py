@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cxlib.errors import UsageError
+from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.files import read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
@@ -58,7 +58,7 @@ def stats_check(kb: KnowledgeBase, doc_id: str) -> StatsCheck:
     wanted = normalize_id(doc_id)
     files = file_ids(kb).get(wanted)
     if not files:
-        raise UsageError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+        raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
     f = files[0]
     if f.kind != Kind.EXPERIMENT:
         raise UsageError(f"{wanted} is an {f.kind.value}; stats check reads experiments")

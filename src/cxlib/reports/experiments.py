@@ -25,10 +25,12 @@ from cxlib.reports.blocks import (
 from cxlib.reports.snapshot import (
     CONCLUDED,
     DECIDED,
+    Pace,
     Snapshot,
     median,
     month_of,
     months_between,
+    pace,
     quarter_of,
     ratio,
     shift_month,
@@ -179,30 +181,24 @@ def _running(
     """Running experiments that are stale (no planned end, running longer than
     ``stale_after_days``), overdue (past their planned end and the grace days), and those whose
     planned end falls in the coming seven days; longest-running first."""
-    today, program = snap.today, snap.config.program
-    stale: list[Stale] = []
-    overdue: list[Stale] = []
-    ending: list[Stale] = []
+    lists: dict[Pace, list[Stale]] = {Pace.STALE: [], Pace.OVERDUE: [], Pace.ENDING: []}
     for e in chosen:
         if e.status != ExperimentStatus.RUNNING:
             continue
-        begun = e.start or e.created
-        stop = e.planned_stop()
-        row = Stale(
-            e.id,
-            e.title,
-            e.owner,
-            begun.isoformat(),
-            (today - begun).days,
-            stop.isoformat() if stop else None,
-        )
-        if stop is None:
-            if row.days_running > program.stale_after_days:
-                stale.append(row)
-        elif today > stop + dt.timedelta(days=program.grace_days):
-            overdue.append(row)
-        elif today <= stop <= today + dt.timedelta(days=6):
-            ending.append(row)
+        where = lists.get(pace(e, snap.today, snap.config))
+        if where is not None:
+            begun, stop = e.start or e.created, e.planned_stop()
+            where.append(
+                Stale(
+                    e.id,
+                    e.title,
+                    e.owner,
+                    begun.isoformat(),
+                    (snap.today - begun).days,
+                    stop.isoformat() if stop else None,
+                )
+            )
+    stale, overdue, ending = lists[Pace.STALE], lists[Pace.OVERDUE], lists[Pace.ENDING]
     for rows in (stale, overdue, ending):
         rows.sort(key=lambda s: (-s.days_running, s.id))
     return stale, overdue, ending

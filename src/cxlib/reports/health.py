@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cxlib.model.config import Program
+from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
     Document,
     Experiment,
@@ -22,7 +22,7 @@ from cxlib.model.documents import (
     Outcome,
 )
 from cxlib.reports.blocks import CsvColumns, Figures, Heading, Rendered, Table, skipped_note
-from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Snapshot
+from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Pace, Snapshot, pace
 
 GOOD, FAIR = 90, 70
 
@@ -83,7 +83,7 @@ def health(snap: Snapshot) -> HealthReport:
         *_untested_opportunities(snap, past_idea),
         *_results_not_learned_from(snap, concluded),
         *_without_owner(everything),
-        *_stalled(snap.today, snap.config.program, drafts, running),
+        *_stalled(snap.today, snap.config, drafts, running),
     ]
     areas = [
         _area(
@@ -183,10 +183,11 @@ def _without_owner(everything: list[Document]) -> list[Problem]:
 
 
 def _stalled(
-    today: dt.date, program: Program, drafts: list[Document], running: list[Experiment]
+    today: dt.date, config: ProgramConfig, drafts: list[Document], running: list[Experiment]
 ) -> list[Problem]:
-    """Drafts untouched for more than ``stale_after_days``, and experiments running late."""
-    limit, grace = program.stale_after_days, program.grace_days
+    """Drafts untouched for more than ``stale_after_days``, and experiments running late (as
+    the experiments report judges them: :func:`cxlib.reports.snapshot.pace`)."""
+    limit = config.program.stale_after_days
     problems: list[Problem] = []
     for doc in drafts:
         touched = doc.updated or doc.created
@@ -201,22 +202,16 @@ def _stalled(
                 )
             )
     for e in running:
-        problem = _late(e, today, limit, grace)
-        if problem is not None:
-            problems.append(_problem("pace", "stale-running", e, problem))
+        late = pace(e, today, config)
+        begun, stop = e.start or e.created, e.planned_stop()
+        if late == Pace.OVERDUE and stop is not None:
+            detail = f"running {(today - stop).days} days past its planned end ({stop})"
+        elif late == Pace.STALE:
+            detail = f"running for {(today - begun).days} days (since {begun})"
+        else:
+            continue
+        problems.append(_problem("pace", "stale-running", e, detail))
     return problems
-
-
-def _late(e: Experiment, today: dt.date, limit: int, grace: int) -> str | None:
-    """Why a running experiment is late, as the experiments report judges it: past its planned
-    end and the grace days, or, with no planned end, running longer than ``limit`` days."""
-    begun = e.start or e.created
-    stop = e.planned_stop()
-    if stop is not None:
-        late = (today - stop).days
-        return f"running {late} days past its planned end ({stop})" if late > grace else None
-    age = (today - begun).days
-    return f"running for {age} days (since {begun})" if age > limit else None
 
 
 def render(r: HealthReport) -> Rendered:

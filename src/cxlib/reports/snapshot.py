@@ -100,6 +100,27 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
 
 
 # -- small shared helpers --------------------------------------------------------------------------
+class Pace(enum.StrEnum):
+    """Where a running experiment stands against its plan (the experiments and health reports
+    judge it the same way)."""
+
+    ON_TIME = "on time"
+    ENDING = "ending this week"  # its planned end falls in the next seven days, today included
+    OVERDUE = "overdue"  # past its planned end and the grace days
+    STALE = "stale"  # no planned end, and running longer than stale_after_days
+
+
+def pace(e: Experiment, today: dt.date, config: ProgramConfig) -> Pace:
+    program = config.program
+    stop = e.planned_stop()
+    if stop is None:
+        running = (today - (e.start or e.created)).days
+        return Pace.STALE if running > program.stale_after_days else Pace.ON_TIME
+    if today > stop + dt.timedelta(days=program.grace_days):
+        return Pace.OVERDUE
+    return Pace.ENDING if today <= stop <= today + dt.timedelta(days=6) else Pace.ON_TIME
+
+
 def month_of(day: dt.date) -> str:
     """ "YYYY-MM" of a date."""
     return f"{day.year:04d}-{day.month:02d}"

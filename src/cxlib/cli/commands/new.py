@@ -121,19 +121,23 @@ def command(
 def _sample_size_notice(out: Output, assignments: list[str], doc_id: str) -> None:
     """With a baseline and an MDE given, the visitors the design needs (on stderr, so
     ``--format json`` keeps a clean stdout); nothing when they cannot be computed."""
-    from cxlib.model.stats import StatsInputError, sample_size
+    from cxlib.model.stats import DEFAULT_ALPHA, DEFAULT_POWER, StatsInputError, sample_size
     from cxlib.ops.set import parse_assignment
 
     values = dict(parse_assignment(a) for a in assignments)
-    design = {k: values.get(k) for k in ("baseline", "mde", "alpha", "power")}
-    if not all(isinstance(design[k], int | float) for k in ("baseline", "mde")):
+    numbers = {
+        k: float(v)
+        for k, v in values.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    if "baseline" not in numbers or "mde" not in numbers:
         return
     try:
         size = sample_size(
-            float(design["baseline"]),  # type: ignore[arg-type]
-            float(design["mde"]),  # type: ignore[arg-type]
-            float(design["alpha"]) if isinstance(design["alpha"], float) else 0.05,
-            float(design["power"]) if isinstance(design["power"], float) else 0.8,
+            numbers["baseline"],
+            numbers["mde"],
+            numbers.get("alpha", DEFAULT_ALPHA),
+            numbers.get("power", DEFAULT_POWER),
         )
     except StatsInputError:
         return
