@@ -453,3 +453,19 @@ def test_a_running_experiment_is_judged_by_its_planned_end(base: Path) -> None:
     # Without a plan, the fixed limit: 30 days after its start on 2026-10-27.
     assert _running_lists(base, "2026-11-26")["stale"] == []
     assert _running_lists(base, "2026-11-27")["stale"] == ["EXP-0021"]
+
+
+def test_the_page_card_counts_every_experiment_running_late(base: Path, tmp_path: Path) -> None:
+    """EXP-0007 is overdue on 2026-11-01; without its plan it is stale: late either way."""
+    card = '<div class="value">{}</div><div class="label">Running late</div>'
+    page = tmp_path / "page.html"
+    args = ("--today", "2026-11-01", "-C", base, "report", "html", "-o", page)
+    assert cx(*args).exit_code == 0
+    assert card.format(1) in page.read_text()
+    path = next((base / "experiments").glob("EXP-0007-*.md"))
+    path.write_text(path.read_text().replace("planned_days: 42\n", ""))
+    assert cx(*args).exit_code == 0
+    assert card.format(1) in page.read_text()
+    path.write_text(path.read_text().replace("status: running", "status: planned"))
+    assert cx(*args).exit_code == 0
+    assert card.format(0) in page.read_text()

@@ -104,7 +104,9 @@ def _edit(base: Path, old: str, new: str) -> None:
 def test_check_recomputes_the_record_from_its_counts(base: Path) -> None:
     code, out = _check(base)
     assert code == 0, out
-    assert "threshold-banner vs control: 3.1648% vs 3.2000%, effect -1.10%" in out
+    assert "threshold-banner vs control: 3.1648% vs 3.2000%\n" in out
+    assert "effect -1.10% [-2.09%, -0.11%]" in out
+    assert max(len(line) for line in out.splitlines()) <= 80  # whole on a terminal of 80
     assert "p = 0.0293: significant at alpha 0.05" in out
     assert "traffic split: chi-square p = 1: split as planned" in out
     data = json.loads(cx("-C", base, "stats", "check", "EXP-0003", "--format", "json").stdout)

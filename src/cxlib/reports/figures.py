@@ -60,7 +60,8 @@ def experiments_cards(exp: ExperimentsReport) -> list[tuple[str, str]]:
         ("Win rate", pct(exp.win_rate, 0)),
         ("Concluded experiments", str(exp.concluded)),
         ("Concluded per month", num(exp.velocity.per_month, 2)),
-        ("Stale running", str(len(exp.stale))),
+        # Overdue (past the planned end) and stale (no plan, too long) alike: late either way.
+        ("Running late", str(len(exp.overdue) + len(exp.stale))),
     ]
 
 

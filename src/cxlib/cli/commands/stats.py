@@ -63,10 +63,14 @@ def sample_size_command(
     if format == TextOrJson.JSON:
         out.json(dataclasses.asdict(size))
         return
+    # Short lines: a terminal of 80 columns shows each whole.
     out.line(
-        f"{size.per_variant:,} visitors per variant, {size.total:,} in all ({size.variants} "
-        f"variants), to detect {size.mde:+g}% on {size.baseline:g} at alpha {size.alpha:g} "
-        f"(two-sided{', Bonferroni' if size.variants > 2 else ''}) with power {size.power:g}"
+        f"{size.per_variant:,} visitors per variant, {size.total:,} in all "
+        f"({size.variants} variants)"
+    )
+    out.line(
+        f"to detect {size.mde:+g}% on {size.baseline:g} at alpha {size.alpha:g} "
+        f"(two-sided{', Bonferroni' if size.variants > 2 else ''}), power {size.power:g}"
     )
     if size.days is not None:
         out.line(f"{size.days:,} days at {size.daily_traffic:,} visitors a day")
@@ -96,15 +100,17 @@ def check_command(
     else:
         out = st.output
         r = check.recorded
+        # Short lines: a terminal of 80 columns shows each whole.
+        out.line(f"{check.id} {check.path}")
         out.line(
-            f"{check.id} ({check.path}): recorded {r['outcome'] or 'no outcome'}, effect "
-            f"{_num(r['effect'])}%, p {_num(r['p_value'])}, interval {r['interval'] or '-'}"
+            f"  recorded: {r['outcome'] or 'no outcome'}, effect {_num(r['effect'])}%, "
+            f"p {_num(r['p_value'])}, interval {r['interval'] or '-'}"
         )
         for c in check.comparisons:
             verdict = "significant" if c.significant else "not significant"
+            out.line(f"  {c.name} vs control: {c.rate:.4%} vs {c.control_rate:.4%}")
             out.line(
-                f"  {c.name} vs control: {c.rate:.4%} vs {c.control_rate:.4%}, effect "
-                f"{c.effect:+.2f}% [{c.interval[0]:+.2f}%, {c.interval[1]:+.2f}%], "
+                f"    effect {c.effect:+.2f}% [{c.interval[0]:+.2f}%, {c.interval[1]:+.2f}%], "
                 f"p = {c.p_value:.3g}: {verdict} at alpha {c.alpha:g}"
             )
         if check.srm_p_value is not None:
