@@ -21,6 +21,8 @@ from cxlib.kb.parallel import parse_file
 from cxlib.kb.parse import parse_bytes
 from cxlib.model.checks import check_document
 from cxlib.model.codes import RULES, Code, Scope
+from cxlib.kb.repository_files import missing_files
+from cxlib.model.file_refs import file_refs
 from cxlib.model.history_rules import check_created_against_git
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
@@ -102,6 +104,14 @@ Early costs help.
 TWO_ARMS = EXPERIMENT.replace(
     "decision: ship",
     "decision: ship\nvariants: [{name: control, allocation: 50}, {name: b, allocation: 50}]",
+)
+
+# The base experiment with a structured decision rule, and with a recorded guardrail.
+RULED = EXPERIMENT.replace("decision: ship", "decision: ship\ndecision_rule: {ship_if: win}")
+GUARDED = EXPERIMENT.replace(
+    "result: {outcome: won}",
+    "guardrail_metrics: [return-rate]\n"
+    "result: {outcome: won, guardrails: [{metric: return-rate, status: ok}]}",
 )
 
 BASES = {
@@ -278,6 +288,15 @@ CASES: dict[Code, Case] = {
         base=EXPERIMENT.replace("status: concluded", "status: implemented"),
     ),
     Code.DECISION_PENDING: Case(Kind.EXPERIMENT, "decision: ship\n", ""),
+    Code.DECISION_RULE: Case(
+        Kind.EXPERIMENT, "result: {outcome: won}", "result: {outcome: inconclusive}", base=RULED
+    ),
+    Code.GUARDRAIL_BREACHED: Case(
+        Kind.EXPERIMENT, "status: ok}", "status: breached}", base=GUARDED
+    ),
+    Code.GUARDRAIL_UNDECLARED: Case(
+        Kind.EXPERIMENT, "{metric: return-rate,", "{metric: average-order-value,", base=GUARDED
+    ),
     Code.ALLOCATION_SUM: Case(
         Kind.EXPERIMENT,
         "decision: ship",
@@ -374,6 +393,45 @@ def test_unreadable_document(tmp_path: Path) -> None:
     assert parsed.problems == []
 
 
+def test_missing_file(tmp_path: Path) -> None:
+    """A body image, a screenshot and an evidence path must name files of the repository."""
+    (tmp_path / ".git").mkdir()  # the repository's top, as git marks it
+    path, text = BASES[Kind.EXPERIMENT]
+    (tmp_path / "experiments").mkdir()
+    shot = (
+        "variants: [{name: control, allocation: 50}, {name: b, allocation: 50, screenshot: b.png}]"
+    )
+    raw = TWO_ARMS.replace(
+        "variants: [{name: control, allocation: 50}, {name: b, allocation: 50}]", shot
+    ).replace("Early costs help.", "Early costs help.\n\n![b](/assets/b.png)")
+
+    def codes() -> list[tuple[str, int, str]]:
+        d = check_document(path, Kind.EXPERIMENT, parse_bytes(raw.encode()), CONFIG)
+        found = missing_files(tmp_path, file_refs(path, Kind.EXPERIMENT, d.parsed))
+        return [(f.code, f.line, f.field or "") for f in found]
+
+    lines = raw.splitlines()
+    body_line = lines.index("![b](/assets/b.png)") + 1
+    assert codes() == [
+        (Code.MISSING_FILE, lines.index(shot) + 1, "variants.1.screenshot"),
+        (Code.MISSING_FILE, body_line, "body"),
+    ]
+    (tmp_path / "experiments" / "b.png").write_bytes(b"png")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "b.png").write_bytes(b"png")
+    assert codes() == []
+    # evidence names a path from the document's folder
+    ins_path, ins = BASES[Kind.INSIGHT]
+    ins = ins.replace("evidence: [https://example.com/survey]", "evidence: [../research/s.pdf]")
+    d = check_document(ins_path, Kind.INSIGHT, parse_bytes(ins.encode()), CONFIG)
+    [finding] = missing_files(tmp_path, file_refs(ins_path, Kind.INSIGHT, d.parsed))
+    assert (finding.code, finding.field) == (Code.MISSING_FILE, "evidence.0")
+    assert "'../research/s.pdf', which does not exist (research/s.pdf)" in finding.message
+    (tmp_path / "research").mkdir()
+    (tmp_path / "research" / "s.pdf").write_bytes(b"%PDF")
+    assert missing_files(tmp_path, file_refs(ins_path, Kind.INSIGHT, d.parsed)) == []
+
+
 def test_created_against_git() -> None:
     path, text = BASES[Kind.INSIGHT]
     d = check_document(path, Kind.INSIGHT, parse_bytes(text.encode()), CONFIG)
@@ -383,7 +441,7 @@ def test_created_against_git() -> None:
 
 
 def test_every_code_has_a_case() -> None:
-    elsewhere = {Code.SYMLINK, Code.UNREADABLE, Code.CREATED_VS_GIT}
+    elsewhere = {Code.SYMLINK, Code.UNREADABLE, Code.CREATED_VS_GIT, Code.MISSING_FILE}
     assert set(CASES) | elsewhere == set(Code)
 
 

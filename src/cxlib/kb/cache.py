@@ -36,6 +36,7 @@ from cxlib.cachefile import (
 from cxlib.kb.files import DocFile
 from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.codes import Scope
+from cxlib.model.file_refs import PATH_FIELDS
 from cxlib.model.findings import Finding
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
@@ -233,19 +234,21 @@ def _make_top(family: _ShardFamily) -> bool:
 
 
 def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
-    """What the cross-file rules read of a file: its id and links, with their lines."""
+    """What the cross-file rules read of a file: its id, links and the paths it names, with
+    their lines."""
     data = parsed.data or {}
-    keys = ["id", *LINK_FIELDS[f.kind]]
+    keys = ["id", *LINK_FIELDS[f.kind], *PATH_FIELDS[f.kind]]
     kept = {k: data[k] for k in keys if k in data}
     # Filter on the keys first: looking a location up builds it (see LocationMap).
     locations = {
         path: parsed.locations[path]
         for path in parsed.locations
-        if path.split(".", 1)[0] in kept and path.count(".") <= 1
+        if path.split(".", 1)[0] in kept and (path.count(".") <= 1 or path.endswith(".screenshot"))
     }
     return ParsedFile(
         data=kept if parsed.data is not None else None,
         locations=locations,
         wiki_links=parsed.wiki_links,
+        file_links=parsed.file_links,
         body_start=parsed.body_start,
     )

@@ -57,12 +57,13 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
             hint="write 'key: value' lines between the '---' lines",
         )
         return _refused(problem, body_start=end + 2)
-    sections, wiki_links = _scan_body(lines, end + 1)
+    sections, wiki_links, file_links = _scan_body(lines, end + 1)
     return ParsedFile(
         data=data,
         locations=loaded.locations,
         sections=sections,
         wiki_links=wiki_links,
+        file_links=file_links,
         body_start=end + 2,
     )
 
@@ -252,14 +253,36 @@ def normalize_heading(title: str) -> str:
     return " ".join(title.split()).lower()
 
 
-def _scan_body(lines: list[str], start: int) -> tuple[dict[str, Section], list[tuple[str, int]]]:
-    """Record headings (and whether each has content) and ``[[ID]]`` links, skipping code.
+# A markdown link or image target, ``](target)`` or ``](<target>)``, and a reference definition
+# ``[name]: target``. Read by pattern, not by a markdown parser: importing markdown-it costs
+# 130 ms, half the pre-commit hook's budget, to find what these patterns find in CommonMark
+# text outside code.
+_LINK_TARGET = re.compile(r"\]\(\s*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?:<([^<>]*)>|(\S+))")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _link_targets(line: str) -> list[str]:
+    line = _CODE_SPAN.sub("", line) if "`" in line else line
+    found = [m.group(1) or m.group(2) for m in _LINK_TARGET.finditer(line)]
+    definition = _LINK_DEFINITION.match(line)
+    if definition:
+        found.append(definition.group(1) or definition.group(2))
+    return [t for t in found if t]
+
+
+def _scan_body(
+    lines: list[str], start: int
+) -> tuple[dict[str, Section], list[tuple[str, int]], list[tuple[str, int]]]:
+    """Record headings (and whether each has content), ``[[ID]]`` links and the targets of
+    markdown links and images, skipping code.
 
     A section's content runs to the next heading of the same or a higher level, so text under a
     sub-heading counts for its parent. Most lines are prose: they are looked at only for ``[[``.
     """
     sections: dict[str, Section] = {}
     wiki_links: list[tuple[str, int]] = []
+    file_links: list[tuple[str, int]] = []
     text = _blank_comments("\n".join(lines[start:]))
     stripped = text.split("\n")  # the body without comments, line for line
     fence: str | None = None
@@ -279,6 +302,8 @@ def _scan_body(lines: list[str], start: int) -> tuple[dict[str, Section], list[t
                 continue
         if "[[" in line:
             wiki_links.extend((m.group(1), start + k + 1) for m in WIKI_LINK_RE.finditer(line))
+        if "](" in line or "]:" in line:
+            file_links.extend((t, start + k + 1) for t in _link_targets(line))
     seen: set[str] = set()
     for n, (k, level) in enumerate(headings):
         if stripped[k] in seen:
@@ -296,4 +321,4 @@ def _scan_body(lines: list[str], start: int) -> tuple[dict[str, Section], list[t
             not is_placeholder(line) for line in stripped[k + 1 : stop]
         )
         sections[key] = Section(title=title.strip(), line=start + k + 1, has_content=has_content)
-    return sections, wiki_links
+    return sections, wiki_links, file_links

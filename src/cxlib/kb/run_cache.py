@@ -22,10 +22,11 @@ from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_t
 from cxlib.kb.cache import RACY_NS
 from cxlib.kb.files import DocFile
 from cxlib.model.codes import Scope
+from cxlib.model.file_refs import FileRef
 from cxlib.model.findings import Finding
 
 NAME = "last-run.json"
-FORMAT = 1
+FORMAT = 2  # 2: the repository files documents name
 
 
 def _digest(files: list[DocFile], rules_key: str) -> str:
@@ -35,25 +36,39 @@ def _digest(files: list[DocFile], rules_key: str) -> str:
     return h.hexdigest()
 
 
-def last_findings(root: Path, files: list[DocFile], rules_key: str) -> list[Finding] | None:
-    """The findings of the last whole run, when it saw exactly these files; else None."""
+def last_findings(
+    root: Path, files: list[DocFile], rules_key: str
+) -> tuple[list[Finding], list[FileRef]] | None:
+    """The findings of the last whole run, when it saw exactly these files, and the repository
+    files its documents name (whose findings are made afresh); else None."""
     raw = read_json(cache_folder(root) / NAME)
     try:
         if raw["digest"] != _digest(files, rules_key):
             return None
-        return [Finding.from_json(x) for x in raw["findings"]]
+        findings = [Finding.from_json(x) for x in raw["findings"]]
+        return findings, [FileRef.from_json(x) for x in raw["refs"]]
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # none yet, another version's, or damaged: run the rules
 
 
 def record_findings(
-    root: Path, files: list[DocFile], rules_key: str, findings: list[Finding], listed_ns: int
+    root: Path,
+    files: list[DocFile],
+    rules_key: str,
+    findings: list[Finding],
+    refs: list[FileRef],
+    listed_ns: int,
 ) -> None:
     """Keep the findings of a whole run over ``files``, listed at ``listed_ns``, when that is
-    safe: no file changed within the racy window, and no finding depends on today's date."""
+    safe: no file changed within the racy window, and no finding depends on today's date.
+    Findings about the files documents name are not kept, the names are."""
     newest = max((f.mtime_ns for f in files), default=0)
     if newest + RACY_NS >= listed_ns or any(f.scope == Scope.DATE for f in findings):
         return
     if make_folder(cache_folder(root)):
-        record = {"digest": _digest(files, rules_key), "findings": [f.to_json() for f in findings]}
+        record = {
+            "digest": _digest(files, rules_key),
+            "findings": [f.to_json() for f in findings if f.scope != Scope.REPOSITORY],
+            "refs": [r.to_json() for r in refs],
+        }
         write_text(cache_folder(root) / NAME, dumps(record))

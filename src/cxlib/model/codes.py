@@ -16,6 +16,7 @@ class Scope(enum.StrEnum):
 
     FILE = "single-file"  # the file's bytes and the config: cacheable per file
     LIBRARY = "cross-document"  # other documents: recomputed on every run
+    REPOSITORY = "repository"  # other files of the repository: recomputed on every run
     HISTORY = "history"  # the file's git history
     DATE = "date-dependent"  # today's date
 
@@ -96,11 +97,16 @@ class Code(enum.StrEnum):
     DECISION_OUTCOME = "decision-outcome"
     IMPLEMENTED_NOT_SHIPPED = "implemented-not-shipped"
     DECISION_PENDING = "decision-pending"
+    DECISION_RULE = "decision-rule"
+    GUARDRAIL_BREACHED = "guardrail-breached"
+    GUARDRAIL_UNDECLARED = "guardrail-undeclared"
     # an experiment's variants against their design
     ALLOCATION_SUM = "allocation-sum"
     RESULT_VARIANT_NAME = "result-variant-name"
     CONVERSIONS_EXCEED = "conversions-exceed"
     SRM = "srm"
+    # files the document names: evidence, screenshots, images and links of its body
+    MISSING_FILE = "missing-file"
     # across documents
     DUPLICATE_ID = "duplicate-id"
     BROKEN_LINK = "broken-link"
@@ -264,6 +270,22 @@ RULES: dict[Code, Rule] = {
     Code.DECISION_PENDING: Rule(
         "state the decision taken: ship, iterate, rerun or abandon",
         fix="cxlib set ID decision=ship|iterate|rerun|abandon",
+    ),
+    Code.DECISION_RULE: Rule(
+        "follow the declared decision_rule, or say in decision_rationale why the decision departs",
+        fix="cxlib set ID 'decision_rationale=...'",
+    ),
+    Code.GUARDRAIL_BREACHED: Rule(
+        "a breached guardrail is not shipped without a reason: say it in decision_rationale",
+        fix="cxlib set ID 'decision_rationale=...'",
+    ),
+    Code.GUARDRAIL_UNDECLARED: Rule(
+        "record results for the declared guardrail_metrics (or declare the metric there)"
+    ),
+    Code.MISSING_FILE: Rule(
+        "name a file that exists in the repository (relative to the document's folder, or "
+        "from the repository's top with a leading /), or add the file",
+        Scope.REPOSITORY,
     ),
     Code.DUPLICATE_ID: Rule("give one of them a new id ('cxlib new' picks a free one)", _LIBRARY),
     Code.BROKEN_LINK: Rule("check the id, or create the document first", _LIBRARY),

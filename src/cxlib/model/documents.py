@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from cxlib.model.decision_rule import ShipIf
 from cxlib.model.kinds import Kind
 from cxlib.model.source import NUMBER_LIMIT
 from cxlib.model.vocabulary import (
     Confidence,
     Decision,
     ExperimentStatus,
+    GuardrailStatus,
     InsightStatus,
     InsightType,
     OpportunityStatus,
@@ -28,9 +30,11 @@ __all__ = [
     "MODELS",
     "Confidence",
     "Decision",
+    "DecisionRule",
     "Document",
     "Experiment",
     "ExperimentStatus",
+    "GuardrailResult",
     "Insight",
     "InsightStatus",
     "InsightType",
@@ -65,6 +69,10 @@ Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)]  # a probability: alpha, power
 
 
+def _shape(value: object) -> str:
+    return "(record)" if isinstance(value, dict | BaseModel) else "(text)"
+
+
 class Variant(_Front):
     """One arm of an experiment's design; the first is the control."""
 
@@ -84,6 +92,35 @@ class VariantResult(_Front):
     sample_size: Count
     conversions: Count | None = None
     mean: Number | None = None
+
+
+class GuardrailResult(_Front):
+    """How one guardrail metric fared: ``breached`` when it moved past what the test allows."""
+
+    metric: Name
+    status: GuardrailStatus
+    effect: Number | None = Field(
+        default=None, description="Observed relative change of the guardrail metric, in percent."
+    )
+
+
+class DecisionRule(_Front):
+    """A decision declared before the test, in words and in a form cxlib can evaluate."""
+
+    ship_if: ShipIf
+    text: Prose | None = Field(default=None, description="The rule in words.")
+
+
+# Fields written as text or as a record: only the branch the value's shape picks is validated, so
+# a record's error is reported once, at its key (the schema check drops the branch's tag).
+VariantSpec = Annotated[
+    Annotated[Phrase, Tag("(text)")] | Annotated[Variant, Tag("(record)")],
+    Discriminator(_shape),
+]
+RuleSpec = Annotated[
+    Annotated[Prose, Tag("(text)")] | Annotated[DecisionRule, Tag("(record)")],
+    Discriminator(_shape),
+]
 
 
 class Result(_Front):
@@ -107,6 +144,9 @@ class Result(_Front):
     )
     chance_to_win: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
         default=None, description="A Bayesian result: the chance the treatment beats control."
+    )
+    guardrails: list[GuardrailResult] | None = Field(
+        default=None, description="Each guardrail metric's result: metric, status (ok, breached)."
     )
 
 
@@ -194,7 +234,7 @@ class Experiment(Document):
     guardrail_metrics: list[Name] = []
     audience: Prose | None = None
     # Names alone, or {name, allocation, screenshot}: the plain list stays accepted.
-    variants: list[Phrase | Variant] = []
+    variants: list[VariantSpec] = []
     start: dt.date | None = None
     end: dt.date | None = None
     planned_end: dt.date | None = Field(
@@ -214,10 +254,10 @@ class Experiment(Document):
     planned_sample_size: Count | None = Field(
         default=None, description="Visitors per variant the design needs."
     )
-    decision_rule: Prose | None = Field(
+    decision_rule: RuleSpec | None = Field(
         default=None,
-        description="The decision declared before the test, e.g. 'ship if significant-win and "
-        "guardrails-ok'.",
+        description="The decision declared before the test: words, or {ship_if: 'significant-win "
+        "and guardrails-ok', text: ...} which validate checks the decision against.",
     )
     result: Result | None = None
     decision: Decision | None = None

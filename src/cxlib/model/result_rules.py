@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from cxlib.model.codes import Code
 from cxlib.model.config import Direction, ProgramConfig
-from cxlib.model.documents import Experiment, Result
+from cxlib.model.decision_rule import parse as parse_rule
+from cxlib.model.documents import DecisionRule, Experiment, Result
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.library import LoadedDoc
-from cxlib.model.vocabulary import CONCLUDED, Decision, ExperimentStatus, Outcome
+from cxlib.model.vocabulary import (
+    CONCLUDED,
+    Decision,
+    ExperimentStatus,
+    GuardrailStatus,
+    Outcome,
+)
 
 ALPHA = 0.05  # when the experiment declares none
 # Statuses at which an experiment may hold a result: it has been run and stopped.
@@ -123,14 +130,34 @@ def _numbers(
     return out
 
 
-def _significance(
-    d: LoadedDoc, result: Result, interval: list[float] | None, alpha: float
-) -> list[Finding]:
+def _verdicts(
+    result: Result, interval: list[float] | None, alpha: float
+) -> tuple[bool | None, bool | None]:
+    """Whether the p-value, and the interval (when at the 1 - alpha level), say significant."""
     by_p = None if result.p_value is None else result.p_value < alpha
     level = result.interval_level
     if level is not None and abs(level - (1 - alpha)) > 1e-9:
         interval = None  # an interval at another level says nothing about this alpha
     by_interval = None if interval is None else (interval[0] > 0 or interval[1] < 0)
+    return by_p, by_interval
+
+
+def significant(result: Result, alpha: float) -> bool:
+    """Significant at ``alpha``: by the p-value or the interval, or for a Bayesian result a
+    chance to win of at least 1 - alpha. Unknown counts as not significant."""
+    if result.chance_to_win is not None:
+        return result.chance_to_win >= 1 - alpha
+    interval = result.interval
+    if interval is not None and interval[0] > interval[1]:
+        interval = None
+    by_p, by_interval = _verdicts(result, interval, alpha)
+    return True in (by_p, by_interval) and False not in (by_p, by_interval)
+
+
+def _significance(
+    d: LoadedDoc, result: Result, interval: list[float] | None, alpha: float
+) -> list[Finding]:
+    by_p, by_interval = _verdicts(result, interval, alpha)
     if by_p is not None and by_interval is not None and by_p != by_interval:
         assert interval is not None and result.p_value is not None
         said = "significant" if by_p else "not significant"
@@ -162,7 +189,91 @@ def _significance(
     return []
 
 
+def _guardrails(d: LoadedDoc, doc: Experiment) -> list[Finding]:
+    results = doc.result.guardrails if doc.result and doc.result.guardrails else []
+    out: list[Finding] = []
+    for i, g in enumerate(results):
+        if doc.guardrail_metrics and g.metric not in doc.guardrail_metrics:
+            out.append(
+                warning(
+                    Code.GUARDRAIL_UNDECLARED,
+                    d.path,
+                    f"a result for '{g.metric}', which is not one of the guardrail_metrics "
+                    f"({', '.join(doc.guardrail_metrics)})",
+                    line=d.parsed.line_of(f"result.guardrails.{i}.metric"),
+                    field=f"result.guardrails.{i}.metric",
+                )
+            )
+    breached = [g.metric for g in results if g.status == GuardrailStatus.BREACHED]
+    if doc.decision == Decision.SHIP and breached and not doc.decision_rationale:
+        out.append(
+            error(
+                Code.GUARDRAIL_BREACHED,
+                d.path,
+                f"decision ship with a breached guardrail ({', '.join(breached)}), with no "
+                "decision_rationale",
+                line=d.parsed.line_of("decision"),
+                field="decision",
+            )
+        )
+    return out
+
+
+def rule_holds(doc: Experiment, condition: str) -> bool:
+    """Whether one condition of :data:`cxlib.model.decision_rule.CONDITIONS` holds."""
+    result = doc.result
+    outcome = result.outcome if result else None
+    if condition == "win":
+        return outcome == Outcome.WON
+    if condition == "significant-win":
+        return (
+            result is not None
+            and outcome == Outcome.WON
+            and significant(result, doc.alpha or ALPHA)
+        )
+    if condition == "not-lost":
+        return outcome is not None and outcome not in _NOT_SHIPPABLE
+    recorded = {g.metric: g.status for g in (result.guardrails or [])} if result else {}
+    return all(recorded.get(m) == GuardrailStatus.OK for m in doc.guardrail_metrics) and (
+        GuardrailStatus.BREACHED not in recorded.values()
+    )
+
+
+def ship_rule_holds(doc: Experiment) -> bool | None:
+    """Whether the declared ``ship_if`` says ship (None without a structured rule)."""
+    rule = doc.decision_rule
+    if not isinstance(rule, DecisionRule):
+        return None
+    return any(all(rule_holds(doc, c) for c in conj) for conj in parse_rule(rule.ship_if))
+
+
+def _departs(d: LoadedDoc, doc: Experiment) -> list[Finding]:
+    holds = ship_rule_holds(doc)
+    if holds is None or doc.decision is None or doc.decision_rationale:
+        return []
+    shipped = doc.decision == Decision.SHIP
+    if holds == shipped:
+        return []
+    assert isinstance(doc.decision_rule, DecisionRule)
+    says = "says ship" if holds else "does not say ship"
+    return [
+        warning(
+            Code.DECISION_RULE,
+            d.path,
+            f"decision {doc.decision.value}, but the declared rule (ship_if: "
+            f"{doc.decision_rule.ship_if}) {says}, and no decision_rationale says why",
+            line=d.parsed.line_of("decision"),
+            field="decision",
+        )
+    ]
+
+
 def _decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
+    found = _guardrails(d, doc) + _departs(d, doc)
+    return found + _outcome_decision(d, doc)
+
+
+def _outcome_decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
     outcome = doc.result.outcome if doc.result else None
     line = d.parsed.line_of
     if doc.decision == Decision.SHIP and outcome in _NOT_SHIPPABLE and not doc.decision_rationale:

@@ -148,6 +148,11 @@ def _metric_names(names: _Names, doc: Document, config: ProgramConfig) -> None:
         fields.append(("kpis", doc.kpis))
     if isinstance(doc, Experiment):
         fields.append(("guardrail_metrics", doc.guardrail_metrics))
+        guardrails = doc.result.guardrails if doc.result and doc.result.guardrails else []
+        for i, g in enumerate(guardrails):
+            if g.metric not in metric_ids:
+                where = f"result.guardrails.{i}.metric"
+                names.unknown(Code.UNKNOWN_METRIC, where, g.metric, metric_ids, "metric")
         primary = doc.primary_metric
         if primary is not None and primary not in metric_ids:
             names.unknown(Code.UNKNOWN_METRIC, "primary_metric", primary, metric_ids, "metric")

@@ -92,7 +92,8 @@ def _finding_from_error(
     data: dict[str, Any],
     err: Any,
 ) -> Finding:
-    loc = tuple(err["loc"])
+    # A text-or-record field's branch tag, "(text)" or "(record)", is no key of the file.
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("(")))
     dotted = ".".join(str(p) for p in loc)
     line = parsed.line_of(dotted)
     value = _value_at(data, loc)

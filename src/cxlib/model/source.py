@@ -49,6 +49,8 @@ class ParsedFile:
     locations: Mapping[str, Scalar] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     wiki_links: list[tuple[str, int]] = field(default_factory=list)
+    # Targets of the body's markdown links and images, with their lines (URLs included).
+    file_links: list[tuple[str, int]] = field(default_factory=list)
     body_start: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -75,6 +77,7 @@ class ParsedFile:
             },
             "s": {k: [v.title, v.line, v.has_content] for k, v in self.sections.items()},
             "w": self.wiki_links,
+            "f": self.file_links,
             "b": self.body_start,
             "p": [[p.code, p.message, p.line, p.column, p.hint] for p in self.problems],
         }
@@ -87,6 +90,7 @@ class ParsedFile:
             locations=LocationMap(raw["l"]),
             sections={k: Section(*v) for k, v in raw["s"].items()},
             wiki_links=[(a, b) for a, b in raw["w"]],
+            file_links=[(a, b) for a, b in raw["f"]],
             body_start=raw["b"],
             problems=[Problem(*p) for p in raw["p"]],
         )

@@ -58,6 +58,11 @@ class Decision(enum.StrEnum):
     ABANDON = "abandon"
 
 
+class GuardrailStatus(enum.StrEnum):
+    OK = "ok"
+    BREACHED = "breached"
+
+
 class InsightType(enum.StrEnum):
     PAIN_POINT = "pain-point"
     NEED = "need"

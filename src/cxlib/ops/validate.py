@@ -11,9 +11,11 @@ from pathlib import Path
 from cxlib.errors import UsageError
 from cxlib.kb.config_file import CONFIG_NAME
 from cxlib.kb.files import kind_of_path
+from cxlib.kb.repository_files import missing_files
 from cxlib.kb.run_cache import last_findings, record_findings
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
+from cxlib.model.file_refs import FileRef, file_refs
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import DocRef, LoadedDoc
 from cxlib.model.library_rules import check_library
@@ -88,25 +90,34 @@ def _rule_findings(
     report_paths: set[str] | None,
 ) -> list[Finding]:
     findings = [f for d in checked for f in d.findings]
+    findings += missing_files(kb.root, _refs(checked))
     findings += check_library(docs, kb.config, report_paths)
     if kb.config.validate.check_created_against_git:
         findings += _created_against_git(kb, checked)
     return findings
 
 
+def _refs(docs: list[LoadedDoc]) -> list[FileRef]:
+    return [r for d in docs for r in file_refs(d.path, d.kind, d.parsed)]
+
+
 def _whole_base(kb: KnowledgeBase, reading: Reading, progress: Progress | None) -> ValidationReport:
-    """Every document, answered from the last run's findings while no document changed."""
+    """Every document, answered from the last run's findings while no document changed (the
+    files they name are looked at again: a deleted screenshot changes no document)."""
     listed_ns = time.time_ns()
     files, listing = kb.files()
     key = kb.rules_key(reading.strict)
-    findings = last_findings(kb.root, files, key)
+    last = last_findings(kb.root, files, key)
     total = len(files)
-    if findings is None:
+    if last is not None:
+        findings, refs = last
+        findings = [*findings, *missing_files(kb.root, refs)]
+    else:
         library, listing = load_checked(kb, reading, progress, listed=(files, listing))
         findings = _rule_findings(kb, library.docs, list(library.docs), None)
         total = len(library.docs)
         if total == len(files):  # else a file vanished while it was read: nothing to keep
-            record_findings(kb.root, files, key, findings, listed_ns)
+            record_findings(kb.root, files, key, findings, _refs(library.docs), listed_ns)
     findings = sorted([*findings, *listing], key=lambda f: f.sort_key)
     return ValidationReport(findings, checked=total, total=total)
 
