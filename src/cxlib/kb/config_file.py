@@ -12,11 +12,11 @@ from typing import Any
 from cxlib import __version__
 from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
 from cxlib.errors import ConfigError, NotAKnowledgeBaseError
-from cxlib.model.config import ProgramConfig, config_from_plain
+from cxlib.model.config import LIBRARY_FORMAT, ProgramConfig, config_from_plain, format_release
 
 CONFIG_NAME = "cxlib.toml"
 CACHE_NAME = "config.json"  # the last validated config, in the knowledge base's cache folder
-FORMAT = 1
+CACHE_FORMAT = 1  # of that cache file (the library's own format is ``format`` in cxlib.toml)
 
 
 def find_root(start: Path) -> Path:
@@ -52,7 +52,7 @@ def read_config(root: Path) -> tuple[ProgramConfig, str]:
     except OSError as e:
         raise ConfigError(f"{CONFIG_NAME}: cannot read: {e.strerror}") from None
     digest = hashlib.sha256(raw).hexdigest()
-    key = f"{FORMAT}:{__version__}:{st.st_ino}:{st.st_ctime_ns}:{digest}"
+    key = f"{CACHE_FORMAT}:{__version__}:{st.st_ino}:{st.st_ctime_ns}:{digest}"
     cached = _cached(root, key)
     if cached is not None:
         return cached, digest
@@ -70,6 +70,11 @@ def read_config(root: Path) -> tuple[ProgramConfig, str]:
         raise ConfigError(
             f"{CONFIG_NAME}: invalid TOML: nested too deeply", hint="a config is a few flat tables"
         ) from None
+    except ValueError:  # an integer of thousands of digits, which Python will not convert
+        raise ConfigError(
+            f"{CONFIG_NAME}: invalid TOML: a number too long to read",
+            hint="a config's numbers are small",
+        ) from None
     config = config_from_data(data, text)
     if make_folder(cache_folder(root)):
         plain = {"key": key, "config": dataclasses.asdict(config)}
@@ -86,8 +91,12 @@ def _cached(root: Path, key: str) -> ProgramConfig | None:
 
 
 def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
+    """The validated config of parsed TOML ``data`` (``text``, its source, locates problems).
+    A library in a newer format than this cxlib reads is refused first: that format may have
+    keys this version does not know."""
     from cxlib.model.config_check import ConfigProblem, check_config
 
+    _refuse_newer_format(data, text)
     try:
         return check_config(data)
     except ConfigProblem as e:
@@ -98,6 +107,25 @@ def config_from_data(data: dict[str, Any], text: str = "") -> ProgramConfig:
         raise ConfigError(
             f"{where}: {key}: {e.message}{extra}", hint="see the config reference in the README"
         ) from None
+
+
+# A format past this is no release's: a validation finding rather than a version to ask for.
+_PLAUSIBLE_FORMAT = 999
+
+
+def _refuse_newer_format(data: dict[str, Any], text: str) -> None:
+    given = data.get("format")
+    if not isinstance(given, int) or isinstance(given, bool):
+        return  # not a format: the validation says so, with its line
+    if LIBRARY_FORMAT < given <= _PLAUSIBLE_FORMAT:
+        line = locate_key(text, ("format",))
+        where = f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+        raise ConfigError(
+            f"{where}: this library is in format {given}, which needs cxlib >= "
+            f"{format_release(given)} (this is cxlib {__version__}); upgrade cxlib",
+            hint="a pre-commit hook or CI workflow that pins cxlib (rev:, cxlib==) needs the "
+            "newer version too",
+        )
 
 
 _HEADER = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.\-\"]+)\s*\]")
@@ -140,3 +168,56 @@ def locate_key(text: str, loc: tuple[Any, ...]) -> int:
                 if len(table) + 1 >= len(names):
                     return number
     return best
+
+
+_TABLE_START = re.compile(r"^[ \t]*\[")
+_FORMAT_LINE = re.compile(r"^([ \t]*format[ \t]*=[ \t]*)([^#\s]+)(.*)$")
+
+
+def with_format(text: str, library_format: int, name: str = CONFIG_NAME) -> str:
+    """``text`` (a ``cxlib.toml``) saying ``format = N``, changed by lines: the value of its
+    top-level ``format`` line replaced, or the line inserted after the leading comments, before
+    the first key or table (with a blank line before a table). Every other byte is kept (a BOM,
+    CRLF, comments). Refused when the result would not read as the same config in that format;
+    ``name`` is the file as messages name it."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = text[len(bom) :].splitlines(keepends=True)
+    newline = next((ln[len(ln.rstrip("\r\n")) :] for ln in lines if ln.endswith("\n")), "\n")
+    first_table = next((i for i, ln in enumerate(lines) if _TABLE_START.match(ln)), len(lines))
+    found = next((i for i in range(first_table) if _FORMAT_LINE.match(lines[i])), None)
+    if found is not None:
+        line = lines[found]
+        body = line.rstrip("\r\n")
+        m = _FORMAT_LINE.match(body)
+        assert m is not None
+        lines[found] = f"{m.group(1)}{library_format}{m.group(3)}{line[len(body) :]}"
+    else:
+        at = next(
+            (i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")),
+            len(lines),
+        )
+        new = [f"format = {library_format}{newline}"]
+        if at == first_table:
+            new.append(newline)  # top-level keys stand apart from the first table
+        if at and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += newline
+        lines[at:at] = new
+    result = bom + "".join(lines)
+    _check_format_edit(text, result, library_format, name)
+    return result
+
+
+def _check_format_edit(before: str, after: str, library_format: int, name: str) -> None:
+    try:
+        old = tomllib.loads(before.removeprefix("\ufeff"))
+    except (ValueError, RecursionError) as e:
+        raise ConfigError(f"{name}: invalid TOML: {e}; nothing was written") from None
+    try:
+        new = tomllib.loads(after.removeprefix("\ufeff"))
+    except (ValueError, RecursionError):
+        new = {}
+    if new != {**old, "format": library_format}:
+        raise ConfigError(
+            f"{name}: cannot set 'format = {library_format}' by lines safely; nothing was written",
+            hint=f"add the line 'format = {library_format}' before the first [table] by hand",
+        )

@@ -18,6 +18,15 @@ from cxlib.model.kinds import Kind
 # Unknown keys are refused: a typo in cxlib.toml must not be silently ignored.
 _STRICT = {"extra": "forbid"}
 
+# The newest document format this cxlib reads (``format =`` in cxlib.toml; none means 1). Format
+# N is introduced by cxlib 0.N.0, so a library in a newer format names the release it needs.
+LIBRARY_FORMAT = 2
+
+
+def format_release(library_format: int) -> str:
+    """The cxlib release that introduced ``library_format``: format N came with 0.N.0."""
+    return f"0.{library_format}.0"
+
 
 class Constrained:
     """Bounds on a value (``pattern``, ``max_length``, ``ge``, ``le``), as pydantic's core schema
@@ -146,6 +155,9 @@ class ProgramConfig:
     __pydantic_config__ = _STRICT
 
     program: Program
+    # The library's document format (see LIBRARY_FORMAT); strict: 2.0 or "2" is no format. A
+    # newer format is refused before validation, naming the release that reads it.
+    format: Annotated[int, Constrained(ge=1, le=LIBRARY_FORMAT, strict=True)] = 1
     scoring: Scoring = Scoring()
     metrics: list[Metric]
     journey: list[Stage]
@@ -189,6 +201,7 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
     (the cache of :mod:`cxlib.kb.config_file`), without validating it again."""
     return ProgramConfig(
         program=Program(**plain["program"]),
+        format=plain["format"],
         scoring=Scoring(**plain["scoring"]),
         metrics=[
             Metric(**{**m, "kind": MetricKind(m["kind"]), "direction": Direction(m["direction"])})

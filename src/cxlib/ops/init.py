@@ -9,10 +9,10 @@ from pathlib import Path
 from cxlib.cachefile import CACHE_DIR
 from cxlib.errors import UsageError
 from cxlib.kb import git
-from cxlib.kb.config_file import CONFIG_NAME
-from cxlib.kb.templates import template_text
+from cxlib.kb.config_file import CONFIG_NAME, with_format
+from cxlib.kb.templates import template_source, template_text
 from cxlib.kb.write import create_exclusive
-from cxlib.model.config import DEFAULT_KINDS
+from cxlib.model.config import DEFAULT_KINDS, LIBRARY_FORMAT
 from cxlib.ops.package_source import PackageSource, package_source
 from cxlib.ops.setup_files import WORKFLOW_PATH, hook, pre_commit_config, workflow
 
@@ -44,8 +44,12 @@ def init_knowledge_base(target: Path) -> InitResult:
     top = git.toplevel(target) or target
     base = Path(os.path.relpath(target, top)).as_posix()
     folders = [k.folder for k in DEFAULT_KINDS.values()]
+    # A new library is in the newest format, whatever its template says.
+    config = with_format(
+        template_text(target, CONFIG_NAME), LIBRARY_FORMAT, template_source(target, CONFIG_NAME)
+    )
     files = {
-        CONFIG_NAME: template_text(target, CONFIG_NAME),
+        CONFIG_NAME: config,
         **{f"{folder}/.gitkeep": "" for folder in folders},
     }
     for name, text in files.items():
