@@ -70,9 +70,11 @@ def test_a_split_that_is_not_the_planned_one_is_a_sample_ratio_mismatch(base: Pa
     )
 
 
-def test_set_refuses_structured_values_plainly(base: Path) -> None:
+def test_set_refuses_records_that_break_the_result_rules(base: Path) -> None:
     before = snapshot(base)
     result = cx("-C", base, "set", "EXP-0003", "variants=[{name: control, allocation: 50}]")
     assert result.exit_code == 2
-    assert "'variants' holds mappings, which 'cxlib set' cannot write yet" in result.stderr
+    assert "result variant 'threshold-banner' is not one of the variants (control)" in (
+        result.stderr
+    )
     assert snapshot(base) == before

@@ -10,7 +10,9 @@ and ``~`` into an empty value.)
 Every result is re-parsed with the strict reader and must hold exactly the intended values, with
 the body unchanged; otherwise the edit is refused with the reason and a snippet to apply by hand.
 Layouts that cannot be edited safely by lines (multi-line flow lists, comments inside a list,
-multi-line items, flow mappings) are refused the same way, before anything is written.
+multi-line items, flow mappings) are refused the same way, before anything is written. A list of
+records (``variants``, ``result.variants``) is the one value written over several lines: its
+whole block is replaced, and refused when a comment inside it would be lost.
 """
 
 from __future__ import annotations
@@ -183,6 +185,50 @@ def _key_line(key: str) -> re.Pattern[str]:
 
 def _is_comment(text: str) -> bool:
     return text.lstrip().startswith("#")
+
+
+def has_comment(text: str) -> bool:
+    """Whether YAML would read part of ``text`` (one value, or lines of one) as a comment: a
+    ``#`` at the start of a line or after a blank, outside quotes (a quote opens only where a
+    value starts)."""
+    quote = ""
+    previous = "\n"
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            escaped = (quote == '"' and ch == "\\") or (quote == "'" and text[i : i + 2] == "''")
+            if escaped:
+                i, previous = i + 2, "x"
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"" and previous in " \t\n[{,:":
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            return True
+        previous = ch
+        i += 1
+    return False
+
+
+def _record(item: Any) -> str:
+    """One item of a list of records on one line: a flow mapping in its keys' order, or a plain
+    value (``variants`` also takes names alone)."""
+    if isinstance(item, dict):
+        pairs = (
+            f"{yaml_write.scalar(k, flow=True)}: {yaml_write.scalar(v, flow=True)}"
+            for k, v in item.items()
+        )
+        return "{" + ", ".join(pairs) + "}"
+    return yaml_write.scalar(item)
+
+
+def _records_block(key: str, items: list[Any], indent: str, step: str) -> list[str]:
+    """``key:`` and one ``- {...}`` line per item, ``step`` deeper; ``key: []`` when empty."""
+    if not items:
+        return [f"{indent}{key}: []"]
+    return [f"{indent}{key}:", *(f"{indent}{step}- {_record(x)}" for x in items)]
 
 
 def _canon(data: Any) -> str:
@@ -506,10 +552,9 @@ class EditableFile:
             lines[start] = Line(f"{text[: old.start]} {yaml_write.value(value)}{old.comment}", end)
         else:
             # A value over several lines: replace them all, refusing to drop a comment.
-            if old.kind != "block-scalar":
-                for index in range(start + 1, stop):
-                    if _is_comment(lines[index].text):
-                        raise self.refuse(f"'{key}' holds a comment that would be lost", snippet)
+            inside = [text[old.start : old.end], *(lines[i].text for i in range(start + 1, stop))]
+            if old.kind != "block-scalar" and has_comment("\n".join(inside)):
+                raise self.refuse(f"'{key}' holds a comment that would be lost", snippet)
             comment = old.comment if old.kind in ("empty", "block-scalar") else ""
             head = text[: self._colon_end(key, start)]
             new = [f"{head} {yaml_write.value(value)}{comment}"]
@@ -572,6 +617,109 @@ class EditableFile:
             new += line[inner.end :]
         lines[index] = Line(new, lines[index].end)
         return lines
+
+    # -- lists of records ------------------------------------------------------------------
+    def set_records(self, path: str, items: list[Any]) -> bytes:
+        """Set a top-level key, or a key of a top-level block mapping (``result.variants``), to
+        a list of records: a block list with one flow mapping per line, ``key: []`` when empty.
+        The old value's lines (flow, names, records in either style) are replaced wholly; a
+        comment on them is refused, since it could not be kept in place (one on the key's own
+        line is kept)."""
+        key, _, child = path.partition(".")
+        expected = copy.deepcopy(self.data)
+        lines = list(self.lines)
+        if not child:
+            expected[key] = items
+            new = _records_block(key, items, "", "  ")
+            self._snippet = "\n".join(new)
+            extent = self._extent(key)
+            if extent is None:
+                self._insert_key(lines, new)
+            else:
+                self._replace_block(lines, key, "", *extent, items, "  ")
+            return self._finish(lines, expected, f"'{key}'", self._snippet)
+        parent = expected.get(key)
+        if parent is None:
+            parent = {}
+        if not isinstance(parent, dict):
+            raise self.refuse(f"'{key}' is not a mapping")
+        parent[child] = items
+        expected[key] = parent
+        self._snippet = "\n".join([f"{key}:", *_records_block(child, items, "  ", "  ")])
+        lines = self._nested_records(key, child, items, lines)
+        return self._finish(lines, expected, path, self._snippet)
+
+    def _nested_records(
+        self, key: str, child: str, items: list[Any], lines: list[Line]
+    ) -> list[Line]:
+        extent = self._extent(key)
+        if extent is None:
+            self._insert_key(lines, [f"{key}:", *_records_block(child, items, "  ", "  ")])
+            return lines
+        start, stop = extent
+        text, end = lines[start].text, lines[start].end
+        old = self._value_of_line(key, start)
+        if self.data[key] is None and stop == start + 1 and old.kind in ("empty", "plain"):
+            lines[start] = Line(text[: self._colon_end(key, start)] + old.comment, end)
+            new = _records_block(child, items, "  ", "  ")
+            lines[start + 1 : start + 1] = [Line(t, end) for t in new]
+            return lines
+        if old.kind != "empty" or not isinstance(self.data[key], dict):
+            raise self.refuse(f"'{key}' is not a block mapping cxlib can edit by lines")
+        first = next(
+            i
+            for i in range(start + 1, stop)
+            if lines[i].text.strip() and not _is_comment(lines[i].text)
+        )
+        indent = lines[first].text[: len(lines[first].text) - len(lines[first].text.lstrip())]
+        loc = self.parsed.locations.get(f"{key}.{child}")
+        if loc is None:
+            new = _records_block(child, items, indent, indent)
+            lines[stop:stop] = [Line(t, lines[stop - 1].end) for t in new]
+            return lines
+        begin = loc.line - 1
+        later = [
+            self.parsed.locations[f"{key}.{k}"].line - 1
+            for k in self.data[key]
+            if f"{key}.{k}" in self.parsed.locations
+            and self.parsed.locations[f"{key}.{k}"].line - 1 > begin
+        ]
+        finish = min([*later, stop])
+        while finish - 1 > begin and (
+            not lines[finish - 1].text.strip() or _is_comment(lines[finish - 1].text)
+        ):
+            finish -= 1
+        self._replace_block(lines, f"{key}.{child}", indent, begin, finish, items, indent)
+        return lines
+
+    def _replace_block(
+        self,
+        lines: list[Line],
+        name: str,
+        indent: str,
+        start: int,
+        stop: int,
+        items: list[Any],
+        step: str,
+    ) -> None:
+        """Replace the lines [start, stop) of the key ``name`` (its last part written at
+        ``indent``) by the records ``items``, keeping a comment on the key's line."""
+        text, end = lines[start].text, lines[start].end
+        last = name.rpartition(".")[2]
+        m = re.compile(rf"^{re.escape(indent)}{re.escape(last)}([ \t]*):(?=[ \t]|$)").match(text)
+        if m is None:
+            raise self.refuse(f"the key '{name}' is written in a form cxlib does not edit")
+        old = _inline(text, m.end())
+        if old.comment and not _TAIL.match(old.comment):
+            raise self.refuse(f"cannot read the line of '{name}' safely")
+        inside = [text[old.start : old.end]]
+        if old.kind != "block-scalar":  # a block scalar's lines are text, not YAML
+            inside += [lines[i].text for i in range(start + 1, stop)]
+        if has_comment("\n".join(inside)):
+            raise self.refuse(f"'{name}' holds a comment that would be lost")
+        head = text[: m.end()]
+        new = [f"{head}{old.comment}", *_records_block(last, items, indent, step)[1:]]
+        lines[start:stop] = [Line(t, end) for t in (new if items else [f"{head} []{old.comment}"])]
 
     # -- renumbering -----------------------------------------------------------------------
     def replace_id(self, fields: list[str], old: str, new: str) -> bytes:

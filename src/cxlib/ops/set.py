@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
 
 from cxlib.errors import UsageError
 from cxlib.kb.changes import FileChange, apply, diff
-from cxlib.kb.edit import EditableFile
+from cxlib.kb.edit import EditableFile, has_comment
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
@@ -60,7 +63,7 @@ def parse_value(key: str, raw: str) -> Any:
         return text  # "a: b" is no YAML value, but it is good text
     if isinstance(value, str) and not quoted:
         return text  # the plain text as typed, comment-like parts included
-    if _has_comment(text):
+    if has_comment(text):
         if quoted:
             raise UsageError(
                 f"{key}: text after the closing quote of {raw!r}",
@@ -68,30 +71,6 @@ def parse_value(key: str, raw: str) -> Any:
             )
         return text  # "3 # about" is text; the schema says whether the field takes text
     return value
-
-
-def _has_comment(text: str) -> bool:
-    """Whether YAML would read part of ``text`` as a comment: a ``#`` at the start or after a
-    blank, outside quotes (a quote opens only where a value starts)."""
-    quote = ""
-    previous = " "
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            escaped = (quote == '"' and ch == "\\") or (quote == "'" and text[i : i + 2] == "''")
-            if escaped:
-                i, previous = i + 2, "x"
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"" and previous in " \t[{,:":
-            quote = ch
-        elif ch == "#" and previous in " \t":
-            return True
-        previous = ch
-        i += 1
-    return False
 
 
 def check_field(kind: Kind, key: str) -> None:
@@ -113,16 +92,70 @@ def check_field(kind: Kind, key: str) -> None:
         )
 
 
-def _refuse_structured(key: str, value: Any) -> None:
-    """Mappings (``variants`` as records, ``result.variants``) are not written by lines yet:
-    say so plainly rather than offer a snippet that would not mean the same."""
-    if isinstance(value, dict) or (
+def _record_model(kind: Kind, key: str) -> type[BaseModel] | None:
+    """The model of the records the list field ``key`` holds (``variants``: ``Variant``,
+    ``result.variants``: ``VariantResult``), read from the document model; None for any other
+    field."""
+    parent, _, child = key.partition(".")
+    fields = Result.model_fields if child else MODELS[kind].model_fields
+    info = fields.get(child or parent)
+    return next(_item_models(info.annotation), None) if info is not None else None
+
+
+def _item_models(annotation: Any, in_list: bool = False) -> Iterator[type[BaseModel]]:
+    """The models among the items of the list ``annotation`` stands for, through ``| None``,
+    unions and ``Annotated``."""
+    plain = get_origin(annotation) is None and isinstance(annotation, type)
+    if in_list and plain and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _item_models(arg, in_list or get_origin(annotation) is list)
+
+
+def _records_fields(kind: Kind) -> list[str]:
+    keys = list(MODELS[kind].model_fields)
+    if kind == Kind.EXPERIMENT:
+        keys += [f"result.{k}" for k in Result.model_fields]
+    return [k for k in keys if _record_model(kind, k) is not None]
+
+
+def _structured(value: Any) -> bool:
+    return isinstance(value, dict) or (
         isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
-    ):
-        raise UsageError(
-            f"'{key}' holds mappings, which 'cxlib set' cannot write yet; nothing was written",
-            hint=f"edit '{key}' in the file by hand, as a YAML block (see the README's example)",
-        )
+    )
+
+
+def _records_value(kind: Kind, key: str, value: Any) -> list[Any] | None:
+    """``value`` as the records to write to ``key`` — each mapping's keys in the model's field
+    order, unknown keys last (the schema check names them) — or None when ``value`` is not a
+    list of records. Other structured values are refused: a mapping or nested list where the
+    field takes none, a record holding a list or a mapping."""
+    model = _record_model(kind, key)
+    if model is None or not isinstance(value, list) or (value and not _structured(value)):
+        if _structured(value):
+            fields = ", ".join(_records_fields(kind)) or "none"
+            raise UsageError(
+                f"'{key}' takes no mappings or nested lists; nothing was written",
+                hint=f"fields that hold records (a list of mappings): {fields}",
+            )
+        return None
+    order = list(model.model_fields)
+    out: list[Any] = []
+    for item in value:
+        if isinstance(item, list):
+            raise UsageError(f"'{key}' takes records, not nested lists; nothing was written")
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if isinstance(v, dict | list):
+                    raise UsageError(
+                        f"'{key}': the record field '{k}' takes a single value; nothing was "
+                        "written",
+                        hint=f"a record's fields: {', '.join(order)}",
+                    )
+            ranked = sorted(item, key=lambda k: order.index(k) if k in order else len(order))
+            item = {k: item[k] for k in ranked}
+        out.append(item)
+    return out
 
 
 def check_transition(d: LoadedDoc, new: str) -> None:
@@ -175,14 +208,22 @@ def set_fields(
     d, doc = open_by_id(kb, ids, doc_id)
     library = with_neighbours(ids, d)
     pairs = [parse_assignment(a) for a in assignments]
+    records: dict[str, list[Any]] = {}
     for key, value in pairs:
         check_field(d.kind, key)
-        _refuse_structured(key, value)
+        found = _records_value(d.kind, key, value)
+        if found is not None:
+            records[key] = found
         if key == "status":
             check_transition(d, str(value))
+    pairs = [(key, records.get(key, value)) for key, value in pairs]
     after = doc.raw
     for key, value in pairs:
-        after = EditableFile(after, d.path).set_value(key, value)
+        editable = EditableFile(after, d.path)
+        if key in records:
+            after = editable.set_records(key, records[key])
+        else:
+            after = editable.set_value(key, value)
     if "updated" not in dict(pairs):
         after = touched(doc.raw, after, d.path, touch)
     changed, patch = write_edits(kb, d, doc, after, "with those values", dry_run, library)
