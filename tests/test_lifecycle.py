@@ -75,8 +75,7 @@ def test_running_fills_the_start_date_and_changes_two_lines(example: Path) -> No
     out = run(example, "status", "EXP-0022", "running")
     assert "moved EXP-0022 from planned to running (set start)" in out
     expected = before.replace("status: planned", "status: running").replace(
-        "variants: [control, queue-position]\n",
-        f"variants: [control, queue-position]\nstart: {TODAY}\n",
+        "planned_days: 28\n", f"planned_days: 28\nstart: {TODAY}\n"
     )
     assert path.read_text() == expected
     assert "already running" in run(example, "status", "EXP-0022", "running")
@@ -181,7 +180,7 @@ def test_set_keeps_quoting_and_edits_nested_result_fields(example: Path) -> None
     assert 'audience: "Only app users"\n' in text  # still double-quoted
     run(example, "set", "EXP-0003", "result.sample_size=90000")
     text = path_of(example, "EXP-0003").read_text()
-    assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\n  variants:" in text
+    assert "  p_value: 0.03\n  interval: [-2.1, -0.1]\n  sample_size: 90000\n  guardrails:" in text
     run(example, "set", "EXP-0007", "result.effect=1.5")
     text = path_of(example, "EXP-0007").read_text()
     assert "planned_days: 42\nresult:\n  effect: 1.5\n---" in text

@@ -19,18 +19,17 @@ HOUR_AGO = time.time() - 3600
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The example in a git repository, with a screenshot and an image named by EXP-0003."""
+    """The example in a git repository, EXP-0003 naming a screenshot and an image of its own."""
     root = tmp_path / "northwind"
     example_copy(root)
     path = root / EXP
     text = path.read_text()
-    text = text.replace(
-        "  - {name: threshold-banner, allocation: 50}",
-        "  - {name: threshold-banner, allocation: 50, screenshot: ../assets/banner.png}",
-    )
+    shot = "screenshot: ../assets/EXP-0003-threshold-banner.png"
+    assert shot in text
+    text = text.replace(shot, "screenshot: ../assets/banner.png")
     text = text.replace("## Learnings\n", "## Learnings\n\n![the banner](/assets/banner.png)\n")
     path.write_text(text)
-    (root / "assets").mkdir()
+    (root / "assets").mkdir(exist_ok=True)
     (root / "assets" / "banner.png").write_bytes(b"\x89PNG")
     git(root, "init", "-q")
     for p in root.rglob("*"):
@@ -55,7 +54,7 @@ def test_a_deleted_screenshot_is_noticed_by_every_path_of_validate(repo: Path) -
     assert (repo / ".cxlib" / NAME).is_file()  # the whole run was recorded
     (repo / "assets" / "banner.png").unlink()  # no document changes
     lines = (repo / EXP).read_text().splitlines()
-    shot = next(i for i, line in enumerate(lines, 1) if "screenshot:" in line)
+    shot = next(i for i, line in enumerate(lines, 1) if "assets/banner.png}" in line)
     image = lines.index("![the banner](/assets/banner.png)") + 1
     expected = [
         (

@@ -22,7 +22,7 @@ def _edit(base: Path, *args: str) -> dict[str, list[str]]:
     assert result.exit_code == 0, result.output
     after = snapshot(base)
     changed: dict[str, list[str]] = {}
-    for path in sorted(set(before) | set(after)):
+    for path in sorted(p for p in set(before) | set(after) if p.endswith(".md")):
         old = before.get(path, b"").decode().splitlines()
         new = after.get(path, b"").decode().splitlines()
         lines = [

@@ -120,3 +120,20 @@ def test_keeping_to_the_rule_or_giving_a_reason_is_quiet() -> None:
     assert codes(text.replace("decision: iterate", "decision: ship")) == []
     reason = "decision: iterate\ndecision_rationale: the win came from one market only"
     assert codes(text.replace("decision: iterate", reason)) == []
+
+
+def test_shipping_an_inconclusive_result_asks_for_a_reason() -> None:
+    text = (
+        "---\nid: EXP-0001\ntitle: T\nstatus: concluded\nowner: Ana\ncreated: 2025-01-01\n"
+        "opportunity: OPP-0001\nhypothesis: H\nprimary_metric: conversion-rate\n"
+        "start: 2025-01-02\nend: 2025-02-01\nresult: {outcome: inconclusive}\n"
+        "decision: ship\n---\n\n## Learnings\n\nNo loss.\n"
+    )
+    path = "experiments/EXP-0001-t.md"
+    d = check_document(path, Kind.EXPERIMENT, parse_bytes(text.encode()), CONFIG)
+    assert [(f.code, f.severity.value, f.line) for f in d.findings] == [
+        ("decision-outcome", "warning", 13)
+    ]
+    reason = "decision: ship\ndecision_rationale: inside the agreed 2% margin"
+    fixed = text.replace("decision: ship", reason)
+    assert check_document(path, Kind.EXPERIMENT, parse_bytes(fixed.encode()), CONFIG).findings == []

@@ -288,9 +288,7 @@ CASES: dict[Code, Case] = {
         base=EXPERIMENT.replace("status: concluded", "status: implemented"),
     ),
     Code.DECISION_PENDING: Case(Kind.EXPERIMENT, "decision: ship\n", ""),
-    Code.DECISION_RULE: Case(
-        Kind.EXPERIMENT, "result: {outcome: won}", "result: {outcome: inconclusive}", base=RULED
-    ),
+    Code.DECISION_RULE: Case(Kind.EXPERIMENT, "decision: ship", "decision: iterate", base=RULED),
     Code.GUARDRAIL_BREACHED: Case(
         Kind.EXPERIMENT, "status: ok}", "status: breached}", base=GUARDED
     ),

@@ -3,7 +3,7 @@ the targets of its body's markdown links and images. Whether they exist is the k
 base's question (:mod:`cxlib.kb.repository_files`); which strings are paths is decided here.
 
 URLs, ``[[ID]]``-style ids, anchors and text with spaces are not paths. An evidence entry is a
-path when it has no space and has a folder or a file extension (``research/notes.pdf``);
+path when it has no space and has a folder or a document's extension (``research/notes.pdf``);
 anything else is a sentence, which evidence may be.
 """
 
@@ -25,7 +25,13 @@ PATH_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.EXPERIMENT: ("variants",),
 }
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+# Without a folder, only a name with the extension of a file one keeps as evidence is a path
+# ("notes.pdf"); "v2.0" or "Q1.2025" are words.
+_EXTENSION = re.compile(
+    r"\.(pdf|md|txt|csv|tsv|xlsx?|ods|docx?|odt|pptx?|key|json|html?|png|jpe?g|gif|svg|webp|"
+    r"mp4|mov|webm|mp3|m4a|wav|zip)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ ALPHA = 0.05  # when the experiment declares none
 # Statuses at which an experiment may hold a result: it has been run and stopped.
 _RESULT_STATUSES = (*CONCLUDED, ExperimentStatus.ABANDONED)
 _NOT_SHIPPABLE = (Outcome.LOST, Outcome.INVALID)
+# Shipped on these, the decision departs from the result and says why (a warning, not an error:
+# a non-inferiority test ships on an interval inside its agreed margin).
+_UNPROVEN = (Outcome.INCONCLUSIVE, Outcome.STOPPED_EARLY)
 
 
 def check_result(d: LoadedDoc, config: ProgramConfig) -> list[Finding]:
@@ -283,6 +286,17 @@ def _outcome_decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
                 Code.DECISION_OUTCOME,
                 d.path,
                 f"decision ship on a {outcome.value} result, with no decision_rationale",
+                line=line("decision"),
+                field="decision",
+            )
+        ]
+    if doc.decision == Decision.SHIP and outcome in _UNPROVEN and not doc.decision_rationale:
+        assert outcome is not None
+        return [
+            warning(
+                Code.DECISION_OUTCOME,
+                d.path,
+                f"decision ship on an {outcome.value} result, with no decision_rationale",
                 line=line("decision"),
                 field="decision",
             )
