@@ -284,3 +284,12 @@ def test_every_refused_move_gets_a_true_hint() -> None:
                     assert path_between(kind, current, new)
                 else:
                     assert path_between(kind, current, new) is None and graph[current]
+
+
+def test_set_writes_a_small_number_that_reads_back_as_a_number(example: Path) -> None:
+    """Python writes 1e-05, which YAML 1.1 reads as text; the edit writes 1.0e-05."""
+    run(example, "set", "EXP-0003", "result.p_value=0.00001")
+    text = path_of(example, "EXP-0003").read_text()
+    assert "  p_value: 1.0e-05\n" in text
+    shown = cx("-C", example, "show", "EXP-0003", "--format", "json").json()
+    assert shown["front_matter"]["result"]["p_value"] == 0.00001

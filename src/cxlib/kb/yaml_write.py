@@ -25,7 +25,11 @@ def scalar(value: Any, flow: bool = False) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        # Python writes 1e-05; YAML 1.1 reads a float only with a dot in it ("1.0e-05").
+        text = repr(value)
+        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
+    if isinstance(value, int):
         return repr(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
