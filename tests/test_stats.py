@@ -19,6 +19,13 @@ def test_the_textbook_figure() -> None:
     assert sample_size(0.10, 20).per_variant == 3841
 
 
+def test_the_r_reference_example() -> None:
+    # R's stats::power.prop.test, the example of its documentation:
+    # power.prop.test(p1 = .50, p2 = .75, power = .90) gives n = 76.65 per group (the same
+    # pooled two-sided formula); 0.50 -> 0.75 is a relative MDE of 50%.
+    assert sample_size(0.50, 50, power=0.9).per_variant == 77
+
+
 def test_the_issue_example_and_its_days() -> None:
     size = sample_size(0.032, 5, daily_traffic=20_000)
     assert 194_000 < size.per_variant < 195_000
@@ -134,6 +141,23 @@ def test_check_reports_a_sample_ratio_mismatch(base: Path) -> None:
     _edit(base, "{name: control, sample_size: 2360000,", "{name: control, sample_size: 2350000,")
     code, out = _check(base)
     assert code == 1 and "sample-ratio mismatch" in out and "[srm]" in out
+
+
+def test_check_stays_quiet_on_a_split_within_chance(base: Path) -> None:
+    # 50,150 / 49,850 on a planned 50 / 50: chi-square 0.9, p = erfc(sqrt(0.45)) = 0.343.
+    _edit(
+        base,
+        "{name: control, sample_size: 2360000, conversions: 75520}",
+        "{name: control, sample_size: 50150, conversions: 1605}",
+    )
+    _edit(
+        base,
+        "{name: threshold-banner, sample_size: 2360000, conversions: 74689}",
+        "{name: threshold-banner, sample_size: 49850, conversions: 1578}",
+    )
+    _, out = _check(base)
+    assert "traffic split: chi-square p = 0.343: split as planned" in out
+    assert "[srm]" not in out and "mismatch" not in out
 
 
 def test_check_refuses_what_is_not_an_experiment(base: Path) -> None:
