@@ -166,6 +166,36 @@ CASES: list[tuple[str, str | bytes, str, int]] = [
         "experiment-learnings",
         16,
     ),
+    # the experiment record: every value out of range is a located finding
+    (
+        "experiments/EXP-0141-allocation.md",
+        doc("EXP-0141", "variants: [{name: a, allocation: -5}, {name: b, allocation: 105}]\n"),
+        "out-of-range",
+        6,
+    ),
+    ("experiments/EXP-0142-alpha.md", doc("EXP-0142", "alpha: 1.5\n"), "out-of-range", 6),
+    ("experiments/EXP-0143-power.md", doc("EXP-0143", "power: 0\n"), "out-of-range", 6),
+    (
+        "experiments/EXP-0144-negative-sample.md",
+        doc("EXP-0144", "result:\n  variants: [{name: a, sample_size: -3}]\n"),
+        "out-of-range",
+        7,
+    ),
+    ("experiments/EXP-0145-nan.md", doc("EXP-0145", "baseline: .nan\n"), "yaml-number", 6),
+    ("experiments/EXP-0146-nan-text.md", doc("EXP-0146", "mde: nan\n"), "invalid-value", 6),
+    ("experiments/EXP-0147-huge.md", doc("EXP-0147", "mde: 1e308\n"), "out-of-range", 6),
+    (
+        "experiments/EXP-0148-guardrail.md",
+        doc("EXP-0148", "result:\n  guardrails: [{metric: nps, status: fine}]\n"),
+        "invalid-value",
+        7,
+    ),
+    (
+        "experiments/EXP-0149-rule.md",
+        doc("EXP-0149", "decision_rule: {ship_if: win or}\n"),
+        "invalid-value",
+        6,
+    ),
 ]
 
 VALID = {
@@ -229,6 +259,10 @@ def test_messages_are_for_people(faulty: Path) -> None:
         in by_path["experiments/EXP-0119-duplicate-key.md"]["message"]
     )
     assert "TOML" in by_path["experiments/EXP-0125-toml.md"]["message"]
+    power = by_path["experiments/EXP-0143-power.md"]
+    assert "must be more than 0" in power["message"] and not power["hint"]  # 0 needs no quotes
+    rule = by_path["experiments/EXP-0149-rule.md"]["message"]
+    assert "the rule ends without a condition" in rule
     loss = by_path["experiments/EXP-0136-concluded-no-learnings.md"]["message"]
     assert "a loss or an inconclusive result needs its learnings most of all" in loss
 

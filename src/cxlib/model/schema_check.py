@@ -152,7 +152,7 @@ def _finding_from_error(
         and not isinstance(value, str)
         and (
             plain.lower() in _YAML11_SURPRISE
-            or (plain.isdigit() and plain.startswith("0"))
+            or (plain.isdigit() and plain.startswith("0") and len(plain) > 1)
             or kind_of_error in {"string_type", "enum"}
         )
     ):
