@@ -76,6 +76,9 @@ EXPERIMENT_STATUS = {
     "abandoned": 12,
 }
 PAST_IDEA = {"prioritized", "in-progress", "delivered"}
+ASSETS = "assets"  # the folder of the experiments' screenshots
+_NOTE = re.compile(r"^  - (research/[0-9]{4}/[a-z-]+-[0-9]{3}\.md)$", re.MULTILINE)
+_ASSET = re.compile(r"\]\(\.\./assets/([A-Z]+-[0-9]+\.png)\)")
 OUTCOMES = ("won", "lost", "inconclusive", "invalid", "stopped-early")
 DECISIONS = {
     "won": ("ship", "ship", "iterate"),
@@ -339,6 +342,12 @@ def yaml_lines(key: str, value: object, indent: str = "") -> list[str]:
         return [f"{indent}{key}:"] + [
             line for k, v in value.items() for line in yaml_lines(k, v, indent + "  ")
         ]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        # records (variants, guardrail results): one flow mapping per line
+        return [f"{indent}{key}:"] + [
+            f"{indent}  - {{{', '.join(f'{k}: {scalar(x)}' for k, x in v.items())}}}"
+            for v in value
+        ]
     if isinstance(value, list):
         items = [scalar(v) for v in value]
         simple = (
@@ -517,6 +526,8 @@ class Corpus:
     def experiment(self, doc: Doc) -> tuple[Front, Sections]:
         doc.status = self.weighted(EXPERIMENT_STATUS)
         opp = self.some(self.made[OPPORTUNITY], 1, 1) if self.chance(0.8) else []
+        if opp and opp[0].status == "idea" and doc.status != "draft":
+            doc.status = "draft"  # a test past draft stands on more than an idea (a warning)
         if opp:  # an experiment works on its opportunity's part of the journey
             doc.stage, doc.touchpoint, doc.team = opp[0].stage, opp[0].touchpoint, opp[0].team
         pool = (
@@ -550,13 +561,29 @@ class Corpus:
                 "guardrail_metrics": [m for m in self.some(self.cat.metrics, 0, 2) if m != metric]
                 or None,
                 "audience": f"{segment.capitalize()} reaching the {words(doc.touchpoint)}",
-                "variants": ["control", slugify(f"{change} {noun}")],
+                "variants": [
+                    {"name": "control", "allocation": 50},
+                    {"name": slugify(f"{change} {noun}"), "allocation": 50},
+                ],
+                "decision_rule": "ship if significant-win and guardrails-ok",
             }
             | self.schedule(doc, metric)
         )
+        guardrails = front.get("guardrail_metrics") or []
+        result = front.get("result")
+        if isinstance(result, dict) and guardrails:
+            result["guardrails"] = [
+                {"metric": m, "status": "ok", "effect": round(self.rng.uniform(-1.0, 1.0), 1)}
+                for m in guardrails
+            ]
         if front.get("end") and front["updated"]:
             front["updated"] = front["end"]  # a result is written up when the test ends
-        return front, self.body(doc, ("Hypothesis", "Design", "Results", "Learnings", "Next steps"))
+        sections = self.body(doc, ("Hypothesis", "Design", "Results", "Learnings", "Next steps"))
+        if front.get("result") and self.chance(0.5):
+            # a screenshot of the variant, a repository file validate checks exists
+            title, text = sections[2]
+            sections[2] = (title, f"{text}\n\n![the variant](../{ASSETS}/{doc.id}.png)")
+        return front, sections
 
     def schedule(self, doc: Doc, metric: str) -> Front:
         """Dates, result and decision as the status requires."""
@@ -566,9 +593,10 @@ class Corpus:
         if not started:
             return {}
         start = doc.created + dt.timedelta(days=self.rng.randint(7, 30))
+        days = self.rng.randint(14, 42)
         if doc.status == "running":
-            return {"start": start}
-        end = start + dt.timedelta(days=self.rng.randint(14, 42))
+            return {"start": start, "planned_days": days}
+        end = start + dt.timedelta(days=days)
         if doc.status == "abandoned":
             outcome = self.pick(("stopped-early", "invalid"))
         elif doc.status == "implemented":
@@ -578,11 +606,16 @@ class Corpus:
         decision = "ship" if doc.status == "implemented" else self.pick(DECISIONS[outcome])
         if doc.status == "abandoned":
             decision = "abandon"
+        shipped_unproven = decision == "ship" and outcome in ("inconclusive", "stopped-early")
         return {
             "start": start,
+            "planned_end": end,
             "end": end,
             "result": self.result(outcome, metric),
             "decision": decision,
+            "decision_rationale": "no loss, and the change is simpler to run"
+            if shipped_unproven
+            else None,
         }
 
     def result(self, outcome: str, metric: str) -> dict[str, object]:
@@ -679,6 +712,12 @@ def generate(out_dir: Path, docs: int, seed: int = 7) -> list[Path]:
         path = out_dir / doc.path
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
+        for name in _ASSET.findall(text):
+            (out_dir / ASSETS).mkdir(exist_ok=True)
+            (out_dir / ASSETS / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+        for note in _NOTE.findall(text):  # the research notes evidence names
+            (out_dir / note).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / note).write_text("Research notes.\n", encoding="utf-8")
     return written
 
 

@@ -24,9 +24,9 @@ def repo(tmp_path: Path) -> Path:
     example_copy(root)
     path = root / EXP
     text = path.read_text()
-    shot = "screenshot: ../assets/EXP-0003-threshold-banner.png"
+    shot = "screenshot: assets/EXP-0003-threshold-banner.png"
     assert shot in text
-    text = text.replace(shot, "screenshot: ../assets/banner.png")
+    text = text.replace(shot, "screenshot: assets/banner.png")
     text = text.replace("## Learnings\n", "## Learnings\n\n![the banner](/assets/banner.png)\n")
     path.write_text(text)
     (root / "assets").mkdir(exist_ok=True)
@@ -60,7 +60,7 @@ def test_a_deleted_screenshot_is_noticed_by_every_path_of_validate(repo: Path) -
         (
             shot,
             "variants.1.screenshot",
-            "the screenshot names '../assets/banner.png', which does not exist (assets/banner.png)",
+            "the screenshot names 'assets/banner.png', which does not exist (assets/banner.png)",
         ),
         (
             image,
@@ -91,9 +91,9 @@ def test_evidence_paths_urls_and_sentences(repo: Path) -> None:
     [(_, field, message)] = _missing(repo, rel)
     assert field == "evidence.0"
     assert "'research/2025-03-interviews.pdf', which does not exist" in message
-    assert "(insights/research/2025-03-interviews.pdf)" in message  # from the document's folder
-    (repo / "insights" / "research").mkdir()
-    (repo / "insights" / "research" / "2025-03-interviews.pdf").write_bytes(b"%PDF")
+    assert "(research/2025-03-interviews.pdf)" in message  # from the knowledge base's folder
+    (repo / "research").mkdir()
+    (repo / "research" / "2025-03-interviews.pdf").write_bytes(b"%PDF")
     assert _missing(repo, rel) == []
 
 

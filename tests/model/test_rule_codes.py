@@ -19,9 +19,9 @@ from cxlib.kb.config_file import load_config
 from cxlib.kb.files import scan
 from cxlib.kb.parallel import parse_file
 from cxlib.kb.parse import parse_bytes
+from cxlib.kb.repository_files import missing_files
 from cxlib.model.checks import check_document
 from cxlib.model.codes import RULES, Code, Scope
-from cxlib.kb.repository_files import missing_files
 from cxlib.model.file_refs import file_refs
 from cxlib.model.history_rules import check_created_against_git
 from cxlib.model.kinds import Kind
@@ -394,7 +394,7 @@ def test_unreadable_document(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     """A body image, a screenshot and an evidence path must name files of the repository."""
     (tmp_path / ".git").mkdir()  # the repository's top, as git marks it
-    path, text = BASES[Kind.EXPERIMENT]
+    path = BASES[Kind.EXPERIMENT][0]
     (tmp_path / "experiments").mkdir()
     shot = (
         "variants: [{name: control, allocation: 50}, {name: b, allocation: 50, screenshot: b.png}]"
@@ -414,17 +414,17 @@ def test_missing_file(tmp_path: Path) -> None:
         (Code.MISSING_FILE, lines.index(shot) + 1, "variants.1.screenshot"),
         (Code.MISSING_FILE, body_line, "body"),
     ]
-    (tmp_path / "experiments" / "b.png").write_bytes(b"png")
+    (tmp_path / "b.png").write_bytes(b"png")
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "b.png").write_bytes(b"png")
     assert codes() == []
-    # evidence names a path from the document's folder
+    # evidence names a path from the knowledge base's folder
     ins_path, ins = BASES[Kind.INSIGHT]
-    ins = ins.replace("evidence: [https://example.com/survey]", "evidence: [../research/s.pdf]")
+    ins = ins.replace("evidence: [https://example.com/survey]", "evidence: [research/s.pdf]")
     d = check_document(ins_path, Kind.INSIGHT, parse_bytes(ins.encode()), CONFIG)
     [finding] = missing_files(tmp_path, file_refs(ins_path, Kind.INSIGHT, d.parsed))
     assert (finding.code, finding.field) == (Code.MISSING_FILE, "evidence.0")
-    assert "'../research/s.pdf', which does not exist (research/s.pdf)" in finding.message
+    assert "'research/s.pdf', which does not exist (research/s.pdf)" in finding.message
     (tmp_path / "research").mkdir()
     (tmp_path / "research" / "s.pdf").write_bytes(b"%PDF")
     assert missing_files(tmp_path, file_refs(ins_path, Kind.INSIGHT, d.parsed)) == []

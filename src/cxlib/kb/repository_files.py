@@ -1,10 +1,13 @@
 """Whether the files documents name exist inside the repository (``missing-file``).
 
 Asked afresh on every run, never cached with a document's findings: deleting a screenshot
-changes no document, yet breaks the one that shows it. A path is read as a markdown renderer
-(GitHub's) reads a link: relative to the document's folder, or from the repository's top when
-it starts with ``/``. The repository is the git work tree holding the knowledge base (found by
-its ``.git``, without running git), or the knowledge base itself outside git.
+changes no document, yet breaks the one that shows it.
+
+A link of the body is read as a markdown renderer (GitHub's) reads it: from the document's
+folder. A path in the front-matter (evidence, a screenshot) is read from the knowledge base's
+folder, where ``cxlib.toml`` is, as every path cxlib prints is. Either starts from the
+repository's top with a leading ``/``. The repository is the git work tree holding the knowledge
+base (found by its ``.git``, without running git), or the knowledge base itself outside git.
 """
 
 from __future__ import annotations
@@ -47,7 +50,10 @@ def _problem(root: Path, top: Path, ref: FileRef) -> str | None:
         else ("the screenshot" if ref.field.endswith("screenshot") else "a link of the body")
     )
     target = PurePosixPath(ref.target)
-    base = top if target.is_absolute() else (root / ref.path).parent
+    if target.is_absolute():
+        base = top
+    else:
+        base = (root / ref.path).parent if ref.field == "body" else root
     joined = base / target.relative_to("/") if target.is_absolute() else base / target
     try:
         resolved = Path(os.path.realpath(joined))

@@ -283,8 +283,9 @@ RULES: dict[Code, Rule] = {
         "record results for the declared guardrail_metrics (or declare the metric there)"
     ),
     Code.MISSING_FILE: Rule(
-        "name a file that exists in the repository (relative to the document's folder, or "
-        "from the repository's top with a leading /), or add the file",
+        "name a file that exists in the repository (a body link from the document's folder, "
+        "a front-matter path from the knowledge base's; a leading / from the repository's "
+        "top), or add the file",
         Scope.REPOSITORY,
     ),
     Code.DUPLICATE_ID: Rule("give one of them a new id ('cxlib new' picks a free one)", _LIBRARY),

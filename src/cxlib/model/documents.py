@@ -81,7 +81,8 @@ class Variant(_Front):
         default=None, description="Share of the traffic, in percent; all variants' sum to 100."
     )
     screenshot: Annotated[str, Field(max_length=500)] | None = Field(
-        default=None, description="An image of the variant, a path in the repository."
+        default=None,
+        description="An image of the variant: a path from the knowledge base's folder.",
     )
 
 

@@ -67,6 +67,10 @@ def _ids(d: LoadedDoc | None, field: str) -> list[str]:
     return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _idea_findings(d: LoadedDoc, read: dict[str, LoadedDoc]) -> list[Finding]:
     """An experiment under way on an opportunity that is still an idea, with no validated
     insight behind either: a test of a guess. Documents known by name only (the hook's
@@ -84,7 +88,8 @@ def _idea_findings(d: LoadedDoc, read: dict[str, LoadedDoc]) -> list[Finding]:
         warning(
             Code.EXPERIMENT_ON_IDEA,
             d.path,
-            f"a {_status(d)} experiment on {opportunity}, still an idea with no validated insight",
+            f"{_article(str(_status(d)))} {_status(d)} experiment on {opportunity}, still an "
+            "idea with no validated insight",
             line=d.parsed.line_of("opportunity"),
             field="opportunity",
         )
