@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, cx
@@ -69,3 +70,31 @@ def test_every_module_says_where_its_tests_are() -> None:
         if row.startswith("| `"):
             for name in re.findall(r"`([\w/]+\.py)`", row.split("|")[2]):
                 assert (ROOT / "tests" / name).is_file(), name
+
+
+def test_the_readme_experiment_record_validates(kb: Path) -> None:
+    """The YAML the README shows for a design and its result is a record validate accepts."""
+    readme = (ROOT / "README.md").read_text()
+    after = readme.split("A design and its result, in the shape `EXP-0003`", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", after, re.S)
+    assert block is not None
+    (kb / "assets").mkdir()
+    (kb / "assets" / "EXP-0003-threshold-banner.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    metrics = (ROOT / "examples" / "northwind" / "cxlib.toml").read_text()
+    (kb / "cxlib.toml").write_text(metrics)
+    text = (
+        "---\nid: EXP-0001\ntitle: Threshold banner\nstatus: concluded\nowner: Ana\n"
+        "created: 2025-03-12\nhypothesis: We believe the banner lifts conversion\n"
+        "primary_metric: conversion-rate\nguardrail_metrics: [average-order-value, return-rate]\n"
+        "insights: [INS-0001]\n"
+        + block.group(1)
+        + "---\n\n## Learnings\n\nThe banner cost conversion.\n"
+    )
+    (kb / "experiments").mkdir(exist_ok=True)
+    (kb / "experiments" / "EXP-0001-threshold-banner.md").write_text(text)
+    (kb / "insights").mkdir(exist_ok=True)
+    (kb / "insights" / "INS-0001-costs.md").write_text(
+        "---\nid: INS-0001\ntitle: Costs\nstatus: draft\ncreated: 2025-01-10\n---\n\nText.\n"
+    )
+    result = cx("-C", kb, "validate", "--strict")
+    assert result.exit_code == 0, result.output
