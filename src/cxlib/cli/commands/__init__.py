@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "graph": "graph",
     "renumber": "renumber",
+    # Bringing a library to this cxlib's document format.
+    "migrate": "migrate",
 }
 # Groups: one sub-command per report; the statistics of a design.
 GROUPS: dict[str, str] = {"report": "report", "stats": "stats"}
