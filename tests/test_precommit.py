@@ -19,7 +19,9 @@ from tests.conftest import ROOT, cx, write
 from tests.gitrepo import commit, insight, new_base, run_git
 
 BAD = insight("INS-0002", "Broken", "validated")  # validated without evidence and confidence
-GOOD = insight("INS-0002", "Fixed", "validated", "evidence: [https://example.com/notes]\nconfidence: low\n")
+GOOD = insight(
+    "INS-0002", "Fixed", "validated", "evidence: [https://example.com/notes]\nconfidence: low\n"
+)
 
 
 def _env(home: Path, pre_commit_home: Path) -> dict[str, str]:
