@@ -345,8 +345,7 @@ def yaml_lines(key: str, value: object, indent: str = "") -> list[str]:
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         # records (variants, guardrail results): one flow mapping per line
         return [f"{indent}{key}:"] + [
-            f"{indent}  - {{{', '.join(f'{k}: {scalar(x)}' for k, x in v.items())}}}"
-            for v in value
+            f"{indent}  - {{{', '.join(f'{k}: {scalar(x)}' for k, x in v.items())}}}" for v in value
         ]
     if isinstance(value, list):
         items = [scalar(v) for v in value]
