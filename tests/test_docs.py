@@ -98,3 +98,22 @@ def test_the_readme_experiment_record_validates(kb: Path) -> None:
     )
     result = cx("-C", kb, "validate", "--strict")
     assert result.exit_code == 0, result.output
+
+
+def test_every_field_is_in_the_readme() -> None:
+    """The README's field tables name every front-matter field of every kind, nested ones too."""
+    from cxlib.model.documents import (
+        MODELS,
+        DecisionRule,
+        GuardrailResult,
+        Result,
+        Variant,
+        VariantResult,
+    )
+
+    readme = (ROOT / "README.md").read_text()
+    spans = re.findall(r"`([^`\n]+)`", readme)
+    named = {w for span in spans for w in re.findall(r"[a-z_]+", span)}
+    models = [*MODELS.values(), Result, Variant, VariantResult, GuardrailResult, DecisionRule]
+    missing = {f for m in models for f in m.model_fields if f not in named}
+    assert not missing, f"not in the README: {sorted(missing)}"
