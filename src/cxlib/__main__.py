@@ -1,3 +1,3 @@
-from cxlib.cli.main import run
+from cxlib.cli.entry import run
 
 run()
