@@ -506,6 +506,12 @@ class EditableFile:
             expected[key] = value
             snippet = self._snippet = f"{key}: {yaml_write.value(value)}"
             return self._finish(self._set_top(key, value, snippet), expected, f"'{key}'", snippet)
+        self._expect_child(expected, key, child, value)
+        snippet = self._snippet = f"{key}:\n  {child}: {yaml_write.value(value)}"
+        return self._finish(self._set_nested(key, child, value, snippet), expected, path, snippet)
+
+    def _expect_child(self, expected: dict[str, Any], key: str, child: str, value: Any) -> None:
+        """``expected`` with ``key.child`` set to ``value`` (``key`` made a mapping if absent)."""
         parent = expected.get(key)
         if parent is None:
             parent = {}
@@ -513,8 +519,6 @@ class EditableFile:
             raise self.refuse(f"'{key}' is not a mapping")
         parent[child] = value
         expected[key] = parent
-        snippet = self._snippet = f"{key}:\n  {child}: {yaml_write.value(value)}"
-        return self._finish(self._set_nested(key, child, value, snippet), expected, path, snippet)
 
     def touch(self, today: dt.date) -> bytes:
         """Set ``updated:`` to ``today``: its value alone where the key exists, else a new line
@@ -638,13 +642,7 @@ class EditableFile:
             else:
                 self._replace_block(lines, key, "", *extent, items, "  ")
             return self._finish(lines, expected, f"'{key}'", self._snippet)
-        parent = expected.get(key)
-        if parent is None:
-            parent = {}
-        if not isinstance(parent, dict):
-            raise self.refuse(f"'{key}' is not a mapping")
-        parent[child] = items
-        expected[key] = parent
+        self._expect_child(expected, key, child, items)
         self._snippet = "\n".join([f"{key}:", *_records_block(child, items, "  ", "  ")])
         lines = self._nested_records(key, child, items, lines)
         return self._finish(lines, expected, path, self._snippet)

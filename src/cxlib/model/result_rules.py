@@ -279,24 +279,16 @@ def _decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
 def _outcome_decision(d: LoadedDoc, doc: Experiment) -> list[Finding]:
     outcome = doc.result.outcome if doc.result else None
     line = d.parsed.line_of
-    if doc.decision == Decision.SHIP and outcome in _NOT_SHIPPABLE and not doc.decision_rationale:
+    departs = outcome in _NOT_SHIPPABLE or outcome in _UNPROVEN
+    if doc.decision == Decision.SHIP and departs and not doc.decision_rationale:
         assert outcome is not None
+        make = error if outcome in _NOT_SHIPPABLE else warning
+        article = "an" if outcome.value[0] in "aeiou" else "a"
         return [
-            error(
+            make(
                 Code.DECISION_OUTCOME,
                 d.path,
-                f"decision ship on a {outcome.value} result, with no decision_rationale",
-                line=line("decision"),
-                field="decision",
-            )
-        ]
-    if doc.decision == Decision.SHIP and outcome in _UNPROVEN and not doc.decision_rationale:
-        assert outcome is not None
-        return [
-            warning(
-                Code.DECISION_OUTCOME,
-                d.path,
-                f"decision ship on an {outcome.value} result, with no decision_rationale",
+                f"decision ship on {article} {outcome.value} result, with no decision_rationale",
                 line=line("decision"),
                 field="decision",
             )
