@@ -260,14 +260,23 @@ def test_the_rule_is_located_in_the_config_when_misspelt(
     assert "validate.check_created_against" in result.stderr
 
 
-def test_validate_does_not_import_git_when_the_rule_is_off(history_repo: Path) -> None:
+def test_validate_does_not_import_git_when_the_rule_is_off(
+    history_repo: Path, tmp_path: Path
+) -> None:
+    # The pre-registration lock reads EXP-0001's history (it is running or later); with the
+    # lock off too, validate never loads GitPython. (OPP-0001 was never committed: the clone's
+    # EXP-0001 links a missing document, exit code 1.)
+    clone = tmp_path / "clone"
+    run_git(tmp_path, "clone", "-q", str(history_repo), str(clone))
+    config = clone / "cxlib.toml"
+    config.write_text(config.read_text() + "\n[validate]\npreregistration_lock = false\n")
     code = (
         "import sys; from cxlib.cli.main import main; "
-        f"code = main(['-C', {str(history_repo)!r}, 'validate']); "
+        f"code = main(['-C', {str(clone)!r}, 'validate']); "
         "print('GIT:', 'git' in sys.modules, code)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "GIT: False 0" in out.stdout, out.stdout + out.stderr
+    assert "GIT: False 1" in out.stdout, out.stdout + out.stderr
 
 
 def test_log_in_a_repository_without_commits(kb: Path) -> None:

@@ -27,6 +27,7 @@ from cxlib.model.history_rules import check_created_against_git
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.library_rules import check_library
+from cxlib.model.review_dates import dated, review_findings
 
 CONFIG = load_config(EXAMPLE)
 
@@ -289,6 +290,12 @@ CASES: dict[Code, Case] = {
     ),
     Code.DECISION_PENDING: Case(Kind.EXPERIMENT, "decision: ship\n", ""),
     Code.DECISION_RULE: Case(Kind.EXPERIMENT, "decision: ship", "decision: iterate", base=RULED),
+    Code.AMENDMENT_TOO_LATE: Case(
+        Kind.EXPERIMENT,
+        "decision: ship",
+        "decision: ship\nplanned_end: 2025-03-01\namendments:\n"
+        "  - {date: 2025-03-02, field: audience, reason: widened}",
+    ),
     Code.GUARDRAIL_BREACHED: Case(
         Kind.EXPERIMENT, "status: ok}", "status: breached}", base=GUARDED
     ),
@@ -438,8 +445,31 @@ def test_created_against_git() -> None:
     assert check_created_against_git([d], {path: dt.date(2025, 1, 10)}) == []
 
 
+def test_review_expired() -> None:
+    """A validated insight whose declared review_by passed; a later date is the fix."""
+    path, text = BASES[Kind.INSIGHT]
+    today = dt.date(2026, 6, 2)
+
+    def codes(review_by: str) -> list[str]:
+        raw = text.replace("confidence: high", f"confidence: high\nreview_by: {review_by}")
+        d = check_document(path, Kind.INSIGHT, parse_bytes(raw.encode()), CONFIG)
+        data = d.parsed.data or {}
+        item = dated(path, Kind.INSIGHT, data, d.parsed.line_of("review_by"))
+        found = [f.code for f in d.findings] + [
+            f.code for f in review_findings([item] if item else [], today)
+        ]
+        return sorted(found)
+
+    assert codes("2026-06-01") == [Code.REVIEW_EXPIRED]
+    assert codes("2026-06-02") == []
+    assert Code.REVIEW_EXPIRED.rule.scope == Scope.DATE
+
+
 def test_every_code_has_a_case() -> None:
     elsewhere = {Code.SYMLINK, Code.UNREADABLE, Code.CREATED_VS_GIT, Code.MISSING_FILE}
+    elsewhere.add(Code.REVIEW_EXPIRED)  # depends on today: test_review_expired
+    # The pre-registration lock compares a file with its history: tests/test_prereg.py.
+    elsewhere |= {Code.PREREGISTRATION_CHANGED, Code.AMENDMENT_AFTER_RESULTS}
     assert set(CASES) | elsewhere == set(Code)
 
 

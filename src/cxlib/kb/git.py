@@ -84,6 +84,40 @@ def session(root: Path) -> Iterator[Session]:
         yield g
 
 
+_REV_PARSE = ("git",)
+_HEAD_STATE = ("rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD^{commit}")
+
+
+def head_state(path: Path) -> tuple[str | None, str | None]:
+    """HEAD's commit for the repository holding ``path``, or None and why its history cannot be
+    read (not a repository, no commits, a shallow clone, git refused or missing).
+
+    One plain ``git rev-parse``, without GitPython: the pre-commit hook asks it on every run
+    and loading GitPython alone costs it ~0.1 s.
+    """
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [*_REV_PARSE, "-C", str(path), *_HEAD_STATE],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None, "git is not installed"
+    lines = done.stdout.decode("ascii", "replace").split()
+    if done.returncode == 128 or not lines:
+        err = done.stderr.decode("utf-8", "replace")
+        if "dubious ownership" in err or "safe.directory" in err:
+            return None, "git refuses this repository (safe.directory)"
+        return None, "not a git repository"
+    if lines[0] == "true":
+        return None, "a shallow clone: its history is cut (fetch it whole: git fetch --unshallow)"
+    if done.returncode != 0 or len(lines) < 2:
+        return None, "the repository has no commits yet"
+    return lines[1], None
+
+
 def is_inside_repository(path: Path) -> bool:
     with repository(path) as g:
         return g is not None
@@ -326,16 +360,20 @@ class Session:
         return self.blob(out.decode().strip()) if status == 0 else None
 
     # -- history ---------------------------------------------------------------------------------
-    def log(self, folders: list[str], since: str | None = None) -> list[Commit]:
+    def log(
+        self, folders: list[str], since: str | None = None, blobs: bool = False
+    ) -> list[Commit]:
         """Every commit touching ``folders``, oldest first, with its changed files: one pass.
-        With ``since`` (a commit id), only the commits after it."""
+        With ``since`` (a commit id), only the commits after it; with ``blobs``, each change
+        carries its blob ids."""
         revisions = ["--end-of-options", f"{since}..HEAD"] if since else []
+        listing = ["--raw", "--no-abbrev"] if blobs else ["--name-status"]
         out = self.run(
             "log",
             "-z",
             "-M",
             "--reverse",
-            "--name-status",
+            *listing,
             "--relative",
             "--no-ext-diff",
             f"--format={_LOG_FORMAT}",
@@ -343,7 +381,7 @@ class Session:
             "--",
             *folders,
         )[1]
-        return _parse_log(out.split(b"\0"), raw=False)
+        return _parse_log(out.split(b"\0"), raw=blobs)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         status, _ = self.run(

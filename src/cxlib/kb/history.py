@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from cxlib.errors import NotAGitRepositoryError
 from cxlib.kb import git
 from cxlib.model.config import ProgramConfig
 
-FORMAT = 1
+FORMAT = 2  # 2: each experiment's registration (the pre-registration lock)
 CACHE_NAME = "history.json"
 _SHA = re.compile(r"[0-9a-f]{40}")
 
@@ -34,6 +35,9 @@ class DocHistory:
     changed_by: str
     authors: list[str] = field(default_factory=list)  # in order of first contribution
     commits: int = 0
+    # An experiment's first version that was running or later: {sha, date, author, values}
+    # (the frozen fields it gave), for the pre-registration lock.
+    registration: dict[str, Any] | None = None
 
     @property
     def created_date(self) -> dt.date:
@@ -44,11 +48,18 @@ class DocHistory:
         return dt.date.fromisoformat(self.changed[:10])
 
 
+Freeze = Callable[[str, str], "dict[str, Any] | None"]
+
+
 def from_commits(
-    commits: list[git.Commit], start: dict[str, DocHistory] | None = None
+    commits: list[git.Commit],
+    start: dict[str, DocHistory] | None = None,
+    freeze: Freeze | None = None,
 ) -> dict[str, DocHistory]:
     """Fold commits (oldest first) into per-document histories, carrying them across renames;
-    ``start`` holds the histories before the first of them (an earlier, cached pass)."""
+    ``start`` holds the histories before the first of them (an earlier, cached pass).
+    ``freeze(path, blob)`` gives the frozen values of a version that is running or later (None
+    for others): each experiment's first such version is its registration."""
     live: dict[str, DocHistory] = dict(start or {})
     for c in commits:
         for ch in c.changes:
@@ -64,6 +75,15 @@ def from_commits(
                 record = DocHistory(c.date, c.author, c.date, c.author)
             record.changed, record.changed_by = c.date, c.author
             record.commits += 1
+            if freeze is not None and record.registration is None and ch.new_blob:
+                values = freeze(ch.path, ch.new_blob)
+                if values is not None:
+                    record.registration = {
+                        "sha": c.sha,
+                        "date": c.date,
+                        "author": c.author,
+                        "values": values,
+                    }
             if c.author not in record.authors:
                 record.authors.append(c.author)
             live[ch.path] = record
@@ -107,10 +127,28 @@ def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -
         write_text(path, dumps({"key": key, "docs": {p: asdict(h) for p, h in docs.items()}}))
 
 
+def _freezer(g: git.Session, config: ProgramConfig) -> Freeze:
+    """Reads a version of an experiment and gives its frozen values when it is running or
+    later (one blob through the session's cat-file process; other kinds are not read)."""
+    from cxlib.kb.files import kind_of_path
+    from cxlib.kb.parse import parse_bytes
+    from cxlib.model.kinds import Kind
+    from cxlib.model.prereg import frozen_values, is_locked
+
+    def freeze(path: str, blob: str) -> dict[str, Any] | None:
+        if kind_of_path(path, config) != Kind.EXPERIMENT:
+            return None
+        data = parse_bytes(g.blob(blob)).data
+        return frozen_values(data) if data is not None and is_locked(data) else None
+
+    return freeze
+
+
 def document_history(
     root: Path, config: ProgramConfig, require_git: bool = False
 ) -> dict[str, DocHistory]:
-    """Histories of every committed document, by path relative to ``root``.
+    """Histories of every committed document, by path relative to ``root``, with each
+    experiment's registration.
 
     In a repository without commits the answer is empty, and outside a repository too unless
     ``require_git`` (every document then falls back to its front-matter dates).
@@ -125,11 +163,13 @@ def document_history(
             cached = _read_cache(root, key)
             if cached is not None and cached[0] == head:
                 return cached[1]
+            freeze = _freezer(g, config)
             if cached is not None and g.is_ancestor(cached[0], head):
                 # HEAD moved forward: fold in only the new commits.
-                docs = from_commits(g.log(folders, since=cached[0]), cached[1])
+                new = g.log(folders, since=cached[0], blobs=True)
+                docs = from_commits(new, cached[1], freeze)
             else:
-                docs = from_commits(g.log(folders))
+                docs = from_commits(g.log(folders, blobs=True), freeze=freeze)
     except NotAGitRepositoryError:
         if require_git:
             raise

@@ -8,7 +8,7 @@ and ``new``.
 from __future__ import annotations
 
 from cxlib.model.config import ProgramConfig
-from cxlib.model.findings import error
+from cxlib.model.findings import Finding, error
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
 from cxlib.model.result_rules import check_result
@@ -37,4 +37,15 @@ def check_document(
     findings += check_lifecycle(d)
     findings += check_result(d, config)
     findings += check_variants(d)
+    findings += _amendments(d)
     return d
+
+
+def _amendments(d: LoadedDoc) -> list[Finding]:
+    from cxlib.model.documents import Experiment
+    from cxlib.model.prereg import check_amendments
+
+    doc = d.doc
+    if not isinstance(doc, Experiment) or not doc.amendments:
+        return []
+    return check_amendments(d.path, doc.amendments, doc.planned_stop(), d.parsed.line_of)

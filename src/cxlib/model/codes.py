@@ -116,6 +116,12 @@ class Code(enum.StrEnum):
     EXPERIMENT_ON_IDEA = "experiment-on-idea"
     # against git history
     CREATED_VS_GIT = "created-vs-git"
+    # the pre-registration lock (model/prereg.py)
+    PREREGISTRATION_CHANGED = "preregistration-changed"
+    AMENDMENT_AFTER_RESULTS = "amendment-after-results"
+    AMENDMENT_TOO_LATE = "amendment-too-late"
+    # against today's date
+    REVIEW_EXPIRED = "review-expired"
 
     @property
     def rule(self) -> Rule:
@@ -300,5 +306,24 @@ RULES: dict[Code, Rule] = {
     ),
     Code.CREATED_VS_GIT: Rule(
         "set 'created' to when the document was written, or turn the rule off", Scope.HISTORY
+    ),
+    Code.PREREGISTRATION_CHANGED: Rule(
+        "a running experiment's design is frozen: put the registered value back, or record the "
+        "change under 'amendments' (date, field, reason)",
+        Scope.HISTORY,
+    ),
+    Code.AMENDMENT_AFTER_RESULTS: Rule(
+        "the primary metric cannot change once results exist: restore the registered metric "
+        "and report the other one as a secondary finding",
+        Scope.HISTORY,
+    ),
+    Code.AMENDMENT_TOO_LATE: Rule(
+        "amend the design before the planned end; a change after it is a post-hoc analysis "
+        "(restore the registered value)"
+    ),
+    Code.REVIEW_EXPIRED: Rule(
+        "check the research again, then set a new review date (or retire the document)",
+        Scope.DATE,
+        fix="cxlib set ID review_by=YYYY-MM-DD (or: cxlib status ID archived|parked)",
     ),
 }

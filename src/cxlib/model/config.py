@@ -120,6 +120,8 @@ class ValidateSettings:
     check_created_against_git: bool = False
     # how many days 'created' may differ from the first commit
     created_tolerance_days: Annotated[int, Constrained(ge=0)] = 1
+    # a running experiment's design may change only through an amendment (needs git history)
+    preregistration_lock: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +132,19 @@ class EditSettings:
 
     # set, status, link, unlink and renumber set 'updated:' to today on the document they edit
     touch_updated: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewSettings:
+    """When research is due to be checked again (the ``[review]`` table)."""
+
+    __pydantic_config__ = _STRICT
+
+    # 'cxlib status INS-... validated' writes review_by: today + this many months; an insight
+    # without review_by is due this long after its 'updated' (else 'created') date
+    insight_months: Annotated[int, Constrained(ge=1, le=120)] = 12
+    # an opportunity without review_by is due this long after its 'updated' (else 'created')
+    opportunity_months: Annotated[int, Constrained(ge=1, le=120)] = 12
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +182,7 @@ class ProgramConfig:
     # The ``[validate]`` table; "validate" as the TOML key, as the command is named.
     validate: ValidateSettings = ValidateSettings()
     edit: EditSettings = EditSettings()
+    review: ReviewSettings = ReviewSettings()
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -213,4 +229,5 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         kinds={Kind(k): KindSettings(**s) for k, s in plain["kinds"].items()},
         validate=ValidateSettings(**plain["validate"]),
         edit=EditSettings(**plain["edit"]),
+        review=ReviewSettings(**plain.get("review", {})),
     )

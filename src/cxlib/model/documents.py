@@ -7,7 +7,7 @@ other documents live in :mod:`cxlib.model.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -28,6 +28,7 @@ from cxlib.model.vocabulary import (
 
 __all__ = [
     "MODELS",
+    "Amendment",
     "Confidence",
     "Decision",
     "DecisionRule",
@@ -105,6 +106,28 @@ class GuardrailResult(_Front):
     )
 
 
+# The design fields frozen once an experiment runs (the pre-registration lock, model/prereg.py).
+FrozenField = Literal[
+    "hypothesis",
+    "primary_metric",
+    "guardrail_metrics",
+    "audience",
+    "variants",
+    "mde",
+    "alpha",
+    "planned_sample_size",
+    "decision_rule",
+]
+
+
+class Amendment(_Front):
+    """A deliberate change of a frozen design field after the experiment started running."""
+
+    date: dt.date
+    field: FrozenField
+    reason: Annotated[Prose, Field(min_length=1)]
+
+
 class DecisionRule(_Front):
     """A decision declared before the test, in words and in a form cxlib can evaluate."""
 
@@ -166,7 +189,9 @@ class Document(_Front):
     stage: Name | None = None
     touchpoint: Name | None = None
 
-    @field_validator("created", "updated", "start", "end", mode="before", check_fields=False)
+    @field_validator(
+        "created", "updated", "start", "end", "review_by", mode="before", check_fields=False
+    )
     @classmethod
     def _no_datetimes(cls, value: object) -> object:
         # A date with a time of day is almost always a mistaken format; pydantic would truncate it.
@@ -191,6 +216,9 @@ class Insight(Document):
     )
     confidence: Confidence | None = None
     segments: list[Name] = []
+    review_by: dt.date | None = Field(
+        default=None, description="When the research is to be checked again (validate warns after)."
+    )
 
 
 class Opportunity(Document):
@@ -207,6 +235,9 @@ class Opportunity(Document):
     confidence: Confidence | None = None
     hypothesis: Prose | None = None
     kpis: list[Name] = []
+    review_by: dt.date | None = Field(
+        default=None, description="When the opportunity is to be looked at again."
+    )
 
 
 class Experiment(Document):
@@ -259,6 +290,10 @@ class Experiment(Document):
         default=None,
         description="The decision declared before the test: words, or {ship_if: 'significant-win "
         "and guardrails-ok', text: ...} which validate checks the decision against.",
+    )
+    amendments: list[Amendment] = Field(
+        default=[],
+        description="Deliberate changes of the design after the start: {date, field, reason}.",
     )
     result: Result | None = None
     decision: Decision | None = None
