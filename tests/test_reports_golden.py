@@ -166,6 +166,8 @@ def test_journey_figures_by_hand(northwind: Path) -> None:
     assert rows["use"]["attention"] == "nobody working"
     # deliver: EXP-0021 running, EXP-0006 and EXP-0018 won.
     assert (rows["deliver"]["counts"]["running"], rows["deliver"]["counts"]["wins"]) == (1, 2)
+    # loyalty: the draft INS-0015 only; INS-0010 is rejected (its counter-evidence outweighs it).
+    assert rows["loyalty"]["counts"]["insights"] == 1
 
 
 def test_journey_touchpoints(northwind: Path) -> None:
@@ -232,16 +234,33 @@ def test_health_figures_by_hand(northwind: Path) -> None:
         ("stale-draft", "INS-0015"),
         ("stale-draft", "EXP-0001"),
         ("stale-running", "EXP-0007"),
+        # Due for review at 2026-11-01 with [review] at its default 12 months: updated (else
+        # created) + 12 months before today for INS-0002 (updated 2025-05-06), INS-0004
+        # (2025-05-26), INS-0005 (2025-07-01), INS-0008 (created 2025-05-12, never updated) and
+        # INS-0009 (2025-10-02, due 30 days ago); INS-0003 (2025-11-03) is due on 2026-11-03 and
+        # INS-0012 (created 2025-11-17) on 2026-11-17, not yet. The parked OPP-0005 declares
+        # review_by 2026-09-01: 61 days ago (29 + 31 + 1).
+        ("review-due", "INS-0002"),
+        ("review-due", "INS-0004"),
+        ("review-due", "INS-0005"),
+        ("review-due", "INS-0008"),
+        ("review-due", "INS-0009"),
+        ("review-due", "OPP-0005"),
     }
     scores = {a["area"]: (a["ok"], a["in_scope"], a["score"]) for a in data["areas"]}
     assert scores == {
-        "insights": (10, 12, 83),
+        # 11 validated insights (INS-0010 is rejected: EXP-0014 contradicts it), 2 unused.
+        "insights": (9, 11, 82),
         "opportunities": (4, 5, 80),
         "learning": (14, 17, 82),
         "ownership": (47, 47, 100),
         "pace": (2, 5, 40),
+        # In scope: 13 draft or validated insights (2 drafts, 11 validated) and 6 opportunities
+        # that are ideas (OPP-0008, OPP-0009), prioritized (OPP-0007), in progress (OPP-0001,
+        # OPP-0004) or parked (OPP-0005); 6 are due: 13 / 19 = 68%.
+        "review": (13, 19, 68),
     }
-    assert data["overall"] == 77  # (83 + 80 + 82 + 100 + 40) / 5 = 77
+    assert data["overall"] == 75  # (82 + 80 + 82 + 100 + 40 + 68) / 6 = 75.3
 
 
 def test_markdown_headline(northwind: Path) -> None:

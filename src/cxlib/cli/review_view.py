@@ -99,6 +99,7 @@ def markdown(r: ReviewResult, limit: int = SUMMARY_LIMIT) -> str:
         _document_tables,
         _delta_section,
         _link_section,
+        _revalidated_section,
         _collision_section,
         _finding_section,
         _checklist_section,
@@ -220,6 +221,19 @@ def _link_section(r: ReviewResult) -> list[str]:
     return [*lines, ""]
 
 
+def _revalidated_section(r: ReviewResult) -> list[str]:
+    """The insights the branch (re-)validated, with their next review date."""
+    done = [c for c in r.changes if c.revalidated]
+    if not done:
+        return []
+    lines = ["### Insights validated or re-validated", ""]
+    for c in done:
+        was = f" (was {code(c.old_review_by)})" if c.old_review_by else ""
+        due = f"review by {code(c.review_by)}{was}" if c.review_by else "no review date"
+        lines.append(f"- {md(c.id or c.path)} · {md(c.title) or '—'}: {due}")
+    return [*lines, ""]
+
+
 def _collision_section(r: ReviewResult) -> list[str]:
     if not r.collisions:
         return []
@@ -285,6 +299,10 @@ def text(out: Output, r: ReviewResult) -> None:
         for x in c.links:
             out.line(f"           {'+' if x.added else '-'} {x.field} {x.target}")
         _text_deltas(out, c)
+    for c in r.changes:
+        if c.revalidated:
+            was = f" (was {c.old_review_by})" if c.old_review_by else ""
+            out.line(f"re-validated {c.id}: review by {c.review_by or 'not set'}{was}")
     for col in r.collisions:
         out.line(
             f"id {col.id} ({col.path}) is already used on {r.base_ref} by "

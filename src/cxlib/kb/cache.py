@@ -38,10 +38,11 @@ from cxlib.kb.tuning import CACHE_SHARDS
 from cxlib.model.codes import Scope
 from cxlib.model.file_refs import PATH_FIELDS
 from cxlib.model.findings import Finding
+from cxlib.model.kinds import Kind
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
-FORMAT = 6  # 6: a section of placeholders (TBD) is empty
+FORMAT = 7  # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 
@@ -233,11 +234,22 @@ def _make_top(family: _ShardFamily) -> bool:
     return make_folder(family.folder.parent)
 
 
+# What the cross-document and date rules read of a document besides its id, links and paths:
+# its status (experiment-on-idea, insight-standing), its review date (review-expired), and an
+# experiment's end, alpha and result (an insight's standing). Kept small: the pre-commit hook
+# reads the skeletons of the files it checks.
+SKELETON_FACTS: dict[Kind, tuple[str, ...]] = {
+    Kind.INSIGHT: ("status", "review_by"),
+    Kind.OPPORTUNITY: ("status", "review_by"),
+    Kind.EXPERIMENT: ("status", "end", "alpha", "result"),
+}
+
+
 def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
     """What the cross-file rules read of a file: its id, links and the paths it names, with
-    their lines."""
+    their lines, and the few facts of :data:`SKELETON_FACTS`."""
     data = parsed.data or {}
-    keys = ["id", *LINK_FIELDS[f.kind], *PATH_FIELDS[f.kind]]
+    keys = ["id", *LINK_FIELDS[f.kind], *PATH_FIELDS[f.kind], *SKELETON_FACTS[f.kind]]
     kept = {k: data[k] for k in keys if k in data}
     # Filter on the keys first: looking a location up builds it (see LocationMap).
     locations = {

@@ -24,9 +24,10 @@ from cxlib.kb.files import DocFile
 from cxlib.model.codes import Scope
 from cxlib.model.file_refs import FileRef
 from cxlib.model.findings import Finding
+from cxlib.model.review_dates import Dated
 
 NAME = "last-run.json"
-FORMAT = 2  # 2: the repository files documents name
+FORMAT = 3  # 2: the repository files documents name; 3: the review dates
 
 
 def _digest(files: list[DocFile], rules_key: str) -> str:
@@ -38,15 +39,17 @@ def _digest(files: list[DocFile], rules_key: str) -> str:
 
 def last_findings(
     root: Path, files: list[DocFile], rules_key: str
-) -> tuple[list[Finding], list[FileRef]] | None:
-    """The findings of the last whole run, when it saw exactly these files, and the repository
-    files its documents name (whose findings are made afresh); else None."""
+) -> tuple[list[Finding], list[FileRef], list[Dated]] | None:
+    """The findings of the last whole run, when it saw exactly these files, the repository
+    files its documents name and the review dates they declare (whose findings are made
+    afresh); else None."""
     raw = read_json(cache_folder(root) / NAME)
     try:
         if raw["digest"] != _digest(files, rules_key):
             return None
         findings = [Finding.from_json(x) for x in raw["findings"]]
-        return findings, [FileRef.from_json(x) for x in raw["refs"]]
+        dated = [Dated.from_json(x) for x in raw["dated"]]
+        return findings, [FileRef.from_json(x) for x in raw["refs"]], dated
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # none yet, another version's, or damaged: run the rules
 
@@ -58,17 +61,22 @@ def record_findings(
     findings: list[Finding],
     refs: list[FileRef],
     listed_ns: int,
+    dated: list[Dated],
 ) -> None:
     """Keep the findings of a whole run over ``files``, listed at ``listed_ns``, when that is
-    safe: no file changed within the racy window, and no finding depends on today's date.
-    Findings about the files documents name are not kept, the names are."""
+    safe: no file changed within the racy window. Findings about the files documents name, and
+    those that depend on today's date, are not kept: the names and the dates are, and the next
+    run judges them again."""
     newest = max((f.mtime_ns for f in files), default=0)
-    if newest + RACY_NS >= listed_ns or any(f.scope == Scope.DATE for f in findings):
+    if newest + RACY_NS >= listed_ns:
         return
     if make_folder(cache_folder(root)):
         record = {
             "digest": _digest(files, rules_key),
-            "findings": [f.to_json() for f in findings if f.scope != Scope.REPOSITORY],
+            "findings": [
+                f.to_json() for f in findings if f.scope not in (Scope.REPOSITORY, Scope.DATE)
+            ],
             "refs": [r.to_json() for r in refs],
+            "dated": [d.to_json() for d in dated],
         }
         write_text(cache_folder(root) / NAME, dumps(record))

@@ -7,6 +7,7 @@ rules imply. No git and no I/O here; :mod:`cxlib.ops.review` gathers the version
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,22 @@ class DocChange:
     fields: list[FieldDelta] = field(default_factory=list)
     priority: PriorityDelta | None = None
     sections: list[SectionDelta] = field(default_factory=list)
+    review_by: str | None = None  # head review date (insights and opportunities)
+    old_review_by: str | None = None  # base review date (None for an added document)
+
+    @property
+    def revalidated(self) -> bool:
+        """An insight the branch (re-)validated: validated at head, and either newly validated
+        or given a later review date (``cxlib status INS-... validated`` writes one)."""
+        if self.kind != Kind.INSIGHT or self.status != "validated":
+            return False
+        if self.change == ChangeKind.DELETED:
+            return False
+        newly = self.change == ChangeKind.ADDED or self.transition
+        later = self.review_by is not None and (
+            self.old_review_by is None or self.review_by > self.old_review_by
+        )
+        return newly or (later and self.change != ChangeKind.ADDED)
 
     @property
     def transition(self) -> bool:
@@ -86,6 +103,9 @@ class DocChange:
             "fields": [x.to_json() for x in self.fields],
             "priority": self.priority.to_json() if self.priority else None,
             "sections": [x.to_json() for x in self.sections],
+            "review_by": self.review_by,
+            "old_review_by": self.old_review_by,
+            "revalidated": self.revalidated,
         }
 
 
@@ -191,7 +211,14 @@ def compare(
         )
         if both
         else [],
+        review_by=_date_text(data.get("review_by")),
+        old_review_by=_date_text(_data(was).get("review_by")) if both else None,
     )
+
+
+def _date_text(value: Any) -> str | None:
+    """A date as ISO text (dates compare as text in that form); anything else is no date."""
+    return value.isoformat() if isinstance(value, dt.date) else None
 
 
 def _count(value: Any) -> int:

@@ -105,6 +105,11 @@ class ReviewResult:
             "findings": [f.to_json() for f in self.findings],
             "collisions": [c.to_json() for c in self.collisions],
             "checklist": [i.to_json() for i in self.checklist],
+            "revalidated": [
+                {"id": c.id, "review_by": c.review_by, "old_review_by": c.old_review_by}
+                for c in self.changes
+                if c.revalidated
+            ],
         }
 
 

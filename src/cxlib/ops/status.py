@@ -10,6 +10,8 @@ from cxlib.kb.edit import EditableFile
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.documents import Decision, Outcome
 from cxlib.model.kinds import Kind
+from cxlib.model.review_dates import add_months
+from cxlib.model.vocabulary import InsightStatus
 from cxlib.ops.docs import file_ids, open_by_id, touched, with_neighbours
 from cxlib.ops.set import EditResult, check_transition, write_edits
 
@@ -29,7 +31,9 @@ def change_status(
 ) -> EditResult:
     """Set the status (refusing moves the lifecycle or the rules forbid). For an experiment,
     ``running`` fills ``start`` and ``concluded`` fills ``end`` with ``today`` unless given or
-    already set; ``outcome``, ``decision`` and ``learnings`` are written too. With ``touch``,
+    already set; ``outcome``, ``decision`` and ``learnings`` are written too. An insight made
+    (or confirmed) ``validated`` gets ``review_by``: today + ``[review] insight_months``. With
+    ``touch``,
     ``updated:`` becomes that date."""
     ids = file_ids(kb)
     d, doc = open_by_id(kb, ids, doc_id)
@@ -41,6 +45,9 @@ def change_status(
     values: dict[str, Any] = {"status": new}
     if d.kind == Kind.EXPERIMENT:
         values |= _experiment_values(new, data, today, outcome, decision, start, end)
+    if d.kind == Kind.INSIGHT and new == InsightStatus.VALIDATED:
+        # Validating (again) sets the date the research is next due to be checked.
+        values["review_by"] = add_months(today, kb.config.review.insight_months)
     after = doc.raw
     for key, value in values.items():
         after = EditableFile(after, d.path).set_value(key, value)
@@ -114,7 +121,7 @@ def _message(
 ) -> str:
     if not changed:
         return f"{doc_id} is already {new}; nothing to do"
-    filled = [k for k in ("start", "end") if k in values]
+    filled = [k for k in ("start", "end", "review_by") if k in values]
     extra = f" (set {', '.join(filled)})" if filled else ""
     if old == new:
         return f"{'would update' if dry_run else 'updated'} {doc_id} (already {new}){extra}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import time
@@ -19,6 +20,7 @@ from cxlib.model.file_refs import FileRef, file_refs
 from cxlib.model.findings import Finding, Severity
 from cxlib.model.library import DocRef, LoadedDoc
 from cxlib.model.library_rules import check_library
+from cxlib.model.review_dates import Dated, dated, review_findings
 from cxlib.ops.loading import Reading, load_checked, load_named
 
 
@@ -54,9 +56,12 @@ def validate(
     strict: bool = False,
     progress: Progress | None = None,
     use_cache: bool = True,
+    today: dt.date | None = None,
 ) -> ValidationReport:
     """Validate the whole base, or report only on ``paths`` while checking links and ids against
-    the whole base (so pre-commit's batches give the same answer as one run)."""
+    the whole base (so pre-commit's batches give the same answer as one run). The rules that
+    depend on the date (an expired ``review_by``) judge against ``today``; without it, they are
+    not run."""
     report_paths, skipped = _named(kb, paths, cwd or Path.cwd())
     settings = kb.config.validate
     reading = Reading(
@@ -72,12 +77,13 @@ def validate(
             named = load_named(kb, reading)
             docs, others, listing, total = named.checked, named.others, named.listing, named.total
         elif use_cache and not reading.models:
-            return _whole_base(kb, reading, progress)
+            return _whole_base(kb, reading, progress, today)
         else:
             library, listing = load_checked(kb, reading, progress)
             docs, others, total = library.docs, [], len(library.docs)
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
         findings = _rule_findings(kb, checked, [*docs, *others], report_paths)
+        findings += _date_findings(_dated(checked), today)
         findings += [f for f in listing if report_paths is None or f.path in report_paths]
         findings.sort(key=lambda f: f.sort_key)
     return ValidationReport(findings, checked=len(checked), total=total, skipped=skipped)
@@ -101,7 +107,25 @@ def _refs(docs: list[LoadedDoc]) -> list[FileRef]:
     return [r for d in docs for r in file_refs(d.path, d.kind, d.parsed)]
 
 
-def _whole_base(kb: KnowledgeBase, reading: Reading, progress: Progress | None) -> ValidationReport:
+def _dated(docs: list[LoadedDoc]) -> list[Dated]:
+    """The review dates the documents declare (from the skeleton on a warm run)."""
+    out = []
+    for d in docs:
+        data = d.parsed.data
+        if data and "review_by" in data:
+            item = dated(d.path, d.kind, data, d.parsed.line_of("review_by"))
+            if item is not None:
+                out.append(item)
+    return out
+
+
+def _date_findings(items: list[Dated], today: dt.date | None) -> list[Finding]:
+    return [] if today is None else review_findings(items, today)
+
+
+def _whole_base(
+    kb: KnowledgeBase, reading: Reading, progress: Progress | None, today: dt.date | None
+) -> ValidationReport:
     """Every document, answered from the last run's findings while no document changed (the
     files they name are looked at again: a deleted screenshot changes no document)."""
     listed_ns = time.time_ns()
@@ -110,14 +134,17 @@ def _whole_base(kb: KnowledgeBase, reading: Reading, progress: Progress | None) 
     last = last_findings(kb.root, files, key)
     total = len(files)
     if last is not None:
-        findings, refs = last
+        findings, refs, review_dates = last
         findings = [*findings, *missing_files(kb.root, refs)]
     else:
         library, listing = load_checked(kb, reading, progress, listed=(files, listing))
         findings = _rule_findings(kb, library.docs, list(library.docs), None)
+        review_dates = _dated(library.docs)
         total = len(library.docs)
         if total == len(files):  # else a file vanished while it was read: nothing to keep
-            record_findings(kb.root, files, key, findings, _refs(library.docs), listed_ns)
+            refs = _refs(library.docs)
+            record_findings(kb.root, files, key, findings, refs, listed_ns, review_dates)
+    findings += _date_findings(review_dates, today)
     findings = sorted([*findings, *listing], key=lambda f: f.sort_key)
     return ValidationReport(findings, checked=total, total=total)
 

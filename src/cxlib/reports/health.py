@@ -21,6 +21,7 @@ from cxlib.model.documents import (
     Opportunity,
     Outcome,
 )
+from cxlib.model.review_dates import LIVE, due_date
 from cxlib.reports.blocks import CsvColumns, Figures, Heading, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Pace, Snapshot, pace
 
@@ -78,12 +79,15 @@ def health(snap: Snapshot) -> HealthReport:
     drafts: list[Document] = [i for i in snap.insights if i.status == InsightStatus.DRAFT]
     drafts += [e for e in snap.experiments if e.status == ExperimentStatus.DRAFT]
     running = [e for e in snap.experiments if e.status == ExperimentStatus.RUNNING]
+    live: list[Insight | Opportunity] = [i for i in snap.insights if i.status in LIVE[i.kind]]
+    live += [o for o in snap.opportunities if o.status in LIVE[o.kind]]
     problems = [
         *_unused_insights(snap, validated),
         *_untested_opportunities(snap, past_idea),
         *_results_not_learned_from(snap, concluded),
         *_without_owner(everything),
         *_stalled(snap.today, snap.config, drafts, running),
+        *_due_for_review(snap.today, snap.config, live),
     ]
     areas = [
         _area(
@@ -109,6 +113,12 @@ def health(snap: Snapshot) -> HealthReport:
             "pace",
             f"Drafts and running experiments move (within {limit} days)",
             [d.id for d in (*drafts, *running)],
+            problems,
+        ),
+        _area(
+            "review",
+            "Research is checked again by its review date",
+            [d.id for d in live],
             problems,
         ),
     ]
@@ -211,6 +221,21 @@ def _stalled(
         else:
             continue
         problems.append(_problem("pace", "stale-running", e, detail))
+    return problems
+
+
+def _due_for_review(
+    today: dt.date, config: ProgramConfig, live: list[Insight | Opportunity]
+) -> list[Problem]:
+    """Insights and opportunities still in play whose review date has passed: ``review_by``,
+    else ``updated`` (or ``created``) + ``[review]`` months (:mod:`cxlib.model.review_dates`)."""
+    problems: list[Problem] = []
+    for doc in live:
+        due = due_date(doc.kind, doc.review_by, doc.updated, doc.created, config.review)
+        if due is not None and due.date < today:
+            days = (today - due.date).days
+            detail = f"{doc.status.value}, due {days} days ago ({due.explain()})"
+            problems.append(_problem("review", "review-due", doc, detail))
     return problems
 
 

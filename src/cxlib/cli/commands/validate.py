@@ -69,6 +69,7 @@ def command(
             strict=strict,
             progress=progress,
             use_cache=not no_cache,
+            today=st.today,
         )
     fmt = format or _default_format()
     if fmt == Format.JSON:
