@@ -355,7 +355,15 @@ SUBCOMMANDS = [c.name for c in report_app.registered_commands]
 
 
 def test_every_report_is_registered() -> None:
-    assert SUBCOMMANDS == ["roadmap", "experiments", "journey", "metrics", "health", "html"]
+    assert SUBCOMMANDS == [
+        "roadmap",
+        "experiments",
+        "journey",
+        "metrics",
+        "health",
+        "decisions",
+        "html",
+    ]
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)

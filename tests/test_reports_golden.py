@@ -268,3 +268,48 @@ def test_markdown_headline(northwind: Path) -> None:
     assert "- **Win rate:** 53.3% (8 of 15 won, lost or inconclusive)" in text
     roadmap = (GOLDEN / "report-roadmap.md").read_text()
     assert "OPP-0001 Make shipping costs predictable before checkout (priority 4.00)" in roadmap
+
+
+def test_decision_figures_by_hand(northwind: Path) -> None:
+    data = report(northwind, "decisions")
+    # The 17 concluded or implemented experiments (see test_experiment_figures_by_hand).
+    assert data["total"] == 17
+    verdicts = {r["id"]: r["verdict"] for r in data["rows"]}
+    # Structured rule 'significant-win and guardrails-ok' on EXP-0004/5/6/8/9/11/13/18/19/20.
+    # Won, significant, guardrails ok (ship): EXP-0004/5/6/9/13/20 shipped, EXP-0018 did not.
+    # Inconclusive (not ship): EXP-0008 and EXP-0019 iterate, EXP-0011 abandon: 9 follow.
+    # EXP-0018 iterates on a clear win, with a decision_rationale: the one departure.
+    follows = ["EXP-0004", "EXP-0005", "EXP-0006", "EXP-0008", "EXP-0009", "EXP-0011"]
+    follows += ["EXP-0013", "EXP-0019", "EXP-0020"]
+    assert sorted(i for i, v in verdicts.items() if v == "follows the rule") == follows
+    assert verdicts["EXP-0018"] == "departs, with a rationale"
+    # Adherence = 9 / (9 + 1 + 0) = 0.9.
+    assert data["adherence"] == 0.9
+    # EXP-0015 stopped early: end 2025-11-24 before its planned end 2025-12-15 (no rule).
+    early = next(r for r in data["rows"] if r["id"] == "EXP-0015")
+    assert (early["verdict"], early["end"], early["planned_end"]) == (
+        "decided early",
+        "2025-11-24",
+        "2025-12-15",
+    )
+    # Rules in words: EXP-0002 (ship if completion rises significantly...) and EXP-0016 (ship
+    # unless conversion falls by more than 2%): shown, never counted as followed.
+    assert sorted(i for i, v in verdicts.items() if v == "rule in words, not checked") == [
+        "EXP-0002",
+        "EXP-0016",
+    ]
+    # No rule: EXP-0003, EXP-0010, EXP-0012, EXP-0014. Nothing pending: every one decided.
+    assert sorted(i for i, v in verdicts.items() if v == "no rule declared") == [
+        "EXP-0003",
+        "EXP-0010",
+        "EXP-0012",
+        "EXP-0014",
+    ]
+    assert data["counts"]["decision pending"] == 0
+    # The copy is no git repository: the commits are not read, and the report says why.
+    assert data["history"] == "not a git repository"
+    # EXP-0021 (running) widened its audience to Belgian orders on 2026-10-31, before its
+    # planned end 2026-11-06: the one amendment.
+    assert [(a["id"], a["date"], a["field"]) for a in data["amendments"]] == [
+        ("EXP-0021", "2026-10-31", "audience")
+    ]

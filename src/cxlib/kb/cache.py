@@ -39,10 +39,13 @@ from cxlib.model.codes import Scope
 from cxlib.model.file_refs import PATH_FIELDS
 from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
+from cxlib.model.prereg import LOCK_KEYS
 from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
-FORMAT = 7  # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons
+# 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons; 8: an
+# experiment's design (the pre-registration lock) in skeletons
+FORMAT = 8
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 
@@ -250,6 +253,8 @@ def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
     their lines, and the few facts of :data:`SKELETON_FACTS`."""
     data = parsed.data or {}
     keys = ["id", *LINK_FIELDS[f.kind], *PATH_FIELDS[f.kind], *SKELETON_FACTS[f.kind]]
+    if f.kind == Kind.EXPERIMENT:
+        keys += LOCK_KEYS  # what the pre-registration lock compares
     kept = {k: data[k] for k in keys if k in data}
     # Filter on the keys first: looking a location up builds it (see LocationMap).
     locations = {

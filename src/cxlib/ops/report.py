@@ -35,7 +35,33 @@ def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -
     spec = SPECS.get(name)
     if spec is None:
         raise UsageError(f"unknown report {name!r}", hint=f"reports: {', '.join(SPECS)}")
-    return spec.compute(snapshot(kb, today, spec.kinds), options)
+    result = spec.compute(snapshot(kb, today, spec.kinds), options)
+    if spec.history is not None:
+        result = getattr(spec.module, spec.history)(result, _decision_log(kb, result))
+    return result
+
+
+def _decision_log(kb: KnowledgeBase, result: Any) -> Any:
+    """The commits that recorded the linked decisions of ``report decisions``."""
+    from cxlib.kb.decision_log import decision_commits
+    from cxlib.model.ids import id_from_filename
+    from cxlib.reports.decisions import DecisionLog, Recorded
+
+    rows = result.linked()
+    if not rows:
+        return DecisionLog()
+    files, _ = kb.files([Kind.EXPERIMENT])
+    paths = {id_from_filename(f.path.rsplit("/", 1)[-1]): f.path for f in files}
+    wanted = {r.id: (paths[r.id], r.decision) for r in rows if r.id in paths}
+    found, why = decision_commits(kb.root, wanted)
+    if why is not None:
+        return DecisionLog(unavailable=why)
+    return DecisionLog(
+        {
+            doc_id: None if c is None else Recorded(c[0][:7], c[1][:10], c[2])
+            for doc_id, c in found.items()
+        }
+    )
 
 
 @dataclass

@@ -8,20 +8,25 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxlib.errors import UsageError
 from cxlib.kb.config_file import CONFIG_NAME
-from cxlib.kb.files import kind_of_path
+from cxlib.kb.files import DocFile, kind_of_path
 from cxlib.kb.repository_files import missing_files
 from cxlib.kb.run_cache import last_findings, record_findings
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.file_refs import FileRef, file_refs
 from cxlib.model.findings import Finding, Severity
+from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, LoadedDoc
 from cxlib.model.library_rules import check_library
 from cxlib.model.review_dates import Dated, dated, review_findings
 from cxlib.ops.loading import Reading, load_checked, load_named
+
+if TYPE_CHECKING:
+    from cxlib.kb.prereg import LockCheck
 
 
 @dataclass
@@ -30,6 +35,7 @@ class ValidationReport:
     checked: int  # documents whose findings are reported
     total: int  # documents in the knowledge base
     skipped: list[str] = field(default_factory=list)  # given paths that are not documents
+    notes: list[str] = field(default_factory=list)  # said once on stderr (a check skipped)
 
     @property
     def errors(self) -> int:
@@ -83,10 +89,13 @@ def validate(
             docs, others, total = library.docs, [], len(library.docs)
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
         findings = _rule_findings(kb, checked, [*docs, *others], report_paths)
+        lock = _lock(kb, checked, whole=report_paths is None)
+        findings += lock.findings
         findings += _date_findings(_dated(checked), today)
         findings += [f for f in listing if report_paths is None or f.path in report_paths]
         findings.sort(key=lambda f: f.sort_key)
-    return ValidationReport(findings, checked=len(checked), total=total, skipped=skipped)
+    notes = [] if lock.skipped is None else [_skipped_note(lock.skipped)]
+    return ValidationReport(findings, len(checked), total, skipped=skipped, notes=notes)
 
 
 def _rule_findings(
@@ -131,6 +140,9 @@ def _whole_base(
     listed_ns = time.time_ns()
     files, listing = kb.files()
     key = kb.rules_key(reading.strict)
+    head, why = _lock_state(kb, files)
+    if kb.config.validate.preregistration_lock:
+        key += f":lock={head or why}"  # a new commit may register an experiment
     last = last_findings(kb.root, files, key)
     total = len(files)
     if last is not None:
@@ -139,6 +151,8 @@ def _whole_base(
     else:
         library, listing = load_checked(kb, reading, progress, listed=(files, listing))
         findings = _rule_findings(kb, library.docs, list(library.docs), None)
+        if head is not None:
+            findings += _lock(kb, library.docs, whole=True, head=head).findings
         review_dates = _dated(library.docs)
         total = len(library.docs)
         if total == len(files):  # else a file vanished while it was read: nothing to keep
@@ -146,7 +160,35 @@ def _whole_base(
             record_findings(kb.root, files, key, findings, refs, listed_ns, review_dates)
     findings += _date_findings(review_dates, today)
     findings = sorted([*findings, *listing], key=lambda f: f.sort_key)
-    return ValidationReport(findings, checked=total, total=total)
+    notes = [] if why is None else [_skipped_note(why)]
+    return ValidationReport(findings, checked=total, total=total, notes=notes)
+
+
+def _lock_state(kb: KnowledgeBase, files: list[DocFile]) -> tuple[str | None, str | None]:
+    """HEAD, or why the lock cannot be checked (None, None: the lock is off, or there is no
+    experiment to lock)."""
+    if not kb.config.validate.preregistration_lock:
+        return None, None
+    if not any(f.kind == Kind.EXPERIMENT for f in files):
+        return None, None
+    from cxlib.kb.git import head_state
+
+    return head_state(kb.root)
+
+
+def _lock(
+    kb: KnowledgeBase, checked: list[LoadedDoc], whole: bool, head: str | None = None
+) -> LockCheck:
+    """The pre-registration lock over the checked documents (see :mod:`cxlib.kb.prereg`)."""
+    from cxlib.kb.prereg import LockCheck, check
+
+    if not kb.config.validate.preregistration_lock:
+        return LockCheck()
+    return check(kb.root, kb.config, checked, whole, head)
+
+
+def _skipped_note(why: str) -> str:
+    return f"pre-registration lock not checked: {why}"
 
 
 def _named(

@@ -48,6 +48,9 @@ class Spec:
     kinds: frozenset[Kind] | None = None  # the kinds it reads (None: all)
     figures: str | None = None
     cards: str | None = None
+    # A function of the module that adds what git history says to the result (the command
+    # reads it; the page and the goldens' copies have none).
+    history: str | None = None
 
     @property
     def module(self) -> ModuleType:
@@ -144,6 +147,20 @@ SPECS: dict[str, Spec] = {
     """,
             "health",
             cards="health_cards",
+        ),
+        Spec(
+            "decisions",
+            "did decisions follow the rules declared before the tests",
+            """Every concluded or implemented experiment: its declared decision rule, outcome,
+    decision and a verdict (follows the rule, departs with or without a rationale, decided
+    before the planned end, pending, rule in words); how often the program follows its own
+    rules; each departure with the commit that recorded it.
+
+    Example: cxlib report decisions --format markdown
+    """,
+            "decisions",
+            kinds=frozenset({Kind.EXPERIMENT}),
+            history="with_log",
         ),
     )
 }

@@ -71,6 +71,8 @@ def command(
             use_cache=not no_cache,
             today=st.today,
         )
+    for note in report.notes:
+        st.output.note(note, "yellow")
     fmt = format or _default_format()
     if fmt == Format.JSON:
         findings_view.as_json(st.output, kb.root, report)
