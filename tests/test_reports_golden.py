@@ -125,6 +125,19 @@ def test_roadmap_figures_by_hand(northwind: Path) -> None:
         ("EXP-0003", "lost"),
         ("EXP-0019", "inconclusive"),
     ]
+
+    # Standing (weights: a significant won or lost result 2, research 1 in all): INS-0002 has
+    # research only (emerging); INS-0007 has EXP-0003 (lost, p 0.03: 2) and EXP-0019
+    # (inconclusive: 0) in its evidence, nothing against it, one significant result: supported.
+    # OPP-0004's INS-0005 has EXP-0006 (won, p 0.002): supported; INS-0009 has EXP-0009 (won,
+    # p 0.006) and EXP-0012 (lost, p 0.048, interval [-1.8, -0.01]): two significant
+    # supporting results and none against: confirmed.
+    def standings(i: str) -> list[tuple[str, str]]:
+        return [(x["id"], x["standing"]) for x in items[i]["standings"]]
+
+    assert standings("OPP-0001") == [("INS-0002", "emerging"), ("INS-0007", "supported")]
+    assert standings("OPP-0004") == [("INS-0005", "supported"), ("INS-0009", "confirmed")]
+    assert standings("OPP-0007") == [("INS-0012", "emerging")]
     # OPP-0008 and OPP-0009 rest on draft insights (INS-0015, INS-0016); OPP-0008 has no scores.
     assert items["OPP-0009"]["flags"] == ["no insight"]
     assert items["OPP-0008"]["flags"] == ["no insight", "scores missing"]
@@ -261,6 +274,18 @@ def test_health_figures_by_hand(northwind: Path) -> None:
         "review": (13, 19, 68),
     }
     assert data["overall"] == 75  # (82 + 80 + 82 + 100 + 40 + 68) / 6 = 75.3
+    # Standing of the 16 insights: confirmed INS-0003 (EXP-0004 p 0.004 and EXP-0013 p 0.02,
+    # both won) and INS-0009 (EXP-0009, EXP-0012); supported by one significant result:
+    # INS-0001 (EXP-0002), INS-0004 (EXP-0005), INS-0005 (EXP-0006), INS-0006 (EXP-0020),
+    # INS-0007 (EXP-0003); contested INS-0010 (survey 1 against EXP-0014, lost, p 0.03: 2);
+    # emerging, research only: INS-0002, -0008, -0011, -0012, -0013, -0014, -0015, -0016.
+    assert data["standings"] == {
+        "emerging": 8,
+        "supported": 5,
+        "confirmed": 2,
+        "contested": 1,
+        "refuted": 0,
+    }
 
 
 def test_markdown_headline(northwind: Path) -> None:

@@ -339,6 +339,11 @@ CASES: dict[Code, Case] = {
             ),
         ),
     ),
+    # EXP-0001 (won, significance unknown: weight 1) contradicts it; the survey alone (1)
+    # supports it: contested, and it is validated.
+    Code.INSIGHT_STANDING: Case(
+        Kind.INSIGHT, "segments: [mobile]", "segments: [mobile]\ncounter_evidence: [EXP-0001]"
+    ),
     Code.DUPLICATE_ID: Case(
         Kind.INSIGHT, "owner: Ana", "owner: Ana", extra=(("insights/INS-0001-again.md", INSIGHT),)
     ),
@@ -489,5 +494,6 @@ def test_scopes() -> None:
         Code.LINK_KIND,
         Code.DUPLICATE_LINK,
         Code.EXPERIMENT_ON_IDEA,
+        Code.INSIGHT_STANDING,
     }
     assert Code.CREATED_VS_GIT.rule.scope == Scope.HISTORY

@@ -114,6 +114,7 @@ class Code(enum.StrEnum):
     LINK_KIND = "link-kind"
     DUPLICATE_LINK = "duplicate-link"
     EXPERIMENT_ON_IDEA = "experiment-on-idea"
+    INSIGHT_STANDING = "insight-standing"
     # against git history
     CREATED_VS_GIT = "created-vs-git"
     # the pre-registration lock (model/prereg.py)
@@ -303,6 +304,12 @@ RULES: dict[Code, Rule] = {
         "validate an insight behind the opportunity, or prioritize it, before testing it",
         _LIBRARY,
         fix="cxlib status OPP-... prioritized",
+    ),
+    Code.INSIGHT_STANDING: Rule(
+        "the experiments behind the insight disagree with its status: reject a contested or "
+        "refuted insight (or correct its evidence lists), validate a supported one again",
+        _LIBRARY,
+        fix="cxlib show ID (its standing and the tests behind it), then cxlib status ID rejected",
     ),
     Code.CREATED_VS_GIT: Rule(
         "set 'created' to when the document was written, or turn the rule off", Scope.HISTORY

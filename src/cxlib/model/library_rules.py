@@ -16,6 +16,7 @@ from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Link, LoadedDoc
+from cxlib.model.standing import DISAGREES, facts_from_data, weigh_data
 from cxlib.model.vocabulary import (
     LINK_FIELDS,
     PAST_DRAFT,
@@ -53,6 +54,7 @@ def check_library(
         if isinstance(d, LoadedDoc) and (report_paths is None or d.path in report_paths):
             out += _link_findings(d, kind_of)
             out += _idea_findings(d, read)
+            out += _standing_findings(d, read, kind_of)
     if report_paths is not None:
         out = [f for f in out if f.path in report_paths]
     return out
@@ -92,6 +94,45 @@ def _idea_findings(d: LoadedDoc, read: dict[str, LoadedDoc]) -> list[Finding]:
             "idea with no validated insight",
             line=d.parsed.line_of("opportunity"),
             field="opportunity",
+        )
+    ]
+
+
+def _standing_findings(
+    d: LoadedDoc, read: dict[str, LoadedDoc], kind_of: dict[str, Kind]
+) -> list[Finding]:
+    """A validated insight the experiments behind it contest or refute, or a rejected one they
+    support (:mod:`cxlib.model.standing`). Judged only when every experiment it names was read:
+    the hook knows its neighbours by name only, and leaves this to the whole run."""
+    status = _status(d)
+    if d.kind != Kind.INSIGHT or not isinstance(status, str) or status not in DISAGREES:
+        return []
+    data = d.parsed.data or {}
+    named = [*_ids(d, "evidence"), *_ids(d, "counter_evidence")]
+    facts = {}
+    for ref in (r.strip() for r in named):
+        if kind_of.get(ref) != Kind.EXPERIMENT:
+            continue
+        target = read.get(ref)
+        if target is None or target.kind != Kind.EXPERIMENT:
+            return []
+        facts[ref] = facts_from_data(target.parsed.data or {})
+    judged = weigh_data(data, facts)
+    if judged.standing not in DISAGREES[status]:
+        return []
+    against = [t.id for t in judged.tests if t.side == "contradicts" and t.weight > 0]
+    message = (
+        f"{_article(status)} {status} insight whose standing is {judged.standing.value}: support "
+        f"weighs {judged.support:g}, contradiction {judged.contradiction:g}"
+        + (f" ({', '.join(against)})" if against else "")
+    )
+    return [
+        warning(
+            Code.INSIGHT_STANDING,
+            d.path,
+            message,
+            line=d.parsed.line_of("status"),
+            field="status",
         )
     ]
 

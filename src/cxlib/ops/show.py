@@ -9,7 +9,9 @@ from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.files import read_document
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE
+from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, Link, LoadedDoc
+from cxlib.model.standing import StandingResult, facts_from_data, weigh_data
 from cxlib.ops.loading import load_checked
 
 
@@ -33,6 +35,8 @@ class ShowResult:
     body: str
     links: list[LinkView] = field(default_factory=list)
     backlinks: list[LinkView] = field(default_factory=list)
+    # an insight's standing from the experiments behind it (cxlib.model.standing); else None
+    standing: dict[str, Any] | None = None
 
 
 def _view(library_ids: dict[str, list[LoadedDoc]], link: Link, other: str) -> LinkView:
@@ -86,4 +90,16 @@ def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
     result.backlinks = [
         _view(by_id, link, link.source) for link in library.backlinks().get(d.id or "", [])
     ]
+    if d.kind == Kind.INSIGHT:
+        result.standing = insight_standing(d, by_id).to_json()
     return result
+
+
+def insight_standing(d: LoadedDoc, by_id: dict[str, list[LoadedDoc]]) -> StandingResult:
+    """The standing of an insight from the experiments of the library it names."""
+    facts = {
+        doc_id: facts_from_data(docs[0].parsed.data or {})
+        for doc_id, docs in by_id.items()
+        if docs and docs[0].kind == Kind.EXPERIMENT
+    }
+    return weigh_data(d.parsed.data or {}, facts)

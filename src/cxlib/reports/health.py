@@ -9,7 +9,7 @@ mentions are not a follow-up). Dates are front-matter dates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
@@ -22,6 +22,7 @@ from cxlib.model.documents import (
     Outcome,
 )
 from cxlib.model.review_dates import LIVE, due_date
+from cxlib.model.standing import DISAGREES, Standing
 from cxlib.reports.blocks import CsvColumns, Figures, Heading, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Pace, Snapshot, pace
 
@@ -57,6 +58,8 @@ class HealthReport:
     areas: list[Area]
     problems: list[Problem]
     skipped: list[str]
+    # how many insights stand where (cxlib.model.standing), every status counted
+    standings: dict[str, int] = field(default_factory=dict)
 
 
 def _area(area: str, label: str, scope: list[str], problems: list[Problem]) -> Area:
@@ -83,6 +86,7 @@ def health(snap: Snapshot) -> HealthReport:
     live += [o for o in snap.opportunities if o.status in LIVE[o.kind]]
     problems = [
         *_unused_insights(snap, validated),
+        *_doubted_insights(snap, validated),
         *_untested_opportunities(snap, past_idea),
         *_results_not_learned_from(snap, concluded),
         *_without_owner(everything),
@@ -131,7 +135,30 @@ def health(snap: Snapshot) -> HealthReport:
         areas=areas,
         problems=problems,
         skipped=snap.skipped,
+        standings=_standing_counts(snap),
     )
+
+
+def _standing_counts(snap: Snapshot) -> dict[str, int]:
+    counts = dict.fromkeys((s.value for s in Standing), 0)
+    for i in snap.insights:
+        counts[snap.standing(i).standing.value] += 1
+    return counts
+
+
+def _doubted_insights(snap: Snapshot, validated: list[Insight]) -> list[Problem]:
+    """Validated insights that the experiments behind them contest or refute (the
+    ``insight-standing`` warning of validate)."""
+    problems: list[Problem] = []
+    for i in validated:
+        judged = snap.standing(i)
+        if judged.standing in DISAGREES[InsightStatus.VALIDATED]:
+            detail = (
+                f"{judged.standing.value}: contradiction {judged.contradiction:g} against "
+                f"support {judged.support:g}"
+            )
+            problems.append(_problem("insights", "insight-contested", i, detail))
+    return problems
 
 
 def _problem(area: str, code: str, doc: Document, detail: str) -> Problem:
@@ -247,6 +274,10 @@ def render(r: HealthReport) -> Rendered:
             [
                 ("Overall", "n/a" if r.overall is None else f"{r.overall}/100"),
                 ("Problems", str(len(r.problems))),
+                (
+                    "Insight standing",
+                    ", ".join(f"{n} {name}" for name, n in r.standings.items()) or "none",
+                ),
             ]
         )
     )

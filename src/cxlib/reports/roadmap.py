@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from cxlib.model.documents import InsightStatus, Opportunity, OpportunityStatus
 from cxlib.model.scoring import formula_names
+from cxlib.model.standing import Standing
 from cxlib.reports.blocks import CsvColumns, Figures, Heading, Note, Rendered, Table, skipped_note
 from cxlib.reports.snapshot import Snapshot
 
@@ -22,6 +23,8 @@ FLAG_SCORES = "scores missing"
 # RICE rank of 1.4 against 288,000 is not read as a real one.
 FLAG_REACH = "reach assumed 1"
 FLAG_CONFIDENCE = "confidence assumed medium"
+# A validated insight it rests on is contested or refuted by the experiments behind it.
+FLAG_CONTESTED = "insight contested"
 
 
 @dataclass
@@ -29,6 +32,13 @@ class ExperimentRef:
     id: str
     status: str
     outcome: str | None
+
+
+@dataclass
+class InsightRef:
+    id: str
+    status: str
+    standing: str  # cxlib.model.standing: emerging, supported, confirmed, contested, refuted
 
 
 @dataclass
@@ -50,6 +60,7 @@ class RoadmapItem:
     validated_insights: int
     experiments: list[ExperimentRef]
     flags: list[str]
+    standings: list[InsightRef] = field(default_factory=list)  # its insights, as listed
 
 
 @dataclass
@@ -80,7 +91,9 @@ class Roadmap:
         return sorted((i for g in self.groups for i in g.items), key=lambda i: i.rank)
 
 
-def _flags(o: Opportunity, validated: int, reads: frozenset[str]) -> list[str]:
+def _flags(
+    o: Opportunity, validated: int, reads: frozenset[str], standings: list[InsightRef]
+) -> list[str]:
     flags: list[str] = []
     if not o.owner:
         flags.append(FLAG_NO_OWNER)
@@ -92,7 +105,21 @@ def _flags(o: Opportunity, validated: int, reads: frozenset[str]) -> list[str]:
         flags.append(FLAG_REACH)
     if "confidence" in reads and o.confidence is None:
         flags.append(FLAG_CONFIDENCE)
+    if any(s.status == InsightStatus.VALIDATED and s.standing in _DOUBTED for s in standings):
+        flags.append(FLAG_CONTESTED)
     return flags
+
+
+_DOUBTED = (Standing.CONTESTED, Standing.REFUTED)
+
+
+def _standings(snap: Snapshot, o: Opportunity) -> list[InsightRef]:
+    by_id = {i.id: i for i in snap.insights}
+    return [
+        InsightRef(i.id, i.status.value, snap.standing(i).standing.value)
+        for i in (by_id.get(ref) for ref in o.insights)
+        if i is not None
+    ]
 
 
 def roadmap(snap: Snapshot) -> Roadmap:
@@ -114,6 +141,7 @@ def roadmap(snap: Snapshot) -> Roadmap:
     groups = {status: RoadmapGroup(status.value, label) for status, label in GROUPS}
     for rank, (prio, o) in enumerate(scored, start=1):
         backing = sum(1 for i in o.insights if i in validated)
+        standings = _standings(snap, o)
         groups[o.status].items.append(
             RoadmapItem(
                 rank=rank,
@@ -132,7 +160,8 @@ def roadmap(snap: Snapshot) -> Roadmap:
                 insights=list(o.insights),
                 validated_insights=backing,
                 experiments=experiments.get(o.id, []),
-                flags=_flags(o, backing, reads),
+                flags=_flags(o, backing, reads, standings),
+                standings=standings,
             )
         )
     closed = [
@@ -156,6 +185,10 @@ def _score(value: int | None) -> str:
 
 def _experiments_text(refs: list[ExperimentRef]) -> str:
     return ", ".join(f"{r.id} {r.outcome or r.status}" for r in refs)
+
+
+def _standings_text(refs: list[InsightRef]) -> str:
+    return ", ".join(f"{r.id} {r.standing}" for r in refs)
 
 
 def render(r: Roadmap) -> Rendered:
@@ -192,6 +225,7 @@ def render(r: Roadmap) -> Rendered:
                     "stage",
                     "KPIs",
                     "validated insights",
+                    "standing",
                     "experiments",
                     "flags",
                 ],
@@ -206,6 +240,7 @@ def render(r: Roadmap) -> Rendered:
                         i.stage or "",
                         ", ".join(i.kpis),
                         f"{i.validated_insights} of {len(i.insights)}",
+                        _standings_text(i.standings),
                         _experiments_text(i.experiments),
                         ", ".join(i.flags),
                     ]
@@ -247,6 +282,7 @@ _CSV: CsvColumns[RoadmapItem] = CsvColumns(
         "kpis": lambda i: " ".join(i.kpis),
         "insights": lambda i: " ".join(i.insights),
         "validated_insights": lambda i: i.validated_insights,
+        "standing": lambda i: _standings_text(i.standings),
         "experiments": lambda i: _experiments_text(i.experiments),
         "flags": lambda i: "; ".join(i.flags),
     }

@@ -25,6 +25,7 @@ from cxlib.model.ids import ID_RE
 from cxlib.model.library import Library
 from cxlib.model.scoring import Formula, compile_formula, priority
 from cxlib.model.source import ParsedFile
+from cxlib.model.standing import ExperimentFacts, StandingResult, facts_from_model, weigh
 
 # The groups the reports speak of, defined once in the vocabulary (the reports import them here).
 from cxlib.model.vocabulary import CONCLUDED as CONCLUDED
@@ -46,6 +47,7 @@ class Snapshot:
     # Typed links into each id from valid documents: target -> [(source id, field)].
     backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     formula: Formula | None = None
+    facts: dict[str, ExperimentFacts] | None = None  # what an insight's standing reads, by id
 
     @property
     def program(self) -> str:
@@ -57,6 +59,13 @@ class Snapshot:
 
     def outcome(self, e: Experiment) -> Outcome | None:
         return e.result.outcome if e.result else None
+
+    def standing(self, i: Insight) -> StandingResult:
+        """The insight's standing from the valid experiments it names
+        (:mod:`cxlib.model.standing`)."""
+        if self.facts is None:
+            self.facts = {e.id: facts_from_model(e) for e in self.experiments}
+        return weigh([*i.evidence], [*i.counter_evidence], self.facts)
 
     def priority(self, o: Opportunity) -> float | None:
         if self.formula is None:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
+
+if TYPE_CHECKING:
+    from cxlib.cli.output import Output
 
 NAME = "show"
 
@@ -33,6 +36,8 @@ def command(
     for key, value in result.front_matter.items():
         if key not in {"id", "title", "status"}:
             out.line(f"  {key}: {value}")
+    if result.standing is not None:
+        _standing(out, result.standing)
     for label, views in (("links", result.links), ("backlinks", result.backlinks)):
         out.line("")
         out.line(f"{label}:" if views else f"{label}: none")
@@ -41,3 +46,14 @@ def command(
             out.line(f"  {v.field:<17} {v.id:<10} {what}")
     out.line("")
     out.text(result.body)
+
+
+def _standing(out: Output, standing: dict[str, Any]) -> None:
+    """The insight's standing and the experiments it is weighed from, one per line."""
+    out.line("")
+    out.line(
+        f"standing: {standing['standing']} (support {standing['support']:g}, contradiction "
+        f"{standing['contradiction']:g}; research references: {standing['research']})"
+    )
+    for t in standing["experiments"]:
+        out.line(f"  {t['side']:<17} {t['id']:<10} weight {t['weight']:g}: {t['why']}")
