@@ -149,6 +149,91 @@ def test_roadmap_figures_by_hand(northwind: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_roadmap_explained(northwind: Path, fmt: str) -> None:
+    """Every score line by line: a change of a score, a standing or a weight is a diff here."""
+    result = cx(
+        "-C", northwind, "--today", TODAY, "report", "roadmap", "--explain", "--format", fmt
+    )
+    assert result.exit_code == 0, result.output
+    golden(f"report-roadmap-explain.{FORMATS[fmt]}", result.stdout)
+
+
+def _terms(item: dict[str, Any]) -> list[tuple[str, float]]:
+    return [(t["label"], t["value"]) for t in item["breakdown"]]
+
+
+def test_evidence_factor_by_hand(northwind: Path) -> None:
+    data = report(northwind, "roadmap", "--explain")
+    items = {i["id"]: i for g in data["groups"] for i in g["items"]}
+    assert data["evidence_weighting"] is False  # the default: ranked by the priority
+    # OPP-0001 (purchase; KPIs conversion-rate, checkout-completion, average-order-value):
+    # INS-0002 emerging, validated, due for review since 2026-05-06 (updated 2025-05-06 + 12
+    # months): 0.05 x 0.5 = 0.025; INS-0007 supported: 0.10; sources analytics and experiment:
+    # one beyond the first, 0.05; concluded experiments at purchase on one of its KPIs:
+    # EXP-0002 won (checkout-completion) +0.05, EXP-0003 lost (conversion-rate) -0.05, EXP-0005
+    # won (checkout-completion) +0.05, EXP-0011 and EXP-0019 inconclusive 0.
+    # 1 + 0.025 + 0.10 + 0.05 + 0.05 - 0.05 + 0.05 = 1.225; 4.0 x 1.225 = 4.9.
+    assert _terms(items["OPP-0001"]) == [
+        ("insight INS-0002", 0.025),
+        ("insight INS-0007", 0.1),
+        ("sources", 0.05),
+        ("experiment EXP-0002", 0.05),
+        ("experiment EXP-0003", -0.05),
+        ("experiment EXP-0005", 0.05),
+        ("experiment EXP-0011", 0.0),
+        ("experiment EXP-0019", 0.0),
+    ]
+    assert (items["OPP-0001"]["evidence_factor"], items["OPP-0001"]["weighted_priority"]) == (
+        1.225,
+        4.9,
+    )
+    # OPP-0004 (deliver; contact-rate, cost-to-serve, conversion-rate): INS-0005 supported and
+    # INS-0009 confirmed, both due for review (2026-07-01, 2026-10-02): 0.05 + 0.075; sources
+    # support and experiment: 0.05; EXP-0006 and EXP-0018 won on contact-rate at deliver:
+    # +0.10 (EXP-0009 and EXP-0012 are at consider). 1.275; 3.0 x 1.275 = 3.825.
+    assert (items["OPP-0004"]["evidence_factor"], items["OPP-0004"]["weighted_priority"]) == (
+        1.275,
+        3.825,
+    )
+    # OPP-0009: the draft INS-0016, emerging: 0.05 x 0.5; EXP-0016 (discover, conversion-rate)
+    # inconclusive: 0. 1.025; 3.5 x 1.025 = 3.5875, kept to 3 decimals: 3.587
+    # (3.5875 is 3.58749... as a binary float).
+    assert (items["OPP-0009"]["evidence_factor"], items["OPP-0009"]["weighted_priority"]) == (
+        1.025,
+        3.587,
+    )
+    # OPP-0007: INS-0012 emerging (created 2025-11-17, due 2026-11-17, not yet): 1.05;
+    # 2.667 x 1.05 = 2.8. OPP-0008: the draft INS-0015: 1.025, no priority (scores missing).
+    assert (items["OPP-0007"]["evidence_factor"], items["OPP-0007"]["weighted_priority"]) == (
+        1.05,
+        2.8,
+    )
+    assert (items["OPP-0008"]["evidence_factor"], items["OPP-0008"]["weighted_priority"]) == (
+        1.025,
+        None,
+    )
+
+
+def test_evidence_weighting_reorders_the_roadmap(tmp_path: Path) -> None:
+    root = example_copy(tmp_path / "northwind")
+    config = root / "cxlib.toml"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            'formula = "value-over-effort"',
+            'formula = "value-over-effort"\nevidence_weighting = true',
+        )
+    )
+    data = report(root, "roadmap")
+    ranked = sorted((i for g in data["groups"] for i in g["items"]), key=lambda i: i["rank"])
+    # By weighted priority: OPP-0001 4.9, OPP-0004 3.825 (3.0 by priority, third), OPP-0009
+    # 3.587 (3.5, second), OPP-0007 2.8, OPP-0008 none.
+    assert [i["id"] for i in ranked] == ["OPP-0001", "OPP-0004", "OPP-0009", "OPP-0007", "OPP-0008"]
+    text = cx("-C", root, "--today", TODAY, "report", "roadmap", "--format", "markdown").stdout
+    assert "ranked by weighted priority" in text
+
+
 def test_journey_figures_by_hand(northwind: Path) -> None:
     data = report(northwind, "journey")
     rows = {s["stage"]: s for s in data["stages"]}

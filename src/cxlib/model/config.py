@@ -102,12 +102,44 @@ class Program:
     grace_days: Annotated[int, Constrained(ge=0)] = 3
 
 
+Weight = Annotated[float, Constrained(ge=-1, le=1, allow_inf_nan=False)]
+Share = Annotated[float, Constrained(ge=0, le=1, allow_inf_nan=False)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceWeights:
+    """The evidence factor's weights (the ``[scoring.evidence]`` table); the README's roadmap
+    definition says how they combine, and ``report roadmap --explain`` names each it uses."""
+
+    __pydantic_config__ = _STRICT
+
+    # each insight the opportunity rests on, by its standing (cxlib.model.standing)
+    confirmed: Weight = 0.15
+    supported: Weight = 0.10
+    emerging: Weight = 0.05
+    contested: Weight = -0.15
+    refuted: Weight = -0.25
+    draft: Share = 0.5  # a draft insight counts this share of its standing's weight
+    due_for_review: Share = 0.5  # an insight past its review date counts this share
+    per_source: Weight = 0.05  # each research source beyond the first ...
+    max_sources: Annotated[int, Constrained(ge=0, le=10)] = 2  # ... up to this many
+    # each concluded experiment at the opportunity's stage on one of its KPIs
+    won: Weight = 0.05
+    lost: Weight = -0.05
+    max_experiments: Share = 0.15  # the experiments' term stays within +- this
+    floor: Annotated[float, Constrained(gt=0, le=1, allow_inf_nan=False)] = 0.5
+    ceiling: Annotated[float, Constrained(ge=1, le=10, allow_inf_nan=False)] = 1.5
+
+
 @dataclass(frozen=True, kw_only=True)
 class Scoring:
     __pydantic_config__ = _STRICT
 
     # value-over-effort, rice, ice, or an arithmetic expression over the scores
     formula: str = "value-over-effort"
+    # rank the roadmap by priority x evidence factor (off by default: see the README)
+    evidence_weighting: bool = False
+    evidence: EvidenceWeights = EvidenceWeights()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,7 +250,12 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
     return ProgramConfig(
         program=Program(**plain["program"]),
         format=plain["format"],
-        scoring=Scoring(**plain["scoring"]),
+        scoring=Scoring(
+            **{
+                **plain["scoring"],
+                "evidence": EvidenceWeights(**plain["scoring"].get("evidence", {})),
+            }
+        ),
         metrics=[
             Metric(**{**m, "kind": MetricKind(m["kind"]), "direction": Direction(m["direction"])})
             for m in plain["metrics"]

@@ -27,6 +27,7 @@ class Options:
     since: dt.date | None = None
     team: str | None = None
     touchpoints: bool = False
+    explain: bool = False
 
 
 Figure = tuple[str, str]  # an SVG chart and its caption
@@ -91,11 +92,14 @@ SPECS: dict[str, Spec] = {
             "open opportunities ranked by priority",
             """Open opportunities ranked by the configured priority formula, grouped as prioritized,
     in progress and candidate ideas, with owner, stage, KPIs, backing insights, experiments and
-    flags (no owner, no validated insight, scores missing).
+    flags (no owner, no validated insight, scores missing), each insight's standing, and the
+    evidence factor and weighted priority; --explain shows how every score is made, line by line,
+    with the documents and the cxlib.toml weights behind each term.
 
-    Example: cxlib report roadmap --format markdown
+    Example: cxlib report roadmap --explain --format markdown
     """,
             "roadmap",
+            options=("explain",),
             figures="roadmap_figures",
             cards="roadmap_cards",
         ),

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from cxlib.model.documents import InsightStatus, Opportunity, OpportunityStatus
-from cxlib.model.scoring import formula_names
+from cxlib.model.evidence import (
+    EvidenceScore,
+    ExperimentOutcome,
+    InsightFacts,
+    evidence_score,
+    explain_priority,
+)
+from cxlib.model.review_dates import due_date
+from cxlib.model.scoring import CONFIDENCE_FACTOR, formula_names
 from cxlib.model.standing import Standing
-from cxlib.reports.blocks import CsvColumns, Figures, Heading, Note, Rendered, Table, skipped_note
-from cxlib.reports.snapshot import Snapshot
+from cxlib.reports.blocks import (
+    Block,
+    CsvColumns,
+    Figures,
+    Heading,
+    Note,
+    Rendered,
+    Table,
+    skipped_note,
+)
+from cxlib.reports.snapshot import CONCLUDED, Snapshot
 
 # The roadmap's groups, in the order a reader wants them.
 GROUPS = (
@@ -61,6 +80,11 @@ class RoadmapItem:
     experiments: list[ExperimentRef]
     flags: list[str]
     standings: list[InsightRef] = field(default_factory=list)  # its insights, as listed
+    evidence_factor: float | None = None  # cxlib.model.evidence
+    weighted_priority: float | None = None  # priority x evidence factor
+    priority_detail: str = ""  # the formula with the opportunity's scores in it
+    breakdown: list[dict[str, Any]] = field(default_factory=list)  # the factor's terms
+    clamped: str | None = None  # "floor" or "ceiling" when the factor was held
 
 
 @dataclass
@@ -85,6 +109,9 @@ class Roadmap:
     groups: list[RoadmapGroup]
     closed: list[ClosedRef]
     skipped: list[str]
+    evidence_weighting: bool = False  # ranked by the weighted priority
+    explain: bool = False  # render every score's breakdown
+    weights: dict[str, float] = field(default_factory=dict)  # [scoring.evidence], as used
 
     @property
     def items(self) -> list[RoadmapItem]:
@@ -122,9 +149,63 @@ def _standings(snap: Snapshot, o: Opportunity) -> list[InsightRef]:
     ]
 
 
-def roadmap(snap: Snapshot) -> Roadmap:
+def _insight_facts(snap: Snapshot, o: Opportunity) -> list[InsightFacts]:
+    by_id = {i.id: i for i in snap.insights}
+    out: list[InsightFacts] = []
+    for ref in o.insights:
+        i = by_id.get(ref)
+        if i is None:
+            continue
+        due = due_date(i.kind, i.review_by, i.updated, i.created, snap.config.review)
+        late = due.explain() if due is not None and due.date < snap.today else None
+        source = i.source.value if i.source else None
+        out.append(
+            InsightFacts(i.id, i.status.value, snap.standing(i).standing.value, source, late)
+        )
+    return out
+
+
+def _tests_on_same_ground(snap: Snapshot, o: Opportunity) -> list[ExperimentOutcome]:
+    """Concluded experiments at the opportunity's stage whose primary metric is one of its
+    KPIs, with their outcome."""
+    if o.stage is None:
+        return []
+    return [
+        ExperimentOutcome(e.id, e.result.outcome.value, e.primary_metric)
+        for e in snap.experiments
+        if e.status in CONCLUDED
+        and e.stage == o.stage
+        and e.primary_metric in o.kpis
+        and e.result is not None
+        and e.result.outcome is not None
+    ]
+
+
+def _priority_detail(snap: Snapshot, o: Opportunity, reads: frozenset[str]) -> str:
+    if o.customer_value is None or o.business_value is None or o.effort is None:
+        return "scores missing"
+    values = {
+        "customer_value": float(o.customer_value),
+        "business_value": float(o.business_value),
+        "effort": float(o.effort),
+        "reach": float(o.reach if o.reach is not None else 1),
+        "confidence": CONFIDENCE_FACTOR[o.confidence.value if o.confidence else "medium"],
+    }
+    assumed = [n for n in ("reach", "confidence") if n in reads and getattr(o, n) is None]
+    return explain_priority(snap.config.scoring.formula, values, assumed)
+
+
+def _weigh(snap: Snapshot, o: Opportunity) -> EvidenceScore:
+    return evidence_score(
+        _insight_facts(snap, o), _tests_on_same_ground(snap, o), snap.config.scoring.evidence
+    )
+
+
+def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
     """Prioritized, in-progress and idea opportunities, each ranked by priority (highest first,
-    missing priority last, then by id); ranks run across the three groups."""
+    missing priority last, then by id), or by the weighted priority (priority x evidence
+    factor) when ``[scoring] evidence_weighting`` is on; ranks run across the three groups.
+    ``explain`` asks the rendering for every score's breakdown."""
     validated = {i.id for i in snap.insights if i.status == InsightStatus.VALIDATED}
     experiments: dict[str, list[ExperimentRef]] = {}
     for e in snap.experiments:
@@ -135,11 +216,17 @@ def roadmap(snap: Snapshot) -> Roadmap:
             )
     wanted = {status for status, _ in GROUPS}
     open_ = [o for o in snap.opportunities if o.status in wanted]
-    scored = [(snap.priority(o), o) for o in open_]
+    weighting = snap.config.scoring.evidence_weighting
+    scored = []
+    for o in open_:
+        prio = snap.priority(o)
+        score = _weigh(snap, o)
+        weighted = None if prio is None else round(prio * score.factor, 3)
+        scored.append((prio, o, score, weighted))
     reads = formula_names(snap.config.scoring.formula)
-    scored.sort(key=lambda p: (p[0] is None, -(p[0] or 0.0), p[1].id))
+    scored.sort(key=lambda p: (_rank_key(p[3] if weighting else p[0]), p[1].id))
     groups = {status: RoadmapGroup(status.value, label) for status, label in GROUPS}
-    for rank, (prio, o) in enumerate(scored, start=1):
+    for rank, (prio, o, score, weighted) in enumerate(scored, start=1):
         backing = sum(1 for i in o.insights if i in validated)
         standings = _standings(snap, o)
         groups[o.status].items.append(
@@ -162,6 +249,11 @@ def roadmap(snap: Snapshot) -> Roadmap:
                 experiments=experiments.get(o.id, []),
                 flags=_flags(o, backing, reads, standings),
                 standings=standings,
+                evidence_factor=score.factor,
+                weighted_priority=weighted,
+                priority_detail=_priority_detail(snap, o, reads),
+                breakdown=[t.to_json() for t in score.terms],
+                clamped=score.clamped,
             )
         )
     closed = [
@@ -176,7 +268,15 @@ def roadmap(snap: Snapshot) -> Roadmap:
         groups=[groups[status] for status, _ in GROUPS],
         closed=closed,
         skipped=snap.skipped,
+        evidence_weighting=weighting,
+        explain=explain,
+        weights=dataclasses.asdict(snap.config.scoring.evidence),
     )
+
+
+def _rank_key(score: float | None) -> tuple[bool, float]:
+    """Highest first, none last."""
+    return score is None, -(score or 0.0)
 
 
 def _score(value: int | None) -> str:
@@ -193,7 +293,11 @@ def _standings_text(refs: list[InsightRef]) -> str:
 
 def render(r: Roadmap) -> Rendered:
     """The report as display blocks, for markdown, the terminal and HTML."""
-    out = Rendered(f"Roadmap — {r.program}", f"{r.today} · priority formula: {r.formula}")
+    ranked = "weighted priority" if r.evidence_weighting else "priority"
+    out = Rendered(
+        f"Roadmap — {r.program}",
+        f"{r.today} · priority formula: {r.formula} · ranked by {ranked}",
+    )
     items = r.items
     flagged = [i for i in items if i.flags]
     top = items[0] if items else None
@@ -220,6 +324,8 @@ def render(r: Roadmap) -> Rendered:
                     "id",
                     "title",
                     "priority",
+                    "evidence",
+                    "weighted",
                     "scores c/b/e",
                     "owner",
                     "stage",
@@ -235,6 +341,8 @@ def render(r: Roadmap) -> Rendered:
                         i.id,
                         i.title,
                         "" if i.priority is None else f"{i.priority:.2f}",
+                        "" if i.evidence_factor is None else f"{i.evidence_factor:.2f}",
+                        "" if i.weighted_priority is None else f"{i.weighted_priority:.2f}",
                         "/".join(_score(v) for v in (i.customer_value, i.business_value, i.effort)),
                         i.owner or "",
                         i.stage or "",
@@ -246,7 +354,7 @@ def render(r: Roadmap) -> Rendered:
                     ]
                     for i in group.items
                 ],
-                align="rllrr",
+                align="rllrrrr",
                 key=f"roadmap-{group.status}",
             )
         )
@@ -257,7 +365,61 @@ def render(r: Roadmap) -> Rendered:
     note = skipped_note(r.skipped)
     if note:
         out.blocks.append(note)
+    if r.explain:
+        out.blocks += _explanation(r)
     return out
+
+
+def _weights_note(r: Roadmap) -> Note:
+    shown = ", ".join(f"{k} {v:g}" for k, v in r.weights.items())
+    weighting = "true" if r.evidence_weighting else "false"
+    return Note(
+        f"Weights ([scoring.evidence] in cxlib.toml): {shown}. "
+        f"[scoring] evidence_weighting = {weighting}: ranked by "
+        f"{'the weighted priority' if r.evidence_weighting else 'the priority'}."
+    )
+
+
+def _explanation(r: Roadmap) -> list[Block]:
+    """Every score of the roadmap, line by line, with the documents and weights behind it."""
+    blocks: list[Block] = [Heading("How each score is made"), _weights_note(r)]
+    for i in r.items:
+        rows = [
+            [
+                "priority",
+                "" if i.priority is None else f"{i.priority:.3f}",
+                i.priority_detail,
+                i.id,
+                f"scoring.formula = {r.formula}",
+            ],
+            ["evidence factor", "1", "before the evidence", "", ""],
+        ]
+        rows += [
+            [t["label"], f"{t['value']:+.3f}", t["detail"], ", ".join(t["documents"]), _keys(t)]
+            for t in i.breakdown
+        ]
+        held = f", held to the {i.clamped}" if i.clamped else ""
+        bounds = "scoring.evidence.floor, scoring.evidence.ceiling"
+        rows.append(
+            ["= evidence factor", f"{i.evidence_factor:.3f}", f"1 + the terms{held}", "", bounds]
+        )
+        if i.priority is not None and i.weighted_priority is not None:
+            detail = f"{i.priority:.3f} x {i.evidence_factor:.3f}"
+            rows.append(["= weighted priority", f"{i.weighted_priority:.3f}", detail, "", ""])
+        blocks.append(Heading(f"{i.rank}. {i.id} {i.title}", level=3))
+        blocks.append(
+            Table(
+                ["term", "value", "how", "documents", "weights"],
+                rows,
+                align="lrlll",
+                key=f"roadmap-explain-{i.id}",
+            )
+        )
+    return blocks
+
+
+def _keys(term: dict[str, Any]) -> str:
+    return ", ".join(term["weights"])
 
 
 def csv_rows(r: Roadmap) -> list[dict[str, object]]:
@@ -272,6 +434,8 @@ _CSV: CsvColumns[RoadmapItem] = CsvColumns(
         "title": lambda i: i.title,
         "status": lambda i: i.status,
         "priority": lambda i: i.priority,
+        "evidence_factor": lambda i: i.evidence_factor,
+        "weighted_priority": lambda i: i.weighted_priority,
         "customer_value": lambda i: i.customer_value,
         "business_value": lambda i: i.business_value,
         "effort": lambda i: i.effort,

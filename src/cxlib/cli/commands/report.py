@@ -120,6 +120,17 @@ _OPTIONS: dict[str, tuple[Any, Any]] = {
         ],
         False,
     ),
+    "explain": (
+        Annotated[
+            bool,
+            typer.Option(
+                "--explain",
+                help="Show how every score is made, line by line: the formula with the scores, "
+                "each evidence term with its documents and the cxlib.toml weight it uses.",
+            ),
+        ],
+        False,
+    ),
 }
 
 
