@@ -3,9 +3,14 @@ and the formula shown with the scores in it."""
 
 from __future__ import annotations
 
+import tomllib
+from typing import Any
+
 import pytest
+from tests.conftest import EXAMPLE
 
 from cxlib.model.config import EvidenceWeights
+from cxlib.model.config_check import ConfigProblem, check_config
 from cxlib.model.evidence import (
     ExperimentOutcome,
     InsightFacts,
@@ -114,3 +119,30 @@ def test_the_formula_with_the_scores_in_it() -> None:
         "confidence 0.8 (assumed) / effort 2"
     )
     assert explain_priority("2 * effort", values, []) == "2 * effort 2"
+
+
+@pytest.mark.parametrize(
+    ("table", "where"),
+    [
+        ({"scoring": {"evidence": {"floor": 2}}}, ("scoring", "evidence", "floor")),
+        ({"scoring": {"evidence": {"confirmed": 3}}}, ("scoring", "evidence", "confirmed")),
+        ({"scoring": {"evidence": {"wins": 0.1}}}, ("scoring", "evidence", "wins")),
+        ({"scoring": {"evidence_weighting": "maybe"}}, ("scoring", "evidence_weighting")),
+        ({"review": {"insight_months": 0}}, ("review", "insight_months")),
+    ],
+)
+def test_bad_weights_are_config_errors(table: dict[str, Any], where: tuple[str, ...]) -> None:
+    data = {**tomllib.loads((EXAMPLE / "cxlib.toml").read_text())}
+    for key, value in table.items():
+        data[key] = {**data.get(key, {}), **value}
+    with pytest.raises(ConfigProblem) as caught:
+        check_config(data)
+    assert caught.value.loc == where
+
+
+def test_the_weights_from_cxlib_toml() -> None:
+    data = tomllib.loads((EXAMPLE / "cxlib.toml").read_text())
+    data["scoring"] = {**data["scoring"], "evidence_weighting": True, "evidence": {"won": 0.1}}
+    config = check_config(data)
+    assert config.scoring.evidence_weighting
+    assert (config.scoring.evidence.won, config.scoring.evidence.lost) == (0.1, -0.05)
