@@ -16,6 +16,7 @@ warm-up run, except the in-process row, which times the history functions themse
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import hashlib
 import inspect
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import bench_cli  # bench/ is sys.path[0] when this file is run as a script
 import corpus
-from cxlib.ops.init import PRE_COMMIT_CONFIG as INIT_PRE_COMMIT_CONFIG
+from cxlib.ops.setup_files import pre_commit_config
 
 OUT = bench_cli.OUT
 AUTHORS = [
@@ -42,7 +43,7 @@ AUTHORS = [
 ]  # fmt: skip
 FIRST_STATUS = {"insights": "draft", "opportunities": "idea", "experiments": "draft"}
 # The config `cxlib init` writes, for the same folders as the generated corpus.
-PRE_COMMIT_CONFIG = INIT_PRE_COMMIT_CONFIG.format(folders="insights|opportunities|experiments")
+PRE_COMMIT_CONFIG = pre_commit_config(".", list(FIRST_STATUS), "cxlib.toml")
 
 
 @dataclass
@@ -59,6 +60,14 @@ def plan_history(kb: Path, paths: list[Path], commits: int, seed: int) -> list[S
     steps[0].writes += [
         (name, (kb / name).read_bytes())
         for name in ("cxlib.toml", ".gitignore", ".pre-commit-config.yaml")
+    ]
+    # The files the documents name (screenshots, research notes), in the first commit.
+    documents = set(paths)
+    steps[0].writes += [
+        (f.relative_to(kb).as_posix(), f.read_bytes())
+        for folder in ("assets", "research")
+        for f in sorted((kb / folder).rglob("*"))
+        if f.is_file() and f not in documents
     ]
     for i, path in enumerate(paths):
         rel = path.relative_to(kb).as_posix()
@@ -239,6 +248,110 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
     return rows
 
 
+def lock_figures(cxlib: str, kb: Path, runs: int, exp: str) -> list[bench_cli.Figure]:
+    """The pre-registration lock's cost. ``exp`` is an experiment that is running or later, so
+    the hook reads its history. Each run first commits an edit of it (the hook is measured right
+    after a new commit), then validates it with the lock on and, for comparison, off; and a
+    whole-base validate after such a commit (the history cache extended from the cached HEAD)
+    against one without a history cache (the full pass, reading every experiment's versions up
+    to the one that first ran)."""
+    path = kb / exp
+    original = path.read_bytes()
+    config = kb / "cxlib.toml"
+    config_text = config.read_bytes()
+    history = kb / ".cxlib" / "history.json"
+    head = git(kb, "rev-parse", "HEAD")
+
+    def commit_edit(run: int) -> None:
+        bench_cli.edit_line(path, original, run)
+        git(kb, "add", "--", exp)
+        git(kb, "commit", "-q", "--no-verify", "-m", f"bench {run}")
+
+    other = next(f.relative_to(kb).as_posix() for f in sorted((kb / "insights").glob("*.md")))
+    other_text = (kb / other).read_bytes()
+
+    def commit_other(run: int) -> None:
+        bench_cli.edit_line(kb / other, other_text, run)
+        git(kb, "add", "--", other)
+        git(kb, "commit", "-q", "--no-verify", "-m", f"bench other {run}")
+
+    def commit_edit_cold(run: int) -> None:
+        commit_edit(run)
+        history.unlink(missing_ok=True)
+
+    def lock(on: bool) -> None:
+        off = b"\n[validate]\npreregistration_lock = false\n"
+        config.write_bytes(config_text if on else config_text + off)
+
+    rows: list[bench_cli.Figure] = []
+    try:
+        for on in (True, False):
+            lock(on)
+            state = "on" if on else "off"
+            rows.append(
+                bench_cli.measure(
+                    f"validate EXP right after a commit, lock {state}",
+                    [cxlib, "validate", exp],
+                    kb,
+                    runs,
+                    None,
+                    prepare=commit_edit,
+                    note="EXP: an experiment running or later, edited in that commit",
+                )
+            )
+            rows.append(
+                bench_cli.measure(
+                    f"validate EXP (unchanged) after a commit, lock {state}",
+                    [cxlib, "validate", exp],
+                    kb,
+                    runs,
+                    None,
+                    prepare=commit_other,
+                    note="the commit changed another document",
+                )
+            )
+        lock(True)
+        rows.append(
+            bench_cli.measure(
+                "validate (whole) right after a commit",
+                [cxlib, "validate"],
+                kb,
+                runs,
+                None,
+                prepare=commit_edit,
+                note="history cache extended by one commit",
+            )
+        )
+        rows.append(
+            bench_cli.measure(
+                "validate (whole), no history cache",
+                [cxlib, "validate"],
+                kb,
+                runs,
+                None,
+                prepare=commit_edit_cold,
+                note="the full history pass with the registrations",
+            )
+        )
+        lock(False)
+        rows.append(
+            bench_cli.measure(
+                "validate (whole) right after a commit, lock off",
+                [cxlib, "validate"],
+                kb,
+                runs,
+                None,
+                prepare=commit_edit,
+            )
+        )
+    finally:
+        config.write_bytes(config_text)
+        git(kb, "reset", "-q", "--hard", head)
+        path.write_bytes(original)
+        (kb / other).write_bytes(other_text)
+    return rows
+
+
 def history_figures(
     cxlib: str, kb: Path, runs: int, log_id: str, compare: bool
 ) -> list[bench_cli.Figure]:
@@ -353,6 +466,16 @@ def gitpython_objects(kb: Path, folders: list[str]) -> bench_cli.Figure:
     )
 
 
+def _locked_experiment(kb: Path, changed: list[str]) -> str:
+    """The most-changed experiment that is running or later (its history is read by the lock)."""
+    counts = collections.Counter(changed)
+    running = re.compile(rb"(?m)^status: (running|concluded|implemented)$")
+    return max(
+        (p for p in counts if (kb / p).is_file() and running.search((kb / p).read_bytes())),
+        key=lambda p: (counts[p], p),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the hook and the history pass.")
     parser.add_argument("--docs", type=int, default=10_000, metavar="N")
@@ -360,7 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, metavar="R")
     parser.add_argument("--seed", type=int, default=7, metavar="S")
     parser.add_argument(
-        "--part", choices=("all", "hook", "history"), default="all", help="which figures to take"
+        "--part",
+        choices=("all", "hook", "lock", "history"),
+        default="all",
+        help="which figures to take",
     )
     parser.add_argument(
         "--compare-gitpython",
@@ -385,8 +511,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
     busiest = statistics.mode(changed)
     log_id = Path(busiest).name[: len("EXP-0000")]
-    rows = hook_figures(cxlib, kb, args.runs, one) if args.part != "history" else []
-    if args.part != "hook":
+    rows = hook_figures(cxlib, kb, args.runs, one) if args.part in ("all", "hook") else []
+    if args.part in ("all", "lock"):
+        rows += lock_figures(cxlib, kb, args.runs, _locked_experiment(kb, changed))
+    if args.part in ("all", "history"):
         rows += history_figures(cxlib, kb, args.runs, log_id, args.compare_gitpython)
     print()
     print(bench_cli.describe(cxlib, kb, args.docs, args.runs))

@@ -5,6 +5,7 @@ amendment allows it; the pre-commit hook refuses the change before it lands; wit
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -310,6 +311,33 @@ def test_the_history_cache_is_extended_from_the_cached_head(started: tuple[Path,
     # The whole-base answer is kept under HEAD: a commit that registers a change is seen.
     _edit(root, "mde: 5", "mde: 2", second)
     assert len(_lock(_validate(root)[1])) == 1
+
+
+def test_the_hook_reads_only_the_commits_since_it_last_looked(tmp_path: Path) -> None:
+    """The hook remembers what it found (``.cxlib/registrations.json``) with the HEAD it read:
+    an experiment not registered then is looked for in the commits since; one registered then
+    needs no history at all."""
+    root = tmp_path / "kb"
+    new_base(root)
+    write(root, "insights/INS-0001-late.md", insight("INS-0001", "Late", "validated", EVIDENCE))
+    write(root, "opportunities/OPP-0001-x.md", opportunity("OPP-0001", "Costs in the cart"))
+    write(root, EXP, experiment("EXP-0001", "Banner", "planned", DESIGN))
+    commit(root, "Plan EXP-0001", author="Ana Lima", date="2025-01-06T10:00:00+00:00")
+    write(root, EXP, experiment("EXP-0001", "Banner", "running", DESIGN))
+    assert _lock(_validate(root, EXP)[1]) == []  # running on disk only: nothing registered
+    remembered = json.loads((root / ".cxlib" / "registrations.json").read_text())
+    assert remembered["entries"][EXP]["registration"] is None
+    started = commit(root, "Start EXP-0001", author="Bea Costa", date=STARTED)
+    _edit(root, "mde: 5", "mde: 3")
+    [f] = _lock(_validate(root, EXP)[1])  # found in the one commit since
+    assert f"after {started[:7]} (2025-01-07, Bea Costa)" in f["message"]
+    commit(root, "Change the mde", author="Caio Reis", date="2025-01-20T10:00:00+00:00")
+    write(root, "insights/INS-0002-more.md", insight("INS-0002", "More"))
+    commit(root, "Another insight", date="2025-01-21T10:00:00+00:00")
+    [f] = _lock(_validate(root, EXP)[1])  # remembered, HEAD moved on
+    assert f"after {started[:7]} (2025-01-07, Bea Costa)" in f["message"]
+    remembered = json.loads((root / ".cxlib" / "registrations.json").read_text())
+    assert remembered["entries"][EXP]["registration"]["sha"] == started
 
 
 def test_the_pre_commit_hook_refuses_the_change_before_it_is_committed(tmp_path: Path) -> None:

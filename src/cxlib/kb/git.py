@@ -118,6 +118,69 @@ def head_state(path: Path) -> tuple[str | None, str | None]:
     return lines[1], None
 
 
+def plain(path: Path, *args: str, stdin: bytes | None = None) -> tuple[int, bytes]:
+    """``git -C PATH --literal-pathspecs ARGS`` without GitPython, for the pre-commit hook's few
+    calls (see :func:`head_state`): (status, stdout); git missing is a GitError."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [*_REV_PARSE, "-C", str(path), "--literal-pathspecs", *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as e:
+        raise GitError("git is not installed or not on PATH") from e
+    return done.returncode, done.stdout
+
+
+def is_ancestor_plain(path: Path, older: str, newer: str) -> bool:
+    status, _ = plain(path, "merge-base", "--is-ancestor", "--end-of-options", older, newer)
+    return status == 0
+
+
+def log_since(path: Path, since: str, paths: list[str]) -> list[Commit]:
+    """The commits after ``since`` up to HEAD touching ``paths``, oldest first, with blob ids
+    (renames found), without GitPython."""
+    status, out = plain(
+        path,
+        "log",
+        "-z",
+        "-M",
+        "--reverse",
+        "--raw",
+        "--no-abbrev",
+        "--relative",
+        "--no-ext-diff",
+        f"--format={_LOG_FORMAT}",
+        "--end-of-options",
+        f"{since}..HEAD",
+        "--",
+        *paths,
+    )
+    return _parse_log(out.split(b"\0"), raw=True) if status == 0 else []
+
+
+def read_blobs(path: Path, shas: list[str]) -> dict[str, bytes]:
+    """Blobs by id, through one ``git cat-file --batch`` (missing ones are left out)."""
+    if not shas:
+        return {}
+    _, out = plain(path, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in shas).encode())
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for sha in shas:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3:
+            continue  # "<sha> missing"
+        size = int(header[2])
+        blobs[sha] = out[pos : pos + size]
+        pos += size + 1
+    return blobs
+
+
 def is_inside_repository(path: Path) -> bool:
     with repository(path) as g:
         return g is not None

@@ -120,6 +120,14 @@ def _read_cache(root: Path, key: dict[str, Any]) -> tuple[str, dict[str, DocHist
         return None
 
 
+def cached_histories(
+    root: Path, config: ProgramConfig
+) -> tuple[str, dict[str, DocHistory]] | None:
+    """The histories of the last pass and the HEAD they are for, whatever HEAD is now (None
+    without a usable cache); reading it needs no git."""
+    return _read_cache(root, _cache_key(git.NULL_SHA, config))
+
+
 def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -> None:
     """Atomic; a cache that cannot be written is skipped, never an error."""
     path = _cache_path(root)

@@ -25,6 +25,7 @@ from cxlib.model.library import LoadedDoc
 from cxlib.model.prereg import (
     Registration,
     Stamp,
+    amended,
     check_lock,
     check_metric_amendment,
     frozen_values,
@@ -68,24 +69,143 @@ def check(
             if h.registration is not None
         }
     else:
-        registrations = {}
+        registrations = _named_registrations(root, config, head, [d.path for d in locked])
     out = LockCheck()
-    with git.session(root) as g:
-        for d in locked:
-            data = d.parsed.data or {}
-            reg = registrations.get(d.path) if whole else _first_running(g, d.path)
-            if reg is None:
-                continue  # never committed running: this version registers it
-            out.findings += check_lock(d.path, data, d.parsed.line_of, reg)
-            moved = not unchanged(
-                "primary_metric", reg.values.get("primary_metric"), data.get("primary_metric")
-            )
-            if "primary_metric" in reg.values and moved:
+    for d in locked:
+        data = d.parsed.data or {}
+        reg = registrations.get(d.path)
+        if reg is None:
+            continue  # never committed running: this version registers it
+        out.findings += check_lock(d.path, data, d.parsed.line_of, reg)
+        moved = not unchanged(
+            "primary_metric", reg.values.get("primary_metric"), data.get("primary_metric")
+        )
+        if "primary_metric" in reg.values and moved and "primary_metric" in amended(data):
+            with git.session(root) as g:  # rare: the primary metric amended
                 stamp, had_result = _metric_changed(g, d.path, reg, data)
-                out.findings += check_metric_amendment(
-                    d.path, data, d.parsed.line_of, stamp, had_result
-                )
+            out.findings += check_metric_amendment(
+                d.path, data, d.parsed.line_of, stamp, had_result
+            )
     return out
+
+
+# -- the hook's registrations ------------------------------------------------------------------
+# Known registrations are kept per path with the HEAD they were read at, in
+# ``.cxlib/registrations.json`` (and the whole-base history pass's ``history.json`` is read too).
+# A registration read at an ancestor of HEAD still holds; an experiment not yet registered there
+# is looked for only in the commits since (one ``git log A..HEAD`` for all named paths). Only a
+# path known nowhere costs a walk of its whole history.
+_REGISTRATIONS = "registrations.json"
+_FORMAT = 1
+
+
+def _cache_key(config: ProgramConfig) -> dict[str, Any]:
+    from cxlib import __version__
+
+    folders = sorted(s.folder for s in config.kinds.values())
+    return {"format": _FORMAT, "tool": __version__, "folders": folders}
+
+
+def _known(
+    root: Path, config: ProgramConfig, paths: list[str]
+) -> dict[str, tuple[str, dict[str, Any] | None]]:
+    """What earlier runs found for ``paths``: path -> (the HEAD it was read at, its registration
+    or None). The hook's own small cache first; the history pass's only for paths it lacks."""
+    from cxlib.cachefile import cache_folder, read_json
+    from cxlib.kb.history import cached_histories
+
+    known: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    raw = read_json(cache_folder(root) / _REGISTRATIONS)
+    try:
+        if raw["key"] == _cache_key(config):
+            for p in paths:
+                entry = raw["entries"].get(p)
+                if entry is not None:
+                    known[p] = (str(entry["head"]), entry["registration"])
+    except (KeyError, TypeError, AttributeError):
+        known = {}  # none yet, another version's, or damaged
+    if all(p in known for p in paths):
+        return known
+    cached = cached_histories(root, config)
+    if cached is not None:
+        head, docs = cached
+        for p in paths:
+            if p not in known and p in docs:
+                known[p] = (head, docs[p].registration)
+    return known
+
+
+def _remember(
+    root: Path, config: ProgramConfig, head: str, found: dict[str, Registration | None]
+) -> None:
+    from cxlib.cachefile import cache_folder, dumps, make_folder, read_json, write_text
+
+    path = cache_folder(root) / _REGISTRATIONS
+    raw = read_json(path)
+    entries = raw.get("entries") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict) or raw.get("key") != _cache_key(config):
+        entries = {}
+    for p, reg in found.items():
+        entries[p] = {"head": head, "registration": None if reg is None else _raw(reg)}
+    if make_folder(path.parent):
+        write_text(path, dumps({"key": _cache_key(config), "entries": entries}))
+
+
+def _raw(reg: Registration) -> dict[str, Any]:
+    s = reg.stamp
+    return {"sha": s.sha, "date": s.date, "author": s.author, "values": reg.values}
+
+
+def _registered_since(root: Path, start: str, paths: list[str]) -> dict[str, Registration | None]:
+    """The registrations made after commit ``start`` (an ancestor of HEAD) for ``paths``, which
+    had none there: one ``git log start..HEAD`` and one ``cat-file --batch``."""
+    from cxlib.kb.parse import parse_bytes
+
+    found: dict[str, Registration | None] = dict.fromkeys(paths)
+    commits = git.log_since(root, start, paths)
+    blobs = git.read_blobs(root, [c.new_blob for x in commits for c in x.changes if c.new_blob])
+    for commit in commits:
+        for ch in commit.changes:
+            if ch.path not in found or found[ch.path] is not None or not ch.new_blob:
+                continue
+            data = parse_bytes(blobs.get(ch.new_blob, b"")).data
+            if data is not None and is_locked(data):
+                stamp = Stamp(commit.sha, commit.date, commit.author)
+                found[ch.path] = Registration(stamp, frozen_values(data))
+    return found
+
+
+def _named_registrations(
+    root: Path, config: ProgramConfig, head: str, paths: list[str]
+) -> dict[str, Registration]:
+    """The registrations of the named experiments (see above)."""
+    known = _known(root, config, paths)
+    found: dict[str, Registration | None] = {}
+    since: dict[str, list[str]] = {}  # a HEAD read before -> the paths unregistered there
+    walk: list[str] = []
+    ancestry: dict[str, bool] = {head: True}  # each HEAD read before: an ancestor of HEAD?
+    for p in paths:
+        at = known.get(p)
+        if at is not None and at[0] not in ancestry:
+            ancestry[at[0]] = git.is_ancestor_plain(root, at[0], head)
+        if at is not None and ancestry[at[0]]:
+            if at[1] is not None:
+                found[p] = _registration(at[1])
+            elif at[0] == head:
+                found[p] = None
+            else:
+                since.setdefault(at[0], []).append(p)
+        else:
+            walk.append(p)
+    for start, names in since.items():
+        found.update(_registered_since(root, start, names))
+    if walk:
+        with git.session(root) as g:
+            for p in walk:
+                found[p] = _first_running(g, p)
+    if found:
+        _remember(root, config, head, found)
+    return {p: reg for p, reg in found.items() if reg is not None}
 
 
 def _registration(raw: Mapping[str, Any]) -> Registration:
