@@ -6,7 +6,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxlib.model.documents import InsightStatus, Opportunity, OpportunityStatus
+from cxlib.model.documents import (
+    Experiment,
+    Insight,
+    InsightStatus,
+    Opportunity,
+    OpportunityStatus,
+)
 from cxlib.model.evidence import (
     EvidenceScore,
     ExperimentOutcome,
@@ -140,22 +146,36 @@ def _flags(
 _DOUBTED = (Standing.CONTESTED, Standing.REFUTED)
 
 
-def _standings(snap: Snapshot, o: Opportunity) -> list[InsightRef]:
-    by_id = {i.id: i for i in snap.insights}
+@dataclass
+class _Ground:
+    """What the evidence of every opportunity is looked up in, indexed once per report: the
+    insights by id, and the concluded experiments with an outcome by stage."""
+
+    insights: dict[str, Insight]
+    by_stage: dict[str, list[Experiment]]
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> _Ground:
+        by_stage: dict[str, list[Experiment]] = {}
+        for e in snap.experiments:
+            if e.status in CONCLUDED and e.stage and e.result and e.result.outcome:
+                by_stage.setdefault(e.stage, []).append(e)
+        return cls({i.id: i for i in snap.insights}, by_stage)
+
+    def insights_of(self, o: Opportunity) -> list[Insight]:
+        return [i for i in (self.insights.get(ref) for ref in o.insights) if i is not None]
+
+
+def _standings(snap: Snapshot, ground: _Ground, o: Opportunity) -> list[InsightRef]:
     return [
         InsightRef(i.id, i.status.value, snap.standing(i).standing.value)
-        for i in (by_id.get(ref) for ref in o.insights)
-        if i is not None
+        for i in ground.insights_of(o)
     ]
 
 
-def _insight_facts(snap: Snapshot, o: Opportunity) -> list[InsightFacts]:
-    by_id = {i.id: i for i in snap.insights}
+def _insight_facts(snap: Snapshot, ground: _Ground, o: Opportunity) -> list[InsightFacts]:
     out: list[InsightFacts] = []
-    for ref in o.insights:
-        i = by_id.get(ref)
-        if i is None:
-            continue
+    for i in ground.insights_of(o):
         due = due_date(i.kind, i.review_by, i.updated, i.created, snap.config.review)
         late = due.explain() if due is not None and due.date < snap.today else None
         source = i.source.value if i.source else None
@@ -165,19 +185,13 @@ def _insight_facts(snap: Snapshot, o: Opportunity) -> list[InsightFacts]:
     return out
 
 
-def _tests_on_same_ground(snap: Snapshot, o: Opportunity) -> list[ExperimentOutcome]:
+def _tests_on_same_ground(ground: _Ground, o: Opportunity) -> list[ExperimentOutcome]:
     """Concluded experiments at the opportunity's stage whose primary metric is one of its
-    KPIs, with their outcome."""
-    if o.stage is None:
-        return []
+    KPIs, with their outcome (by id: the snapshot's experiments are sorted)."""
     return [
         ExperimentOutcome(e.id, e.result.outcome.value, e.primary_metric)
-        for e in snap.experiments
-        if e.status in CONCLUDED
-        and e.stage == o.stage
-        and e.primary_metric in o.kpis
-        and e.result is not None
-        and e.result.outcome is not None
+        for e in ground.by_stage.get(o.stage or "", [])
+        if e.primary_metric in o.kpis and e.result is not None and e.result.outcome is not None
     ]
 
 
@@ -195,9 +209,11 @@ def _priority_detail(snap: Snapshot, o: Opportunity, reads: frozenset[str]) -> s
     return explain_priority(snap.config.scoring.formula, values, assumed)
 
 
-def _weigh(snap: Snapshot, o: Opportunity) -> EvidenceScore:
+def _weigh(snap: Snapshot, ground: _Ground, o: Opportunity) -> EvidenceScore:
     return evidence_score(
-        _insight_facts(snap, o), _tests_on_same_ground(snap, o), snap.config.scoring.evidence
+        _insight_facts(snap, ground, o),
+        _tests_on_same_ground(ground, o),
+        snap.config.scoring.evidence,
     )
 
 
@@ -217,10 +233,11 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
     wanted = {status for status, _ in GROUPS}
     open_ = [o for o in snap.opportunities if o.status in wanted]
     weighting = snap.config.scoring.evidence_weighting
+    ground = _Ground.of(snap)
     scored = []
     for o in open_:
         prio = snap.priority(o)
-        score = _weigh(snap, o)
+        score = _weigh(snap, ground, o)
         weighted = None if prio is None else round(prio * score.factor, 3)
         scored.append((prio, o, score, weighted))
     reads = formula_names(snap.config.scoring.formula)
@@ -228,7 +245,7 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
     groups = {status: RoadmapGroup(status.value, label) for status, label in GROUPS}
     for rank, (prio, o, score, weighted) in enumerate(scored, start=1):
         backing = sum(1 for i in o.insights if i in validated)
-        standings = _standings(snap, o)
+        standings = _standings(snap, ground, o)
         groups[o.status].items.append(
             RoadmapItem(
                 rank=rank,
