@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.model.documents import (
-    Experiment,
     Insight,
     InsightStatus,
     Opportunity,
@@ -89,7 +88,7 @@ class RoadmapItem:
     evidence_factor: float | None = None  # cxlib.model.evidence
     weighted_priority: float | None = None  # priority x evidence factor
     priority_detail: str = ""  # the formula with the opportunity's scores in it
-    breakdown: list[dict[str, Any]] = field(default_factory=list)  # the factor's terms
+    breakdown: list[dict[str, Any]] = field(default_factory=list)  # the terms, with explain
     clamped: str | None = None  # "floor" or "ceiling" when the factor was held
 
 
@@ -152,15 +151,18 @@ class _Ground:
     insights by id, and the concluded experiments with an outcome by stage."""
 
     insights: dict[str, Insight]
-    by_stage: dict[str, list[Experiment]]
+    tests: dict[tuple[str, str], list[ExperimentOutcome]]  # by (stage, primary metric)
 
     @classmethod
     def of(cls, snap: Snapshot) -> _Ground:
-        by_stage: dict[str, list[Experiment]] = {}
+        tests: dict[tuple[str, str], list[ExperimentOutcome]] = {}
         for e in snap.experiments:
-            if e.status in CONCLUDED and e.stage and e.result and e.result.outcome:
-                by_stage.setdefault(e.stage, []).append(e)
-        return cls({i.id: i for i in snap.insights}, by_stage)
+            if e.status not in CONCLUDED or not e.stage or not e.primary_metric:
+                continue
+            if e.result is not None and e.result.outcome is not None:
+                outcome = ExperimentOutcome(e.id, e.result.outcome.value, e.primary_metric)
+                tests.setdefault((e.stage, e.primary_metric), []).append(outcome)
+        return cls({i.id: i for i in snap.insights}, tests)
 
     def insights_of(self, o: Opportunity) -> list[Insight]:
         return [i for i in (self.insights.get(ref) for ref in o.insights) if i is not None]
@@ -187,12 +189,9 @@ def _insight_facts(snap: Snapshot, ground: _Ground, o: Opportunity) -> list[Insi
 
 def _tests_on_same_ground(ground: _Ground, o: Opportunity) -> list[ExperimentOutcome]:
     """Concluded experiments at the opportunity's stage whose primary metric is one of its
-    KPIs, with their outcome (by id: the snapshot's experiments are sorted)."""
-    return [
-        ExperimentOutcome(e.id, e.result.outcome.value, e.primary_metric)
-        for e in ground.by_stage.get(o.stage or "", [])
-        if e.primary_metric in o.kpis and e.result is not None and e.result.outcome is not None
-    ]
+    KPIs, with their outcome, by id."""
+    found = [t for k in dict.fromkeys(o.kpis) for t in ground.tests.get((o.stage or "", k), [])]
+    return sorted(found, key=lambda t: t.id)
 
 
 def _priority_detail(snap: Snapshot, o: Opportunity, reads: frozenset[str]) -> str:
@@ -269,7 +268,7 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
                 evidence_factor=score.factor,
                 weighted_priority=weighted,
                 priority_detail=_priority_detail(snap, o, reads),
-                breakdown=[t.to_json() for t in score.terms],
+                breakdown=[t.to_json() for t in score.terms] if explain else [],
                 clamped=score.clamped,
             )
         )
