@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +120,7 @@ def _read_cache(root: Path, key: dict[str, Any]) -> tuple[str, dict[str, DocHist
         return None
 
 
-def cached_histories(
-    root: Path, config: ProgramConfig
-) -> tuple[str, dict[str, DocHistory]] | None:
+def cached_histories(root: Path, config: ProgramConfig) -> tuple[str, dict[str, DocHistory]] | None:
     """The histories of the last pass and the HEAD they are for, whatever HEAD is now (None
     without a usable cache); reading it needs no git."""
     return _read_cache(root, _cache_key(git.NULL_SHA, config))
@@ -132,21 +130,32 @@ def _write_cache(root: Path, key: dict[str, Any], docs: dict[str, DocHistory]) -
     """Atomic; a cache that cannot be written is skipped, never an error."""
     path = _cache_path(root)
     if make_folder(path.parent):
-        write_text(path, dumps({"key": key, "docs": {p: asdict(h) for p, h in docs.items()}}))
+        # A shallow copy (asdict would copy every registration's values again).
+        entries = {p: dict(vars(h)) for p, h in docs.items()}
+        write_text(path, dumps({"key": key, "docs": entries}))
 
 
-def _freezer(g: git.Session, config: ProgramConfig) -> Freeze:
-    """Reads a version of an experiment and gives its frozen values when it is running or
-    later (one blob through the session's cat-file process; other kinds are not read)."""
+def _freezer(root: Path, config: ProgramConfig, commits: list[git.Commit]) -> Freeze:
+    """Gives a version of an experiment's frozen values when it is running or later. Every
+    experiment version of ``commits`` is read up front, through one ``cat-file --batch``
+    (other kinds are not read)."""
     from cxlib.kb.files import kind_of_path
     from cxlib.kb.parse import parse_bytes
     from cxlib.model.kinds import Kind
     from cxlib.model.prereg import frozen_values, is_locked
 
+    def experiment(path: str) -> bool:
+        return kind_of_path(path, config) == Kind.EXPERIMENT
+
+    wanted = [
+        ch.new_blob for c in commits for ch in c.changes if ch.new_blob and experiment(ch.path)
+    ]
+    blobs = git.read_blobs(root, list(dict.fromkeys(wanted)))
+
     def freeze(path: str, blob: str) -> dict[str, Any] | None:
-        if kind_of_path(path, config) != Kind.EXPERIMENT:
+        if blob not in blobs or not experiment(path):
             return None
-        data = parse_bytes(g.blob(blob)).data
+        data = parse_bytes(blobs[blob]).data
         return frozen_values(data) if data is not None and is_locked(data) else None
 
     return freeze
@@ -171,13 +180,13 @@ def document_history(
             cached = _read_cache(root, key)
             if cached is not None and cached[0] == head:
                 return cached[1]
-            freeze = _freezer(g, config)
             if cached is not None and g.is_ancestor(cached[0], head):
                 # HEAD moved forward: fold in only the new commits.
                 new = g.log(folders, since=cached[0], blobs=True)
-                docs = from_commits(new, cached[1], freeze)
+                docs = from_commits(new, cached[1], _freezer(root, config, new))
             else:
-                docs = from_commits(g.log(folders, blobs=True), freeze=freeze)
+                commits = g.log(folders, blobs=True)
+                docs = from_commits(commits, freeze=_freezer(root, config, commits))
     except NotAGitRepositoryError:
         if require_git:
             raise
