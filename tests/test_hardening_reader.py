@@ -201,7 +201,13 @@ def test_an_escape_that_decodes_to_a_control_character_is_a_finding(
         assert not controls & set(shown.output), args
     # the fix: the line back; tabs and line breaks from escapes are text
     _edit(example, PAY_LATER, new, old)
-    _edit(example, PAY_LATER, "audience: ", 'audience: "Step one:\\tpay\\nStep two: ship"\n# ')
+    # (in a field the pre-registration lock does not freeze: EXP-0002 is implemented)
+    _edit(
+        example,
+        PAY_LATER,
+        "decision: ship",
+        'decision: ship\ndecision_rationale: "Step one:\\tpay\\nStep two: ship"',
+    )
     assert _findings(example, PAY_LATER) == []
 
 
@@ -216,21 +222,18 @@ def test_a_raw_c1_control_character_is_refused(example: Path) -> None:
 
 
 def test_a_tab_inside_a_block_scalar_is_text(example: Path) -> None:
-    hypothesis = (
-        "hypothesis: |\n"
-        "  We believe that pay-later for all shoppers will lift completion.\n"
+    # (a prose field the pre-registration lock does not freeze: EXP-0002 is implemented)
+    rationale = (
+        "decision_rationale: |\n"
+        "  We shipped pay-later because completion rose.\n"
         "  \tmeasured by: checkout-completion\n"
         "  \tguarded by: return-rate\n"
     )
-    old = next(
-        line
-        for line in (example / PAY_LATER).read_text(encoding="utf-8").splitlines()
-        if line.startswith("hypothesis:")
-    )
-    _edit(example, PAY_LATER, old + "\n", hypothesis)
+    _edit(example, PAY_LATER, "decision: ship\n", "decision: ship\n" + rationale)
     assert _findings(example, PAY_LATER) == []
     shown = cx("-C", example, "show", "EXP-0002", "--format", "json").json()
-    assert "\n\tmeasured by: checkout-completion\n" in shown["front_matter"]["hypothesis"]
+    front = shown["front_matter"]
+    assert "\n\tmeasured by: checkout-completion\n" in front["decision_rationale"]
     # a tab that indents is still refused, at its line
     for indented in ("\toutcome: won", "  \toutcome: won"):
         path = _edit(example, PAY_LATER, "  outcome: won", indented)
