@@ -326,6 +326,14 @@ CASES: dict[Code, Case] = {
         "{name: b, sample_size: 10500}]}",
         base=TWO_ARMS,
     ),
+    Code.PERSONAL_EMAIL: Case(Kind.INSIGHT, "last step.", "last step, wrote ana.r@example.com."),
+    Code.PERSONAL_PHONE: Case(Kind.INSIGHT, "last step.", "last step, said +49 30 1234567."),
+    Code.PERSONAL_IBAN: Case(Kind.INSIGHT, "last step.", "last step: DE89 3704 0044 0532 0130 00"),
+    Code.PERSONAL_CARD: Case(Kind.INSIGHT, "/survey]", "/survey, 'paid with 4111 1111 1111 1111']"),
+    Code.PERSONAL_ADDRESS: Case(Kind.INSIGHT, "last step.", "last step (Lindenweg 7)."),
+    Code.PERSONAL_NAME: Case(  # a name of the example's [privacy] deny list
+        Kind.INSIGHT, "title: Shipping", "title: Greta Holmberg finds shipping"
+    ),
     Code.EXPERIMENT_ON_IDEA: Case(
         Kind.EXPERIMENT,
         "opportunity: OPP-0001",

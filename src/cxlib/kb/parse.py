@@ -65,6 +65,7 @@ def parse_bytes(raw: bytes, size: int | None = None) -> ParsedFile:
         wiki_links=wiki_links,
         file_links=file_links,
         body_start=end + 2,
+        text=text,
     )
 
 

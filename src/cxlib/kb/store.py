@@ -58,17 +58,19 @@ class KnowledgeBase:
         files: list[DocFile],
         cache: ParseCache | None = None,
         progress: Progress | None = None,
+        fresh: Collection[str] = (),
     ) -> dict[str, ParsedFile]:
         """Each file's parse by path: from ``cache`` when the file is unchanged, else parsed (in
         worker processes when there are many) and recorded in ``cache``. A file deleted since
-        it was listed is left out."""
+        it was listed is left out. The paths in ``fresh`` are parsed in any case: a parse read
+        from the cache has no text, which the checks of a file read."""
         # Here, not at the top: a hook run answered from the cache never loads the parser.
         from cxlib.kb.parallel import parse_file, parse_in_parallel, vanished
 
         out: dict[str, ParsedFile] = {}
         missing: list[DocFile] = []
         for f in files:
-            cached = cache.get(f) if cache is not None else None
+            cached = cache.get(f) if cache is not None and f.path not in fresh else None
             if cached is None:
                 missing.append(f)
             else:

@@ -11,6 +11,7 @@ from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
+from cxlib.model.privacy_rules import check_personal_data
 from cxlib.model.result_rules import check_result
 from cxlib.model.rules import check_identity, check_lifecycle, check_references
 from cxlib.model.schema_check import check_schema
@@ -21,7 +22,8 @@ from cxlib.model.variant_rules import check_variants
 def check_document(
     path: str, kind: Kind, parsed: ParsedFile, config: ProgramConfig, strict: bool = False
 ) -> LoadedDoc:
-    """Single-file checks: parse problems, schema, identity, config references, lifecycle."""
+    """Single-file checks: parse problems, schema, identity, config references, lifecycle,
+    personal data."""
     if parsed.problems or parsed.data is None:
         problems = [
             error(p.code, path, p.message, line=p.line, column=p.column, hint=p.hint)
@@ -38,6 +40,7 @@ def check_document(
     findings += check_result(d, config)
     findings += check_variants(d)
     findings += _amendments(d)
+    findings += check_personal_data(d, config)
     return d
 
 

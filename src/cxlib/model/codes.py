@@ -107,6 +107,13 @@ class Code(enum.StrEnum):
     SRM = "srm"
     # files the document names: evidence, screenshots, images and links of its body
     MISSING_FILE = "missing-file"
+    # personal data in the text (model/personal_data.py), one code per kind of data
+    PERSONAL_EMAIL = "personal-email"
+    PERSONAL_PHONE = "personal-phone"
+    PERSONAL_IBAN = "personal-iban"
+    PERSONAL_CARD = "personal-card"
+    PERSONAL_ADDRESS = "personal-address"
+    PERSONAL_NAME = "personal-name"
     # across documents
     DUPLICATE_ID = "duplicate-id"
     BROKEN_LINK = "broken-link"
@@ -137,6 +144,11 @@ class Rule:
 
 
 _LIBRARY = Scope.LIBRARY
+_PERSONAL_HINT = (
+    "remove or anonymize it, or mark the document anonymized: true; see the README on purging "
+    "history"
+)
+_PERSONAL_FIX = "remove or anonymize it; once the document holds none: cxlib set ID anonymized=true"
 
 RULES: dict[Code, Rule] = {
     Code.ENCODING: Rule("re-save the file as UTF-8"),
@@ -295,6 +307,17 @@ RULES: dict[Code, Rule] = {
         "top), or add the file",
         Scope.REPOSITORY,
     ),
+    **{
+        code: Rule(_PERSONAL_HINT, fix=_PERSONAL_FIX)
+        for code in (
+            Code.PERSONAL_EMAIL,
+            Code.PERSONAL_PHONE,
+            Code.PERSONAL_IBAN,
+            Code.PERSONAL_CARD,
+            Code.PERSONAL_ADDRESS,
+            Code.PERSONAL_NAME,
+        )
+    },
     Code.DUPLICATE_ID: Rule("give one of them a new id ('cxlib new' picks a free one)", _LIBRARY),
     Code.BROKEN_LINK: Rule("check the id, or create the document first", _LIBRARY),
     Code.SELF_LINK: Rule("link another document", _LIBRARY),

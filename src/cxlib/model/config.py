@@ -179,6 +179,27 @@ class ReviewSettings:
     opportunity_months: Annotated[int, Constrained(ge=1, le=120)] = 12
 
 
+# A name or a string of the [privacy] lists: at least two characters, one line.
+PrivacyEntry = Annotated[str, Constrained(min_length=2, max_length=200, pattern=r"^[^\n]*$")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivacySettings:
+    """The personal-data guard of ``cxlib validate`` (the ``[privacy]`` table)."""
+
+    __pydantic_config__ = _STRICT
+
+    # names reported wherever a document has them (any case, whole words): interviewees,
+    # customers who wrote to support
+    deny: Annotated[list[PrivacyEntry], Constrained(max_length=10_000)] = field(
+        default_factory=list
+    )
+    # strings never reported (any case), such as the company's own support address
+    allow: Annotated[list[PrivacyEntry], Constrained(max_length=10_000)] = field(
+        default_factory=list
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class KindSettings:
     __pydantic_config__ = _STRICT
@@ -215,6 +236,7 @@ class ProgramConfig:
     validate: ValidateSettings = ValidateSettings()
     edit: EditSettings = EditSettings()
     review: ReviewSettings = ReviewSettings()
+    privacy: PrivacySettings = PrivacySettings()
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -267,4 +289,5 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         validate=ValidateSettings(**plain["validate"]),
         edit=EditSettings(**plain["edit"]),
         review=ReviewSettings(**plain.get("review", {})),
+        privacy=PrivacySettings(**plain["privacy"]),
     )

@@ -101,4 +101,8 @@ def _reference_problems(config: ProgramConfig) -> list[tuple[tuple[str | int, ..
         values = [getattr(s, attr) for s in config.kinds.values()]
         if len(set(values)) != len(values):
             problems.append((("kinds",), f"every kind needs its own {attr}"))
+    # A deny-list entry is a name: never echoed (it is personal data), only located.
+    for i, name in enumerate(config.privacy.deny):
+        if not any(c.isalpha() for c in name):
+            problems.append((("privacy", "deny", i), "a name needs a letter"))
     return problems

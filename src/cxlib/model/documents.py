@@ -188,6 +188,10 @@ class Document(_Front):
     tags: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
     stage: Name | None = None
     touchpoint: Name | None = None
+    anonymized: bool = Field(
+        default=False,
+        description="The document holds no personal data: validate does not look for any.",
+    )
 
     @field_validator(
         "created", "updated", "start", "end", "review_by", mode="before", check_fields=False

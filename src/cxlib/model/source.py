@@ -53,6 +53,10 @@ class ParsedFile:
     file_links: list[tuple[str, int]] = field(default_factory=list)
     body_start: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # The whole text as read (LF line endings), for the checks that read prose: set by the
+    # parser, carried to the process that checks the file, never written to a cache (a parse
+    # read back from one has None, and a file to be checked is parsed again).
+    text: str | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, path: str) -> int:
         """The file line of a front-matter key path, falling back to its nearest parent."""
@@ -68,8 +72,9 @@ class ParsedFile:
 
     def to_json(self, tag_dates: bool = True) -> dict[str, Any]:
         """A compact form for the cache (short keys, locations as lists); JSON when
-        ``tag_dates``, else plain values for pickling between processes."""
-        return {
+        ``tag_dates``, else plain values, the text included, for pickling between processes."""
+        between_processes = {} if tag_dates else {"t": self.text}
+        return between_processes | {
             "d": to_jsonable(self.data) if tag_dates else self.data,
             "l": {
                 k: [v.line, v.column] if v.plain_text is None else [v.line, v.column, v.plain_text]
@@ -93,6 +98,7 @@ class ParsedFile:
             file_links=[(a, b) for a, b in raw["f"]],
             body_start=raw["b"],
             problems=[Problem(*p) for p in raw["p"]],
+            text=raw.get("t"),
         )
 
 

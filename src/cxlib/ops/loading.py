@@ -63,7 +63,15 @@ def load_checked(
                 docs[f.path] = known
             else:
                 todo.append((f, known))
-        parsed = kb.parse([f for f, _ in todo], parses, progress)
+        # A file to be checked is parsed again even when its parse is cached: the checks read
+        # its text, which no cache keeps.
+        fills_facts = facts is not None and not reading.models  # see _checked
+        unchecked = {
+            f.path
+            for f, cached in todo
+            if cached is None and (fills_facts or _reported(f, reading))
+        }
+        parsed = kb.parse([f for f, _ in todo], parses, progress, fresh=unchecked)
         for f, cached in todo:
             if f.path in parsed:  # else deleted since it was listed
                 docs[f.path] = _checked(f, parsed[f.path], cached, facts, kb, reading)
