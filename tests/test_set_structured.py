@@ -377,7 +377,7 @@ def test_other_structured_values_are_refused_plainly(
 
 def test_the_hint_names_the_fields_that_hold_records(base: Path) -> None:
     err = _refused(base, "tags=[{name: a}]")
-    assert "variants, result.variants" in err
+    assert "variants, amendments, result.variants, result.guardrails" in err
 
 
 def test_a_read_only_file_is_refused(base: Path) -> None:

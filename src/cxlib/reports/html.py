@@ -1,5 +1,5 @@
 """The HTML report: one self-contained page (no script, no external font, stylesheet or image)
-with the five reports and their charts, readable on a laptop and printable."""
+with every report and their charts, readable on a laptop and printable."""
 
 from __future__ import annotations
 

@@ -21,9 +21,10 @@ NAME = "report"
 
 app = typer.Typer(
     name=NAME,
-    help="The program at a glance: roadmap, experiments, journey, metrics, health, and an HTML "
-    "page with all five and charts. Each report prints a table on a terminal, or markdown, "
-    "JSON or CSV with --format.\n\nExample: cxlib report experiments --since 2026-01-01",
+    help="The program at a glance: roadmap, experiments, journey, metrics, health, decisions, "
+    "and an HTML page with all of them and charts. Each report prints a table on a terminal, "
+    "or markdown, JSON or CSV with --format.\n\n"
+    "Example: cxlib report experiments --since 2026-01-01",
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -186,7 +187,7 @@ def html(
         ),
     ],
 ) -> None:
-    """One self-contained HTML page with all five reports and charts (value/effort matrix,
+    """One self-contained HTML page with every report and charts (value/effort matrix,
     outcomes per month, journey heatmap, win rate trend); no network needed to open it.
 
     Example: cxlib report html -o report.html
