@@ -126,35 +126,34 @@ _SUFFIXES = (
 )  # fmt: skip
 _LAST_LETTERS = "".join(sorted({re.escape(x[-1]) for x in _SUFFIXES}))
 _LETTER = r"A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\xff"  # latin-1 letters, as bytes
-_STREET_THEN_NUMBER = re.compile(
-    # a space, then a house number of 1-3 digits and a letter, behind which a street word ends
-    # (every look behind has a fixed width)
+# One pattern for the three forms, from a space before a digit (in the shape, a line break, a tab,
+# a bracket or a quote before a number is a space too): the only places worth a closer look.
+_ADDRESS = re.compile(
     (
-        rf" 0(?<=[{_LAST_LETTERS}] 0)(?:"
+        r" 0(?:"
+        # German and Dutch: a street word ends behind the space (fixed-width looks behind), the
+        # house number has 1-3 digits and a letter
+        rf"(?P<after>(?<=[{_LAST_LETTERS}] 0)(?:"
         + "|".join(f"(?<=[{x[0]}{x[0].upper()}]{re.escape(x[1:])} 0)" for x in _SUFFIXES)
-        + rf")0{{0,2}}[A-Za-z]?(?![{_LETTER}0_]|[.,]0)"
-    ).encode("latin-1")
-)
-_WORD_BEFORE = re.compile(r"\S+\Z")
-_NUMBER_THEN_STREET = re.compile(
-    (
-        # a house number that starts here (no digit, letter, decimal point or dash before it)
-        rf"0(?<![{_LETTER}0_.,\-]0)(?:"
+        + rf")0{{0,2}}[A-Za-z]?(?![{_LETTER}0_]|[.,]0))"
         # English: up to three capitalised words, then the street type
-        rf"0{{0,4}}[A-Za-z]?,? {{1,3}}(?:[A-Z][^ \n]{{0,30}} ){{1,3}}"
+        rf"|0{{0,4}}[A-Za-z]?,? {{1,3}}(?:[A-Z][^ ]{{0,30}} ){{1,3}}"
         r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|"
         rf"Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Way)(?![{_LETTER}0_])"
         # French: the street type first, then the name
         r"|0{0,3}(?: ?(?:bis|ter))?,? {1,3}"
-        r"(?i:rue|avenue|av\.|boulevard|bd|place|quai|chemin|allée|impasse|cours) {1,3}"
+        r"(?:[Rr]ue|[Aa]venue|[Aa]v\.|[Bb]oulevard|[Bb]d|[Pp]lace|[Qq]uai|[Cc]hemin|[Aa]llée|"
+        r"[Ii]mpasse|[Cc]ours) {1,3}"
         r"(?:(?:de la|de|du|des|d'|l') ?)?[A-Z\xc0-\xd6\xd8-\xdd])"
     ).encode("latin-1")
 )
+_WORD_BEFORE = re.compile(r"\S+\Z")
 
 
 def _tables() -> tuple[bytes, bytes]:
-    """Two maps of latin-1 bytes: the shape (every digit a 0, a no-break space a space, the rest
-    as it is) and the case fold (capitals to small letters)."""
+    """Two maps of latin-1 bytes: the shape (every digit a 0; a no-break space, a line break,
+    a tab, an opening bracket and a double quote a space; the rest as it is) and the case fold
+    (capitals to small letters)."""
     shape, fold = bytearray(range(256)), bytearray(range(256))
     for i in range(256):
         c = chr(i)
@@ -163,7 +162,8 @@ def _tables() -> tuple[bytes, bytes]:
         lower = c.lower()
         if len(lower) == 1 and ord(lower) < 256:
             fold[i] = ord(lower)
-    shape[0xA0] = ord(" ")
+    for c in '\u00a0\n\t(["':
+        shape[ord(c)] = ord(" ")
     return bytes(shape), bytes(fold)
 
 
@@ -326,11 +326,13 @@ def _mod97(rearranged: str) -> bool:
 
 
 def _addresses(text: str, shape: bytes) -> list[tuple[int, DataKind]]:
-    found = [
-        (_word_start(text, m.start()), DataKind.ADDRESS)
-        for m in _STREET_THEN_NUMBER.finditer(shape)
-    ]
-    found += [(m.start(), DataKind.ADDRESS) for m in _NUMBER_THEN_STREET.finditer(shape)]
+    found: list[tuple[int, DataKind]] = []
+    # A space in front, so that a number that starts the text is read like any other: each
+    # place in the padded shape is one after its place in the text.
+    for m in _ADDRESS.finditer(b" " + shape):
+        # the street's word when it comes first, else the house number
+        at = _word_start(text, m.start() - 1) if m.group("after") else m.start()
+        found.append((at, DataKind.ADDRESS))
     return found
 
 
