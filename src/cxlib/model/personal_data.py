@@ -2,10 +2,11 @@
 addresses and listed names. Text in, the kind and place of each match out; no matched value is
 kept, so nothing downstream can print one.
 
-Every scan is linear and cheap on ordinary prose: the e-mail scan starts only at an ``@``, the
-number scans (phones, cards, house numbers) only at a digit, the IBAN scan only at two letters
-glued to two digits; no pattern repeats a group that could match the same text two ways, and
-every look to the side is bounded. Checksums keep order numbers and the like out: ISO 13616
+Every scan is linear and cheap on ordinary prose: the e-mail pattern runs only on a text with an
+``@``; the number scans (IBANs, cards, phones) only on a text where nine digits stand together
+once separators are left out; the address pattern reads the text's shape (every digit a 0) from
+each space before a digit. No pattern repeats a group that could match the same text two ways,
+and every look to the side is bounded. Checksums keep order numbers and the like out: ISO 13616
 mod-97 for IBANs, Luhn and the networks' prefixes for cards. The phone and address patterns are
 heuristics (their findings are warnings).
 """
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 
 
 class DataKind(enum.StrEnum):
+    """A kind of personal data (the finding codes are ``personal-`` and the value)."""
+
     EMAIL = "email"
     PHONE = "phone"
     IBAN = "iban"
@@ -118,8 +121,8 @@ _IBAN_LENGTHS = {
 # -- street addresses: a street word next to a house number ------------------------------------
 # German and Dutch put the number after the street ("Lindenweg 7", "Berliner Straße 12",
 # "Damstraat 1"); English and French put it first ("221B Baker Street", "12 rue de la Paix").
-# Both patterns read the text's shape (below), where every digit is a 0: they start with a
-# literal, which the regular expression engine finds as fast as a plain search.
+# The pattern reads the text's shape (below), where every digit is a 0: it starts with a literal,
+# which the regular expression engine finds about as fast as a plain search.
 _SUFFIXES = (
     "straße", "strasse", "str.", "weg", "allee", "platz", "gasse", "damm", "ufer", "chaussee",
     "straat", "gracht", "laan", "plein", "singel", "dijk", "steeg",
@@ -127,7 +130,8 @@ _SUFFIXES = (
 _LAST_LETTERS = "".join(sorted({re.escape(x[-1]) for x in _SUFFIXES}))
 _LETTER = r"A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\xff"  # latin-1 letters, as bytes
 # One pattern for the three forms, from a space before a digit (in the shape, a line break, a tab,
-# a bracket or a quote before a number is a space too): the only places worth a closer look.
+# an opening bracket or a double quote before a number is a space too): the only places worth a
+# closer look.
 _ADDRESS = re.compile(
     (
         r" 0(?:"
@@ -268,11 +272,11 @@ def _luhn(digits: str) -> bool:
 
 def _is_phone(token: str, groups: list[str], digits: str) -> bool:
     n = len(digits)
-    if not 8 <= n <= 17:
-        return False
+    if not 9 <= n <= 17:
+        return False  # nine digits at least, as the scan's gate asks
     if token.startswith("+"):
         # E.164: a country code (never 0), at most 15 digits in all
-        return 8 <= n <= 15 and digits[0] != "0"
+        return n <= 15 and digits[0] != "0"
     if _DATE_INSIDE.search(token):
         return False
     if len(groups) == 2 and token.count(".") == 1 and " " not in token:
