@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,6 +286,7 @@ def lock_figures(cxlib: str, kb: Path, runs: int, exp: str) -> list[bench_cli.Fi
 
     rows: list[bench_cli.Figure] = []
     try:
+        rows += _alternating(cxlib, kb, runs, exp, commit_edit, lock)
         for on in (True, False):
             lock(on)
             state = "on" if on else "off"
@@ -350,6 +352,41 @@ def lock_figures(cxlib: str, kb: Path, runs: int, exp: str) -> list[bench_cli.Fi
         path.write_bytes(original)
         (kb / other).write_bytes(other_text)
     return rows
+
+
+def _alternating(
+    cxlib: str,
+    kb: Path,
+    runs: int,
+    exp: str,
+    commit_edit: bench_cli.Prepare,
+    lock: Callable[[bool], None],
+) -> list[bench_cli.Figure]:
+    """The hook right after a commit of EXP, with the lock on and off in turn (each after an
+    untimed run that validates the config variant), so that drift on a busy machine falls on
+    both alike."""
+    env = bench_cli.clean_env()
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for i in range(2 * runs):
+        on = i % 2 == 0
+        lock(on)
+        bench_cli.run_once([cxlib, "validate", exp], kb, env)
+        commit_edit(100 + i)
+        took, used = bench_cli.run_once([cxlib, "validate", exp], kb, env)
+        seconds[on].append(took)
+        if used is not None:
+            cpu[on].append(used)
+    return [
+        bench_cli.Figure(
+            f"validate EXP after a commit of it, lock {'on' if on else 'off'} (alternating)",
+            seconds[on],
+            cpu[on],
+            None,
+            "runs with the lock on and off in turn",
+        )
+        for on in (True, False)
+    ]
 
 
 def history_figures(
