@@ -304,3 +304,25 @@ def test_unknown_field_is_a_warning_and_an_error_with_strict(kb: Path) -> None:
     assert finding["hint"] == "did you mean 'confidence'?"
     strict = cx("-C", kb, "validate", "--strict", "--format", "json")
     assert strict.exit_code == 1
+
+
+def test_strict_fails_on_a_warning(kb: Path) -> None:
+    """A concluded experiment without a decision is a warning: exit 0, and 1 with --strict."""
+    write(
+        kb,
+        "experiments/EXP-0001-x.md",
+        "---\nid: EXP-0001\ntitle: T\nstatus: concluded\nowner: Ana\ncreated: 2025-01-10\n"
+        "insights: [INS-0001]\nhypothesis: H\nprimary_metric: conversion-rate\n"
+        "start: 2025-02-01\nend: 2025-03-01\nresult: {outcome: inconclusive}\n---\n"
+        "\n## Learnings\n\nNothing moved.\n",
+    )
+    write(
+        kb,
+        "insights/INS-0001-x.md",
+        "---\nid: INS-0001\ntitle: T\nstatus: draft\ncreated: 2025-01-10\n---\n",
+    )
+    relaxed = cx("-C", kb, "validate", "--format", "json")
+    assert relaxed.exit_code == 0, relaxed.output
+    assert [f["code"] for f in relaxed.json()["findings"]] == ["decision-pending"]
+    strict = cx("-C", kb, "validate", "--strict")
+    assert strict.exit_code == 1 and "decision-pending" in strict.output

@@ -37,7 +37,8 @@ def command(
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option(help="Treat warnings (e.g. unknown fields) as errors.")
+        bool,
+        typer.Option(help="Fail on warnings too (exit 1), and report unknown fields as errors."),
     ] = False,
     format: Annotated[
         Format | None,
@@ -52,7 +53,8 @@ def command(
 ) -> None:
     """Check documents against the schema, the program config, the lifecycle rules and links.
 
-    Exit codes: 0 no errors, 1 errors found, 2 usage or config error.
+    Exit codes: 0 no errors (with --strict, no warnings either), 1 findings that fail the run,
+    2 usage or config error.
 
     Example: cxlib validate experiments/EXP-0042-free-shipping.md
     """
@@ -80,4 +82,5 @@ def command(
         findings_view.as_github(st.output, kb.root, report)
     else:
         findings_view.as_text(st.output, kb.root, report)
-    raise typer.Exit(ExitCode.FINDINGS if report.errors else ExitCode.OK)
+    failed = report.errors or (strict and report.warnings)
+    raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
