@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -135,6 +136,18 @@ def example_copy(dest: Path) -> Path:
 def base(tmp_path: Path) -> Path:
     """A copy of the example knowledge base (no cache, not in a git repository)."""
     return example_copy(tmp_path / "northwind")
+
+
+HOUR_AGO = time.time() - 3600
+
+
+def settled_copy(dest: Path) -> Path:
+    """A copy of the example whose documents were last modified an hour ago: outside the
+    caches' racy window, so a run's answer is kept and the next run's comes from it."""
+    example_copy(dest)
+    for path in dest.rglob("*.md"):
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+    return dest
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

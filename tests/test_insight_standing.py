@@ -5,23 +5,18 @@ contested insight."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import cx, example_copy
+from tests.conftest import HOUR_AGO, cx, settled_copy
 
-HOUR_AGO = time.time() - 3600
 INS_0010 = "insights/INS-0010-points-reminders-bring-lapsed-members-back.md"
 
 
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
-    root = tmp_path / "northwind"
-    example_copy(root)
-    for path in root.rglob("*.md"):
-        os.utime(path, (HOUR_AGO, HOUR_AGO))
-    return root
+    """The example, every document last modified an hour ago (outside the racy window)."""
+    return settled_copy(tmp_path / "northwind")
 
 
 def _validated(base: Path) -> None:

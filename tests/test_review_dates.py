@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, cx, example_copy
+from tests.conftest import EXAMPLE, HOUR_AGO, cx, settled_copy
 
 from cxlib.kb.config_file import load_config
 from cxlib.kb.parse import parse_bytes
@@ -21,7 +20,6 @@ from cxlib.model.kinds import Kind
 from cxlib.model.review import ChangeKind, Version, compare
 from cxlib.model.review_dates import Dated, add_months, due_date, review_findings
 
-HOUR_AGO = time.time() - 3600
 INSIGHT = "insights/INS-0002-shipping-costs-surface-too-late.md"
 EXAMPLE_INSIGHT = EXAMPLE / INSIGHT
 
@@ -29,11 +27,7 @@ EXAMPLE_INSIGHT = EXAMPLE / INSIGHT
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     """The example, every document last modified an hour ago (outside the racy window)."""
-    root = tmp_path / "northwind"
-    example_copy(root)
-    for path in root.rglob("*.md"):
-        os.utime(path, (HOUR_AGO, HOUR_AGO))
-    return root
+    return settled_copy(tmp_path / "northwind")
 
 
 def _set_review_by(base: Path, rel: str, when: str) -> None:

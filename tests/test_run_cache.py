@@ -6,26 +6,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import cx, example_copy
+from tests.conftest import HOUR_AGO, cx, settled_copy
 
 from cxlib.kb.run_cache import NAME
-
-HOUR_AGO = time.time() - 3600
 
 
 @pytest.fixture
 def base(tmp_path: Path) -> Path:
     """The example, every document last modified an hour ago (outside the racy window)."""
-    root = tmp_path / "northwind"
-    example_copy(root)
-    for path in root.rglob("*.md"):
-        os.utime(path, (HOUR_AGO, HOUR_AGO))
-    return root
+    return settled_copy(tmp_path / "northwind")
 
 
 def _record(base: Path) -> Path:

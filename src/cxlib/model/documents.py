@@ -7,7 +7,7 @@ other documents live in :mod:`cxlib.model.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -18,6 +18,7 @@ from cxlib.model.vocabulary import (
     Confidence,
     Decision,
     ExperimentStatus,
+    FrozenField,
     GuardrailStatus,
     InsightStatus,
     InsightType,
@@ -104,20 +105,6 @@ class GuardrailResult(_Front):
     effect: Number | None = Field(
         default=None, description="Observed relative change of the guardrail metric, in percent."
     )
-
-
-# The design fields frozen once an experiment runs (the pre-registration lock, model/prereg.py).
-FrozenField = Literal[
-    "hypothesis",
-    "primary_metric",
-    "guardrail_metrics",
-    "audience",
-    "variants",
-    "mde",
-    "alpha",
-    "planned_sample_size",
-    "decision_rule",
-]
 
 
 class Amendment(_Front):

@@ -25,18 +25,8 @@ from typing import Any
 
 from cxlib.model.codes import Code
 from cxlib.model.findings import Finding, error
+from cxlib.model.vocabulary import FROZEN_FIELDS
 
-FROZEN_FIELDS: tuple[str, ...] = (
-    "hypothesis",
-    "primary_metric",
-    "guardrail_metrics",
-    "audience",
-    "variants",
-    "mde",
-    "alpha",
-    "planned_sample_size",
-    "decision_rule",
-)
 LOCKED_STATUSES = ("running", "concluded", "implemented")
 # What the lock reads of a file: kept in the facts cache's skeleton of an experiment.
 LOCK_KEYS: tuple[str, ...] = ("status", *FROZEN_FIELDS, "amendments", "result")

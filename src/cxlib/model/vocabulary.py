@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from cxlib.model.codes import Code
 from cxlib.model.kinds import Kind
@@ -151,6 +152,20 @@ RUNNING_OR_LATER: tuple[ExperimentStatus, ...] = (
     ExperimentStatus.CONCLUDED,
     ExperimentStatus.IMPLEMENTED,
 )
+# The design fields frozen once an experiment runs (the pre-registration lock, model/prereg.py).
+FrozenField = Literal[
+    "hypothesis",
+    "primary_metric",
+    "guardrail_metrics",
+    "audience",
+    "variants",
+    "mde",
+    "alpha",
+    "planned_sample_size",
+    "decision_rule",
+]
+FROZEN_FIELDS: tuple[str, ...] = get_args(FrozenField)
+
 CONCLUDED: tuple[ExperimentStatus, ...] = (ExperimentStatus.CONCLUDED, ExperimentStatus.IMPLEMENTED)
 VALIDATED: tuple[InsightStatus, ...] = (InsightStatus.VALIDATED,)
 PAST_DRAFT_INSIGHT: tuple[InsightStatus, ...] = tuple(
