@@ -146,14 +146,9 @@ def log_since(path: Path, since: str, paths: list[str]) -> list[Commit]:
     status, out = plain(
         path,
         "log",
-        "-z",
         "-M",
         "--reverse",
-        "--raw",
-        "--no-abbrev",
-        "--relative",
-        "--no-ext-diff",
-        f"--format={_LOG_FORMAT}",
+        *_RAW_LOG,
         "--end-of-options",
         f"{since}..HEAD",
         "--",
@@ -240,6 +235,9 @@ SHALLOW_HINT = "in CI: actions/checkout with fetch-depth: 0; locally: git fetch 
 _BAD_REF = re.compile(r"[\x00-\x20\x7f]|\.\.|:")
 _STATUS = re.compile(r"^[ACDMRTUXB]\d*$")
 _LOG_FORMAT = "%x1e%H%x00%aI%x00%an%x00%ae%x00%s"
+# A log of commits with the files each changed (blob ids whole, paths relative to the base),
+# NUL-separated: what _parse_log reads.
+_RAW_LOG = ("-z", "--raw", "--no-abbrev", "--relative", "--no-ext-diff", f"--format={_LOG_FORMAT}")
 
 
 @dataclass(frozen=True)
@@ -465,12 +463,7 @@ class Session:
         while True:
             out = self.run(
                 "log",
-                "-z",
-                "--raw",
-                "--no-abbrev",
-                "--relative",
-                "--no-ext-diff",
-                f"--format={_LOG_FORMAT}",
+                *_RAW_LOG,
                 "--end-of-options",
                 until,
                 "--",
