@@ -420,3 +420,19 @@ def test_json_output_gives_the_records_as_written(base: Path) -> None:
         {"name": "callback-offer", "allocation": 50},
     ]
     assert list(result.json()["values"]["variants"][0]) == ["name", "allocation"]
+
+
+def test_a_decision_rule_is_written_as_one_record(base: Path) -> None:
+    """decision_rule takes words or one record: the record goes on the key's line, its keys in
+    the model's order; a rule set cannot read is refused with nothing written."""
+    before = (base / EXP3).read_text(encoding="utf-8")
+    _set(base, "decision_rule={text: Ship a clear win, ship_if: significant-win and guardrails-ok}")
+    after = (base / EXP3).read_text(encoding="utf-8")
+    line = "decision_rule: {ship_if: significant-win and guardrails-ok, text: Ship a clear win}\n"
+    assert _changed(before, after) == [f"+{line}"]
+    _valid(base)
+    _set(base, "decision_rule=ship if it wins")
+    words = (base / EXP3).read_text(encoding="utf-8")
+    assert _changed(after, words) == [f"-{line}", "+decision_rule: ship if it wins\n"]
+    assert "unknown condition 'sig-win'" in _refused(base, "decision_rule={ship_if: sig-win}")
+    assert "set nested fields one by one" in _refused(base, "result={outcome: won}")

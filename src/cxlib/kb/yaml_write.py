@@ -42,7 +42,9 @@ def scalar(value: Any, flow: bool = False) -> str:
 
 
 def value(v: Any) -> str:
-    """One-line YAML for a scalar or a list of scalars (flow style)."""
+    """One-line YAML for a scalar, a list of scalars or a mapping of scalars (flow style)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {scalar(x, flow=True)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(scalar(x, flow=True) for x in v) + "]"
     return scalar(v)

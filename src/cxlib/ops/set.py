@@ -39,7 +39,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?", key):
         raise UsageError(f"expected key=value with a field name as key, got {text!r}")
     value = parse_value(key, raw)
-    if isinstance(value, dict):
+    if isinstance(value, dict) and not any(_record_of(kind, key) for kind in MODELS):
         raise UsageError(f"{key}: set nested fields one by one, e.g. result.outcome=lost")
     return key, value
 
@@ -123,6 +123,42 @@ def _structured(value: Any) -> bool:
     return isinstance(value, dict) or (
         isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
     )
+
+
+def _record_of(kind: Kind, key: str) -> type[BaseModel] | None:
+    """The model of the one record a top-level field may hold (``decision_rule``:
+    ``DecisionRule``), else None."""
+    info = MODELS[kind].model_fields.get(key)
+    if info is None or key == "result":  # result's fields are set one by one (result.outcome=…)
+        return None
+    return next(_models(info.annotation), None)
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models ``annotation`` may be itself (not as a list's items)."""
+    if get_origin(annotation) is list:
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models(arg)
+
+
+def _one_record(kind: Kind, key: str, value: Any) -> dict[str, Any] | None:
+    """``value`` as the one record ``key`` takes, its keys in the model's order, written as a
+    flow mapping on the key's line; None when ``key`` takes no record or ``value`` is none."""
+    model = _record_of(kind, key)
+    if model is None or not isinstance(value, dict):
+        return None
+    order = list(model.model_fields)
+    for k, v in value.items():
+        if isinstance(v, dict | list):
+            raise UsageError(
+                f"'{key}': the record field '{k}' takes a single value; nothing was written",
+                hint=f"a record's fields: {', '.join(order)}",
+            )
+    ranked = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+    return {k: value[k] for k in ranked}
 
 
 def _records_value(kind: Kind, key: str, value: Any) -> list[Any] | None:
@@ -211,6 +247,10 @@ def set_fields(
     records: dict[str, list[Any]] = {}
     for key, value in pairs:
         check_field(d.kind, key)
+        record = _one_record(d.kind, key, value)
+        if record is not None:
+            pairs = [(k, record if k == key else v) for k, v in pairs]
+            continue
         found = _records_value(d.kind, key, value)
         if found is not None:
             records[key] = found
