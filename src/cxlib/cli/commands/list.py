@@ -18,12 +18,25 @@ def command(
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     stage: Annotated[str | None, typer.Option(help="Only this journey stage.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only owners containing this text.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only documents with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(help="Only documents with this tag (any case).")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="Only experiments with this outcome.", metavar="OUTCOME")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team's documents.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(help="Only documents naming this metric (primary, guardrail or KPI)."),
+    ] = None,
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.TABLE,
 ) -> None:
-    """List documents, filtered by status, stage, owner or tag.
+    """List documents, filtered by status, stage, owner, tag, outcome, team or metric.
+
+    Every filter is checked against cxlib.toml and the statuses and outcomes of the kinds: a
+    misspelt name is an error (exit 2) with the known names, never an empty list.
 
     Example: cxlib list experiments --status concluded --format csv
     """
@@ -31,7 +44,16 @@ def command(
 
     st = state(ctx)
     the_kind = kind_arg(kind) if kind else None
-    rows = list_documents(st.open(), the_kind, Filters(status, stage, owner, tag))
+    filters = Filters(status, stage, owner, tag, outcome, team, metric)
+    listing = list_documents(st.open(), the_kind, filters)
+    rows = listing.rows
+    if listing.skipped:
+        n = listing.skipped
+        st.output.note(
+            f"{n} document{'s' if n > 1 else ''} could not be read and "
+            f"{'are' if n > 1 else 'is'} not listed: run 'cxlib validate'",
+            "yellow",
+        )
     columns = ["id", "title", "status"]
     if the_kind is None or the_kind.value == "experiment":
         columns.append("outcome")

@@ -1,0 +1,24 @@
+"""Naming one of a known set: the hint a mistyped name gets ("did you mean ...?")."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest(value: str, known: Iterable[str]) -> str | None:
+    """The known name ``value`` most likely misspells (case aside), or None."""
+    names = list(known)
+    lowered = {n.lower(): n for n in names}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    found = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[found[0]] if found else None
+
+
+def choice_hint(value: str, known: Iterable[str]) -> str:
+    """``did you mean 'x'? known: a, b, c`` (at most 12 listed)."""
+    names = sorted(set(known))
+    listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    guess = closest(value, names)
+    return (f"did you mean '{guess}'? " if guess else "") + f"known: {listed}"

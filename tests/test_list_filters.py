@@ -1,0 +1,58 @@
+"""``cxlib list`` checks every filter it is given: a misspelt status, stage, outcome, team or
+metric is exit 2 with the known names and a "did you mean", never an empty table; tags match in
+any case; a document that cannot be read is said on stderr, not silently left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import cx
+
+
+def _ids(base: Path, *args: str) -> list[str]:
+    result = cx("-C", base, "list", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [row["id"] for row in result.json()]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--status", "runing"), "did you mean 'running'?"),
+        (
+            ("experiment", "--status", "prioritized"),
+            "'prioritized' is not a status of an experiment",
+        ),
+        (("--stage", "purchse"), "did you mean 'purchase'?"),
+        (("--stage", "checkout"), "'checkout' is a touchpoint of the stage 'purchase'"),
+        (("--outcome", "wonn"), "did you mean 'won'?"),
+        (("--team", "growht"), "did you mean 'growth'?"),
+        (("--metric", "conversion"), "did you mean 'conversion-rate'?"),
+        (("insight", "--outcome", "won"), "--outcome filters experiments"),
+    ],
+)
+def test_a_filter_that_names_nothing_is_refused(
+    base: Path, args: tuple[str, ...], says: str
+) -> None:
+    result = cx("-C", base, "list", *args)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr and result.stdout == ""
+
+
+def test_filters_select(base: Path) -> None:
+    assert _ids(base, "experiment", "--outcome", "lost") == ["EXP-0003", "EXP-0012", "EXP-0014"]
+    assert _ids(base, "--tag", "SIZING") == _ids(base, "--tag", "sizing") != []
+    growth = _ids(base, "--team", "growth")
+    assert growth and all(i.startswith(("INS", "OPP", "EXP")) for i in growth)
+    metric = _ids(base, "--metric", "page-load-time")
+    assert "EXP-0004" in metric  # a guardrail metric of EXP-0004
+    assert _ids(base, "experiment", "--stage", "purchase", "--status", "running") == []
+
+
+def test_an_unreadable_document_is_said_not_hidden(base: Path) -> None:
+    (base / "insights" / "INS-0099-broken.md").write_text("---\nid: INS-0099\ntitle: [\n---\n")
+    result = cx("-C", base, "list", "insight", "--format", "json")
+    assert result.exit_code == 0
+    assert "INS-0099" not in result.stdout
+    assert "1 document could not be read and is not listed: run 'cxlib validate'" in result.stderr
