@@ -56,3 +56,19 @@ def test_an_unreadable_document_is_said_not_hidden(base: Path) -> None:
     assert result.exit_code == 0
     assert "INS-0099" not in result.stdout
     assert "1 document could not be read and is not listed: run 'cxlib validate'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("list", "experiement"), "did you mean 'experiment'?"),
+        (("status", "EXP-0007", "conclued"), "did you mean 'concluded'?"),
+        (("show", "EXP-00021"), "did you mean 'EXP-0021'?"),
+        (("set", "OPP-0100", "owner=Ana"), "see 'cxlib list'"),
+        (("new", "experiment", "T", "--stage", "delivr", "--no-input"), "did you mean 'deliver'?"),
+    ],
+)
+def test_a_misspelt_name_gets_a_did_you_mean(base: Path, args: tuple[str, ...], says: str) -> None:
+    result = cx("-C", base, *args)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr

@@ -22,3 +22,11 @@ def choice_hint(value: str, known: Iterable[str]) -> str:
     listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     guess = closest(value, names)
     return (f"did you mean '{guess}'? " if guess else "") + f"known: {listed}"
+
+
+def id_hint(wanted: str, known: Iterable[str]) -> str:
+    """``did you mean 'EXP-0007'? see 'cxlib list'``: the closest id of the same prefix."""
+    prefix = wanted.split("-", 1)[0]
+    same = [i for i in known if i.split("-", 1)[0] == prefix]
+    guess = difflib.get_close_matches(wanted, same, n=1, cutoff=0.75)
+    return (f"did you mean '{guess[0]}'? " if guess else "") + "see 'cxlib list'"

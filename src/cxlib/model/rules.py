@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cxlib.model.choices import choice_hint
 from cxlib.model.codes import Code
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import Document, Experiment, Insight, Opportunity
@@ -100,7 +101,6 @@ class _Names:
         self, code: Code, field: str, value: str, choices: Iterable[str], what: str
     ) -> None:
         known = sorted(choices)
-        listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
         self.found.append(
             error(
                 code,
@@ -108,7 +108,7 @@ class _Names:
                 f"{what} '{value}' is not in cxlib.toml",
                 line=self.parsed.line_of(field),
                 field=field,
-                hint=f"known: {listed}" if known else "add it to cxlib.toml first",
+                hint=choice_hint(value, known) if known else "add it to cxlib.toml first",
             )
         )
 

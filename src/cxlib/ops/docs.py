@@ -10,6 +10,7 @@ from cxlib.kb.files import DocFile, read_document, scan
 from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.parse import MAX_FILE_BYTES
 from cxlib.kb.store import KnowledgeBase
+from cxlib.model.choices import id_hint
 from cxlib.model.ids import id_from_filename
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.source import ParsedFile
@@ -53,7 +54,7 @@ def open_by_id(
     wanted = normalize_id(doc_id)
     files = ids.get(wanted)
     if not files:
-        raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+        raise UnknownIdError(f"unknown id '{wanted}'", hint=id_hint(wanted, ids))
     if len(files) > 1:
         paths = ", ".join(f.path for f in files)
         raise UsageError(

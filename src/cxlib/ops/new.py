@@ -21,6 +21,7 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.templates import render, template_source
 from cxlib.kb.write import create_exclusive, real_folder
 from cxlib.model.checks import check_document
+from cxlib.model.choices import id_hint
 from cxlib.model.documents import MODELS
 from cxlib.model.findings import Severity
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, slugify, split_id
@@ -176,7 +177,7 @@ def _values(
     for target in links:
         target = target.strip().upper()
         if not ID_RE.match(target) or target not in existing:
-            raise UsageError(f"--link {target}: unknown id", hint="see 'cxlib list'")
+            raise UsageError(f"--link {target}: unknown id", hint=id_hint(target, existing))
         field = link_field(kind, existing[target])
         current = values.get(field)
         if field == "opportunity":

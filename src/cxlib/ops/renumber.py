@@ -24,6 +24,7 @@ from cxlib.kb.id_lock import ids_reserved
 from cxlib.kb.journal import Journal, refuse_if_pending
 from cxlib.kb.parse import MAX_FILE_BYTES
 from cxlib.kb.store import KnowledgeBase
+from cxlib.model.choices import id_hint
 from cxlib.model.ids import ID_RE, format_id, id_from_filename, split_id
 from cxlib.model.library import Library, LoadedDoc
 from cxlib.model.vocabulary import LINK_FIELDS
@@ -62,7 +63,7 @@ def _pick(kb: KnowledgeBase, library: Library, old: str, cwd: Path) -> LoadedDoc
         wanted = old.strip().upper()
         same = library.by_id().get(wanted, [])
         if not same:
-            raise UsageError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+            raise UsageError(f"unknown id '{wanted}'", hint=id_hint(wanted, library.by_id()))
         if len(same) > 1:
             paths = "\n".join(f"  cxlib renumber {d.path}" for d in same)
             raise UsageError(

@@ -14,6 +14,7 @@ from cxlib.errors import UsageError
 from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.edit import EditableFile, has_comment
 from cxlib.kb.store import KnowledgeBase
+from cxlib.model.choices import closest
 from cxlib.model.documents import MODELS, Result
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, LoadedDoc
@@ -198,8 +199,11 @@ def check_transition(d: LoadedDoc, new: str) -> None:
     """Refuse a status move the kind's lifecycle does not allow, naming the way there."""
     valid = statuses(d.kind)
     if new not in valid:
+        guess = closest(new, valid)
+        mean = f"did you mean '{guess}'? " if guess else ""
         raise UsageError(
-            f"'{new}' is not a status of an {d.kind.value}", hint=f"use one of: {', '.join(valid)}"
+            f"'{new}' is not a status of an {d.kind.value}",
+            hint=f"{mean}use one of: {', '.join(valid)}",
         )
     current = str((d.parsed.data or {}).get("status", ""))
     if current not in valid or current == new or allowed(d.kind, current, new):

@@ -8,6 +8,7 @@ from typing import Any
 from cxlib.errors import UnknownIdError, UsageError
 from cxlib.kb.files import read_document
 from cxlib.kb.store import KnowledgeBase
+from cxlib.model.choices import id_hint
 from cxlib.model.ids import ID_RE
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library, Link, LoadedDoc
@@ -62,7 +63,7 @@ def find(library: Library, doc_id: str) -> LoadedDoc:
         raise UnknownIdError(f"invalid id {doc_id!r}", hint="ids look like EXP-0042")
     matches = library.by_id().get(wanted)
     if not matches:
-        raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+        raise UnknownIdError(f"unknown id '{wanted}'", hint=id_hint(wanted, library.by_id()))
     return matches[0]
 
 

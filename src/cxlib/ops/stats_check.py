@@ -9,6 +9,7 @@ from cxlib.kb.files import read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.checks import check_document
+from cxlib.model.choices import id_hint
 from cxlib.model.codes import Code
 from cxlib.model.documents import Experiment, VariantResult
 from cxlib.model.findings import Finding
@@ -58,7 +59,7 @@ def stats_check(kb: KnowledgeBase, doc_id: str) -> StatsCheck:
     wanted = normalize_id(doc_id)
     files = file_ids(kb).get(wanted)
     if not files:
-        raise UnknownIdError(f"unknown id '{wanted}'", hint="see 'cxlib list'")
+        raise UnknownIdError(f"unknown id '{wanted}'", hint=id_hint(wanted, file_ids(kb)))
     f = files[0]
     if f.kind != Kind.EXPERIMENT:
         raise UsageError(f"{wanted} is an {f.kind.value}; stats check reads experiments")

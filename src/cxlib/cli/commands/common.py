@@ -59,7 +59,12 @@ def kind_arg(text: str) -> Kind:
 
     kind = parse_kind(text)
     if kind is None:
-        raise UsageError(f"unknown kind {text!r}", hint=f"use one of: {KIND_NAMES}")
+        from cxlib.model.choices import closest
+        from cxlib.model.kinds import Kind as Kinds
+
+        guess = closest(text.rstrip("s"), [k.value for k in Kinds])
+        mean = f"did you mean '{guess}'? " if guess else ""
+        raise UsageError(f"unknown kind {text!r}", hint=f"{mean}use one of: {KIND_NAMES}")
     return kind
 
 

@@ -33,7 +33,9 @@ def command(
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.TABLE,
 ) -> None:
-    """List documents, filtered by status, stage, owner, tag, outcome, team or metric.
+    """List documents, filtered by status, stage, tag, team and more.
+
+    Filters: status, stage, owner, tag, outcome, team, metric.
 
     Every filter is checked against cxlib.toml and the statuses and outcomes of the kinds: a
     misspelt name is an error (exit 2) with the known names, never an empty list.
