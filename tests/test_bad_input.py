@@ -326,3 +326,24 @@ def test_strict_fails_on_a_warning(kb: Path) -> None:
     assert [f["code"] for f in relaxed.json()["findings"]] == ["decision-pending"]
     strict = cx("-C", kb, "validate", "--strict")
     assert strict.exit_code == 1 and "decision-pending" in strict.output
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "assignment", "says", "hint"),
+    [
+        ("EXP-0022", "start=2026-13-01", "2026-13-01 is not a date: month 13", None),
+        ("EXP-0022", "start=2026-02-30", "2026-02-30 is not a date: 2026-02 has no day 30", None),
+        ("EXP-0022", "start=2026-2-3", "not a valid date", "write dates as YYYY-MM-DD"),
+        ("OPP-0008", "effort=two", "'effort': needs a whole number, written in digits", None),
+        ("OPP-0008", "reach=2.5", "'reach': needs a whole number (got 2.5)", None),
+    ],
+)
+def test_a_bad_value_is_said_in_plain_words(
+    base: Path, doc_id: str, assignment: str, says: str, hint: str | None
+) -> None:
+    before = snapshot(base)
+    result = cx("-C", base, "set", doc_id, assignment)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr and "Input should be" not in result.stderr
+    assert (hint in result.stderr) if hint else ("YYYY-MM-DD" not in result.stderr)
+    assert snapshot(base) == before

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import enum
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -84,6 +86,36 @@ def check_schema(
     return None, findings
 
 
+# pydantic's messages for a value of the wrong type, in the words of someone writing a document.
+_PLAIN_WORDS = {
+    "int_parsing": "needs a whole number, written in digits",
+    "int_from_float": "needs a whole number",
+    "int_type": "needs a whole number",
+    "float_parsing": "needs a number, written in digits",
+    "float_type": "needs a number",
+    "bool_parsing": "needs true or false",
+    "bool_type": "needs true or false",
+    "list_type": "needs a list, e.g. [a, b]",
+    "string_type": "needs text",
+}
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _impossible_date(text: str) -> str | None:
+    """Why a YYYY-MM-DD that is not a day is not one ("month 13"), else None."""
+    m = _ISO_DAY.match(text.strip())
+    if m is None:
+        return None
+    year, month, day = (int(x) for x in m.groups())
+    if not 1 <= month <= 12:
+        return f"month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"{year}-{month:02d} has no day {day}"
+    return None
+
+
 def _finding_from_error(
     path: str,
     kind: Kind,
@@ -118,8 +150,13 @@ def _finding_from_error(
         dotted.split(".")[-1] in {"created", "updated", "start", "end"}
     ):
         code = "invalid-date"
-        message = f"field '{dotted}': not a valid date: {_short(plain or value)}"
-        hint = "write dates as YYYY-MM-DD, e.g. 2025-03-01"
+        written = str(plain or value)
+        why = _impossible_date(written)
+        if why:  # the form is right, the day does not exist
+            message = f"field '{dotted}': {written} is not a date: {why}"
+        else:
+            message = f"field '{dotted}': not a valid date: {_short(plain or value)}"
+            hint = "write dates as YYYY-MM-DD, e.g. 2025-03-01"
     elif kind_of_error in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         code = "out-of-range"
         ctx = err.get("ctx", {})
@@ -143,6 +180,8 @@ def _finding_from_error(
         message = (
             f"field '{dotted}': use lowercase letters, digits and '-' only (got {_short(value)})"
         )
+    elif kind_of_error in _PLAIN_WORDS:
+        message = f"field '{dotted}': {_PLAIN_WORDS[kind_of_error]} (got {_short(value)})"
     else:
         message = f"field '{dotted}': {err['msg'].removeprefix('Value error, ')}"
         if value is not None and not isinstance(value, (dict, list)):
