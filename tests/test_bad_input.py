@@ -347,3 +347,30 @@ def test_a_bad_value_is_said_in_plain_words(
     assert says in result.stderr and "Input should be" not in result.stderr
     assert (hint in result.stderr) if hint else ("YYYY-MM-DD" not in result.stderr)
     assert snapshot(base) == before
+
+
+@pytest.mark.parametrize(
+    ("title", "says", "hint"),
+    [
+        (
+            "Shoppers: they hate fees",
+            "a value with ': ' in it needs quotes",
+            'title: "Shoppers: they hate fees"',
+        ),
+        ("[Draft] fees", "a value that starts with '[' needs quotes", 'title: "[Draft] fees"'),
+        ("@team fees", "a value that starts with '@' needs quotes", 'title: "@team fees"'),
+    ],
+)
+def test_text_that_yaml_reads_as_syntax_gets_the_quoted_line(
+    kb: Path, title: str, says: str, hint: str
+) -> None:
+    write(
+        kb,
+        "insights/INS-0001-x.md",
+        f"---\nid: INS-0001\ntitle: {title}\nstatus: draft\ncreated: 2025-01-10\n---\n",
+    )
+    result = cx("-C", kb, "validate", "--format", "json")
+    assert result.exit_code == 1
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("yaml-syntax", 3, 8)
+    assert says in finding["message"] and finding["hint"] == f"write it as {hint}"

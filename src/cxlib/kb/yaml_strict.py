@@ -198,7 +198,7 @@ def _problem_from(e: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlP
         return YamlProblem(
             "yaml-syntax", "only one YAML document is allowed in front-matter", line, column
         )
-    moved = _where_it_opened(e, text, line_offset)
+    moved = _where_it_opened(e, text, line_offset) or _needs_quotes(e, text, line_offset)
     if moved is not None:
         return moved
     context = f" {e.context}" if e.context else ""
@@ -211,6 +211,45 @@ def _problem_from(e: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlP
         line,
         column,
         hint="check quoting, brackets and indentation on that line",
+    )
+
+
+_KEY_VALUE = re.compile(r"^(\s*[A-Za-z_][\w-]*):[ \t]+(.*?)\s*$")
+
+
+def _needs_quotes(e: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlProblem | None:
+    """The two errors a person meets writing plain text as a value, in their words: a ': '
+    inside it (a title "Shoppers: they hate fees") and a first character YAML reads as syntax
+    ("[Draft] ..."). The hint is the line with the value quoted."""
+    mark = e.problem_mark
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    row = e.context_mark.line if e.context_mark is not None else mark.line
+    found = None
+    for candidate in dict.fromkeys((mark.line, row)):
+        m = _KEY_VALUE.match(lines[candidate]) if 0 <= candidate < len(lines) else None
+        if m and m.group(2) and not m.group(2).startswith(("'", '"')):
+            found = candidate, m
+            break
+    if found is None:
+        return None
+    number, m = found
+    key, value = m.group(1), m.group(2)
+    problem = e.problem or ""
+    if "mapping values are not allowed" in problem and ": " in value:
+        why = "a value with ': ' in it needs quotes"
+    elif value[0] in "&*!|>%@`" or (value[0] in "[{" and not value.endswith(("]", "}"))):
+        why = f"a value that starts with '{value[0]}' needs quotes"
+    else:
+        return None
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return YamlProblem(
+        "yaml-syntax",
+        f"YAML syntax error: {why}",
+        number + 1 + line_offset,
+        len(key) + 3,
+        hint=f'write it as {key.strip()}: "{quoted}"',
     )
 
 
