@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stderr, redirect_stdout, suppress
+from pathlib import Path
 
 import pytest
 import typer
 
 from cxlib.cli import commands
-from cxlib.cli.main import TOP_HELP, VERSION, _click_command, _command_named
+from cxlib.cli.main import TOP_HELP, VERSION, _click_command, _command_named, hoist_globals
 
 
 @pytest.mark.parametrize(
@@ -55,3 +56,28 @@ def test_the_summaries_help_like_the_whole_cli(args: list[str]) -> None:
 @pytest.mark.parametrize("args", [["--version"], ["-C", "kb", "--version", "list"]])
 def test_the_version_alone_says_what_the_whole_cli_says(args: list[str]) -> None:
     assert _run(_click_command(VERSION), args) == _run(_click_command(None), args)
+
+
+@pytest.mark.parametrize(
+    ("args", "hoisted"),
+    [
+        (["list", "-C", "kb"], ["-C", "kb", "list"]),
+        (["report", "roadmap", "--today=2026-01-01"], ["--today=2026-01-01", "report", "roadmap"]),
+        (["-C", "kb", "list", "--color", "never"], ["--color", "never", "-C", "kb", "list"]),
+        (["search", "--", "-C"], ["search", "--", "-C"]),  # after --, text
+        (["list", "--status", "running"], ["list", "--status", "running"]),
+    ],
+)
+def test_global_options_after_the_command_move_before_it(
+    args: list[str], hoisted: list[str]
+) -> None:
+    assert hoist_globals(args) == hoisted
+
+
+def test_a_global_option_after_the_command_is_obeyed(tmp_path: Path) -> None:
+    from tests.conftest import cx, example_copy
+
+    base = example_copy(tmp_path / "northwind")
+    result = cx("report", "experiments", "-C", base, "--today", "2026-01-01", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "2026-01-01" in result.stdout

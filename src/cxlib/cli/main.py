@@ -130,10 +130,37 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
     return typer.main.get_command(one)
 
 
+def hoist_globals(args: list[str]) -> list[str]:
+    """``args`` with the global options given after the command (``cxlib list -C kb``) moved
+    before it, where the command line's parser reads them. No command has an option of the
+    same name; nothing after ``--`` moves."""
+    start = 0
+    while start < len(args) and args[start].startswith("-"):
+        start += 2 if args[start] in _VALUED else 1
+    moved: list[str] = []
+    rest: list[str] = args[: start + 1]
+    i = start + 1
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in _VALUED and i + 1 < len(args):
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest if moved else args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
     output = Output()
-    code = _run_command(argv if argv is not None else sys.argv[1:], output)
+    code = _run_command(hoist_globals(argv if argv is not None else sys.argv[1:]), output)
     problem = cachefile.take_problem()
     if problem is not None:
         output.note(f"working without cxlib's cache, which cannot be used: {problem}")
