@@ -477,3 +477,11 @@ def test_the_page_card_counts_every_experiment_running_late(base: Path, tmp_path
     path.write_text(path.read_text().replace("status: running", "status: planned"))
     assert cx(*args).exit_code == 0
     assert card.format(0) in page.read_text()
+
+
+def test_html_has_a_default_file_name(northwind: Path, tmp_path: Path) -> None:
+    result = cx("-C", northwind, "report", "html", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "cxlib-report.html"
+    assert page.is_file() and "<html" in page.read_text(encoding="utf-8")
+    assert "wrote cxlib-report.html" in result.stderr

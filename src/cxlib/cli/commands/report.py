@@ -181,11 +181,11 @@ def html(
         typer.Option(
             "--output",
             "-o",
-            help="The HTML file to write ('-' for stdout). An existing file is replaced only "
-            "when it is an earlier cxlib report.",
+            help="The HTML file to write ('-' for stdout; default: cxlib-report.html). An "
+            "existing file is replaced only when it is an earlier cxlib report.",
             metavar="PATH",
         ),
-    ],
+    ] = "cxlib-report.html",
 ) -> None:
     """One self-contained HTML page with every report and charts (value/effort matrix,
     outcomes per month, journey heatmap, win rate trend); no network needed to open it.
