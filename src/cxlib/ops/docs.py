@@ -92,3 +92,13 @@ def touched(before: bytes, after: bytes, label: str, today: dt.date | None) -> b
     if today is None or after == before:
         return after
     return EditableFile(after, label).touch(today)
+
+
+def paths_of(kb: KnowledgeBase, doc_id: str) -> list[str]:
+    """The repository-relative paths of the files with this id (two when an id is shared)."""
+    wanted = normalize_id(doc_id)
+    ids = file_ids(kb)
+    files = ids.get(wanted)
+    if not files:
+        raise UnknownIdError(f"unknown id '{wanted}'", hint=id_hint(wanted, ids))
+    return [f.path for f in files]

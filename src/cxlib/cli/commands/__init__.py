@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "renumber": "renumber",
     # Bringing a library to this cxlib's document format.
     "migrate": "migrate",
+    # For people and scripts: a command's help, a document's file.
+    "help": "help",
+    "open": "open",
 }
 # Groups: one sub-command per report; the statistics of a design.
 GROUPS: dict[str, str] = {"report": "report", "stats": "stats"}

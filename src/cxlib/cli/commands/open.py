@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.state import state
+
+NAME = "open"
+
+
+def command(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+) -> None:
+    """Print the path of a document's file, for scripts and editors.
+
+    The absolute path, one line; two lines when two files share the id (validate reports it).
+
+    Example: $EDITOR "$(cxlib open EXP-0042)"
+    """
+    from cxlib.ops.docs import paths_of
+
+    st = state(ctx)
+    kb = st.open()
+    for path in paths_of(kb, doc_id):
+        st.output.stdout.write(f"{kb.root / path}\n")

@@ -1,0 +1,29 @@
+"""``cxlib open ID`` prints a document's path for scripts and editors; ``cxlib help [COMMAND]``
+is the command's own help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import cx
+
+
+def test_open_prints_the_absolute_path(base: Path) -> None:
+    result = cx("-C", base, "open", "exp-0003")
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path.is_absolute() and path.is_file()
+    assert path.name.startswith("EXP-0003-") and path.parent.name == "experiments"
+
+
+def test_open_an_unknown_id_says_the_nearest(base: Path) -> None:
+    result = cx("-C", base, "open", "EXP-00021")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "did you mean 'EXP-0021'?" in result.stderr
+
+
+def test_help_is_the_commands_help() -> None:
+    assert cx("help", "report", "roadmap").stdout == cx("report", "roadmap", "--help").stdout
+    assert cx("help").stdout == cx("--help").stdout
+    unknown = cx("help", "nosuch")
+    assert unknown.exit_code == 2 and "No such command 'nosuch'" in unknown.output
