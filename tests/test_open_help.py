@@ -27,3 +27,12 @@ def test_help_is_the_commands_help() -> None:
     assert cx("help").stdout == cx("--help").stdout
     unknown = cx("help", "nosuch")
     assert unknown.exit_code == 2 and "No such command 'nosuch'" in unknown.output
+
+
+def test_show_lists_a_body_mention_once(base: Path) -> None:
+    """INS-0010's body names EXP-0014 twice: one link, and one backlink on EXP-0014's side."""
+    shown = cx("-C", base, "show", "INS-0010", "--format", "json").json()
+    body = [link["id"] for link in shown["links"] if link["field"] == "body"]
+    assert body.count("EXP-0014") == 1
+    back = cx("-C", base, "show", "EXP-0014", "--format", "json").json()["backlinks"]
+    assert [(b["id"], b["field"]) for b in back].count(("INS-0010", "body")) <= 1

@@ -87,13 +87,25 @@ def show_document(kb: KnowledgeBase, doc_id: str) -> ShowResult:
         front_matter=d.parsed.data or {},
         body=body.strip("\n"),
     )
-    result.links = [_view(by_id, link, link.target) for link in d.links()]
-    result.backlinks = [
-        _view(by_id, link, link.source) for link in library.backlinks().get(d.id or "", [])
-    ]
+    result.links = _once([_view(by_id, link, link.target) for link in d.links()])
+    result.backlinks = _once(
+        [_view(by_id, link, link.source) for link in library.backlinks().get(d.id or "", [])]
+    )
     if d.kind == Kind.INSIGHT:
         result.standing = insight_standing(d, by_id).to_json()
     return result
+
+
+def _once(views: list[LinkView]) -> list[LinkView]:
+    """Each link once: a body that mentions a document three times links to it once."""
+    seen: set[tuple[str, str]] = set()
+    out: list[LinkView] = []
+    for v in views:
+        key = (v.field, v.id)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
 
 
 def insight_standing(d: LoadedDoc, by_id: dict[str, list[LoadedDoc]]) -> StandingResult:
