@@ -270,3 +270,30 @@ def test_a_missing_editor_is_a_clear_error(kb: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 2
     assert "cannot start the editor" in result.stderr
     assert list((kb / "insights").glob("INS-0001-*.md"))  # the document was still created
+
+
+def test_new_with_a_link_takes_its_place_on_the_journey(tmp_path: Path) -> None:
+    """--link OPP-0001 (stage purchase, touchpoint cart) places the new experiment there; a
+    --stage given wins."""
+    from tests.conftest import example_copy
+
+    base = example_copy(tmp_path / "northwind")
+    made = cx("-C", base, "new", "experiment", "Nudge", "--link", "OPP-0001", "--no-input")
+    assert made.exit_code == 0, made.output
+    text = next((base / "experiments").glob("EXP-0023-*.md")).read_text()
+    assert "\nstage: purchase\n" in text and "\ntouchpoint: cart\n" in text
+    told = cx(
+        "-C",
+        base,
+        "new",
+        "experiment",
+        "Other",
+        "--link",
+        "OPP-0001",
+        "--stage",
+        "discover",
+        "--no-input",
+    )
+    assert told.exit_code == 0, told.output
+    other = next((base / "experiments").glob("EXP-0024-*.md")).read_text()
+    assert "\nstage: discover\n" in other and "touchpoint:" not in other.split("---")[1]

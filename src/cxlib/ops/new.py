@@ -137,6 +137,13 @@ def new_document(
         "stage": yaml_write.scalar(stage),
     }
     values = _values(kb, kind, assignments or [], links or [])
+    if stage is None and "stage" not in values and links:
+        # A document made from another sits where it does on the journey, unless told otherwise.
+        linked_stage, touchpoint = _journey_of(kb, links[0])
+        if linked_stage:
+            fields["stage"] = yaml_write.scalar(linked_stage)
+            if touchpoint and "touchpoint" not in values:
+                values["touchpoint"] = touchpoint
     refuse_if_pending(kb.root)
     # Branches change by commits and fetches, not by another ``new``: read them before the lock,
     # which then covers only what two ``new`` can race on, the working tree.
@@ -204,6 +211,25 @@ def _check_new(kb: KnowledgeBase, kind: Kind, rel: str, text: str) -> None:
         raise UsageError(
             f"the new {kind.value} would not be valid: {first.message}", hint=first.hint
         )
+
+
+def _journey_of(kb: KnowledgeBase, doc_id: str) -> tuple[str | None, str | None]:
+    """The stage and touchpoint the document ``doc_id`` declares (None when it declares none or
+    cannot be read)."""
+    wanted = doc_id.strip().upper()
+    for f in scan(kb.root, kb.config)[0]:
+        if id_from_filename(Path(f.path).name) != wanted:
+            continue
+        try:
+            data = parse_bytes((kb.root / f.path).read_bytes()).data or {}
+        except OSError:
+            return None, None
+        stage, touchpoint = data.get("stage"), data.get("touchpoint")
+        return (
+            stage if isinstance(stage, str) else None,
+            touchpoint if isinstance(touchpoint, str) else None,
+        )
+    return None, None
 
 
 def _existing_ids(kb: KnowledgeBase) -> dict[str, Kind]:
