@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -120,14 +120,39 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
     inspects its signature, ~50 ms for all of them. Cached: a process that runs the CLI more
     than once (the tests) builds each once."""
     if only is None:
-        return typer.main.get_command(full_app())
+        return _worded(typer.main.get_command(full_app()))
     one = _make_app()
     one.callback()(_global)
     if only == TOP_HELP:
         commands.register_summaries(one)
     elif only != VERSION:
         commands.register(one, only=only)
-    return typer.main.get_command(one)
+    return _worded(typer.main.get_command(one))
+
+
+# What an option's value is, in words, where a command gave no metavar: typer would show the
+# Python type (<str>, <float range>).
+_NUMBER_WORDS = {"--timeout": "SECONDS", "--daily-traffic": "VISITORS"}
+
+
+def _worded(command: Any) -> Any:  # typer's click types are private
+    """``command`` and its sub-commands with every option's value named in words: ``N`` for a
+    number, the option's name for text (``--owner NAME`` reads as ``--owner OWNER``)."""
+    from typer._click import types
+
+    for param in getattr(command, "params", []):
+        if getattr(param, "metavar", None) is not None or not getattr(param, "opts", None):
+            continue
+        if getattr(param, "is_flag", False):
+            continue
+        name = max(param.opts, key=len)
+        if isinstance(param.type, types.IntParamType | types.FloatParamType):
+            param.metavar = _NUMBER_WORDS.get(name, "N")
+        elif isinstance(param.type, types.StringParamType):
+            param.metavar = name.lstrip("-").upper().replace("-", "_")
+    for sub in getattr(command, "commands", {}).values():
+        _worded(sub)
+    return command
 
 
 def hoist_globals(args: list[str]) -> list[str]:
