@@ -293,3 +293,14 @@ def test_set_writes_a_small_number_that_reads_back_as_a_number(example: Path) ->
     assert "  p_value: 1.0e-05\n" in text
     shown = cx("-C", example, "show", "EXP-0003", "--format", "json").json()
     assert shown["front_matter"]["result"]["p_value"] == 0.00001
+
+
+def test_status_help_lists_every_move_of_the_table() -> None:
+    from cxlib.model.vocabulary import TRANSITIONS
+
+    shown = cx("status", "--help").stdout
+    for kind, moves in TRANSITIONS.items():
+        assert f"  {kind.value}:\n" in shown
+        for status, targets in moves.items():
+            assert f"    {status} -> {' | '.join(targets) if targets else '(final)'}\n" in shown
+    assert "see the README" not in shown and "--start DATE" in shown

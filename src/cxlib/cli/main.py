@@ -133,6 +133,7 @@ def _click_command(only: str | None = None):  # type: ignore[no-untyped-def]  # 
 # What an option's value is, in words, where a command gave no metavar: typer would show the
 # Python type (<str>, <float range>).
 _NUMBER_WORDS = {"--timeout": "SECONDS", "--daily-traffic": "VISITORS"}
+_TEXT_WORDS = {"--start": "DATE", "--end": "DATE", "--since": "DATE", "--until": "DATE"}
 
 
 def _worded(command: Any) -> Any:  # typer's click types are private
@@ -149,7 +150,7 @@ def _worded(command: Any) -> Any:  # typer's click types are private
         if isinstance(param.type, types.IntParamType | types.FloatParamType):
             param.metavar = _NUMBER_WORDS.get(name, "N")
         elif isinstance(param.type, types.StringParamType):
-            param.metavar = name.lstrip("-").upper().replace("-", "_")
+            param.metavar = _TEXT_WORDS.get(name, name.lstrip("-").upper().replace("-", "_"))
     for sub in getattr(command, "commands", {}).values():
         _worded(sub)
     return command

@@ -47,3 +47,14 @@ def move_hint(kind: Kind, current: str, new: str) -> str:
     if moves:
         return f"from {current} an {kind.value} can move to: {', '.join(moves)}"
     return f"{current} is final for an {kind.value}; edit the file by hand if it is wrong"
+
+
+def moves_table() -> str:
+    """Every kind's moves, one status a line (``planned -> running | draft | abandoned``), as
+    the status command's help lists them."""
+    lines: list[str] = []
+    for kind in (Kind.INSIGHT, Kind.OPPORTUNITY, Kind.EXPERIMENT):
+        lines.append(f"{kind.value}:")
+        for status, moves in TRANSITIONS[kind].items():
+            lines.append(f"  {status} -> {' | '.join(moves) if moves else '(final)'}")
+    return "\n".join(lines)

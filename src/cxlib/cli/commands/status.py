@@ -47,9 +47,11 @@ def command(
     no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Move a document to NEW_STATUS along its lifecycle (see the README), refusing moves the
-    lifecycle or the rules forbid and saying what is missing. An experiment moving to running
-    gets today as start, to concluded today as end, unless given or already set.
+    """Move a document along its lifecycle to NEW_STATUS.
+
+    Moves the lifecycle or the rules forbid are refused, saying what is missing. An experiment
+    moving to running gets today as start, to concluded today as end, unless given or already
+    set.
 
     Example: cxlib status EXP-0007 concluded --outcome lost --learnings-from-editor
     """
@@ -79,3 +81,16 @@ def command(
         touch=touch_date(st, kb, no_touch),
     )
     report(st.output, result, format == TextOrJson.JSON, dry_run)
+
+
+def _with_moves(doc: str) -> str:
+    """The help with the moves of each kind (from the transition table, so always right); the
+    \\b keeps the lines as they are."""
+    from cxlib.model.lifecycle import moves_table
+
+    head, example = doc.split("    Example:", 1)
+    table = "\n".join(f"    {line}" for line in moves_table().splitlines())
+    return f"{head}    The moves:\n\n    \b\n{table}\n\n    Example:{example}"
+
+
+command.__doc__ = _with_moves(command.__doc__ or "")
