@@ -58,3 +58,9 @@ def test_a_narrow_terminal_gets_help_wrapped_to_it() -> None:
 def test_help_of_a_command_is_not_answered_from_the_file() -> None:
     done = _script("validate", "--help")
     assert done.returncode == 0 and "Example:" in done.stdout
+
+
+def test_every_summary_is_whole() -> None:
+    """The list of commands shows each summary in full, never cut with '...'."""
+    commands = HELP_FILE.read_text(encoding="utf-8").split("Commands:\n", 1)[1]
+    assert commands.strip() and not [line for line in commands.splitlines() if line.endswith("...")]

@@ -36,7 +36,9 @@ def command(
         ),
     ] = GraphFormat.TREE,
 ) -> None:
-    """Show the feedback loop as a graph: insights feed opportunities, opportunities are tested
+    """Show the feedback loop as a graph.
+
+    Show the feedback loop as a graph: insights feed opportunities, opportunities are tested
     by experiments, experiments support or contradict insights and are followed up. Mermaid
     output pastes into a GitHub comment or a markdown file; dot feeds Graphviz.
 

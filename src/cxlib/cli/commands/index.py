@@ -19,7 +19,9 @@ def command(
     timeout: IndexTimeout = 10.0,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Build the search index, or bring it up to date with the working tree.
+    """Build the search index, or bring it up to date.
+
+    Build the search index, or bring it up to date with the working tree.
 
     Only new, changed and deleted documents are re-indexed. The index lives in the user's
     cache folder (~/.cache/cxlib/index/, never inside the base; a cache that can always be

@@ -17,7 +17,9 @@ def command(
         typer.Argument(help="Folder for the knowledge base (default: the current one, or --root)."),
     ] = None,
 ) -> None:
-    """Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
+    """Create a knowledge base.
+
+    Create a knowledge base: cxlib.toml, the document folders, .gitignore for the cache, a
     pre-commit config and a GitHub Actions workflow (validate on pull requests, and the review
     in the job summary and a pull-request comment); runs 'git init' when the folder is not in a
     repository yet. In a subfolder of a repository, the hook and the workflow go to the

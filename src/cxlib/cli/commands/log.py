@@ -21,7 +21,9 @@ def command(
     ] = None,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Show a document's history from git: its commits (date, author, message), following
+    """Show a document's history from git.
+
+    Show a document's history from git: its commits (date, author, message), following
     renames, and how its status changed over time.
 
     Without an id, list every document's created and last-changed dates and authors from git

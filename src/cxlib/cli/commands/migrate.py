@@ -13,7 +13,9 @@ def command(
     dry_run: DryRun = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Bring the library to the newest document format this cxlib reads, changing only the
+    """Bring the library to the newest document format.
+
+    Bring the library to the newest document format this cxlib reads, changing only the
     lines that must change: format 1 to 2 writes 'format = 2' in cxlib.toml and turns every
     experiment's variants given as names ([control, banner]) into records, one
     '- {name: control}' line each. Nothing else is touched, 'updated:' included. Refused, with

@@ -72,7 +72,9 @@ def command(
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Create a document with the next free id (also across branches) from the kind's template.
+    """Create a document with the next free id.
+
+    Create a document with the next free id (also across branches) from the kind's template.
 
     Prints the new file's path (with --format json: {"id": ..., "path": ...}).
 

@@ -101,7 +101,9 @@ def command(
     ] = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Give a document a new id: rename its file and rewrite every reference to it (front-matter
+    """Give a document a new id, fixing every reference.
+
+    Give a document a new id: rename its file and rewrite every reference to it (front-matter
     links and [[ID]] body links) across the library, changing only those lines. For ids that
     collide when two branches merge. Plain-text mentions are listed, not changed. The plan is
     journaled before the first write: a renumber that was killed, interrupted or failed midway

@@ -21,7 +21,8 @@ NAME = "report"
 
 app = typer.Typer(
     name=NAME,
-    help="The program at a glance: roadmap, experiments, journey, metrics, health, decisions, "
+    help="The program at a glance: every report.\n\n"
+    "The program at a glance: roadmap, experiments, journey, metrics, health, decisions, "
     "and an HTML page with all of them and charts. Each report prints a table on a terminal, "
     "or markdown, JSON or CSV with --format.\n\n"
     "Example: cxlib report experiments --since 2026-01-01",

@@ -59,7 +59,9 @@ def command(
         ),
     ] = 1024 * 1024,
 ) -> None:
-    """Describe what a branch changes in the library, for the people reviewing it.
+    """Describe what a branch changes, for its pull request.
+
+    Describe what a branch changes in the library, for the people reviewing it.
 
     Documents added, changed, renamed and deleted (by kind, with id, title and owner), status
     transitions, links added and removed, validation findings of the changed documents (checked

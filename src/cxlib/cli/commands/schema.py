@@ -14,7 +14,9 @@ def command(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="insight, opportunity or experiment.")],
 ) -> None:
-    """Print the JSON Schema (draft-07) of a kind's front-matter, for editors and other tools.
+    """Print the JSON Schema of a kind's front-matter.
+
+    Print the JSON Schema (draft-07) of a kind's front-matter, for editors and other tools.
 
     Example: cxlib schema experiment > experiment.schema.json
     """

@@ -32,7 +32,9 @@ def command(
     format: TableOrJsonFormat = TableOrJson.TABLE,
     timeout: IndexTimeout = 10.0,
 ) -> None:
-    """Search the library; the index is brought up to date with the working tree first.
+    """Search the library.
+
+    Search the library; the index is brought up to date with the working tree first.
 
     Free text is stemmed (shipping finds shipped); "phrases" in quotes; AND, OR, NOT and
     parentheses; prefixes with check*. Fields: kind status outcome decision stage touchpoint team

@@ -32,7 +32,9 @@ def command(
     no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Set front-matter fields of a document, changing only their lines. Refused, with what is
+    """Set front-matter fields of a document.
+
+    Set front-matter fields of a document, changing only their lines. Refused, with what is
     missing, when the result would break a rule the document did not break before (a status
     the lifecycle does not allow, a validated insight without evidence, an unknown metric...).
     A list of records (variants, result.variants, result.guardrails) replaces that key's block,

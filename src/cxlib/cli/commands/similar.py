@@ -18,7 +18,9 @@ def command(
     format: TableOrJsonFormat = TableOrJson.TABLE,
     timeout: IndexTimeout = 10.0,
 ) -> None:
-    """Have we done this before? The documents most like one, best first, with a score.
+    """Have we done this before? The most similar documents.
+
+    Have we done this before? The documents most like one, best first, with a score.
 
     Compares the title, hypothesis and body (whoosh's more-like-this); the index is brought up
     to date first. Exit codes: 0 found some, 1 none, 2 unknown id or another error.

@@ -16,7 +16,8 @@ NAME = "stats"
 
 app = typer.Typer(
     name=NAME,
-    help="The statistics of an experiment's design: how many visitors it needs.\n\n"
+    help="The statistics of an experiment's design.\n\n"
+    "How many visitors a design needs, and an experiment's record against its counts.\n\n"
     "Example: cxlib stats sample-size --baseline 0.032 --mde 5",
     no_args_is_help=True,
     rich_markup_mode=None,

@@ -28,7 +28,9 @@ def command(
     no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
-    """Remove the link from FROM to TO (only that field's lines change). A link to an id that
+    """Remove a link from one document to another.
+
+    Remove the link from FROM to TO (only that field's lines change). A link to an id that
     no longer exists can be removed too; [[ID]] mentions in the body are left as they are.
 
     Example: cxlib unlink OPP-0001 INS-0007

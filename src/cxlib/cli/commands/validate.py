@@ -51,7 +51,9 @@ def command(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file.")] = False,
 ) -> None:
-    """Check documents against the schema, the program config, the lifecycle rules and links.
+    """Check documents against every rule.
+
+    Check documents against the schema, the program config, the lifecycle rules and links.
 
     Exit codes: 0 no errors (with --strict, no warnings either), 1 findings that fail the run,
     2 usage or config error.
