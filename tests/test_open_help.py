@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import cx
 
 
@@ -36,3 +37,16 @@ def test_show_lists_a_body_mention_once(base: Path) -> None:
     assert body.count("EXP-0014") == 1
     back = cx("-C", base, "show", "EXP-0014", "--format", "json").json()["backlinks"]
     assert [(b["id"], b["field"]) for b in back].count(("INS-0010", "body")) <= 1
+
+
+@pytest.mark.parametrize("doc_id", ["INS-0010", "OPP-0001", "EXP-0003", "EXP-0021"])
+def test_show_prints_words_not_python(base: Path, doc_id: str) -> None:
+    shown = cx("-C", base, "show", doc_id)
+    assert shown.exit_code == 0, shown.output
+    head = shown.stdout.split("\nlinks:", 1)[0]
+    for repr_mark in ("['", "{'", "None", "datetime.date(", "': "):
+        assert repr_mark not in head, (repr_mark, head)
+    if doc_id == "EXP-0003":
+        assert "  tags: shipping, cart, pricing\n" in head
+        assert "    interval: [-2.1, -0.1]\n" in head
+        assert "    - name: control, allocation: 50\n" in head

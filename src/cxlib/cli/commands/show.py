@@ -35,7 +35,8 @@ def command(
     out.line(f"{result.kind} · {result.front_matter.get('status', '')} · {result.path}")
     for key, value in result.front_matter.items():
         if key not in {"id", "title", "status"}:
-            out.line(f"  {key}: {value}")
+            for line in field_lines(key, value):
+                out.line(f"  {line}")
     if result.standing is not None:
         _standing(out, result.standing)
     for label, views in (("links", result.links), ("backlinks", result.backlinks)):
@@ -57,3 +58,32 @@ def _standing(out: Output, standing: dict[str, Any]) -> None:
     )
     for t in standing["experiments"]:
         out.line(f"  {t['side']:<17} {t['id']:<10} weight {t['weight']:g}: {t['why']}")
+
+
+def _words(value: object) -> str:
+    """A value as a reader writes it: dates as dates, lists with commas, a record as its
+    key: value pairs (never a Python repr)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_words(v)}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list):
+        joined = ", ".join(_words(v) for v in value)
+        numbers = value and all(isinstance(v, int | float) for v in value)
+        return f"[{joined}]" if numbers else joined  # an interval reads as one
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def field_lines(key: str, value: object) -> list[str]:
+    """The lines of one front-matter field: empty ones left out, a list of records (variants,
+    amendments) and a mapping (result) one entry a line beneath their key."""
+    if value in (None, "", [], {}):
+        return []
+    if isinstance(value, dict):
+        inner = [line for k, v in value.items() for line in field_lines(str(k), v)]
+        return [f"{key}:", *(f"  {line}" for line in inner)]
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return [f"{key}:", *(f"  - {_words(v)}" for v in value)]
+    return [f"{key}: {_words(value)}"]
