@@ -72,3 +72,34 @@ def test_a_misspelt_name_gets_a_did_you_mean(base: Path, args: tuple[str, ...], 
     result = cx("-C", base, *args)
     assert result.exit_code == 2, result.output
     assert says in result.stderr
+
+
+def test_sort_limit_and_since(base: Path) -> None:
+    top = _ids(base, "opportunity", "--sort", "priority", "--limit", "2")
+    assert top == ["OPP-0001", "OPP-0003"]  # priority 4.0 each, then id order
+    newest = _ids(base, "--sort", "created", "--limit", "1")
+    assert newest == ["EXP-0022"]  # created 2026-10-14, the newest document
+    since = _ids(base, "--since", "2026-09-01")
+    assert since == ["EXP-0021", "EXP-0022", "INS-0016", "OPP-0009"]
+    assert _ids(base, "--sort", "title") == sorted(
+        _ids(base), key=lambda i: {r["id"]: r["title"].lower() for r in _rows(base)}[i]
+    )
+
+
+def _rows(base: Path) -> list[dict[str, str]]:
+    result = cx("-C", base, "list", "--format", "json")
+    rows: list[dict[str, str]] = result.json()
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--sort", "prio"), "did you mean 'priority'?"),
+        (("--since", "2026-13-01"), "--since: 2026-13-01 is not a date: month 13"),
+        (("--limit", "0"), "--limit"),
+    ],
+)
+def test_a_bad_order_or_date_is_refused(base: Path, args: tuple[str, ...], says: str) -> None:
+    result = cx("-C", base, "list", *args)
+    assert result.exit_code == 2 and says in result.output

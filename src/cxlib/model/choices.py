@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 
 
@@ -30,3 +32,21 @@ def id_hint(wanted: str, known: Iterable[str]) -> str:
     same = [i for i in known if i.split("-", 1)[0] == prefix]
     guess = difflib.get_close_matches(wanted, same, n=1, cutoff=0.75)
     return (f"did you mean '{guess[0]}'? " if guess else "") + "see 'cxlib list'"
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def impossible_date(text: str) -> str | None:
+    """Why a YYYY-MM-DD that is not a day is not one ("month 13"), else None."""
+    m = _ISO_DAY.match(text.strip())
+    if m is None:
+        return None
+    year, month, day = (int(x) for x in m.groups())
+    if not 1 <= month <= 12:
+        return f"month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"{year}-{month:02d} has no day {day}"
+    return None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import enum
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
+from cxlib.model.choices import impossible_date
 from cxlib.model.documents import MODELS, Document
 from cxlib.model.findings import Finding, Severity, error
 from cxlib.model.kinds import Kind
@@ -98,22 +97,6 @@ _PLAIN_WORDS = {
     "list_type": "needs a list, e.g. [a, b]",
     "string_type": "needs text",
 }
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def _impossible_date(text: str) -> str | None:
-    """Why a YYYY-MM-DD that is not a day is not one ("month 13"), else None."""
-    m = _ISO_DAY.match(text.strip())
-    if m is None:
-        return None
-    year, month, day = (int(x) for x in m.groups())
-    if not 1 <= month <= 12:
-        return f"month {month}"
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return f"{year}-{month:02d} has no day {day}"
-    return None
 
 
 def _finding_from_error(
@@ -151,7 +134,7 @@ def _finding_from_error(
     ):
         code = "invalid-date"
         written = str(plain or value)
-        why = _impossible_date(written)
+        why = impossible_date(written)
         if why:  # the form is right, the day does not exist
             message = f"field '{dotted}': {written} is not a date: {why}"
         else:

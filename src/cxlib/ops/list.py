@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,17 @@ class Filters:
     outcome: str | None = None
     team: str | None = None
     metric: str | None = None
+    since: dt.date | None = None  # created on or after
+
+
+# The orders list knows: a column, most recent or highest first where that is what one wants.
+SORTS = {
+    "id": (lambda r: (r["kind"], r["id"]), False),
+    "title": (lambda r: r["title"].lower(), False),
+    "status": (lambda r: (r["status"], r["id"]), False),
+    "created": (lambda r: (r["created"], r["id"]), True),
+    "priority": (lambda r: (r.get("priority") is not None, r.get("priority") or 0), True),
+}
 
 
 @dataclass
@@ -77,12 +89,22 @@ def _matches(doc: Any, filters: Filters) -> bool:
         and (not filters.outcome or outcome == filters.outcome)
         and (not filters.team or doc.team == filters.team)
         and (not filters.metric or filters.metric in _metrics(doc))
+        and (not filters.since or doc.created >= filters.since)
     )
 
 
-def list_documents(kb: KnowledgeBase, kind: Kind | None, filters: Filters) -> Listing:
-    """Rows for every valid document matching the filters; the documents that cannot be read
-    are counted, not listed (validate says why)."""
+def list_documents(
+    kb: KnowledgeBase,
+    kind: Kind | None,
+    filters: Filters,
+    sort: str = "id",
+    limit: int | None = None,
+) -> Listing:
+    """Rows for every valid document matching the filters, in the ``sort`` order (one of
+    :data:`SORTS`), at most ``limit``; the documents that cannot be read are counted, not
+    listed (validate says why)."""
+    if sort not in SORTS:
+        raise UsageError(f"cannot sort by '{sort}'", hint=choice_hint(sort, SORTS))
     check_filters(kb.config, kind, filters)
     library, _ = load_checked(kb)
     formula = compile_formula(kb.config.scoring.formula)
@@ -120,5 +142,7 @@ def list_documents(kb: KnowledgeBase, kind: Kind | None, filters: Filters) -> Li
             )
         row["path"] = d.path
         rows.append(row)
-    rows.sort(key=lambda r: (r["kind"], r["id"]))
-    return Listing(rows, skipped)
+    key, newest_first = SORTS[sort]
+    rows.sort(key=lambda r: (r["kind"], r["id"]))  # ties in the order below keep id order
+    rows.sort(key=key, reverse=newest_first)
+    return Listing(rows if limit is None else rows[:limit], skipped)

@@ -75,6 +75,11 @@ def date_option(text: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        from cxlib.model.choices import impossible_date
+
+        why = impossible_date(text)
+        if why:
+            raise UsageError(f"{option}: {text} is not a date: {why}") from None
         raise UsageError(f"{option}: not a date: {text!r}", hint="use YYYY-MM-DD") from None
 
 

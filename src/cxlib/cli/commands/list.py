@@ -29,13 +29,21 @@ def command(
         str | None,
         typer.Option(help="Only documents naming this metric (primary, guardrail or KPI)."),
     ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only documents created on or after this date.")
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(help="id, title, status, created (newest first) or priority (highest first)."),
+    ] = "id",
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.", min=1)] = None,
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.TABLE,
 ) -> None:
     """List documents, filtered by status, stage, tag, team and more.
 
-    Filters: status, stage, owner, tag, outcome, team, metric.
+    Filters: status, stage, owner, tag, outcome, team, metric, since; --sort and --limit.
 
     Every filter is checked against cxlib.toml and the statuses and outcomes of the kinds: a
     misspelt name is an error (exit 2) with the known names, never an empty list.
@@ -46,8 +54,12 @@ def command(
 
     st = state(ctx)
     the_kind = kind_arg(kind) if kind else None
-    filters = Filters(status, stage, owner, tag, outcome, team, metric)
-    listing = list_documents(st.open(), the_kind, filters)
+    from cxlib.cli.commands.common import date_option
+
+    filters = Filters(
+        status, stage, owner, tag, outcome, team, metric, date_option(since, "--since")
+    )
+    listing = list_documents(st.open(), the_kind, filters, sort=sort, limit=limit)
     rows = listing.rows
     if listing.skipped:
         n = listing.skipped
