@@ -249,7 +249,7 @@ def test_team_filter(teams: Path) -> None:
     "args, message",
     [
         (["--team", "nobody"], "unknown team 'nobody'"),
-        (["--since", "2026-13-01"], "--since: not a date"),
+        (["--since", "2026-13-01"], "--since: 2026-13-01 is not a date: month 13"),
     ],
 )
 def test_bad_filters_are_usage_errors(teams: Path, args: list[str], message: str) -> None:
