@@ -469,9 +469,19 @@ class Corpus:
             cited = cited if source == "experiment" else []  # ...unless it came from a test
         counter = (
             [d.id for d in self.some(self.concluded, 1, 1) if d.id not in cited]
-            if (self.concluded and self.chance(0.1))
+            # a validated insight stands on its evidence: contradicted, it would be contested
+            if (self.concluded and self.chance(0.1) and doc.status != "validated")
             else []
         )
+        if doc.status == "rejected" and cited:
+            # A rejected insight's experiments speak against it (else its standing says
+            # supported, which validate warns about): they are its counter-evidence.
+            counter = [*cited, *(c for c in counter if c not in cited)]
+            cited = []
+            if source == "experiment":
+                source = "survey"
+            if not evidence:
+                evidence.append(self.research_link(doc))
         doc.links = cited + counter
         front = self.common(doc) | {
             "type": self.pick(INSIGHT_TYPES),
