@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import EXAMPLE, example_copy, write
@@ -143,3 +144,30 @@ def replace_once(base: Path, rel: str, old: str, new: str) -> Path:
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def hook_env(home: Path, pre_commit_home: Path) -> dict[str, str]:
+    """An environment where the real pre-commit runs this checkout's cxlib, with its own
+    home, git identity and hook cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test Owner\n\temail = owner@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    bin_dir = str(Path(sys.executable).parent)  # the cxlib script of this environment
+    # pip's download cache is the user's own (as when pre-commit runs for real): it only saves
+    # downloads when pre-commit builds the hook's environment.
+    cache = env.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
+    return env | {
+        "PIP_CACHE_DIR": cache,
+        "HOME": str(home),
+        "PRE_COMMIT_HOME": str(pre_commit_home),
+        "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "NO_COLOR": "1",
+    }
+
+
+def run_in(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)

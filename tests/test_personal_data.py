@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import EXAMPLE, cx, example_copy, write
-from tests.gitrepo import insight, new_base
+from tests.gitrepo import hook_env, insight, new_base, run_in
 
 from cxlib.kb.config_file import load_config
 from cxlib.kb.parse import parse_bytes
@@ -452,37 +452,36 @@ def test_the_example_library_holds_no_personal_data(tmp_path: Path) -> None:
 
 
 def test_the_hook_blocks_a_card_number_and_lets_a_phone_number_pass(tmp_path: Path) -> None:
-    from tests.test_precommit import _env, _run
 
-    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    env = hook_env(tmp_path / "home", tmp_path / "pre-commit-home")
     root = tmp_path / "kb"
     assert cx("init", root).exit_code == 0
     (root / "cxlib.toml").write_bytes((EXAMPLE / "cxlib.toml").read_bytes())
     write(root, "insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
-    _run(root, env, "git", "add", "-A")
-    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    run_in(root, env, "git", "add", "-A")
+    hook = run_in(root, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
-    first = _run(root, env, "git", "commit", "-m", "base")
+    first = run_in(root, env, "git", "commit", "-m", "base")
     assert first.returncode == 0, first.stdout + first.stderr
-    head = _run(root, env, "git", "rev-parse", "HEAD").stdout
+    head = run_in(root, env, "git", "rev-parse", "HEAD").stdout
 
     def commit_body(line: str) -> tuple[int, str]:
         text = insight("INS-0002", "A support call") + f"\n{line}\n"
         write(root, "insights/INS-0002-call.md", text)
-        _run(root, env, "git", "add", "insights/INS-0002-call.md")
-        done = _run(root, env, "git", "commit", "-m", "Add INS-0002")
+        run_in(root, env, "git", "add", "insights/INS-0002-call.md")
+        done = run_in(root, env, "git", "commit", "-m", "Add INS-0002")
         return done.returncode, done.stdout + done.stderr
 
     code, out = commit_body("She read out her card, 4111 1111 1111 1111, on the call.")
     assert code != 0, out
     assert "insights/INS-0002-call.md:" in out and "[personal-card]" in out
     assert "4111" not in out
-    assert _run(root, env, "git", "rev-parse", "HEAD").stdout == head  # nothing committed
+    assert run_in(root, env, "git", "rev-parse", "HEAD").stdout == head  # nothing committed
 
     code, out = commit_body("She asked us to call back on +49 30 1234567.")
     assert code == 0, out
     assert "cxlib validate" in out and "Passed" in out
-    log = _run(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
+    log = run_in(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
     assert log == "Add INS-0002"
     # what the hook ran: a warning, which does not stop a commit
     result = cx("validate", "insights/INS-0002-call.md", cwd=root)

@@ -8,7 +8,6 @@ seconds, so it is set up once per module under a temporary PRE_COMMIT_HOME), and
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -16,37 +15,12 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, cx, write
-from tests.gitrepo import commit, insight, new_base, run_git
+from tests.gitrepo import commit, hook_env, insight, new_base, run_git, run_in
 
 BAD = insight("INS-0002", "Broken", "validated")  # validated without evidence and confidence
 GOOD = insight(
     "INS-0002", "Fixed", "validated", "evidence: [https://example.com/notes]\nconfidence: low\n"
 )
-
-
-def _env(home: Path, pre_commit_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    home.mkdir(parents=True, exist_ok=True)
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test Owner\n\temail = owner@example.com\n"
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
-    )
-    bin_dir = str(Path(sys.executable).parent)  # the cxlib script of this environment
-    # pip's download cache is the user's own (as when pre-commit runs for real): it only saves
-    # downloads when pre-commit builds the hook's environment.
-    cache = env.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
-    return env | {
-        "PIP_CACHE_DIR": cache,
-        "HOME": str(home),
-        "PRE_COMMIT_HOME": str(pre_commit_home),
-        "PATH": bin_dir + os.pathsep + env.get("PATH", ""),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "NO_COLOR": "1",
-    }
-
-
-def _run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)
 
 
 def _snapshot_project(dest: Path) -> str:
@@ -71,14 +45,14 @@ def _commit_outcome(
     root: Path, env: dict[str, str], text: str, base: str = ""
 ) -> subprocess.CompletedProcess[str]:
     write(root, f"{base}insights/INS-0002-hook.md", text)
-    _run(root, env, "git", "add", f"{base}insights/INS-0002-hook.md")
-    return _run(root, env, "git", "commit", "-m", "Add INS-0002")
+    run_in(root, env, "git", "add", f"{base}insights/INS-0002-hook.md")
+    return run_in(root, env, "git", "commit", "-m", "Add INS-0002")
 
 
 def _assert_rejected_then_accepted(root: Path, env: dict[str, str], base: str = "") -> None:
     """A commit of an invalid document is refused, naming the file (``base``: the base's
     folder in the repository, with its slash); once fixed, it goes through."""
-    before = _run(root, env, "git", "rev-parse", "HEAD").stdout
+    before = run_in(root, env, "git", "rev-parse", "HEAD").stdout
     rejected = _commit_outcome(root, env, BAD, base)
     assert rejected.returncode != 0, rejected.stdout + rejected.stderr
     out = rejected.stdout + rejected.stderr
@@ -90,18 +64,18 @@ def _assert_rejected_then_accepted(root: Path, env: dict[str, str], base: str = 
     assert (
         f"{base}insights/INS-0002-hook.md:4: error: a validated insight needs a confidence" in out
     )
-    assert _run(root, env, "git", "rev-parse", "HEAD").stdout == before  # nothing committed
+    assert run_in(root, env, "git", "rev-parse", "HEAD").stdout == before  # nothing committed
     accepted = _commit_outcome(root, env, GOOD, base)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "cxlib validate" in accepted.stderr and "Passed" in accepted.stderr
-    log = _run(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
+    log = run_in(root, env, "git", "log", "--format=%s", "-1").stdout.strip()
     assert log == "Add INS-0002"
 
 
 @pytest.fixture(scope="module")
 def published_hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     base = tmp_path_factory.mktemp("published-hook")
-    env = _env(base / "home", base / "pre-commit-home")
+    env = hook_env(base / "home", base / "pre-commit-home")
     project = base / "project"
     project.mkdir()
     rev = _snapshot_project(project)
@@ -113,9 +87,9 @@ def published_hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
         f"repos:\n  - repo: {project}\n    rev: {rev}\n    hooks:\n      - id: cxlib-validate\n",
     )
     commit(root, "base")
-    installed = _run(root, env, sys.executable, "-m", "pre_commit", "install-hooks")
+    installed = run_in(root, env, sys.executable, "-m", "pre_commit", "install-hooks")
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    hook = run_in(root, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
     return root, env
 
@@ -128,15 +102,15 @@ def test_published_hook_rejects_an_invalid_document_and_accepts_a_valid_one(
 
 
 def test_the_config_cxlib_init_writes_works_with_real_commits(tmp_path: Path) -> None:
-    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    env = hook_env(tmp_path / "home", tmp_path / "pre-commit-home")
     root = tmp_path / "kb"
     assert cx("init", root).exit_code == 0
     write(root, "insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
     (root / "cxlib.toml").write_bytes((ROOT / "examples/northwind/cxlib.toml").read_bytes())
-    _run(root, env, "git", "add", "-A")
-    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    run_in(root, env, "git", "add", "-A")
+    hook = run_in(root, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
-    first = _run(root, env, "git", "commit", "-m", "base")
+    first = run_in(root, env, "git", "commit", "-m", "base")
     assert first.returncode == 0, first.stdout + first.stderr
     _assert_rejected_then_accepted(root, env)
 
@@ -191,25 +165,25 @@ def test_batches_give_the_same_answer_as_one_run(tmp_path: Path) -> None:
 def _existing_repository(top: Path, env: dict[str, str]) -> None:
     """A team's repository with history of its own, before cxlib comes in."""
     top.mkdir()
-    _run(top, env, "git", "init", "-q", "-b", "main")
+    run_in(top, env, "git", "init", "-q", "-b", "main")
     write(top, "README.md", "# The shop\n")
     write(top, "app/main.py", "print('shop')\n")
-    _run(top, env, "git", "add", "-A")
-    assert _run(top, env, "git", "commit", "-q", "-m", "the shop").returncode == 0
+    run_in(top, env, "git", "add", "-A")
+    assert run_in(top, env, "git", "commit", "-q", "-m", "the shop").returncode == 0
 
 
 def test_a_base_made_in_a_subfolder_is_checked_on_every_commit(tmp_path: Path) -> None:
-    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    env = hook_env(tmp_path / "home", tmp_path / "pre-commit-home")
     top = tmp_path / "shop"
     _existing_repository(top, env)
     assert cx("init", top / "docs" / "cx").exit_code == 0
     assert not (top / "docs" / "cx" / ".pre-commit-config.yaml").exists()  # never read there
     (top / "docs/cx/cxlib.toml").write_bytes((ROOT / "examples/northwind/cxlib.toml").read_bytes())
     write(top, "docs/cx/insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
-    _run(top, env, "git", "add", "-A")
-    hook = _run(top, env, sys.executable, "-m", "pre_commit", "install")
+    run_in(top, env, "git", "add", "-A")
+    hook = run_in(top, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
-    first = _run(top, env, "git", "commit", "-m", "the library")
+    first = run_in(top, env, "git", "commit", "-m", "the library")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "cxlib validate" in first.stderr and "Passed" in first.stderr  # not "Skipped"
     _assert_rejected_then_accepted(top, env, base="docs/cx/")
@@ -225,8 +199,8 @@ def test_published_hook_finds_a_base_in_a_subfolder(
     new_base(top / "cx", repository=top)
     write(top, "cx/insights/INS-0001-ok.md", insight("INS-0001", "Fine"))
     shutil.copy(root / ".pre-commit-config.yaml", top / ".pre-commit-config.yaml")
-    _run(top, env, "git", "add", "-A")
-    hook = _run(top, env, sys.executable, "-m", "pre_commit", "install")
+    run_in(top, env, "git", "add", "-A")
+    hook = run_in(top, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
-    assert _run(top, env, "git", "commit", "-q", "-m", "the library").returncode == 0
+    assert run_in(top, env, "git", "commit", "-q", "-m", "the library").returncode == 0
     _assert_rejected_then_accepted(top, env, base="cx/")

@@ -14,7 +14,16 @@ from typing import Any
 
 import pytest
 from tests.conftest import cx, write
-from tests.gitrepo import commit, experiment, insight, new_base, opportunity, run_git
+from tests.gitrepo import (
+    commit,
+    experiment,
+    hook_env,
+    insight,
+    new_base,
+    opportunity,
+    run_git,
+    run_in,
+)
 
 from cxlib.kb.history import document_history
 from cxlib.kb.store import KnowledgeBase
@@ -341,31 +350,30 @@ def test_the_hook_reads_only_the_commits_since_it_last_looked(tmp_path: Path) ->
 
 
 def test_the_pre_commit_hook_refuses_the_change_before_it_is_committed(tmp_path: Path) -> None:
-    from tests.test_precommit import _env, _run
 
-    env = _env(tmp_path / "home", tmp_path / "pre-commit-home")
+    env = hook_env(tmp_path / "home", tmp_path / "pre-commit-home")
     root = tmp_path / "kb"
     assert cx("init", root).exit_code == 0
     shutil.rmtree(root / "experiments")
     sha = _base_in(root)
-    hook = _run(root, env, sys.executable, "-m", "pre_commit", "install")
+    hook = run_in(root, env, sys.executable, "-m", "pre_commit", "install")
     assert hook.returncode == 0, hook.stdout + hook.stderr
     _edit(root, "a cart banner for shoppers", "a bigger cart banner for everyone")
-    _run(root, env, "git", "add", EXP)
-    refused = _run(root, env, "git", "commit", "-m", "Sharpen the hypothesis")
+    run_in(root, env, "git", "add", EXP)
+    refused = run_in(root, env, "git", "commit", "-m", "Sharpen the hypothesis")
     out = refused.stdout + refused.stderr
     assert refused.returncode != 0, out
     assert f"hypothesis changed after {sha[:7]} (2025-01-07, Bea Costa)" in out
     assert "[preregistration-changed]" in out
-    assert _run(root, env, "git", "rev-parse", "HEAD").stdout.strip() == sha
+    assert run_in(root, env, "git", "rev-parse", "HEAD").stdout.strip() == sha
     _edit(
         root,
         "planned_end:",
         "amendments:\n  - {date: 2025-01-20, field: hypothesis, reason: sharper wording}\n"
         "planned_end:",
     )
-    _run(root, env, "git", "add", EXP)
-    accepted = _run(root, env, "git", "commit", "-m", "Amend the hypothesis")
+    run_in(root, env, "git", "add", EXP)
+    accepted = run_in(root, env, "git", "commit", "-m", "Amend the hypothesis")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
 
 
