@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "similar": "similar",
     "review": "review",
     "log": "log",
+    # The library as a static site, for people without a terminal.
+    "site": "site",
     # Links, lifecycle edits and the link graph.
     "link": "link",
     "unlink": "unlink",

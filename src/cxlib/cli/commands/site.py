@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.state import state
+
+NAME = "site"
+
+
+def command(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder for the site (default: _site beside cxlib.toml).",
+        ),
+    ] = None,
+) -> None:
+    """Build a static, searchable site of the library.
+
+    Build a static site of the whole library for people without a terminal: a page per
+    document (fields, body, links and backlinks, the experiment's result), an index per kind
+    that filters and sorts, the journey, every report, and full-text search. All links are
+    relative: publish the folder on any static host (GitHub Pages, GitLab Pages, an intranet
+    share) or open index.html from disk. Only pages that changed since the last build are
+    rewritten.
+
+    Example: cxlib site -o _site
+    """
+    from cxlib import __version__
+    from cxlib.site.build import DEFAULT_FOLDER, build_site
+
+    st = state(ctx)
+    kb = st.open()
+    out = output if output is not None else kb.root / DEFAULT_FOLDER
+    with st.output.progress("building the site", announce=2000) as progress:
+        result = build_site(kb, out, st.today, __version__, progress)
+    note = st.output.note
+    note(
+        f"built {result.documents} document pages in {out}: {len(result.written)} files written, "
+        f"{result.pages - len(result.written)} unchanged, {len(result.removed)} removed"
+    )
+    if result.skipped:
+        note(f"left out {result.skipped} document(s) that do not fit the schema (cxlib validate)")
+    note(f"open {out / 'index.html'} in a browser")

@@ -1,0 +1,91 @@
+"""``cxlib site``: the static site of the whole library, built from the files alone.
+
+The pages are written into one folder (``_site/`` beside cxlib.toml by default), all links
+relative: a page per document, the home, and the assets. A page is written only when it
+changed since the last build (:mod:`cxlib.site.output`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from cxlib.kb.store import KnowledgeBase
+from cxlib.ops.loading import load_models
+from cxlib.reports.snapshot import take
+from cxlib.site import layout
+from cxlib.site.content import Site, site_of
+from cxlib.site.home import home_page
+from cxlib.site.output import Writer, check_output
+from cxlib.site.pages import FILES, Copies, document_page
+
+DEFAULT_FOLDER = "_site"
+ASSETS = ("site.css", "site.js")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int  # pages and files the site holds
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    documents: int = 0
+    left_out: int = 0  # restricted documents not published
+    skipped: int = 0  # documents that do not fit the schema
+
+
+def load_site(kb: KnowledgeBase, today: dt.date) -> Site:
+    """What the site publishes: the valid documents of the base."""
+    library = load_models(kb)
+    snap = take(library, kb.config, today)
+    return site_of(kb.root, library, snap)
+
+
+def build_site(
+    kb: KnowledgeBase,
+    out: Path,
+    today: dt.date,
+    version: str,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the site of ``kb`` into ``out``; see the module's documentation."""
+    check_output(out, kb.root, [s.folder for s in kb.config.kinds.values()])
+    site = load_site(kb, today)
+    frame = layout.Frame(site.snap.program, version)
+    writer = Writer(out)
+    copies = Copies()
+    total = len(site.entries)
+    for n, entry in enumerate(site.entries.values()):
+        rel = f"docs/{entry.id}.html"
+        page = document_page(site, entry, frame, copies)
+        if not writer.unchanged(rel, page.key):
+            writer.put(rel, page.html().encode("utf-8"), page.key)
+        if progress is not None and n % 100 == 0:
+            progress(n, total)
+    writer.put("index.html", home_page(site, frame).encode("utf-8"))
+    for name in ASSETS:
+        writer.put(f"assets/{name}", asset(name))
+    for rel in sorted(copies.paths):
+        writer.put(f"{FILES}/{rel}", (kb.root / rel).read_bytes())
+    if progress is not None:
+        progress(total, total)
+    writer.finish()
+    return BuildResult(
+        out=out,
+        pages=len(writer.pages),
+        written=writer.written,
+        removed=writer.removed,
+        documents=total,
+        left_out=site.left_out,
+        skipped=len(site.snap.skipped),
+    )
+
+
+def asset(name: str) -> bytes:
+    """The site's stylesheet or script, as shipped in the package."""
+    return resources.files("cxlib.site").joinpath("assets", name).read_bytes()
