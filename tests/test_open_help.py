@@ -31,12 +31,15 @@ def test_help_is_the_commands_help() -> None:
 
 
 def test_show_lists_a_body_mention_once(base: Path) -> None:
-    """INS-0010's body names EXP-0014 twice: one link, and one backlink on EXP-0014's side."""
+    """INS-0010's body names EXP-0014 twice, and its counter_evidence links it: one link, read
+    as the relation ("contradicted by"), and one backlink on EXP-0014's side ("contradicts")."""
     shown = cx("-C", base, "show", "INS-0010", "--format", "json").json()
-    body = [link["id"] for link in shown["links"] if link["field"] == "body"]
-    assert body.count("EXP-0014") == 1
+    links = [(link["id"], link["relation"]) for link in shown["links"]]
+    assert links.count(("EXP-0014", "contradicted by")) == 1
+    assert [i for i, _ in links].count("EXP-0014") == 1
     back = cx("-C", base, "show", "EXP-0014", "--format", "json").json()["backlinks"]
-    assert [(b["id"], b["field"]) for b in back].count(("INS-0010", "body")) <= 1
+    assert [(b["id"], b["relation"]) for b in back].count(("INS-0010", "contradicts")) == 1
+    assert [b["id"] for b in back].count("INS-0010") == 1
 
 
 @pytest.mark.parametrize("doc_id", ["INS-0010", "OPP-0001", "EXP-0003", "EXP-0021"])

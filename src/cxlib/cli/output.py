@@ -87,6 +87,28 @@ class Output:
         """One line for people: a line break inside ``text`` is shown as ``\\n``."""
         self.stdout.write(terminal(text) + "\n")
 
+    def terminal_width(self) -> int | None:
+        """The width of the terminal stdout is, or None when it is piped."""
+        return self.console(self.stdout).width if self.stdout.isatty() else None
+
+    def para(self, text: str, hang: int = 0) -> None:
+        """A paragraph: on a terminal, wrapped to its width between words (an id or a date is
+        never split), later lines indented by ``hang``; piped, one line, as scripts expect."""
+        width = self.terminal_width()
+        if width is None or len(text) <= width:
+            self.line(text)
+            return
+        import textwrap
+
+        for part in textwrap.wrap(
+            text,
+            width=width,
+            subsequent_indent=" " * min(hang, width // 2),
+            break_long_words=False,
+            break_on_hyphens=False,
+        ):
+            self.line(part)
+
     def text(self, text: str) -> None:
         """Lines for people (a document's body, a diff), each escaped; ends with a newline."""
         text = terminal(text, newlines=True)
@@ -104,24 +126,20 @@ class Output:
             writer.writerow([csv_cell(row.get(c)) for c in columns])
 
     def table(
-        self, rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None
+        self,
+        rows: Sequence[dict[str, Any]],
+        columns: Sequence[str],
+        title: str | None = None,
+        *,
+        align: str = "",
+        wide: bool = False,
     ) -> None:
-        """A rich table on a terminal; aligned plain text (no borders, no wrapping) when piped."""
+        """A rich table fitted to the terminal's width (see :mod:`cxlib.cli.table_fit`;
+        ``wide``: every column whole); aligned plain text, complete, when piped. ``align`` gives
+        each column's alignment, "l" or "r"."""
         cells = [[_cell(row.get(c)) for c in columns] for row in rows]
         if self.stdout.isatty():
-            from rich.table import Table
-
-            table = Table(
-                title=terminal(title) if title else None,
-                header_style="bold",
-                show_edge=False,
-                pad_edge=False,
-            )
-            for c in columns:
-                table.add_column(c, overflow="fold")
-            for r in cells:
-                table.add_row(*r)
-            self.console(self.stdout).print(table)
+            self._rich_table(cells, columns, title, align, wide)
             return
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
         self.line(
@@ -129,6 +147,52 @@ class Output:
         )
         for r in cells:
             self.line("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip())
+
+    def _rich_table(
+        self,
+        cells: list[list[str]],
+        columns: Sequence[str],
+        title: str | None,
+        align: str,
+        wide: bool,
+    ) -> None:
+        from rich.table import Table
+
+        from cxlib.cli.table_fit import GAP, fit, shorten
+
+        console = self.console(self.stdout)
+        layout = fit(columns, cells, console.width, wide)
+        if wide:
+            console.width = max(console.width, sum(layout.widths) + GAP * len(layout.widths))
+        table = Table(
+            title=terminal(title) if title else None,
+            header_style="bold",
+            show_edge=False,
+            pad_edge=False,
+        )
+        index = [list(columns).index(c) for c in layout.columns]
+        for name, i, w in zip(layout.columns, index, layout.widths, strict=True):
+            right = i < len(align) and align[i] == "r"
+            table.add_column(
+                name,
+                width=w,
+                no_wrap=True,
+                overflow="ellipsis",
+                justify="right" if right else "left",
+            )
+        for r in cells:
+            table.add_row(
+                *(
+                    shorten(r[i], w) if cut else r[i]
+                    for i, w, cut in zip(index, layout.widths, layout.shortened, strict=True)
+                )
+            )
+        console.print(table)
+        if layout.hidden:
+            self.note(
+                f"not shown at this width: {', '.join(layout.hidden)} (--wide shows every column)",
+                "dim",
+            )
 
     @contextmanager
     def progress(

@@ -226,7 +226,7 @@ def _heading_title(line: str, level: int) -> str:
     return rest.rstrip(" \t#") or rest[0]
 
 
-def _blank_comments(text: str) -> str:
+def blank_comments(text: str) -> str:
     """``text`` with each closed HTML comment replaced by its line breaks (template guidance does
     not count, and line numbers stay right).
 
@@ -284,7 +284,7 @@ def _scan_body(
     sections: dict[str, Section] = {}
     wiki_links: list[tuple[str, int]] = []
     file_links: list[tuple[str, int]] = []
-    text = _blank_comments("\n".join(lines[start:]))
+    text = blank_comments("\n".join(lines[start:]))
     stripped = text.split("\n")  # the body without comments, line for line
     fence: str | None = None
     headings: list[tuple[int, int]] = []  # (index into stripped, level)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from cxlib.model.kinds import Kind
 
 MENTION = "mentions"  # a [[ID]] link in a body; it has no direction in the loop
+MENTIONED = "mentioned by"
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,26 @@ class Relation:
     single: bool  # one id (experiment.opportunity), else a list of ids
     flow: str  # the label read in the loop's direction: target --flow--> source
     names: tuple[str, ...]  # what --rel accepts for it
+    stored: str = ""  # the label read from the document that stores it: source --stored--> target
 
     def describe(self) -> str:
         return f"{self.source.value}.{self.field} -> {self.target.value}"
 
 
 RELATIONS: tuple[Relation, ...] = (
-    Relation(Kind.OPPORTUNITY, "insights", Kind.INSIGHT, False, "feeds", ("insights",)),
-    Relation(Kind.EXPERIMENT, "opportunity", Kind.OPPORTUNITY, True, "tested by", ("opportunity",)),
-    Relation(Kind.EXPERIMENT, "insights", Kind.INSIGHT, False, "inspires", ("insights",)),
+    Relation(Kind.OPPORTUNITY, "insights", Kind.INSIGHT, False, "feeds", ("insights",), "rests on"),
+    Relation(
+        Kind.EXPERIMENT,
+        "opportunity",
+        Kind.OPPORTUNITY,
+        True,
+        "tested by",
+        ("opportunity",),
+        "tests",
+    ),
+    Relation(
+        Kind.EXPERIMENT, "insights", Kind.INSIGHT, False, "inspires", ("insights",), "inspired by"
+    ),
     Relation(
         Kind.EXPERIMENT,
         "follows",
@@ -39,9 +51,16 @@ RELATIONS: tuple[Relation, ...] = (
         False,
         "followed up by",
         ("follows", "follow-up", "follows-up"),
+        "follows up",
     ),
     Relation(
-        Kind.INSIGHT, "evidence", Kind.EXPERIMENT, False, "supports", ("evidence", "supports")
+        Kind.INSIGHT,
+        "evidence",
+        Kind.EXPERIMENT,
+        False,
+        "supports",
+        ("evidence", "supports"),
+        "supported by",
     ),
     Relation(
         Kind.INSIGHT,
@@ -50,8 +69,19 @@ RELATIONS: tuple[Relation, ...] = (
         False,
         "contradicts",
         ("counter_evidence", "counter-evidence", "contradicts"),
+        "contradicted by",
     ),
 )
+
+
+def link_words(source: Kind, field: str, outgoing: bool) -> str:
+    """How a link reads from one of its two documents: from the one that stores it
+    (``outgoing``: an experiment *tests* its opportunity) or from the other (the opportunity is
+    *tested by* the experiment); a body mention *mentions*, or is *mentioned by*."""
+    relation = relation_of(source, field)
+    if relation is None:
+        return MENTION if outgoing else MENTIONED
+    return relation.stored if outgoing else relation.flow
 
 
 def relation_of(source: Kind, field: str) -> Relation | None:

@@ -42,6 +42,12 @@ NoTouch = Annotated[
         "= false in cxlib.toml).",
     ),
 ]
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="On a terminal, every column whole (by default a table fits its width)."
+    ),
+]
 TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 TableOrJsonFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
 # From this many documents to index (some seconds of work), a run that is not on a terminal

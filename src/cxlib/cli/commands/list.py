@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import ListFormat, kind_arg
+from cxlib.cli.commands.common import ListFormat, Wide, kind_arg
 from cxlib.cli.state import state
 
 NAME = "list"
@@ -40,6 +40,7 @@ def command(
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.TABLE,
+    wide: Wide = False,
 ) -> None:
     """List documents, filtered by status, stage, tag, team and more.
 
@@ -79,4 +80,4 @@ def command(
     elif format == ListFormat.CSV:
         st.output.csv(rows, columns)
     else:
-        st.output.table(rows, [c for c in columns if c != "path"])
+        st.output.table(rows, [c for c in columns if c != "path"], wide=wide)

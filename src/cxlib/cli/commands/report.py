@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cxlib.cli.commands.common import date_option
+from cxlib.cli.commands.common import Wide, date_option
 from cxlib.cli.state import State, state
 from cxlib.escape import terminal
 
@@ -49,7 +49,9 @@ FormatOption = Annotated[
 ]
 
 
-def _emit(ctx: typer.Context, name: str, options: Options, fmt: ReportFormat) -> None:
+def _emit(
+    ctx: typer.Context, name: str, options: Options, fmt: ReportFormat, wide: bool = False
+) -> None:
     from cxlib.ops.report import run_report
     from cxlib.reports.registry import SPECS, to_json
 
@@ -66,10 +68,10 @@ def _emit(ctx: typer.Context, name: str, options: Options, fmt: ReportFormat) ->
 
         out.stdout.write(to_markdown(spec.render(result)))
     else:
-        _terminal(st, spec.render(result))
+        _terminal(st, spec.render(result), wide)
 
 
-def _terminal(st: State, report: Rendered) -> None:
+def _terminal(st: State, report: Rendered, wide: bool) -> None:
     from cxlib.reports.blocks import Figures, Heading, Note
 
     out = st.output
@@ -92,15 +94,16 @@ def _terminal(st: State, report: Rendered) -> None:
             out.line()
             width = max(len(k) for k, _ in block.items)
             for k, v in block.items:
-                out.line(f"{k + ':':<{width + 1}}  {v}")
+                out.para(f"{k + ':':<{width + 1}}  {v}", hang=width + 3)
         elif isinstance(block, Note):
             out.line()
-            out.line(block.text)
+            out.para(block.text)
         elif not block.rows:
             out.line(f"  {block.empty}")
         else:
             rows = [dict(zip(block.columns, r, strict=True)) for r in block.rows]
-            out.table(rows, block.columns, title=block.title or None)
+            title = block.title or None
+            out.table(rows, block.columns, title=title, align=block.align, wide=wide)
 
 
 # The options a report may declare (registry Spec.options), as the CLI offers them.
@@ -140,12 +143,12 @@ def _register(name: str, options: tuple[str, ...], help_text: str) -> None:
     """``cxlib report NAME``, with the options the report declares (its signature is built
     from the registry, so typer offers exactly those)."""
 
-    def command(ctx: typer.Context, format: ReportFormat, **given: Any) -> None:
+    def command(ctx: typer.Context, format: ReportFormat, wide: bool, **given: Any) -> None:
         from cxlib.reports.registry import Options
 
         since = given.pop("since", None)
         chosen = Options(**given, since=date_option(since, "--since"))
-        _emit(ctx, name, chosen, format)
+        _emit(ctx, name, chosen, format, wide)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     params = [
@@ -158,6 +161,7 @@ def _register(name: str, options: tuple[str, ...], help_text: str) -> None:
     params.append(
         inspect.Parameter("format", keyword, default=ReportFormat.TABLE, annotation=FormatOption)
     )
+    params.append(inspect.Parameter("wide", keyword, default=False, annotation=Wide))
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     command.__doc__ = help_text
     command.__name__ = name
