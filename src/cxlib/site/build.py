@@ -17,8 +17,10 @@ from cxlib.kb.store import KnowledgeBase
 from cxlib.ops.loading import load_models
 from cxlib.reports.snapshot import take
 from cxlib.site import layout
-from cxlib.site.content import Site, site_of
+from cxlib.site.content import KINDS, Site, site_of
 from cxlib.site.home import home_page
+from cxlib.site.indexes import kind_page
+from cxlib.site.journey import journey_page
 from cxlib.site.output import Writer, check_output
 from cxlib.site.pages import FILES, Copies, document_page
 
@@ -68,6 +70,9 @@ def build_site(
         if progress is not None and n % 100 == 0:
             progress(n, total)
     writer.put("index.html", home_page(site, frame).encode("utf-8"))
+    for kind in KINDS:
+        writer.put(f"kinds/{kind.value}.html", kind_page(site, kind, frame).encode("utf-8"))
+    writer.put("journey.html", journey_page(site, frame).encode("utf-8"))
     for name in ASSETS:
         writer.put(f"assets/{name}", asset(name))
     for rel in sorted(copies.paths):
