@@ -23,6 +23,8 @@ from cxlib.site.indexes import kind_page
 from cxlib.site.journey import journey_page
 from cxlib.site.output import Writer, check_output
 from cxlib.site.pages import FILES, Copies, document_page
+from cxlib.site.reports import report_pages
+from cxlib.site.search import search_page
 
 DEFAULT_FOLDER = "_site"
 ASSETS = ("site.css", "site.js")
@@ -73,6 +75,9 @@ def build_site(
     for kind in KINDS:
         writer.put(f"kinds/{kind.value}.html", kind_page(site, kind, frame).encode("utf-8"))
     writer.put("journey.html", journey_page(site, frame).encode("utf-8"))
+    for rel, html in report_pages(site, frame).items():
+        writer.put(rel, html.encode("utf-8"))
+    writer.put("search.html", search_page(frame, index=False).encode("utf-8"))
     for name in ASSETS:
         writer.put(f"assets/{name}", asset(name))
     for rel in sorted(copies.paths):
