@@ -50,7 +50,7 @@ def test_a_document_page_shows_fields_links_backlinks_and_the_result(site: Path)
     assert re.search(r"<h3>Supports</h3><ul[^>]*><li><a href=\"../docs/INS-0007.html\"", page)
     # the result: the interval against zero, the decision, the learnings before the rest
     assert '<svg class="interval"' in page and "below zero" in page
-    assert "Decision</dt><dd><strong>iterate</strong>" in page
+    assert "Decision</dt> <dd><strong>iterate</strong>" in page
     assert page.index('id="learnings"') < page.index('id="hypothesis"')
     # body [[ID]] links and images, copied into the site
     assert '<a href="../docs/INS-0007.html" title=' in page

@@ -8,6 +8,7 @@ changed since the last build (:mod:`cxlib.site.output`).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -24,7 +25,7 @@ from cxlib.site.journey import journey_page
 from cxlib.site.output import Writer, check_output
 from cxlib.site.pages import FILES, Copies, document_page
 from cxlib.site.reports import report_pages
-from cxlib.site.search import search_page
+from cxlib.site.search import BUNDLE, SearchIndex, build_index, pagefind_binary, search_page
 
 DEFAULT_FOLDER = "_site"
 ASSETS = ("site.css", "site.js")
@@ -41,6 +42,7 @@ class BuildResult:
     documents: int = 0
     left_out: int = 0  # restricted documents not published
     skipped: int = 0  # documents that do not fit the schema
+    search: SearchIndex | None = None  # None: built without search (--no-search)
 
 
 def load_site(kb: KnowledgeBase, today: dt.date) -> Site:
@@ -56,6 +58,7 @@ def build_site(
     today: dt.date,
     version: str,
     progress: Progress | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """Build the site of ``kb`` into ``out``; see the module's documentation."""
     check_output(out, kb.root, [s.folder for s in kb.config.kinds.values()])
@@ -77,7 +80,8 @@ def build_site(
     writer.put("journey.html", journey_page(site, frame).encode("utf-8"))
     for rel, html in report_pages(site, frame).items():
         writer.put(rel, html.encode("utf-8"))
-    writer.put("search.html", search_page(frame, index=False).encode("utf-8"))
+    searching = search and pagefind_binary() is not None
+    writer.put("search.html", search_page(frame, searching).encode("utf-8"))
     for name in ASSETS:
         writer.put(f"assets/{name}", asset(name))
     for rel in sorted(copies.paths):
@@ -85,6 +89,7 @@ def build_site(
     if progress is not None:
         progress(total, total)
     writer.finish()
+    index = _search_index(out, search, writer.changed)
     return BuildResult(
         out=out,
         pages=len(writer.pages),
@@ -93,7 +98,22 @@ def build_site(
         documents=total,
         left_out=site.left_out,
         skipped=len(site.snap.skipped),
+        search=index,
     )
+
+
+def _search_index(out: Path, search: bool, changed: bool) -> SearchIndex | None:
+    """The Pagefind index over the pages, rebuilt when a page changed; None when the build was
+    asked for none (the index of an earlier build is then removed: the search page says there
+    is none)."""
+    bundle = out / BUNDLE
+    if not search:
+        if bundle.is_dir() and not bundle.is_symlink():
+            shutil.rmtree(bundle)
+        return None
+    if not changed and (bundle / "pagefind.js").is_file():
+        return SearchIndex(pages=None)
+    return build_index(out)
 
 
 def asset(name: str) -> bytes:

@@ -126,7 +126,8 @@ def _section(s: Section, cls: str = "body-part") -> str:
 
 
 def _dl(rows: list[tuple[str, str]], cls: str = "facts") -> str:
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v)
+    # The space keeps a label and its value apart in the text the search index reads.
+    items = "".join(f"<dt>{esc(k)}</dt> <dd>{v}</dd> " for k, v in rows if v)
     return f'<dl class="{cls}">{items}</dl>' if items else ""
 
 

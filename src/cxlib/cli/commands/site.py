@@ -21,6 +21,10 @@ def command(
             help="Folder for the site (default: _site beside cxlib.toml).",
         ),
     ] = None,
+    no_search: Annotated[
+        bool,
+        typer.Option("--no-search", help="Leave out the search index (Pagefind)."),
+    ] = False,
 ) -> None:
     """Build a static, searchable site of the library.
 
@@ -40,12 +44,16 @@ def command(
     kb = st.open()
     out = output if output is not None else kb.root / DEFAULT_FOLDER
     with st.output.progress("building the site", announce=2000) as progress:
-        result = build_site(kb, out, st.today, __version__, progress)
+        result = build_site(kb, out, st.today, __version__, progress, search=not no_search)
     note = st.output.note
     note(
         f"built {result.documents} document pages in {out}: {len(result.written)} files written, "
         f"{result.pages - len(result.written)} unchanged, {len(result.removed)} removed"
     )
+    if result.search is not None and result.search.missing:
+        note(f"warning: the site has no search: {result.search.missing}", "yellow")
+    elif result.search is not None and result.search.pages is not None:
+        note(f"search index: {result.search.pages} pages indexed (Pagefind)")
     if result.skipped:
         note(f"left out {result.skipped} document(s) that do not fit the schema (cxlib validate)")
     note(f"open {out / 'index.html'} in a browser")
