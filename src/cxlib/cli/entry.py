@@ -49,7 +49,8 @@ def answer(args: list[str]) -> tuple[str, int] | None:
 
 
 def run() -> None:
-    found = answer(sys.argv[1:])
+    # A shell asking for completions runs the program without arguments: not a help request.
+    found = None if os.environ.get("_CXLIB_COMPLETE") else answer(sys.argv[1:])
     if found is None:
         from cxlib.cli.main import run as run_cli
 

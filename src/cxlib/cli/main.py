@@ -185,12 +185,31 @@ def hoist_globals(args: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
+    from cxlib.cli.completion import COMPLETE_VAR
+
+    if os.environ.get(COMPLETE_VAR):
+        return _complete(COMPLETE_VAR)
     output = Output()
     code = _run_command(hoist_globals(argv if argv is not None else sys.argv[1:]), output)
     problem = cachefile.take_problem()
     if problem is not None:
         output.note(f"working without cxlib's cache, which cannot be used: {problem}")
     return code
+
+
+def _complete(variable: str) -> int:
+    """A shell asking for completions (the scripts of ``cxlib completion``): the words are in
+    the environment, and every command must be known."""
+    from typer._completion_classes import completion_init
+
+    completion_init()
+    try:
+        _click_command(None).main(
+            args=[], prog_name="cxlib", complete_var=variable, standalone_mode=False
+        )
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
 
 
 def _run_command(args: list[str], output: Output) -> int:

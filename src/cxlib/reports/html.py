@@ -7,7 +7,7 @@ import re
 
 from cxlib.escape import html as esc
 from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table
-from cxlib.reports.snapshot import Snapshot
+from cxlib.reports.snapshot import Snapshot, public
 
 GENERATOR = "cxlib"  # the <meta name="generator"> prefix that marks a page this module wrote
 
@@ -143,8 +143,11 @@ def _section(name: str, r: Rendered, figures: list[tuple[str, str]]) -> str:
 
 
 def page(snap: Snapshot, version: str) -> str:
-    """The whole report as one HTML document; the same snapshot always gives the same bytes."""
+    """The whole report as one HTML document; the same snapshot always gives the same bytes.
+    Documents marked restricted are left out (:func:`~cxlib.reports.snapshot.public`)."""
     from cxlib.reports.registry import SPECS, Options
+
+    snap = public(snap)
 
     sections: list[str] = []
     cards: list[tuple[str, str]] = []

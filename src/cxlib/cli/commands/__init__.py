@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "migrate": "migrate",
     # For people and scripts: a command's help, a document's file.
     "help": "help",
+    "completion": "completion",
     "open": "open",
 }
 # Groups: one sub-command per report; the statistics of a design.

@@ -42,6 +42,26 @@ NoTouch = Annotated[
         "= false in cxlib.toml).",
     ),
 ]
+
+
+def complete_with(name: str):  # type: ignore[no-untyped-def]  # typer reads the signature
+    """A completion callback of :mod:`cxlib.cli.completion`, imported only when a shell asks."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from cxlib.cli import completion
+
+        result: list[str] = getattr(completion, name)(ctx, incomplete)
+        return result
+
+    return complete
+
+
+DocId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="Document id, e.g. EXP-0042.", autocompletion=complete_with("ids")
+    ),
+]
 Wide = Annotated[
     bool,
     typer.Option(

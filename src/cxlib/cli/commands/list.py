@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import ListFormat, Wide, kind_arg
+from cxlib.cli.commands.common import ListFormat, Wide, complete_with, kind_arg
 from cxlib.cli.state import state
 
 NAME = "list"
@@ -13,10 +13,19 @@ NAME = "list"
 def command(
     ctx: typer.Context,
     kind: Annotated[
-        str | None, typer.Argument(help="insight, opportunity or experiment; default: all.")
+        str | None,
+        typer.Argument(
+            help="insight, opportunity or experiment; default: all.",
+            autocompletion=complete_with("kinds"),
+        ),
     ] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    stage: Annotated[str | None, typer.Option(help="Only this journey stage.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status.", autocompletion=complete_with("statuses"))
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(help="Only this journey stage.", autocompletion=complete_with("stages")),
+    ] = None,
     owner: Annotated[str | None, typer.Option(help="Only owners containing this text.")] = None,
     tag: Annotated[
         str | None, typer.Option(help="Only documents with this tag (any case).")
@@ -24,10 +33,16 @@ def command(
     outcome: Annotated[
         str | None, typer.Option(help="Only experiments with this outcome.", metavar="OUTCOME")
     ] = None,
-    team: Annotated[str | None, typer.Option(help="Only this team's documents.")] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(help="Only this team's documents.", autocompletion=complete_with("teams")),
+    ] = None,
     metric: Annotated[
         str | None,
-        typer.Option(help="Only documents naming this metric (primary, guardrail or KPI)."),
+        typer.Option(
+            help="Only documents naming this metric (primary, guardrail or KPI).",
+            autocompletion=complete_with("metrics"),
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Only documents created on or after this date.")

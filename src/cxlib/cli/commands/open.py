@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
+from cxlib.cli.commands.common import DocId
 from cxlib.cli.state import state
 
 NAME = "open"
@@ -11,7 +10,7 @@ NAME = "open"
 
 def command(
     ctx: typer.Context,
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    doc_id: DocId,
 ) -> None:
     """Print the path of a document's file, for scripts and editors.
 

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from cxlib.cli.commands.common import (
+    DocId,
     DryRun,
     NoTouch,
     TextOrJson,
@@ -18,7 +19,7 @@ NAME = "set"
 
 def command(
     ctx: typer.Context,
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    doc_id: DocId,
     assignments: Annotated[
         list[str],
         typer.Argument(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import DocId, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "show"
@@ -13,13 +13,13 @@ NAME = "show"
 
 def command(
     ctx: typer.Context,
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    doc_id: DocId,
     format: TextOrJsonFormat = TextOrJson.TEXT,
     raw: Annotated[
         bool, typer.Option("--raw", help="Print the file exactly as it is, nothing added.")
     ] = False,
 ) -> None:
-    """Show a document with its links and backlinks (who builds on it).
+    """Show a document, its links and who builds on it.
 
     On a terminal: a header panel with the fields in words, an opportunity's priority and an
     experiment's result in a sentence, the links grouped by what they mean, and the body as

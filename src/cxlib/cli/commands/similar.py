@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import LONG_INDEXING, IndexTimeout, TableOrJson, TableOrJsonFormat
+from cxlib.cli.commands.common import (
+    LONG_INDEXING,
+    DocId,
+    IndexTimeout,
+    TableOrJson,
+    TableOrJsonFormat,
+)
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 
@@ -13,7 +19,7 @@ NAME = "similar"
 
 def command(
     ctx: typer.Context,
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
+    doc_id: DocId,
     limit: Annotated[int, typer.Option(help="At most this many documents.", min=1)] = 10,
     format: TableOrJsonFormat = TableOrJson.TABLE,
     timeout: IndexTimeout = 10.0,

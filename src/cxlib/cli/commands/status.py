@@ -5,10 +5,12 @@ from typing import Annotated
 import typer
 
 from cxlib.cli.commands.common import (
+    DocId,
     DryRun,
     NoTouch,
     TextOrJson,
     TextOrJsonFormat,
+    complete_with,
     date_option,
     touch_date,
 )
@@ -19,8 +21,15 @@ NAME = "status"
 
 def command(
     ctx: typer.Context,
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id, e.g. EXP-0042.")],
-    new_status: Annotated[str, typer.Argument(metavar="NEW_STATUS", help="The status to move to.")],
+    doc_id: DocId,
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW_STATUS",
+            help="The status to move to.",
+            autocompletion=complete_with("statuses"),
+        ),
+    ],
     outcome: Annotated[
         str | None,
         typer.Option(help="Experiments: result.outcome (won, lost, inconclusive, ...)."),
