@@ -66,6 +66,14 @@ def test_an_unreadable_document_is_said_not_hidden(base: Path) -> None:
         (("show", "EXP-00021"), "did you mean 'EXP-0021'?"),
         (("set", "OPP-0100", "owner=Ana"), "see 'cxlib list'"),
         (("new", "experiment", "T", "--stage", "delivr", "--no-input"), "did you mean 'deliver'?"),
+        (("set", "INS-0002", "touchpoint=chekout", "--dry-run"), "did you mean 'checkout'?"),
+        (
+            ("set", "EXP-0003", "primary_metric=conversion", "--dry-run"),
+            "did you mean 'conversion-rate'?",
+        ),
+        (("report", "roadmp"), "Did you mean 'roadmap'?"),
+        (("shwo", "EXP-0001"), "Did you mean 'show'?"),
+        (("completion", "fsh"), "did you mean 'fish'?"),
     ],
 )
 def test_a_misspelt_name_gets_a_did_you_mean(base: Path, args: tuple[str, ...], says: str) -> None:
