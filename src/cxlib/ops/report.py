@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cxlib.errors import UsageError
 from cxlib.kb.output_file import write_generated
@@ -71,10 +73,54 @@ class HtmlReport:
     skipped: int
 
 
-def html_report(kb: KnowledgeBase, today: dt.date, version: str, output: Path | None) -> HtmlReport:
-    """The HTML page; written to ``output`` (replacing only an earlier report) unless None."""
+# A scheme is what comes before the first ':' when no '/', '?' or '#' comes earlier (RFC 3986).
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_SITE_URL_HINT = (
+    "give the address of the site 'cxlib site' built: an http(s) URL "
+    "(--site-url https://cx.example.com/library) or a path relative to the report "
+    "(--site-url _site)"
+)
+
+
+def site_base(url: str) -> str:
+    """``url`` checked as the root of a published site: an http(s) URL with a host, or a
+    relative path. A page's links are followed by whoever opens it, so anything else — a
+    ``javascript:`` or ``data:`` URL, another scheme, a host without a scheme (``//host``, or
+    ``\\host``, which browsers read the same) — is refused, not rewritten."""
+
+    def refuse(why: str) -> UsageError:
+        return UsageError(f"--site-url {url!r} {why}", hint=_SITE_URL_HINT)
+
+    if not url:
+        raise refuse("is empty")
+    if any(not ch.isprintable() or ch.isspace() or ch in "\\\"'<>`" for ch in url):
+        raise refuse("holds a space, a quote, a backslash or a control character")
+    if "?" in url or "#" in url:
+        raise refuse("has a query or a fragment; the document pages are found under it")
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        if url.startswith("//"):
+            raise refuse("names a host without a scheme; write https:// before it")
+        return url
+    if scheme[1].lower() not in ("http", "https"):
+        raise refuse(f"uses the {scheme[1]}: scheme; only http(s) URLs and paths are linked")
+    if not urlsplit(url).hostname:
+        raise refuse("names no host")
+    return url
+
+
+def html_report(
+    kb: KnowledgeBase,
+    today: dt.date,
+    version: str,
+    output: Path | None,
+    site_url: str | None = None,
+) -> HtmlReport:
+    """The HTML page; written to ``output`` (replacing only an earlier report) unless None.
+    With ``site_url``, every document id links to its page on the site ``cxlib site`` built."""
+    base = None if site_url is None else site_base(site_url)
     snap = snapshot(kb, today)
-    text = page(snap, version)
+    text = page(snap, version, base)
     if output is not None:
         marker = f'<meta name="generator" content="{GENERATOR} '.encode()
         write_generated(output, text.encode("utf-8"), marker)

@@ -33,6 +33,9 @@ OUTCOME_COLOURS = (
 STATUS_COLOURS = {"prioritized": BLUE, "in-progress": GREEN, "idea": ORANGE}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FONT = 13
+# The smallest label, in viewBox units. The page never draws a chart below its viewBox size
+# (cxlib.reports.html scrolls it instead), so no label is shown below 12 px, on a phone either.
+SMALL = 12
 
 
 def _f(x: float) -> str:
@@ -70,7 +73,7 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
     out: list[str] = []
     for label, colour in items:
         out.append(f'<rect x="{_f(x)}" y="{_f(y - 10)}" width="12" height="12" fill="{colour}"/>')
-        out.append(_text(x + 17, y, label, 12))
+        out.append(_text(x + 17, y, label, SMALL))
         x += 36 + 7.2 * len(label)
     return out
 
@@ -148,7 +151,9 @@ def value_effort(points: Sequence[Point]) -> str:
         lines.append(
             f'<rect x="{_f(qx)}" y="{_f(qy)}" width="{_f(qw)}" height="{_f(qh)}" fill="{fill}"/>'
         )
-        lines.append(_text(lx, ly, label, 12, text_anchor=anchor, fill="#555", font_weight="600"))
+        lines.append(
+            _text(lx, ly, label, SMALL, text_anchor=anchor, fill="#555", font_weight="600")
+        )
     lines.append(
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#888"/>'
     )
@@ -193,7 +198,7 @@ def value_effort(points: Sequence[Point]) -> str:
                     cx + (-11 if left_side else 11),
                     cy + 4,
                     p.id,
-                    12,
+                    SMALL,
                     halo=True,
                     text_anchor="end" if left_side else "start",
                     fill="#111",
@@ -228,7 +233,7 @@ def outcomes_per_month(bars: Sequence[MonthBar]) -> str:
         lines.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{_f(ty)}" y2="{_f(ty)}" stroke="#ddd"/>'
         )
-        lines.append(_text(left - 6, ty + 4, t, 11, text_anchor="end", fill="#333"))
+        lines.append(_text(left - 6, ty + 4, t, SMALL, text_anchor="end", fill="#333"))
     slot = pw / len(bars)
     width = min(36.0, slot * 0.72)
     for i, b in enumerate(bars):
@@ -247,9 +252,9 @@ def outcomes_per_month(bars: Sequence[MonthBar]) -> str:
             )
         year, month = b.month.split("-")
         cx = bx + width / 2
-        lines.append(_text(cx, top + ph + 16, MONTHS[int(month) - 1], 11, text_anchor="middle"))
+        lines.append(_text(cx, top + ph + 16, MONTHS[int(month) - 1], SMALL, text_anchor="middle"))
         if i == 0 or month == "01":
-            lines.append(_text(cx, top + ph + 31, year, 11, text_anchor="middle", fill="#555"))
+            lines.append(_text(cx, top + ph + 31, year, SMALL, text_anchor="middle", fill="#555"))
     lines.append(
         f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#444"/>'
     )
@@ -279,7 +284,7 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
                 label_w + cell_w * j + cell_w / 2,
                 head - 14,
                 name,
-                12,
+                SMALL,
                 text_anchor="middle",
                 font_weight="600",
             )
@@ -308,7 +313,7 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
                     label_w + cell_w * len(columns) + 10,
                     ry + cell_h / 2 + 4,
                     row.attention,
-                    12,
+                    SMALL,
                     fill=VERMILLION,
                     font_weight="600",
                 )
@@ -342,7 +347,7 @@ def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
         lines.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{_f(ty)}" y2="{_f(ty)}" stroke="#ddd"/>'
         )
-        lines.append(_text(left - 6, ty + 4, f"{t}%", 11, text_anchor="end", fill="#333"))
+        lines.append(_text(left - 6, ty + 4, f"{t}%", SMALL, text_anchor="end", fill="#333"))
     if not points or all(p.rate is None for p in points):
         return _no_data(lines, w, h)
     slot = pw / len(points)
@@ -364,7 +369,7 @@ def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
                 left + pw - 4,
                 oy - 6,
                 f"all quarters {overall * 100:.0f}%",
-                11,
+                SMALL,
                 text_anchor="end",
                 fill="#555",
             )
@@ -381,8 +386,10 @@ def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
             continue
         run.append(f"{_f(px(i))},{_f(py(p.rate))}")
     for i, p in enumerate(points):
-        lines.append(_text(px(i), top + ph + 16, p.label, 11, text_anchor="middle"))
-        lines.append(_text(px(i), top + ph + 31, f"n={p.n}", 10, text_anchor="middle", fill="#666"))
+        lines.append(_text(px(i), top + ph + 16, p.label, SMALL, text_anchor="middle"))
+        lines.append(
+            _text(px(i), top + ph + 31, f"n={p.n}", SMALL, text_anchor="middle", fill="#666")
+        )
         if p.rate is None:
             continue
         label = f"{p.label}: {p.rate * 100:.0f}% won of {p.n}"
@@ -391,6 +398,8 @@ def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
             f"<title>{esc(label)}</title></circle>"
         )
         ty = py(p.rate) - 10 if p.rate < 0.9 else py(p.rate) + 20
-        lines.append(_text(px(i), ty, f"{p.rate * 100:.0f}%", 11, halo=True, text_anchor="middle"))
+        lines.append(
+            _text(px(i), ty, f"{p.rate * 100:.0f}%", SMALL, halo=True, text_anchor="middle")
+        )
     lines.append("</svg>")
     return "\n".join(lines)

@@ -191,18 +191,28 @@ def html(
             metavar="PATH",
         ),
     ] = "cxlib-report.html",
+    site_url: Annotated[
+        str | None,
+        typer.Option(
+            "--site-url",
+            help="Link every document id to its page on the site 'cxlib site' built: the "
+            "site's address (https://...) or its folder relative to the report (_site). "
+            "Without it the ids are plain text.",
+            metavar="URL",
+        ),
+    ] = None,
 ) -> None:
     """One self-contained HTML page with every report and charts (value/effort matrix,
     outcomes per month, journey heatmap, win rate trend); no network needed to open it.
 
-    Example: cxlib report html -o report.html
+    Example: cxlib report html -o report.html --site-url https://cx.example.com/library
     """
     from cxlib import __version__
     from cxlib.ops.report import html_report
 
     st = state(ctx)
     target = None if output == "-" else Path(output)
-    result = html_report(st.open(), st.today, __version__, target)
+    result = html_report(st.open(), st.today, __version__, target, site_url)
     if target is None:
         st.output.stdout.write(result.text)
         return
