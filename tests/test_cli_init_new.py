@@ -42,7 +42,7 @@ def test_init_in_an_existing_repository_keeps_its_gitignore(tmp_path: Path) -> N
     (tmp_path / ".gitignore").write_bytes(b"node_modules/\r\n")
     result = cx("init", tmp_path)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / ".gitignore").read_bytes() == b"node_modules/\r\n.cxlib/\r\n"
+    assert (tmp_path / ".gitignore").read_bytes() == b"node_modules/\r\n.cxlib/\r\n_site/\r\n"
     assert "updated  .gitignore" in result.stderr
 
 

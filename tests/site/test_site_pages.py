@@ -127,3 +127,21 @@ def test_a_bad_output_folder_is_refused(tmp_path: Path, where: str) -> None:
         assert out.read_text() == "keep me"
     if where == "foreign":
         assert sorted(p.name for p in out.iterdir()) == ["photo.jpg"]
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from tests.processes import permissions_hold, restricted
+
+    if not permissions_hold(tmp_path):
+        pytest.skip("this machine lets the process write whatever the permissions say")
+    base = example_copy(tmp_path / "northwind")
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0o500)
+    try:
+        code, _out, err = restricted(base, "site", "--no-search", "-o", str(closed / "site"))
+    finally:
+        closed.chmod(0o700)
+    assert code == 2, err
+    assert "error: cannot write" in err and str(closed / "site") in err
+    assert "Traceback" not in err

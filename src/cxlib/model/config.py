@@ -200,6 +200,32 @@ class PrivacySettings:
     )
 
 
+# A folder of the knowledge base, relative to cxlib.toml: names joined by "/", never "..".
+FolderPath = Annotated[
+    str,
+    Constrained(
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", max_length=300
+    ),
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteSettings:
+    """What the published views leave out (the ``[site]`` table)."""
+
+    __pydantic_config__ = _STRICT
+
+    # folders whose documents are restricted, as if each said 'visibility: restricted': left
+    # out of the site, the HTML report and exports, named only by id in pull-request comments
+    restricted: Annotated[list[FolderPath], Constrained(max_length=1000)] = field(
+        default_factory=list
+    )
+
+    def restricts(self, path: str) -> bool:
+        """Whether ``path`` (relative to cxlib.toml) is in a restricted folder."""
+        return any(path == f or path.startswith(f + "/") for f in self.restricted)
+
+
 @dataclass(frozen=True, kw_only=True)
 class KindSettings:
     __pydantic_config__ = _STRICT
@@ -237,6 +263,7 @@ class ProgramConfig:
     edit: EditSettings = EditSettings()
     review: ReviewSettings = ReviewSettings()
     privacy: PrivacySettings = PrivacySettings()
+    site: SiteSettings = SiteSettings()
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -253,6 +280,10 @@ class ProgramConfig:
 
     def kind_for_folder(self, folder: str) -> Kind | None:
         return next((k for k, s in self.kinds.items() if s.folder == folder), None)
+
+    def restricted(self, path: str, visibility: object) -> bool:
+        """Whether a document (its path, its ``visibility`` as written) is restricted."""
+        return str(visibility) == "restricted" or self.site.restricts(path)
 
     def drives_business(self, metric_id: str) -> bool:
         """Tied to the business: a business KPI, the north star, or a metric that maps to a KPI."""
@@ -290,4 +321,5 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         edit=EditSettings(**plain["edit"]),
         review=ReviewSettings(**plain.get("review", {})),
         privacy=PrivacySettings(**plain["privacy"]),
+        site=SiteSettings(**plain.get("site", {})),
     )

@@ -7,6 +7,7 @@ other documents live in :mod:`cxlib.model.rules`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
@@ -47,6 +48,7 @@ __all__ = [
     "Source",
     "Variant",
     "VariantResult",
+    "Visibility",
 ]
 
 # ASCII digits only: the schema's regular expressions read ``\d`` as any Unicode digit.
@@ -61,6 +63,15 @@ Number = Annotated[float, Field(allow_inf_nan=False, gt=-NUMBER_LIMIT, lt=NUMBER
 Person = Annotated[str, Field(max_length=100)]
 Phrase = Annotated[str, Field(max_length=200)]
 Prose = Annotated[str, Field(max_length=2000)]
+
+
+class Visibility(enum.StrEnum):
+    """Who may read a document beyond the repository: everybody the site and the reports reach,
+    or only those with the repository (left out of the site, the HTML report and any export,
+    named only by its id in pull-request comments)."""
+
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
 
 
 class _Front(BaseModel):
@@ -178,6 +189,11 @@ class Document(_Front):
     anonymized: bool = Field(
         default=False,
         description="The document holds no personal data: validate does not look for any.",
+    )
+    visibility: Visibility | None = Field(
+        default=None,
+        description="restricted: left out of the site, the HTML report and exports; named only "
+        "by its id in pull-request comments (default: public).",
     )
 
     @field_validator(

@@ -17,6 +17,7 @@ from cxlib.ops.package_source import PackageSource, package_source
 from cxlib.ops.setup_files import WORKFLOW_PATH, hook, pre_commit_config, workflow
 
 PRE_COMMIT_NAME = ".pre-commit-config.yaml"
+SITE_FOLDER = "_site"  # where 'cxlib site' builds by default: never committed
 
 
 @dataclass
@@ -31,9 +32,10 @@ class InitResult:
     package: PackageSource | None = None  # where the workflow installs cxlib from
 
 
-def init_knowledge_base(target: Path) -> InitResult:
-    """Create config, folders, ignore rules, hook config and workflow; ``git init`` if needed.
-    Refused inside another knowledge base."""
+def init_knowledge_base(target: Path, pages: bool = False) -> InitResult:
+    """Create config, folders, ignore rules, hook config and workflow; ``git init`` if needed;
+    with ``pages``, the workflow that publishes the site on GitHub Pages. Refused inside another
+    knowledge base."""
     target = target.resolve()
     _refuse_nested(target)
     target.mkdir(parents=True, exist_ok=True)
@@ -54,9 +56,11 @@ def init_knowledge_base(target: Path) -> InitResult:
     }
     for name, text in files.items():
         _create(target, name, text, result)
-    _ensure_ignored(target / ".gitignore", f"{CACHE_DIR}/", result)
+    _ensure_ignored(target / ".gitignore", [f"{CACHE_DIR}/", f"{SITE_FOLDER}/"], result)
     _write_hook_config(target, top, base, folders, result)
     _write_workflow(target, top, base, folders, result)
+    if pages:
+        _write_pages_workflow(target, top, base, result)
     return result
 
 
@@ -112,20 +116,31 @@ def _write_workflow(
         result.package = source
 
 
-def _ensure_ignored(path: Path, line: str, result: InitResult) -> None:
-    """Add the cache folder to .gitignore: create the file, or append one line to it."""
+def _write_pages_workflow(target: Path, top: Path, base: str, result: InitResult) -> None:
+    from cxlib.site.publish import PAGES_WORKFLOW_PATH, pages_workflow
+
+    source = package_source()
+    text = pages_workflow(base, source.requirement, source.note)
+    if _create(target, _shown(target, top / PAGES_WORKFLOW_PATH), text, result):
+        result.package = source
+
+
+def _ensure_ignored(path: Path, lines: list[str], result: InitResult) -> None:
+    """Add the cache folder and the site's folder to .gitignore: create the file, or append the
+    lines it lacks."""
     if not path.exists():
-        create_exclusive(
-            path, f"# cxlib's local cache and search index (never commit it)\n{line}\n".encode()
-        )
+        header = "# cxlib's cache and search index, and the site it builds (never commit them)\n"
+        create_exclusive(path, (header + "".join(f"{ln}\n" for ln in lines)).encode())
         result.created.append(".gitignore")
         return
     text = path.read_bytes()
-    if line.encode() in text.splitlines() or line.rstrip("/").encode() in text.splitlines():
+    have = text.splitlines()
+    missing = [ln for ln in lines if not {ln.encode(), ln.rstrip("/").encode()} & set(have)]
+    if not missing:
         result.existing.append(".gitignore")
         return
     newline = b"\r\n" if b"\r\n" in text else b"\n"
     prefix = b"" if not text or text.endswith(b"\n") else newline
     with path.open("ab") as fh:
-        fh.write(prefix + line.encode() + newline)
+        fh.write(prefix + b"".join(ln.encode() + newline for ln in missing))
     result.updated.append(".gitignore")

@@ -8,6 +8,7 @@ other documents, and the checklist the rules imply.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -256,7 +257,11 @@ def review(
     _pair_renames(resolved)
     scoring = Scoring(compile_formula(config.scoring.formula), config.scoring.formula)
     changes = [
-        compare(ck, old, new, (new or old).doc.kind, scoring)  # type: ignore[union-attr]
+        _named_by_id(
+            compare(ck, old, new, (new or old).doc.kind, scoring),  # type: ignore[union-attr]
+            [v.doc for v in (old, new) if v is not None],
+            config,
+        )
         for ck, old, new in resolved
     ]
     changes.sort(key=lambda c: (_KIND_ORDER[c.kind], _CHANGE_ORDER[c.change], c.id or "", c.path))
@@ -279,6 +284,15 @@ def review(
         collisions=collisions,
         checklist=checklist(changes, heads),
     )
+
+
+def _named_by_id(change: DocChange, sides: list[LoadedDoc], config: ProgramConfig) -> DocChange:
+    """A restricted document (on either side of the change) is named by its id alone: a
+    pull-request comment may be read beyond the repository, so no title, owner, field values or
+    sections of it."""
+    if not any(config.restricted(d.path, (d.parsed.data or {}).get("visibility")) for d in sides):
+        return change
+    return dataclasses.replace(change, title="", owner="", fields=[], sections=[], priority=None)
 
 
 def _working_text(kb: KnowledgeBase, path: str) -> str:

@@ -48,6 +48,9 @@ class Snapshot:
     backlinks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     formula: Formula | None = None
     facts: dict[str, ExperimentFacts] | None = None  # what an insight's standing reads, by id
+    # Ids of the documents marked restricted (their visibility, or a folder of [site]): the
+    # published views (the site, the HTML report) read :func:`public` of the snapshot.
+    restricted: set[str] = field(default_factory=set)
 
     @property
     def program(self) -> str:
@@ -89,6 +92,8 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
             snap.skipped.append(d.path)
             continue
         snap.parsed[doc.id] = d.parsed
+        if config.restricted(d.path, doc.visibility):
+            snap.restricted.add(doc.id)
         if isinstance(doc, Insight):
             snap.insights.append(doc)
         elif isinstance(doc, Opportunity):
@@ -106,6 +111,41 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
         items.sort(key=lambda doc: doc.id)
     snap.skipped.sort()
     return snap
+
+
+def public(snap: Snapshot) -> Snapshot:
+    """The snapshot without its restricted documents, their ids taken out of the other
+    documents' links too, and without the skipped files of restricted folders: what a published
+    view may show."""
+    gone = snap.restricted
+    if not gone and not snap.config.site.restricted:
+        return snap
+    out = Snapshot(config=snap.config, today=snap.today, formula=snap.formula, restricted=gone)
+    out.insights = [_without(d, gone) for d in snap.insights if d.id not in gone]
+    out.opportunities = [_without(d, gone) for d in snap.opportunities if d.id not in gone]
+    out.experiments = [_without(d, gone) for d in snap.experiments if d.id not in gone]
+    out.parsed = {k: v for k, v in snap.parsed.items() if k not in gone}
+    out.skipped = [p for p in snap.skipped if not snap.config.site.restricts(p)]
+    out.backlinks = {
+        target: [(src, name) for src, name in links if src not in gone]
+        for target, links in snap.backlinks.items()
+        if target not in gone
+    }
+    return out
+
+
+def _without(doc: Any, gone: set[str]) -> Any:
+    """``doc`` without links to the ids in ``gone``."""
+    update: dict[str, Any] = {}
+    for name in LINK_FIELDS[doc.kind]:
+        value = getattr(doc, name)
+        if isinstance(value, list):
+            kept = [v for v in value if v not in gone]
+            if len(kept) != len(value):
+                update[name] = kept
+        elif value in gone:
+            update[name] = None
+    return doc.model_copy(update=update) if update else doc
 
 
 # -- small shared helpers --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cxlib.kb.store import KnowledgeBase
 from cxlib.ops.loading import load_models
-from cxlib.reports.snapshot import take
+from cxlib.reports.snapshot import public, take
 from cxlib.site import layout
 from cxlib.site.content import KINDS, Site, site_of
 from cxlib.site.home import home_page
@@ -25,7 +25,13 @@ from cxlib.site.journey import journey_page
 from cxlib.site.output import Writer, check_output
 from cxlib.site.pages import FILES, Copies, document_page
 from cxlib.site.reports import report_pages
-from cxlib.site.search import BUNDLE, SearchIndex, build_index, pagefind_binary, search_page
+from cxlib.site.search import (
+    BUNDLE,
+    SearchIndex,
+    build_index,
+    pagefind_binary,
+    search_page,
+)
 
 DEFAULT_FOLDER = "_site"
 ASSETS = ("site.css", "site.js")
@@ -46,10 +52,14 @@ class BuildResult:
 
 
 def load_site(kb: KnowledgeBase, today: dt.date) -> Site:
-    """What the site publishes: the valid documents of the base."""
+    """What the site publishes: the valid documents of the base that are not restricted."""
     library = load_models(kb)
-    snap = take(library, kb.config, today)
-    return site_of(kb.root, library, snap)
+    snap = public(take(library, kb.config, today))
+    site = site_of(kb.root, library, snap)
+    site.left_out = len(snap.restricted)
+    site.restricted_ids = frozenset(snap.restricted)
+    site.restricted_folders = tuple(kb.config.site.restricted)
+    return site
 
 
 def build_site(

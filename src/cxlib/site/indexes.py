@@ -46,7 +46,14 @@ def _columns(kind: Kind) -> list[tuple[str, str]]:
         Kind.OPPORTUNITY: [("Priority", "num")],
         Kind.INSIGHT: [("Confidence", "")],
     }[kind]
-    return [("Status", ""), ("Stage", ""), ("Owner", ""), ("Team", ""), *extra, ("Updated", "")]
+    return [
+        ("Status", ""),
+        ("Stage", ""),
+        ("Owner", ""),
+        ("Team", ""),
+        *extra,
+        ("Updated", ""),
+    ]
 
 
 def _extra_cells(site: Site, entry: Entry) -> list[str]:

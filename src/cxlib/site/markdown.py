@@ -99,7 +99,11 @@ def render_sections(text: str, links: Links) -> list[Section]:
 
 
 def _add(
-    sections: list[Section], md: MarkdownIt, tokens: Sequence[Token], title: str, env: Any
+    sections: list[Section],
+    md: MarkdownIt,
+    tokens: Sequence[Token],
+    title: str,
+    env: Any,
 ) -> None:
     if not tokens:
         return

@@ -24,7 +24,19 @@ REL = "../"
 # Files a document may link to that the site copies (a page of their own could run script:
 # no SVG, no HTML).
 COPIED = frozenset(
-    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".csv", ".txt", ".xlsx", ".pptx"}
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".pdf",
+        ".csv",
+        ".txt",
+        ".xlsx",
+        ".pptx",
+    }
 )
 FILES = "files"  # the site's folder for the copied files, as in the knowledge base
 # Siblings in the chain in the loop's order: an opportunity, its experiments, what they taught.
@@ -150,8 +162,14 @@ def _verdict(e: Experiment, has_learnings: bool) -> str:
             )
         rows += [
             ("p-value", esc(f"{r.p_value:g}") if r.p_value is not None else ""),
-            ("Chance to win", esc(f"{r.chance_to_win:.0%}") if r.chance_to_win is not None else ""),
-            ("Sample size", esc(f"{r.sample_size:,}") if r.sample_size is not None else ""),
+            (
+                "Chance to win",
+                esc(f"{r.chance_to_win:.0%}") if r.chance_to_win is not None else "",
+            ),
+            (
+                "Sample size",
+                esc(f"{r.sample_size:,}") if r.sample_size is not None else "",
+            ),
             ("Guardrails", _guardrails(e)),
         ]
     rows += [

@@ -56,7 +56,11 @@ def _block(site: Site, b: Block) -> str:
 
 
 def report_page(
-    site: Site, name: str, rendered: Rendered, figures: list[tuple[str, str]], frame: layout.Frame
+    site: Site,
+    name: str,
+    rendered: Rendered,
+    figures: list[tuple[str, str]],
+    frame: layout.Frame,
 ) -> str:
     """The page ``reports/<name>.html``."""
     from cxlib.reports.registry import SPECS

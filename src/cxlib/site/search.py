@@ -69,7 +69,15 @@ def build_index(out: Path) -> SearchIndex:
         return SearchIndex(missing=f"Pagefind is not installed; for search: {INSTALL}")
     try:
         done = subprocess.run(
-            [str(binary), "--site", str(out), "--output-subdir", BUNDLE, "--force-language", "en"],
+            [
+                str(binary),
+                "--site",
+                str(out),
+                "--output-subdir",
+                BUNDLE,
+                "--force-language",
+                "en",
+            ],
             capture_output=True,
             text=True,
             timeout=600,

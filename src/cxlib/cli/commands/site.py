@@ -21,6 +21,14 @@ def command(
             help="Folder for the site (default: _site beside cxlib.toml).",
         ),
     ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Then serve it on 127.0.0.1 for a preview (Ctrl-C stops)."),
+    ] = False,
+    port: Annotated[
+        int,
+        typer.Option("--port", metavar="N", min=0, max=65535, help="The port of --serve."),
+    ] = 8000,
     no_search: Annotated[
         bool,
         typer.Option("--no-search", help="Leave out the search index (Pagefind)."),
@@ -35,7 +43,9 @@ def command(
     share) or open index.html from disk. Only pages that changed since the last build are
     rewritten.
 
-    Example: cxlib site -o _site
+    --serve builds it and serves it on 127.0.0.1 (never another address) for a preview.
+
+    Example: cxlib site -o _site --serve --port 8080
     """
     from cxlib import __version__
     from cxlib.site.build import DEFAULT_FOLDER, build_site
@@ -56,4 +66,9 @@ def command(
         note(f"search index: {result.search.pages} pages indexed (Pagefind)")
     if result.skipped:
         note(f"left out {result.skipped} document(s) that do not fit the schema (cxlib validate)")
-    note(f"open {out / 'index.html'} in a browser")
+    if not serve:
+        note(f"open {out / 'index.html'} in a browser (search works when served: --serve)")
+        return
+    from cxlib.site.serve import serve as serve_site
+
+    serve_site(out, port, lambda url: note(f"serving the site on {url} (Ctrl-C stops)"))
