@@ -1,20 +1,27 @@
-"""``cxlib list``: documents of a kind, filtered, as rows."""
+"""``cxlib list``: documents of a kind, filtered, as rows.
+
+The filters are a query of :mod:`cxlib.query`: the options (``--status``, ``--tag``...) are
+tests of the same kind as ``--where``'s, read from each document's front-matter
+(:mod:`cxlib.query.records`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.errors import UsageError
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.choices import choice_hint
 from cxlib.model.config import ProgramConfig
-from cxlib.model.documents import Experiment, Opportunity
+from cxlib.model.custom_fields import custom_columns, custom_row
 from cxlib.model.kinds import Kind
-from cxlib.model.scoring import compile_formula, priority
+from cxlib.model.scoring import Formula, compile_formula, priority
 from cxlib.model.vocabulary import Outcome, statuses
-from cxlib.ops.loading import load_checked
+from cxlib.query.nodes import AllOf, AnyOf, FieldTest, Literal, Node
+from cxlib.query.predicates import Predicate, compile_node, compile_where
+from cxlib.query.records import Record, load_records
 
 
 @dataclass
@@ -43,6 +50,7 @@ SORTS = {
 class Listing:
     rows: list[dict[str, Any]]
     skipped: int  # documents that could not be read (validate says why)
+    fields: list[str] = field(default_factory=list)  # the columns of cxlib.toml's [fields]
 
 
 def _require(what: str, value: str | None, known: list[str], hint: str | None = None) -> None:
@@ -69,28 +77,66 @@ def check_filters(config: ProgramConfig, kind: Kind | None, filters: Filters) ->
         raise UsageError("--outcome filters experiments", hint="cxlib list experiment --outcome …")
 
 
-def _metrics(doc: object) -> list[str]:
-    if isinstance(doc, Experiment):
-        return [m for m in (doc.primary_metric, *doc.guardrail_metrics) if m]
-    return list(doc.kpis) if isinstance(doc, Opportunity) else []
+def _test(field_name: str, op: str, value: str | dt.date) -> FieldTest:
+    raw = value.isoformat() if isinstance(value, dt.date) else value
+    return FieldTest(field_name, op, (Literal(raw, value, 0),), 0)
 
 
-def _matches(doc: Any, filters: Filters) -> bool:
-    outcome = (
-        doc.result.outcome.value
-        if isinstance(doc, Experiment) and doc.result and (doc.result.outcome)
-        else None
-    )
-    return (
-        (not filters.status or doc.status.value == filters.status)
-        and (not filters.stage or doc.stage == filters.stage)
-        and (not filters.owner or filters.owner.lower() in (doc.owner or "").lower())
-        and (not filters.tag or filters.tag.lower() in {t.lower() for t in doc.tags})
-        and (not filters.outcome or outcome == filters.outcome)
-        and (not filters.team or doc.team == filters.team)
-        and (not filters.metric or filters.metric in _metrics(doc))
-        and (not filters.since or doc.created >= filters.since)
-    )
+def filters_query(filters: Filters) -> Node:
+    """The options as one query: ``--owner`` and ``--tag`` in any case (a part of the owner's
+    name will do), ``--metric`` a primary metric, a guardrail metric or a KPI."""
+    tests: list[Node] = []
+    for name in ("status", "stage", "team"):
+        value = getattr(filters, name)
+        if value:
+            tests.append(_test(name, "=", value))
+    if filters.owner:
+        tests.append(_test("owner", "contains", filters.owner))
+    if filters.tag:
+        tests.append(_test("tags", "contains", filters.tag))
+    if filters.outcome:
+        tests.append(_test("result.outcome", "=", filters.outcome))
+    if filters.metric:
+        fields = ("primary_metric", "guardrail_metrics", "kpis")
+        tests.append(AnyOf(tuple(_test(f, "=", filters.metric) for f in fields)))
+    if filters.since:
+        tests.append(_test("created", ">=", filters.since))
+    return AllOf(tuple(tests))
+
+
+def _as_date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _row(record: Record, formula: Formula) -> dict[str, Any]:
+    data = record.data or {}
+    row: dict[str, Any] = {
+        "id": _text(data.get("id")),
+        "kind": record.kind.value,
+        "title": _text(data.get("title")),
+        "status": _text(data.get("status")),
+        "owner": _text(data.get("owner")),
+        "stage": _text(data.get("stage")),
+        "created": _as_date(data.get("created")),
+    }
+    if record.kind == Kind.EXPERIMENT:
+        result = data.get("result")
+        outcome = result.get("outcome") if isinstance(result, dict) else None
+        row["outcome"] = _text(outcome)
+    if record.kind == Kind.OPPORTUNITY:
+        row["priority"] = priority(
+            formula,
+            data.get("customer_value"),
+            data.get("business_value"),
+            data.get("effort"),
+            data.get("reach"),
+            data.get("confidence"),
+        )
+    return row
 
 
 def list_documents(
@@ -99,50 +145,45 @@ def list_documents(
     filters: Filters,
     sort: str = "id",
     limit: int | None = None,
+    where: Sequence[str] = (),
 ) -> Listing:
-    """Rows for every valid document matching the filters, in the ``sort`` order (one of
-    :data:`SORTS`), at most ``limit``; the documents that cannot be read are counted, not
-    listed (validate says why)."""
+    """Rows for every valid document matching the filters and the ``where`` queries, in the
+    ``sort`` order (one of :data:`SORTS`), at most ``limit``; the documents that cannot be
+    read are counted, not listed (validate says why)."""
     if sort not in SORTS:
         raise UsageError(f"cannot sort by '{sort}'", hint=choice_hint(sort, SORTS))
     check_filters(kb.config, kind, filters)
-    library, _ = load_checked(kb)
+    kinds = [kind] if kind is not None else list(Kind)
+    records = load_records(kb, kinds).records
+    chosen = [r for r in records if r.fits]
+    query = _query(kb, kinds, filters, where, chosen)
     formula = compile_formula(kb.config.scoring.formula)
     rows: list[dict[str, Any]] = []
-    skipped = 0
-    for d in library.docs:
-        doc = d.doc
-        if kind is not None and d.kind != kind:
+    for r in chosen:
+        assert r.data is not None  # a record that fits has data
+        if not query(r.data):
             continue
-        if doc is None:
-            skipped += 1
-            continue
-        if not _matches(doc, filters):
-            continue
-        status = doc.status.value  # type: ignore[attr-defined]
-        row: dict[str, Any] = {
-            "id": doc.id,
-            "kind": d.kind.value,
-            "title": doc.title,
-            "status": status,
-            "owner": doc.owner or "",
-            "stage": doc.stage or "",
-            "created": doc.created.isoformat(),
-        }
-        if isinstance(doc, Experiment):
-            row["outcome"] = doc.result.outcome.value if doc.result and doc.result.outcome else ""
-        if isinstance(doc, Opportunity):
-            row["priority"] = priority(
-                formula,
-                doc.customer_value,
-                doc.business_value,
-                doc.effort,
-                doc.reach,
-                doc.confidence.value if doc.confidence else None,
-            )
-        row["path"] = d.path
+        row = _row(r, formula)
+        row.update(custom_row(kb.config, kinds, r.kind, r.data))  # cxlib.toml's [fields]
+        row["path"] = r.path
         rows.append(row)
     key, newest_first = SORTS[sort]
     rows.sort(key=lambda r: (r["kind"], r["id"]))  # ties in the order below keep id order
     rows.sort(key=key, reverse=newest_first)
-    return Listing(rows if limit is None else rows[:limit], skipped)
+    listing = Listing(rows if limit is None else rows[:limit], len(records) - len(chosen))
+    listing.fields = custom_columns(kb.config, kinds)
+    return listing
+
+
+def _query(
+    kb: KnowledgeBase,
+    kinds: list[Kind],
+    filters: Filters,
+    where: Sequence[str],
+    chosen: list[Record],
+) -> Predicate:
+    options = compile_node(filters_query(filters), None)
+    if not where:
+        return options
+    asked = compile_where(where, kb.config, kinds, lambda: (r.data for r in chosen if r.data))
+    return lambda data: options(data) and asked(data)

@@ -47,6 +47,17 @@ def command(
     since: Annotated[
         str | None, typer.Option(help="Only documents created on or after this date.")
     ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="QUERY",
+            help="Only documents the query matches, on any field: 'result.effect > 2', "
+            "'stage in [purchase, deliver]', 'tags contains pricing and not decision exists'. "
+            "Several --where are and-ed.",
+        ),
+    ] = None,
     sort: Annotated[
         str,
         typer.Option(help="id, title, status, created (newest first) or priority (highest first)."),
@@ -59,12 +70,16 @@ def command(
 ) -> None:
     """List documents, filtered by status, stage, tag, team and more.
 
-    Filters: status, stage, owner, tag, outcome, team, metric, since; --sort and --limit.
+    Filters: status, stage, owner, tag, outcome, team, metric, since; --where QUERY on any
+    field, built-in or declared in cxlib.toml (=, !=, <, <=, >, >=, in [a, b], contains,
+    exists, missing, and, or, not, parentheses); --sort and --limit.
 
     Every filter is checked against cxlib.toml and the statuses and outcomes of the kinds: a
     misspelt name is an error (exit 2) with the known names, never an empty list.
 
     Example: cxlib list experiments --status concluded --format csv
+
+    Example: cxlib list experiment --where 'result.effect > 2 and created >= 2026-01-01'
     """
     from cxlib.ops.list import Filters, list_documents
 
@@ -75,7 +90,9 @@ def command(
     filters = Filters(
         status, stage, owner, tag, outcome, team, metric, date_option(since, "--since")
     )
-    listing = list_documents(st.open(), the_kind, filters, sort=sort, limit=limit)
+    listing = list_documents(
+        st.open(), the_kind, filters, sort=sort, limit=limit, where=where or ()
+    )
     rows = listing.rows
     if listing.skipped:
         n = listing.skipped
@@ -93,6 +110,6 @@ def command(
     if format == ListFormat.JSON:
         st.output.json(rows)
     elif format == ListFormat.CSV:
-        st.output.csv(rows, columns)
+        st.output.csv(rows, [*columns[:-1], *listing.fields, columns[-1]])
     else:
         st.output.table(rows, [c for c in columns if c != "path"], wide=wide)
