@@ -73,9 +73,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_cell(value: object) -> object:
     """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading
-    ``'``; numbers and dates are written as values, never changed."""
+    ``'``; numbers and dates are written as values, never changed; a list is its items joined
+    by ``, `` (as show writes it), never a Python repr."""
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(csv_cell(v)).removeprefix("'") for v in value)
     if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (dt.date, dt.datetime)):

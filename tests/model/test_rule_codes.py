@@ -2,11 +2,13 @@
 document that yields exactly that code and no other, and a one-line change that yields none.
 
 The checks are called directly (parse, the single-file checks, the cross-document checks, the
-history rule), apart from the CLI tests; the example's cxlib.toml is the config.
+history rule), apart from the CLI tests; the example's cxlib.toml is the config, with one field
+declared as a program's own (``[fields.opportunity.squad]``, required from delivered on).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from cxlib.kb.parse import parse_bytes
 from cxlib.kb.repository_files import missing_files
 from cxlib.model.checks import check_document
 from cxlib.model.codes import RULES, Code, Scope
+from cxlib.model.config import CustomField, FieldType
 from cxlib.model.file_refs import file_refs
 from cxlib.model.history_rules import check_created_against_git
 from cxlib.model.kinds import Kind
@@ -29,7 +32,14 @@ from cxlib.model.library import LoadedDoc
 from cxlib.model.library_rules import check_library
 from cxlib.model.review_dates import dated, review_findings
 
-CONFIG = load_config(EXAMPLE)
+CONFIG = dataclasses.replace(
+    load_config(EXAMPLE),
+    fields={
+        Kind.OPPORTUNITY: {
+            "squad": CustomField(type=FieldType.TEXT, required_from="delivered"),
+        }
+    },
+)
 
 INSIGHT = """\
 ---
@@ -246,6 +256,7 @@ CASES: dict[Code, Case] = {
     Code.EXPERIMENT_END: Case(Kind.EXPERIMENT, "end: 2025-03-01\n", ""),
     Code.EXPERIMENT_OUTCOME: Case(Kind.EXPERIMENT, "result: {outcome: won}\n", ""),
     Code.EXPERIMENT_LEARNINGS: Case(Kind.EXPERIMENT, "## Learnings", "## Notes"),
+    Code.FIELD_REQUIRED: Case(Kind.OPPORTUNITY, "status: prioritized", "status: delivered"),
     Code.INSIGHT_LOOP: Case(Kind.INSIGHT, "source: survey", "source: experiment"),
     Code.EXPERIMENT_DATES: Case(Kind.EXPERIMENT, "end: 2025-03-01", "end: 2025-01-20"),
     Code.UPDATED_BEFORE_CREATED: Case(

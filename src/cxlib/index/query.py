@@ -129,8 +129,8 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
 
 
 class _DateTagger(taggers.RegexTagger):  # type: ignore[misc]
-    def __init__(self) -> None:
-        names = "|".join(DATE_FIELDS)
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        names = "|".join(sorted(fields, key=len, reverse=True))
         super().__init__(rf"(?P<field>{names}):(?P<value>\[[^\]]*\]|\{{[^}}]*\}}|[^\s()]+)")
 
     def create(self, parser: Any, match: re.Match[str]) -> _DateNode:
@@ -139,11 +139,15 @@ class _DateTagger(taggers.RegexTagger):  # type: ignore[misc]
 
 
 class _DatePlugin(qparser.Plugin):  # type: ignore[misc]
-    """``created:2025``, ``start:>=2025-03``, ``end:[2025-01-01 TO 2025-06-30]`` as exact ranges."""
+    """``created:2025``, ``start:>=2025-03``, ``end:[2025-01-01 TO 2025-06-30]`` as exact ranges
+    (on the built-in dates and the declared date fields)."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
 
     def taggers(self, parser: Any) -> list[tuple[Any, int]]:
         # Before the field and range taggers, so whoosh never sees a date clause.
-        return [(_DateTagger(), -10)]
+        return [(_DateTagger(self.fields), -10)]
 
 
 class _KnownFieldsPlugin(qparser.Plugin):  # type: ignore[misc]
@@ -169,18 +173,27 @@ class _KnownFieldsPlugin(qparser.Plugin):  # type: ignore[misc]
         return group
 
 
-def make_parser() -> qparser.QueryParser:
-    schema = make_schema()
+def make_parser(custom: Mapping[str, str] | None = None) -> qparser.QueryParser:
+    """The parser of queries over the built-in fields and ``custom`` (declared, name to type)."""
+    custom = custom or {}
+    schema = make_schema(custom)
     # A document's own id outranks every document that merely mentions it.
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts={"id": 20.0})
-    parser.add_plugin(_DatePlugin())
+    dates = (*DATE_FIELDS, *(name for name, kind in custom.items() if kind == "date"))
+    parser.add_plugin(_DatePlugin(dates))
     parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
     parser.add_plugin(_KnownFieldsPlugin({*schema.names(), "*"}))
     return parser
 
 
-def parse_query(text: str, vocabulary: Callable[[], Mapping[str, Set[str]]]) -> query.Query:
-    """The whoosh query for ``text``; InvalidQueryError says what is wrong with it.
+def parse_query(
+    text: str,
+    vocabulary: Callable[[], Mapping[str, Set[str]]],
+    custom: Mapping[str, str] | None = None,
+) -> query.Query:
+    """The whoosh query for ``text``; InvalidQueryError says what is wrong with it. ``custom``:
+    the fields cxlib.toml declares, name to type (a one-of field is checked like an
+    enumeration when ``vocabulary()`` gives its values).
 
     ``vocabulary()`` gives the values each enumerated field may take (lower case); a term
     outside them is an error with the valid values as the hint. Wildcards are not checked. It is
@@ -189,7 +202,7 @@ def parse_query(text: str, vocabulary: Callable[[], Mapping[str, Set[str]]]) -> 
     if not text.strip():
         raise InvalidQueryError("the query is empty", hint='e.g. cxlib search "free shipping"')
     try:
-        parsed = make_parser().parse(text)
+        parsed = make_parser(custom).parse(text)
     except InvalidQueryError:
         raise
     except Exception as e:  # whoosh's parser raises whatever its plugins raise
@@ -201,7 +214,8 @@ def parse_query(text: str, vocabulary: Callable[[], Mapping[str, Set[str]]]) -> 
         )
     known: Mapping[str, Set[str]] | None = None
     for leaf in parsed.leaves():
-        if type(leaf) is not query.Term or leaf.fieldname not in VOCABULARY_FIELDS:
+        enumerated = leaf.fieldname in VOCABULARY_FIELDS or leaf.fieldname in (custom or {})
+        if type(leaf) is not query.Term or not enumerated:
             continue
         known = known if known is not None else vocabulary()
         allowed = known.get(leaf.fieldname)

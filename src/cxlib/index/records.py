@@ -7,7 +7,9 @@ search; values of the wrong type are left out rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,8 @@ class Record:
     dates: dict[str, dt.date] = field(default_factory=dict)
     hypothesis: str = ""
     body: str = ""
+    # cxlib.toml's declared fields the document has a value of the declared type for
+    custom: dict[str, str | float | bool | dt.date | list[str]] = field(default_factory=dict)
 
 
 def document_text(raw: bytes) -> str:
@@ -116,8 +120,11 @@ def similarity_texts(raw: bytes, parsed: ParsedFile) -> dict[str, str]:
     }
 
 
-def build_record(path: str, kind: Kind, raw: bytes, parsed: ParsedFile) -> Record:
-    """The record of one document file (``parsed`` is what :func:`cxlib.kb.parse` made of it)."""
+def build_record(
+    path: str, kind: Kind, raw: bytes, parsed: ParsedFile, custom: Mapping[str, str] | None = None
+) -> Record:
+    """The record of one document file (``parsed`` is what :func:`cxlib.kb.parse` made of it);
+    ``custom``: the declared fields to index, name to type."""
     loaded = LoadedDoc(path=path, kind=kind, parsed=parsed)
     data = parsed.data or {}
     text = document_text(raw)
@@ -152,4 +159,24 @@ def build_record(path: str, kind: Kind, raw: bytes, parsed: ParsedFile) -> Recor
         day = _date(data.get(name))
         if day is not None:
             record.dates[name] = day
+    for name, type_name in (custom or {}).items():
+        value = _custom(type_name, data.get(name))
+        if value is not None and value != "" and value != []:
+            record.custom[name] = value
     return record
+
+
+def _custom(type_name: str, value: Any) -> str | float | bool | dt.date | list[str] | None:
+    """A declared field's value as the index holds it; None when it is not of the type."""
+    if type_name in ("text", "one-of"):
+        return _text(value)
+    if type_name == "list":
+        return _texts(value)
+    if type_name == "boolean":
+        return value if isinstance(value, bool) else None
+    if type_name == "date":
+        return _date(value)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if type_name == "integer":
+        return value if numeric and isinstance(value, int) and abs(value) < 2**63 else None
+    return float(value) if numeric and math.isfinite(value) else None

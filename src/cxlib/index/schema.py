@@ -10,6 +10,7 @@ case-insensitive keywords. Only what a result line shows is stored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from whoosh import fields
@@ -43,7 +44,9 @@ STORED = ("path", "id", "kind", "title", "status", "outcome")
 WORDS = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}\b|\w+(\.?\w+)*"
 
 
-def make_schema() -> fields.Schema:
+def make_schema(custom: Mapping[str, str] | None = None) -> fields.Schema:
+    """The schema, with a field for each of ``custom`` (cxlib.toml's declared fields, name to
+    type: see :func:`cxlib.model.custom_fields.field_types`)."""
     text = StemmingAnalyzer(expression=WORDS, stemfn=stem)
     exact = IDAnalyzer(lowercase=True)
 
@@ -53,7 +56,7 @@ def make_schema() -> fields.Schema:
     def keywords() -> fields.KEYWORD:
         return fields.KEYWORD(lowercase=True, commas=True)
 
-    return fields.Schema(
+    schema = fields.Schema(
         path=fields.ID(stored=True, unique=True),
         id=fields.ID(stored=True, analyzer=exact),
         kind=fields.ID(stored=True, analyzer=exact),
@@ -79,6 +82,19 @@ def make_schema() -> fields.Schema:
         start=fields.DATETIME(),
         end=fields.DATETIME(),
     )
+    # By type: text is words, a value of a list is a keyword, numbers compare as numbers.
+    made = {
+        "text": lambda: fields.TEXT(analyzer=text),
+        "number": lambda: fields.NUMERIC(float, bits=64),
+        "integer": lambda: fields.NUMERIC(int, bits=64),
+        "date": fields.DATETIME,
+        "boolean": keyword,
+        "one-of": keyword,
+        "list": keywords,
+    }
+    for name, kind in (custom or {}).items():
+        schema.add(name, made[kind]())
+    return schema
 
 
 def to_fields(record: Record) -> dict[str, Any]:
@@ -111,4 +127,16 @@ def to_fields(record: Record) -> dict[str, Any]:
         day = record.dates.get(name)
         if day is not None:
             out[name] = dt.datetime(day.year, day.month, day.day)
+    for name, value in record.custom.items():
+        out[name] = _custom_value(value)
     return out
+
+
+def _custom_value(value: str | float | bool | dt.date | list[str]) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(v.replace(",", " ") for v in value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value

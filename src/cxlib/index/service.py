@@ -79,10 +79,14 @@ class SearchIndex:
         procs: int = 1,
         limitmb: int = 128,
         cache: Path | None = None,
+        fields: Mapping[str, str] | None = None,
     ) -> None:
         """``cache``: the folder for the index, its lock and build folders; by default one in
-        the user's cache folder (see :mod:`cxlib.index.location`), never one in the base."""
+        the user's cache folder (see :mod:`cxlib.index.location`), never one in the base.
+        ``fields``: the fields cxlib.toml declares, name to type, indexed too; an index made
+        with others is rebuilt."""
         self.root = root
+        self.fields = dict(fields or {})
         self.source = source
         self.timeout = timeout
         self.procs = procs  # worker processes and memory per worker for a full build
@@ -90,6 +94,13 @@ class SearchIndex:
         self.cache = cache if cache is not None else index_home(root)
         self.folder = self.cache / INDEX_DIR
         self.lock_path = self.cache / LOCK_NAME
+
+    @property
+    def stamp(self) -> str:
+        """The stamp this index must carry: cxlib's, the backend's and the declared fields'."""
+        from cxlib.index.version import stamp
+
+        return stamp(self.fields)
 
     # -- checks before anything is unpickled ---------------------------------------------------
     def exists(self) -> bool:
@@ -106,13 +117,14 @@ class SearchIndex:
 
     def _doubt(self, manifest: Manifest | None) -> str | None:
         """Why the index folder cannot be trusted as it is, or None."""
-        from cxlib.index.version import STAMP
-
         if not self.folder.is_dir():
             return "there is no index yet"
         if manifest is None:
             return "its manifest is missing or unreadable"
-        if manifest.stamp != STAMP:
+        if manifest.stamp != self.stamp:
+            same_version = manifest.stamp.split("/fields-")[0] == self.stamp.split("/fields-")[0]
+            if same_version:
+                return "the fields cxlib.toml declares changed"
             return f"it was made by another version ({manifest.stamp})"
         if hasattr(os, "getuid"):
             st = self.folder.stat()
@@ -238,7 +250,7 @@ class SearchIndex:
             except OSError:
                 continue  # gone since it was listed: the next query sees it as removed
             manifest.record(f, raw, started)
-            yield build_record(f.path, f.kind, raw, parse(f, raw))
+            yield build_record(f.path, f.kind, raw, parse(f, raw), self.fields)
             if progress and i % 100 == 0:
                 progress(i, len(files))
 
@@ -257,6 +269,7 @@ class SearchIndex:
                 self.folder,
                 changes.removed,
                 self._records(todo, manifest, started, changes.contents, progress),
+                self.fields,
             )
         for path in changes.removed:
             manifest.entries.pop(path, None)
@@ -273,14 +286,13 @@ class SearchIndex:
         progress: Progress | None,
     ) -> SyncReport:
         from cxlib.index import store
-        from cxlib.index.version import STAMP
 
         started = time.time_ns()
-        manifest = Manifest(stamp=STAMP)
+        manifest = Manifest(stamp=self.stamp)
         fresh = Path(tempfile.mkdtemp(dir=self.cache, prefix=f"{INDEX_DIR}.new-"))
         try:
             records = self._records(files, manifest, started, {}, progress)
-            store.build(fresh, records, self.procs, self.limitmb)
+            store.build(fresh, records, self.procs, self.limitmb, self.fields)
             manifest.files = store.backend_files(fresh)
             manifest.seal(started)
             manifest.save(fresh)
@@ -330,18 +342,18 @@ class SearchIndex:
 
         report = self.sync(files, allow_stale=True, progress=progress)
         try:
-            with store.Reader(self.folder) as reader:
+            with store.Reader(self.folder, self.fields) as reader:
                 return work(reader), report
         except IndexDamagedError:
             pass
         with self._writing(), self._locked():
             try:
-                with store.Reader(self.folder) as reader:
+                with store.Reader(self.folder, self.fields) as reader:
                     return work(reader), report
             except IndexDamagedError as e:
                 report = self._rebuild(files, f"it could not be read ({e})", progress)
             try:
-                with store.Reader(self.folder) as reader:
+                with store.Reader(self.folder, self.fields) as reader:
                     return work(reader), report
             except IndexDamagedError as e:
                 raise IndexRefusedError(
@@ -358,7 +370,7 @@ class SearchIndex:
         if self._doubt(Manifest.load(self.folder)) is not None:
             return None
         try:
-            with store.Reader(self.folder) as reader:
+            with store.Reader(self.folder, self.fields) as reader:
                 return work(reader)
         except IndexDamagedError:
             return None
@@ -388,7 +400,7 @@ def search(
     """Ranked hits for a query in the query language (see the README)."""
     from cxlib.index.query import parse_query
 
-    q = parse_query(text, vocabulary)  # an invalid query fails before any index work
+    q = parse_query(text, vocabulary, index.fields)  # invalid: fails before any index work
     return index.read(files, lambda r: r.search(q, limit, kind, index.snippet_text), progress)
 
 

@@ -44,8 +44,15 @@ def backend_files(folder: Path) -> dict[str, int]:
     return out
 
 
-def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int = 128) -> None:
-    """Create a new index in the empty ``folder`` holding ``records``.
+def build(
+    folder: Path,
+    records: Iterable[Record],
+    procs: int = 1,
+    limitmb: int = 128,
+    custom: Mapping[str, str] | None = None,
+) -> None:
+    """Create a new index in the empty ``folder`` holding ``records`` (``custom``: the declared
+    fields it has, name to type).
 
     With ``procs`` > 1, whoosh's multiprocessing writer: each worker writes its own segment
     (merging them again would cost as much as it saves). Its workers are forked and share the
@@ -54,7 +61,7 @@ def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int 
     """
     import multiprocessing
 
-    ix = index.create_in(str(folder), make_schema())
+    ix = index.create_in(str(folder), make_schema(custom))
     options: dict[str, Any] = {"limitmb": limitmb}
     if procs > 1 and multiprocessing.get_start_method() == "fork":
         options.update(procs=procs, multisegment=True)
@@ -75,10 +82,15 @@ def build(folder: Path, records: Iterable[Record], procs: int = 1, limitmb: int 
         writer.commit()
 
 
-def update(folder: Path, removed: Iterable[str], records: Iterable[Record]) -> None:
+def update(
+    folder: Path,
+    removed: Iterable[str],
+    records: Iterable[Record],
+    custom: Mapping[str, str] | None = None,
+) -> None:
     """Delete documents by path and add or replace others, in one commit."""
     try:
-        ix = index.open_dir(str(folder), schema=make_schema())
+        ix = index.open_dir(str(folder), schema=make_schema(custom))
         writer = ix.writer(timeout=WHOOSH_LOCK_SECONDS)
     except Exception as e:  # whoosh raises what its file readers raise
         raise IndexDamagedError(f"{type(e).__name__}: {e}") from e
@@ -117,9 +129,9 @@ def _hit(fields: Mapping[str, Any], score: float) -> Hit:
 class Reader:
     """A read-only view of one committed state of the index; use as a context manager."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, custom: Mapping[str, str] | None = None) -> None:
         try:
-            self._ix = index.open_dir(str(folder), readonly=True, schema=make_schema())
+            self._ix = index.open_dir(str(folder), readonly=True, schema=make_schema(custom))
             self._searcher = self._ix.searcher()
         except Exception as e:
             raise IndexDamagedError(f"{type(e).__name__}: {e}") from e

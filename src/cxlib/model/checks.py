@@ -8,6 +8,7 @@ and ``new``.
 from __future__ import annotations
 
 from cxlib.model.config import ProgramConfig
+from cxlib.model.custom_fields import check_custom_fields, declared_requirements
 from cxlib.model.findings import Finding, error
 from cxlib.model.kinds import Kind
 from cxlib.model.library import LoadedDoc
@@ -30,13 +31,16 @@ def check_document(
             for p in parsed.problems
         ]
         return LoadedDoc(path=path, kind=kind, parsed=parsed, findings=problems)
-    doc, findings = check_schema(path, kind, parsed, strict)
+    declared = config.custom_fields(kind)
+    doc, findings = check_schema(path, kind, parsed, strict, declared)
     # The rules read the document they add to: its findings list is filled here, its one
     # place of building, before anyone else sees it.
     d = LoadedDoc(path=path, kind=kind, parsed=parsed, doc=doc, findings=findings)
     findings += check_identity(d, config)
     findings += check_references(d, config)
-    findings += check_lifecycle(d)
+    if declared:
+        findings += check_custom_fields(path, kind, parsed, config)
+    findings += check_lifecycle(d, declared_requirements(config, kind) if declared else ())
     findings += check_result(d, config)
     findings += check_variants(d)
     findings += _amendments(d)

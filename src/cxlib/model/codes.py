@@ -81,6 +81,7 @@ class Code(enum.StrEnum):
     EXPERIMENT_END = "experiment-end"
     EXPERIMENT_OUTCOME = "experiment-outcome"
     EXPERIMENT_LEARNINGS = "experiment-learnings"
+    FIELD_REQUIRED = "field-required"  # a field cxlib.toml declares, required from a status
     # consistency within a document
     INSIGHT_LOOP = "insight-loop"
     EXPERIMENT_DATES = "experiment-dates"
@@ -242,6 +243,10 @@ RULES: dict[Code, Rule] = {
     Code.EXPERIMENT_LEARNINGS: Rule(
         "write what was learned under '## Learnings'",
         fix="write them under '## Learnings', or pass --learnings-from-editor",
+    ),
+    Code.FIELD_REQUIRED: Rule(
+        "fill the field cxlib.toml declares ([fields.KIND.NAME], required_from)",
+        fix="cxlib set ID NAME=VALUE",
     ),
     Code.INSIGHT_LOOP: Rule("add the experiment id, e.g. EXP-0042"),
     Code.EXPERIMENT_DATES: Rule("the end date comes after the start date"),

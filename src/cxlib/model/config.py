@@ -226,6 +226,41 @@ class SiteSettings:
         return any(path == f or path.startswith(f + "/") for f in self.restricted)
 
 
+class FieldType(enum.StrEnum):
+    """The types a program's own front-matter field may have (the ``[fields]`` table)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    INTEGER = "integer"
+    DATE = "date"
+    BOOLEAN = "boolean"
+    ONE_OF = "one-of"
+    LIST = "list"
+
+
+# A custom field's name: a front-matter key that reads the same in YAML, queries and search.
+FieldName = Annotated[str, Constrained(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+# One of a one-of field's values: a short word, as a stage or team id is.
+FieldValue = Annotated[str, Constrained(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomField:
+    """A field a program declares for a kind (``[fields.<kind>.<name>]``), checked by validate
+    like a built-in one (:mod:`cxlib.model.custom_fields`)."""
+
+    __pydantic_config__ = _STRICT
+
+    type: FieldType
+    # one-of: the values it takes; a list of one-of values: the values its items take
+    values: Annotated[list[FieldValue], Constrained(max_length=500)] = field(default_factory=list)
+    # list: the type of its items, text or one-of (text when not given)
+    items: FieldType | None = None
+    description: Annotated[str, Constrained(max_length=500)] = ""
+    # the status from which the field must be filled (that status and the later ones)
+    required_from: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class KindSettings:
     __pydantic_config__ = _STRICT
@@ -264,6 +299,8 @@ class ProgramConfig:
     review: ReviewSettings = ReviewSettings()
     privacy: PrivacySettings = PrivacySettings()
     site: SiteSettings = SiteSettings()
+    # The program's own fields, by kind and name (the ``[fields.<kind>.<name>]`` tables).
+    fields: dict[Kind, dict[FieldName, CustomField]] = field(default_factory=dict)
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -280,6 +317,10 @@ class ProgramConfig:
 
     def kind_for_folder(self, folder: str) -> Kind | None:
         return next((k for k, s in self.kinds.items() if s.folder == folder), None)
+
+    def custom_fields(self, kind: Kind) -> dict[str, CustomField]:
+        """The fields cxlib.toml declares for ``kind``, by name (none: an empty dict)."""
+        return self.fields.get(kind, {})
 
     def restricted(self, path: str, visibility: object) -> bool:
         """Whether a document (its path, its ``visibility`` as written) is restricted."""
@@ -322,4 +363,19 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         review=ReviewSettings(**plain.get("review", {})),
         privacy=PrivacySettings(**plain["privacy"]),
         site=SiteSettings(**plain.get("site", {})),
+        fields={
+            Kind(k): {name: _custom_field(f) for name, f in declared.items()}
+            for k, declared in plain.get("fields", {}).items()
+        },
+    )
+
+
+def _custom_field(plain: dict[str, Any]) -> CustomField:
+    items = plain.get("items")
+    return CustomField(
+        **{
+            **plain,
+            "type": FieldType(plain["type"]),
+            "items": FieldType(items) if items is not None else None,
+        }
     )

@@ -23,6 +23,7 @@ from cxlib.model.config import (
     Stage,
     Team,
 )
+from cxlib.model.config_fields import field_key_problem, field_problems
 from cxlib.model.scoring import compile_formula
 
 
@@ -48,12 +49,15 @@ def check_config(data: dict[str, Any]) -> ProgramConfig:
         errors = e.errors(include_input=False)
         first = errors[0]
         message = _MESSAGES.get(first["type"], first["msg"]).removeprefix("Value error, ")
-        raise ConfigProblem(tuple(first["loc"]), message, len(errors) - 1) from None
+        loc: tuple[str | int, ...] = tuple(first["loc"])
+        if loc[0] == "fields" and loc[-1] == "[key]":
+            loc, message = field_key_problem(data, loc[:-1])
+        raise ConfigProblem(loc, message, len(errors) - 1) from None
     try:
         compile_formula(config.scoring.formula)
     except ValueError as e:
         raise ConfigProblem(("scoring", "formula"), str(e)) from None
-    problems = _reference_problems(config)
+    problems = _reference_problems(config) + field_problems(config)
     if problems:
         raise ConfigProblem(problems[0][0], problems[0][1], len(problems) - 1)
     return config

@@ -174,9 +174,10 @@ def _metric_names(names: _Names, doc: Document, config: ProgramConfig) -> None:
                 names.unknown(Code.UNKNOWN_METRIC, f"{field}.{i}", value, metric_ids, "metric")
 
 
-def check_lifecycle(d: LoadedDoc) -> list[Finding]:
-    """What each status requires (:data:`cxlib.model.vocabulary.REQUIREMENTS`), then the dates
-    and the insight's loop. Messages say what is missing, on the status line.
+def check_lifecycle(d: LoadedDoc, declared: tuple[Requirement, ...] = ()) -> list[Finding]:
+    """What each status requires (:data:`cxlib.model.vocabulary.REQUIREMENTS`, then the
+    program's ``declared`` ones), then the dates and the insight's loop. Messages say what is
+    missing, on the status line.
 
     A document the schema refused is still checked against what its status requires, from its
     front-matter as written, so that one run reports everything there is to fix; the rules that
@@ -186,7 +187,7 @@ def check_lifecycle(d: LoadedDoc) -> list[Finding]:
     if status is None:
         return []
     out: list[Finding] = []
-    for req in requirements(d.kind, status):
+    for req in requirements(d.kind, status, declared):
         finding = _unmet(req, d.path, d.doc, d.parsed, status) if req.error else None
         if finding is not None:
             out.append(finding)

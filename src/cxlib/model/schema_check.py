@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,17 +53,25 @@ def _enum_choices(model: type[Document], loc: tuple[Any, ...]) -> list[str] | No
 
 
 def check_schema(
-    path: str, kind: Kind, parsed: ParsedFile, strict: bool = False
+    path: str,
+    kind: Kind,
+    parsed: ParsedFile,
+    strict: bool = False,
+    declared: Collection[str] = (),
 ) -> tuple[Document | None, list[Finding]]:
-    """Validate front-matter data; return the model (None when invalid) and the findings."""
+    """Validate front-matter data; return the model (None when invalid) and the findings.
+    ``declared``: the fields cxlib.toml adds to the kind, left to
+    :mod:`cxlib.model.custom_fields` (not unknown, not the model's)."""
     assert parsed.data is not None
     model = MODELS[kind]
     findings: list[Finding] = []
     known = set(model.model_fields)
     data = dict(parsed.data)
     for key in list(data):
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
+        if key in declared:
+            del data[key]
+        elif key not in known:
+            close = difflib.get_close_matches(key, [*known, *declared], n=1)
             findings.append(
                 Finding(
                     code="unknown-field",

@@ -18,6 +18,7 @@ from cxlib.kb.files import DocFile, read_document, scan, signature
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
+from cxlib.model.custom_fields import field_types
 from cxlib.model.source import ParsedFile
 
 
@@ -32,7 +33,14 @@ def open_index(
         batch_parser=lambda count: _cached_parser(kb) if count >= INDEX_CACHE_FROM else _parser,
     )
     procs = min(os.cpu_count() or 1, 4) if documents >= INDEX_WORKERS_FROM else 1
-    return SearchIndex(kb.root, source, timeout, procs=procs, limitmb=INDEX_LIMIT_MB)
+    return SearchIndex(
+        kb.root,
+        source,
+        timeout,
+        procs=procs,
+        limitmb=INDEX_LIMIT_MB,
+        fields=field_types(kb.config),  # cxlib.toml's [fields]: searchable by name
+    )
 
 
 def _parser(f: FileEntry, raw: bytes) -> ParsedFile:

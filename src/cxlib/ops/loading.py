@@ -209,7 +209,8 @@ def _checked(
     if cached is not None:
         doc = None
         if parsed.data is not None and not parsed.problems:
-            doc = check_schema(f.path, f.kind, parsed, reading.strict)[0]
+            declared = kb.config.custom_fields(f.kind)
+            doc = check_schema(f.path, f.kind, parsed, reading.strict, declared)[0]
         return LoadedDoc(path=f.path, kind=f.kind, parsed=parsed, doc=doc, findings=cached)
     d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
     if facts is not None:
@@ -235,5 +236,5 @@ def _model(f: DocFile, parsed: ParsedFile, kb: KnowledgeBase) -> LoadedDoc:
 
     if parsed.problems or parsed.data is None:
         return check_document(f.path, f.kind, parsed, kb.config)
-    doc, findings = check_schema(f.path, f.kind, parsed)
+    doc, findings = check_schema(f.path, f.kind, parsed, declared=kb.config.custom_fields(f.kind))
     return LoadedDoc(path=f.path, kind=f.kind, parsed=parsed, doc=doc, findings=findings)

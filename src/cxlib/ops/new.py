@@ -172,7 +172,7 @@ def _values(
         key, value = parse_assignment(item)
         if "." in key:
             raise UsageError(f"--set {key}: set nested fields after creating, with 'cxlib set'")
-        if key not in MODELS[kind].model_fields:
+        if key not in MODELS[kind].model_fields and key not in kb.config.custom_fields(kind):
             raise UsageError(
                 f"--set {key}: an {kind.value} has no field '{key}'",
                 hint=f"see 'cxlib schema {kind.value}'",

@@ -9,6 +9,7 @@ from cxlib.index.results import Hit
 from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.config import ProgramConfig
+from cxlib.model.custom_fields import one_of_values
 from cxlib.model.kinds import Kind
 from cxlib.ops.index import documents, open_index
 
@@ -47,6 +48,7 @@ def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
         "segment": {s.id for s in config.segments},
         "metric": metrics,
         "primary": metrics,
+        **one_of_values(config),  # cxlib.toml's one-of fields
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
@@ -74,8 +74,9 @@ def parse_value(key: str, raw: str) -> Any:
     return value
 
 
-def check_field(kind: Kind, key: str) -> None:
-    """Refuse keys the kind does not have (and the id, which ``renumber`` changes)."""
+def check_field(kind: Kind, key: str, declared: Collection[str] = ()) -> None:
+    """Refuse keys the kind does not have (and the id, which ``renumber`` changes);
+    ``declared``: the fields cxlib.toml adds to the kind."""
     if key == "id":
         raise UsageError("the id is changed with 'cxlib renumber', which also fixes references")
     parent, _, child = key.partition(".")
@@ -87,7 +88,7 @@ def check_field(kind: Kind, key: str) -> None:
             hint="nested fields: result.outcome, result.effect, result.p_value, "
             "result.interval, result.sample_size (experiments)",
         )
-    if key not in MODELS[kind].model_fields:
+    if key not in MODELS[kind].model_fields and key not in declared:
         raise UsageError(
             f"an {kind.value} has no field '{key}'", hint=f"see 'cxlib schema {kind.value}'"
         )
@@ -250,7 +251,7 @@ def set_fields(
     pairs = [parse_assignment(a) for a in assignments]
     records: dict[str, list[Any]] = {}
     for key, value in pairs:
-        check_field(d.kind, key)
+        check_field(d.kind, key, kb.config.custom_fields(d.kind))
         record = _one_record(d.kind, key, value)
         if record is not None:
             pairs = [(k, record if k == key else v) for k, v in pairs]

@@ -17,9 +17,16 @@ def command(
     """Print the JSON Schema of a kind's front-matter.
 
     Print the JSON Schema (draft-07) of a kind's front-matter, for editors and other tools.
+    Inside a knowledge base it holds the fields its cxlib.toml declares too.
 
     Example: cxlib schema experiment > experiment.schema.json
     """
+    from cxlib.errors import NotAKnowledgeBaseError
     from cxlib.ops.schema import json_schema
 
-    state(ctx).output.json(json_schema(kind_arg(kind)))
+    the_kind = kind_arg(kind)
+    try:
+        config = state(ctx).open().config
+    except NotAKnowledgeBaseError:
+        config = None  # the built-in fields alone
+    state(ctx).output.json(json_schema(the_kind, config))
