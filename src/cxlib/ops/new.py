@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,8 +120,13 @@ def new_document(
     assignments: list[str] | None = None,
     links: list[str] | None = None,
     slug: str | None = None,
+    answers: Mapping[str, object] | None = None,
 ) -> NewResult:
-    """Create a document from the kind's template and return its id and path."""
+    """Create a document from the kind's template and return its id and path.
+
+    ``answers``: fields already typed (the interactive questions' answers), set as given; an
+    ``assignments`` item (``key=value``) for the same field wins.
+    """
     title = check_title(title)
     slug_text = slugify(slug if slug is not None else title)
     if not slug_text:
@@ -136,10 +142,10 @@ def new_document(
         "created": today.isoformat(),
         "stage": yaml_write.scalar(stage),
     }
-    values = _values(kb, kind, assignments or [], links or [])
+    values = {**_answers(kind, answers or {}), **_values(kb, kind, assignments or [], links or [])}
     if stage is None and "stage" not in values and links:
         # A document made from another sits where it does on the journey, unless told otherwise.
-        linked_stage, touchpoint = _journey_of(kb, links[0])
+        linked_stage, touchpoint = journey_of(kb, links[0])
         if linked_stage:
             fields["stage"] = yaml_write.scalar(linked_stage)
             if touchpoint and "touchpoint" not in values:
@@ -161,6 +167,14 @@ def new_document(
         target_path = real_folder(kb.root, folder) / f"{doc_id}-{slug_text}.md"
         create_exclusive(target_path, text.encode("utf-8"))
     return NewResult(id=doc_id, path=rel, absolute=target_path)
+
+
+def _answers(kind: Kind, answers: Mapping[str, object]) -> dict[str, object]:
+    fields = MODELS[kind].model_fields
+    unknown = sorted(k for k in answers if k not in fields or k in {"id", "created"})
+    if unknown:
+        raise UsageError(f"an {kind.value} has no field to answer: {', '.join(unknown)}")
+    return {k: v for k, v in answers.items() if v is not None}
 
 
 def _values(
@@ -213,7 +227,7 @@ def _check_new(kb: KnowledgeBase, kind: Kind, rel: str, text: str) -> None:
         )
 
 
-def _journey_of(kb: KnowledgeBase, doc_id: str) -> tuple[str | None, str | None]:
+def journey_of(kb: KnowledgeBase, doc_id: str) -> tuple[str | None, str | None]:
     """The stage and touchpoint the document ``doc_id`` declares (None when it declares none or
     cannot be read)."""
     wanted = doc_id.strip().upper()

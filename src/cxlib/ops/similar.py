@@ -44,28 +44,49 @@ def similar_documents(
 
 # A document scoring below this share of the best one is noise, not a "have we done this?".
 RELEVANT_SHARE = 0.2
+# How long ``new`` waits for another process's index update before answering without it: the
+# notice is a courtesy and must not hold up the document being written.
+NOTICE_TIMEOUT = 1.0
 
 
 @dataclass
 class SimilarNotice:
     hits: list[Hit]
-    no_index: bool = False  # there is no usable index yet (nothing was built)
-    problem: str | None = None  # why the index could not be asked
+    problem: str | None = None  # why the index could not be brought up to date
+    report: SyncReport | None = None  # what bringing it up to date did
 
 
 def similar_to_new(
-    kb: KnowledgeBase, title: str, hypothesis: str = "", limit: int = 5
+    kb: KnowledgeBase,
+    title: str,
+    hypothesis: str = "",
+    limit: int = 5,
+    timeout: float = NOTICE_TIMEOUT,
+    progress: Progress | None = None,
 ) -> SimilarNotice:
-    """Earlier documents like one about to be created, from the index as it stands.
+    """Earlier documents like one about to be created, with their current statuses: the index
+    is brought up to date first (incrementally; built when there is none).
 
-    Never builds or updates the index and never fails: without a usable index it says so.
+    Never fails: when the index cannot be updated (a read-only cache folder, a busy lock), the
+    reason is in ``problem`` and the index as it stands answers, if there is one.
     """
     texts = {"title": title, "hypothesis": hypothesis, "body": ""}
+    files = documents(kb)
     try:
-        hits = service.similar_to_text(open_index(kb), texts, limit)
+        index = open_index(kb, timeout, len(files))
+        hits, report = index.read(files, lambda r: r.similar(texts, limit), progress)
     except CxError as e:
-        return SimilarNotice([], problem=e.message)
-    if hits is None:
-        return SimilarNotice([], no_index=True)
+        return SimilarNotice(_relevant(_as_it_stands(kb, texts, limit)), problem=e.message)
+    return SimilarNotice(_relevant(hits), report=report)
+
+
+def _as_it_stands(kb: KnowledgeBase, texts: dict[str, str], limit: int) -> list[Hit]:
+    try:
+        return service.similar_to_text(open_index(kb), texts, limit) or []
+    except CxError:
+        return []
+
+
+def _relevant(hits: list[Hit]) -> list[Hit]:
     best = hits[0].score if hits else 0.0
-    return SimilarNotice([h for h in hits if h.score >= best * RELEVANT_SHARE])
+    return [h for h in hits if h.score >= best * RELEVANT_SHARE]

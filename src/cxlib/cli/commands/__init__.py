@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "help": "help",
     "completion": "completion",
     "open": "open",
+    "edit": "edit",
 }
 # Groups: one sub-command per report; the statistics of a design.
 GROUPS: dict[str, str] = {"report": "report", "stats": "stats"}

@@ -16,32 +16,45 @@ if TYPE_CHECKING:
 NAME = "new"
 
 
-def _edit(path: str) -> None:
-    from cxlib.cli.edit_view import open_editor
-
-    open_editor(path, hint="set $EDITOR; the file was created")
-
-
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _similar_notice(out: Output, kb: KnowledgeBase, title: str) -> None:
-    """Earlier documents like this one, on stderr, before it is written (never blocks; never
-    builds the index, so ``new`` stays fast)."""
+    """Earlier documents like this one, on stderr, before it is written, with their current
+    statuses (the index is brought up to date first; what stops that is said in one line)."""
+    from cxlib.cli.commands.common import LONG_INDEXING
     from cxlib.cli.search_view import state_of
     from cxlib.ops.similar import similar_to_new
 
-    notice = similar_to_new(kb, title)
-    if notice.no_index:
-        out.note("hint: run 'cxlib index' to be shown similar earlier documents here")
-    elif notice.problem:
-        out.note(f"note: similar documents not checked: {notice.problem}")
-    elif notice.hits:
+    with out.progress("indexing", announce=LONG_INDEXING) as progress:
+        notice = similar_to_new(kb, title, progress=progress)
+    if notice.problem:
+        out.note(f"note: similar documents not checked against recent edits: {notice.problem}")
+    if notice.hits:
         out.note("similar documents already in the library (have we done this before?):")
         width = max(len(state_of(h)) for h in notice.hits)
         for h in notice.hits:
             out.note(f"  {h.id:<9} {state_of(h):<{width}}  {h.title}")
+
+
+def _ask(
+    kb: KnowledgeBase,
+    kind: Kind,
+    given: dict[str, object],
+    links: list[str],
+) -> dict[str, object]:
+    """The answers to the kind's questions (see :mod:`cxlib.ops.new_questions`), asked in the
+    terminal; the fields already given are not asked."""
+    from cxlib.cli.prompts import ask_new
+    from cxlib.kb import git
+    from cxlib.ops.new import journey_of
+
+    defaults = {"owner": git.user_name(kb.root) or ""}
+    if links and given.get("stage") is None:
+        stage, touchpoint = journey_of(kb, links[0])
+        defaults |= {"stage": stage or "", "touchpoint": touchpoint or ""}
+    return ask_new(kb.config, kind, given, defaults)
 
 
 def command(
@@ -68,8 +81,15 @@ def command(
     slug: Annotated[
         str | None, typer.Option(help="File-name slug (default: from the title).")
     ] = None,
-    edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $EDITOR.")] = False,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
+    edit: Annotated[
+        bool,
+        typer.Option(
+            "--edit", help="Open the new file in $VISUAL or $EDITOR (else nano), then check it."
+        ),
+    ] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask (never asked without a terminal).")
+    ] = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
 ) -> None:
     """Create a document with the next free id.
@@ -85,20 +105,13 @@ def command(
     st = state(ctx)
     kb = st.open()
     the_kind = kind_arg(kind)
+    title = check_title(title)
+    _similar_notice(st.output, kb, title)
+    answers: dict[str, object] = {}
     if not no_input and _interactive():
-        from cxlib.kb import git
-
-        if owner is None and not git.user_name(kb.root):
-            owner = typer.prompt("Owner (accountable person)", default="", show_default=False)
-        if stage is None:
-            stages = ", ".join(s.id for s in kb.config.journey)
-            stage = (
-                typer.prompt(
-                    f"Journey stage ({stages}; empty for none)", default="", show_default=False
-                )
-                or None
-            )
-    _similar_notice(st.output, kb, check_title(title))
+        answers = _ask(kb, the_kind, _given(owner, stage, set_ or []), link or [])
+        owner = str(answers.pop("owner", None) or owner or "") or None
+        stage = str(answers.pop("stage", None) or stage or "") or None
     result = new_document(
         kb,
         the_kind,
@@ -109,6 +122,7 @@ def command(
         assignments=set_,
         links=link,
         slug=slug,
+        answers=answers,
     )
     if format == TextOrJson.JSON:
         st.output.json({"id": result.id, "path": result.path})
@@ -117,7 +131,20 @@ def command(
     if the_kind == Kind.EXPERIMENT:
         _sample_size_notice(st.output, set_ or [], result.id)
     if edit:
-        _edit(str(result.absolute))
+        from cxlib.cli.editor import edit_until_valid
+
+        raise typer.Exit(edit_until_valid(st.output, kb, result.path, st.today))
+
+
+def _given(owner: str | None, stage: str | None, assignments: list[str]) -> dict[str, object]:
+    """The fields the command line already sets, which are not asked."""
+    from cxlib.ops.set import parse_assignment
+
+    given: dict[str, object] = {"owner": owner, "stage": stage}
+    for item in assignments:
+        key, value = parse_assignment(item)
+        given[key] = value
+    return given
 
 
 def _sample_size_notice(out: Output, assignments: list[str], doc_id: str) -> None:
