@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "list": "list",
     "show": "show",
     "schema": "schema",
+    "export": "export",
     "index": "index",
     "search": "search",
     "similar": "similar",

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from cxlib.cli.commands.common import complete_with, kind_arg
+from cxlib.cli.state import state
+
+NAME = "export"
+
+
+class ExportFormat(enum.StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+    JSON = "json"
+
+
+def command(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="insight, opportunity or experiment; default: all.",
+            autocompletion=complete_with("kinds"),
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="QUERY",
+            help="Only documents the query matches (as list --where); several are and-ed.",
+        ),
+    ] = None,
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv, jsonl (a line per document) or json."),
+    ] = ExportFormat.CSV,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Include restricted documents (visibility: restricted, [site] restricted).",
+        ),
+    ] = False,
+) -> None:
+    """Export every document's fields as CSV, JSON Lines or JSON.
+
+    One row per document: id, kind, path, then the kind's built-in fields in the model's order,
+    then every other key sorted (fields declared in cxlib.toml, any other key). In CSV a record
+    is flattened into dotted columns (result.effect, result.p_value) and a list (tags, variants,
+    result.guardrails) is one cell of JSON text; numbers stay numbers, dates are YYYY-MM-DD,
+    text a spreadsheet would run as a formula starts with '. Restricted documents are left out
+    unless --all.
+
+    Example: cxlib export --kind experiment --where 'status = concluded' > experiments.csv
+
+    Example: cxlib export --format jsonl | jq .title
+    """
+    from cxlib.ops.export import columns, export_documents, flatten, json_text
+
+    st = state(ctx)
+    the_kind = kind_arg(kind) if kind else None
+    done = export_documents(st.open(), the_kind, where or (), include_restricted=all_)
+    out = st.output
+    if done.skipped:
+        n = done.skipped
+        out.note(
+            f"{n} document{'s' if n > 1 else ''} could not be read and "
+            f"{'are' if n > 1 else 'is'} not exported: run 'cxlib validate'",
+            "yellow",
+        )
+    if done.restricted:
+        out.note(f"{done.restricted} restricted document(s) left out; --all includes them")
+    if format == ExportFormat.JSON:
+        out.json(done.rows)
+    elif format == ExportFormat.JSONL:
+        out.stdout.write("".join(json_text(row) + "\n" for row in done.rows))
+    else:
+        flat = [flatten(row) for row in done.rows]
+        out.csv(flat, columns(done.kinds, flat))
