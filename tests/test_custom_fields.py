@@ -345,6 +345,8 @@ def test_search_by_a_declared_field_and_a_rebuild_when_they_change(root: Path) -
     assert ids(cx("-C", root, "search", "squads:growth").stdout) == {"EXP-0021"}
     wrong = cx("-C", root, "search", "market:dk")
     assert wrong.exit_code == 2 and "market is one of: de, fr, nl, uk" in wrong.stderr
+    unknown = cx("-C", root, "search", "markt:de")
+    assert unknown.exit_code == 2 and ", launch, market, note, " in unknown.stderr  # the hint
     # a field declared now: the index is rebuilt, and its values found
     insert(root, RUNNING, "lever: pricing", after="market:")
     (root / "cxlib.toml").write_text(

@@ -153,8 +153,9 @@ class _DatePlugin(qparser.Plugin):  # type: ignore[misc]
 class _KnownFieldsPlugin(qparser.Plugin):  # type: ignore[misc]
     """An unknown ``field:`` is an error, not silently a word (whoosh's default)."""
 
-    def __init__(self, fields: Set[str]) -> None:
+    def __init__(self, fields: Set[str], declared: tuple[str, ...] = ()) -> None:
         self.fields = fields
+        self.named = (*QUERY_FIELDS, *declared)  # as the hint lists them
 
     def filters(self, parser: Any) -> list[tuple[Any, int]]:
         # After aliases are resolved (90), before whoosh turns unknown fields into text (100).
@@ -165,7 +166,7 @@ class _KnownFieldsPlugin(qparser.Plugin):  # type: ignore[misc]
             if isinstance(node, syntax.FieldnameNode) and node.fieldname not in self.fields:
                 raise InvalidQueryError(
                     f"unknown field '{node.fieldname}:' in the query",
-                    hint=f"fields: {', '.join(QUERY_FIELDS)}; to search for the text itself, "
+                    hint=f"fields: {', '.join(self.named)}; to search for the text itself, "
                     f'put it in quotes: "{node.fieldname}:..."',
                 )
             if isinstance(node, syntax.GroupNode):
@@ -182,7 +183,7 @@ def make_parser(custom: Mapping[str, str] | None = None) -> qparser.QueryParser:
     dates = (*DATE_FIELDS, *(name for name, kind in custom.items() if kind == "date"))
     parser.add_plugin(_DatePlugin(dates))
     parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
-    parser.add_plugin(_KnownFieldsPlugin({*schema.names(), "*"}))
+    parser.add_plugin(_KnownFieldsPlugin({*schema.names(), "*"}, tuple(custom)))
     return parser
 
 
