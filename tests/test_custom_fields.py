@@ -362,3 +362,18 @@ def test_search_by_a_declared_field_and_a_rebuild_when_they_change(root: Path) -
 def test_every_name_search_gives_a_built_in_is_reserved() -> None:
     builtin = {name for model in MODELS.values() for name in model.model_fields}
     assert set(make_schema().names()) <= builtin | RESERVED_NAMES
+
+
+def test_where_and_export_read_them(root: Path) -> None:
+    insert(root, RUNNING, "market: fr\nbudget: 3.5\nsquads: [growth]")
+    insert(root, CONCLUDED, "market: de\nbudget: 9")
+    where = cx(
+        "-C", root, "list", "experiment", "--where", "budget > 3 and market = fr", "-f", "json"
+    )
+    assert where.exit_code == 0, where.output
+    assert [r["id"] for r in where.json()] == ["EXP-0021"]
+    exported = cx("-C", root, "export", "--kind", "experiment", "--format", "json")
+    assert exported.exit_code == 0, exported.output
+    docs = {d["id"]: d for d in exported.json()}
+    assert (docs["EXP-0021"]["market"], docs["EXP-0021"]["squads"]) == ("fr", ["growth"])
+    assert docs["EXP-0003"]["budget"] == 9
