@@ -96,6 +96,12 @@ def command(
 
     Create a document with the next free id (also across branches) from the kind's template.
 
+    In a terminal it asks for what the kind's first statuses need (an insight's stage, type,
+    source, confidence and owner; an opportunity's owner and scores; an experiment's hypothesis
+    and primary metric), each with its choices on Tab, and asks again after a wrong answer; the
+    options given are not asked. --no-input never asks. Similar documents already in the
+    library are listed on stderr first.
+
     Prints the new file's path (with --format json: {"id": ..., "path": ...}).
 
     Example: cxlib new experiment "Free shipping threshold banner" --stage purchase --link OPP-0002
