@@ -10,7 +10,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from cxlib.errors import UsageError
+from cxlib.errors import CxError, UsageError, WriteRefusedError
 from cxlib.kb.changes import FileChange, apply, diff
 from cxlib.kb.edit import EditableFile, has_comment
 from cxlib.kb.store import KnowledgeBase
@@ -234,21 +234,22 @@ def write_edits(
     return True, diff(changes)
 
 
-def set_fields(
-    kb: KnowledgeBase,
-    doc_id: str,
-    assignments: list[str],
-    dry_run: bool = False,
-    touch: dt.date | None = None,
-) -> EditResult:
-    """Set ``key=value`` fields (see :func:`parse_value`) of one document, line by line; with
-    ``touch``, ``updated:`` becomes that date (unless it is one of the fields set)."""
+def _parsed(assignments: list[str]) -> list[tuple[str, Any]]:
     if not assignments:
         raise UsageError("nothing to set", hint="give key=value pairs, e.g. confidence=high")
-    ids = file_ids(kb)
-    d, doc = open_by_id(kb, ids, doc_id)
-    library = with_neighbours(ids, d)
-    pairs = [parse_assignment(a) for a in assignments]
+    return [parse_assignment(a) for a in assignments]
+
+
+def planned_edit(
+    kb: KnowledgeBase,
+    d: LoadedDoc,
+    doc: EditableFile,
+    pairs: list[tuple[str, Any]],
+    touch: dt.date | None,
+) -> tuple[bytes, list[tuple[str, Any]]]:
+    """The bytes of ``doc`` with the fields set, line by line, and the pairs as written;
+    refused (:class:`UsageError`) when the kind has no such field or the status cannot move
+    there. Nothing is checked against the rules or written here."""
     records: dict[str, list[Any]] = {}
     for key, value in pairs:
         check_field(d.kind, key, kb.config.custom_fields(d.kind))
@@ -271,6 +272,23 @@ def set_fields(
             after = editable.set_value(key, value)
     if "updated" not in dict(pairs):
         after = touched(doc.raw, after, d.path, touch)
+    return after, pairs
+
+
+def set_fields(
+    kb: KnowledgeBase,
+    doc_id: str,
+    assignments: list[str],
+    dry_run: bool = False,
+    touch: dt.date | None = None,
+) -> EditResult:
+    """Set ``key=value`` fields (see :func:`parse_value`) of one document, line by line; with
+    ``touch``, ``updated:`` becomes that date (unless it is one of the fields set)."""
+    pairs = _parsed(assignments)
+    ids = file_ids(kb)
+    d, doc = open_by_id(kb, ids, doc_id)
+    library = with_neighbours(ids, d)
+    after, pairs = planned_edit(kb, d, doc, pairs, touch)
     changed, patch = write_edits(kb, d, doc, after, "with those values", dry_run, library)
     values = dict(pairs)
     if not changed:
@@ -279,3 +297,74 @@ def set_fields(
         verb = "would set" if dry_run else "set"
         message = f"{verb} {', '.join(k for k, _ in pairs)} of {d.id} ({d.path})"
     return EditResult(d.id or "", d.path, changed, message, values, patch)
+
+
+@dataclass
+class BulkResult:
+    matched: list[str]  # the ids the query matched
+    changed: list[str]  # the ids whose file changes
+    message: str
+    diff: str = ""
+
+
+def set_where(
+    kb: KnowledgeBase,
+    queries: list[str],
+    assignments: list[str],
+    dry_run: bool = False,
+    touch: dt.date | None = None,
+) -> BulkResult:
+    """Set ``key=value`` fields of every document the ``queries`` match, all or nothing: each
+    edit is planned and checked against the rules first, and when one would break a rule (or
+    cannot be made) nothing is written and every refusal is listed."""
+    from cxlib.kb.journal import refuse_if_pending
+    from cxlib.query.predicates import compile_where
+    from cxlib.query.records import load_records
+
+    pairs = _parsed(assignments)
+    refuse_if_pending(kb.root)
+    readable = load_records(kb).readable()
+    query = compile_where(queries, kb.config, list(Kind), lambda: (r.data or {} for r in readable))
+    matched = [r for r in readable if query(r.data or {})]
+    ids = file_ids(kb)
+    changes: list[FileChange] = []
+    refusals: list[str] = []
+    done: list[str] = []
+    for r in matched:
+        doc_id = str((r.data or {}).get("id", r.path))
+        try:
+            d, doc = open_by_id(kb, ids, doc_id)
+            after, _ = planned_edit(kb, d, doc, pairs, touch)
+            if after != doc.raw:
+                check_change(kb, with_neighbours(ids, d), d, after, "with those values")
+                changes.append(FileChange(d.path, doc.raw, after))
+                done.append(doc_id)
+        except CxError as e:
+            said = e.message.replace("; nothing was written", "").replace("\n", "\n    ")
+            refusals.append(f"{doc_id} ({r.path}): {said}")
+    names = [str((r.data or {}).get("id", r.path)) for r in matched]
+    if refusals:
+        raise WriteRefusedError(
+            f"{len(refusals)} of the {len(matched)} matching documents cannot take those "
+            "values; nothing was written:\n" + "\n".join(f"  - {x}" for x in refusals),
+            hint="narrow the query (--where) or fix those documents first",
+        )
+    if not dry_run and changes:
+        apply(kb.root, changes)
+    return BulkResult(names, done, _bulk_message(pairs, names, done, dry_run), diff(changes))
+
+
+def _bulk_message(
+    pairs: list[tuple[str, Any]], matched: list[str], done: list[str], dry_run: bool
+) -> str:
+    if not matched:
+        return "no document matches the query; nothing to do"
+    if not done:
+        return f"the {len(matched)} matching documents already have those values; nothing to do"
+    verb = "would set" if dry_run else "set"
+    same = len(matched) - len(done)
+    kept = f" ({same} already had those values)" if same else ""
+    return (
+        f"{verb} {', '.join(k for k, _ in pairs)} of {len(done)} document"
+        f"{'s' if len(done) > 1 else ''}: {', '.join(done)}{kept}"
+    )

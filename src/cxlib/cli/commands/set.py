@@ -13,6 +13,7 @@ from cxlib.cli.commands.common import (
     touch_date,
 )
 from cxlib.cli.state import state
+from cxlib.errors import UsageError
 
 NAME = "set"
 
@@ -21,14 +22,24 @@ def command(
     ctx: typer.Context,
     doc_id: DocId,
     assignments: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="KEY=VALUE...",
             help="Fields to set; a value is text unless it clearly is YAML "
             '(3, 2025-03-01, true, [a, b], "quoted"). Nested: result.outcome=lost. '
             "Records: 'variants=[{name: control, allocation: 50}, ...]'.",
         ),
-    ],
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="QUERY",
+            help="Set the fields of every document the query matches (as list --where) instead "
+            "of one: give only KEY=VALUE pairs. All or nothing.",
+        ),
+    ] = None,
     dry_run: DryRun = False,
     no_touch: NoTouch = False,
     format: TextOrJsonFormat = TextOrJson.TEXT,
@@ -45,12 +56,32 @@ def command(
 
     Example: cxlib set EXP-0042 'variants=[{name: control, allocation: 50}, {name: banner,
     allocation: 50}]'
+
+    With --where QUERY, every document the query matches is edited, all or nothing: when one
+    would break a rule, nothing is written and every refusal is listed; --dry-run prints the
+    diff of every file.
+
+    Example: cxlib set --where 'team = growth and status = draft' owner='Maya Lindqvist'
     """
     from cxlib.cli.edit_view import report
-    from cxlib.ops.set import set_fields
+    from cxlib.ops.set import set_fields, set_where
 
     st = state(ctx)
     kb = st.open()
     touch = touch_date(st, kb, no_touch)
+    as_json = format == TextOrJson.JSON
+    if where:
+        if "=" not in doc_id:
+            raise UsageError(
+                f"with --where, give only KEY=VALUE pairs (got {doc_id!r})",
+                hint="the query chooses the documents: cxlib set --where QUERY key=value",
+            )
+        bulk = set_where(kb, where, [doc_id, *(assignments or [])], dry_run=dry_run, touch=touch)
+        report(st.output, bulk, as_json, dry_run)
+        return
+    if not assignments:  # optional only for --where, whose query takes the id's place
+        raise UsageError(
+            "Missing argument 'KEY=VALUE...'", hint="give key=value pairs, e.g. confidence=high"
+        )
     result = set_fields(kb, doc_id, assignments, dry_run=dry_run, touch=touch)
-    report(st.output, result, format == TextOrJson.JSON, dry_run)
+    report(st.output, result, as_json, dry_run)
