@@ -71,6 +71,8 @@ class Site:
     mentions: dict[str, list[str]] = field(default_factory=dict)  # id -> ids mentioning it
     restricted_ids: frozenset[str] = frozenset()  # never named on a page
     restricted_folders: tuple[str, ...] = ()  # nothing copied from these
+    # Each document's steps in the loop, found once: every page's chain walks its neighbours'.
+    _flows: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 
     def restricts(self, path: str) -> bool:
         """Whether a file of the knowledge base is in a restricted folder."""
@@ -107,10 +109,13 @@ class Site:
         """The documents one step before ``doc_id`` in the loop (research → insight → opportunity
         → experiment → follow-up → insight), and one step after. A link is stored on the later
         document of the two, so what a document names comes before it and what names it after."""
-        entry = self.entries[doc_id]
-        before = {i for _, ids in self.outgoing(entry) for i in ids}
-        after = {s for s, _ in self.snap.backlinks.get(doc_id, []) if s in self.entries}
-        return sorted(before - {doc_id}), sorted(after - {doc_id})
+        known = self._flows.get(doc_id)
+        if known is None:
+            entry = self.entries[doc_id]
+            before = {i for _, ids in self.outgoing(entry) for i in ids}
+            after = {s for s, _ in self.snap.backlinks.get(doc_id, []) if s in self.entries}
+            known = self._flows[doc_id] = (sorted(before - {doc_id}), sorted(after - {doc_id}))
+        return known
 
 
 def site_of(root: Path, library: Library, snap: Snapshot) -> Site:
