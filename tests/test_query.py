@@ -179,3 +179,74 @@ def test_no_code_in_src_calls_eval_exec_or_compile() -> None:
 def test_the_check_sees_a_bare_call_and_nothing_else() -> None:
     tree = ast.parse("eval(x)\nre.compile(p)\ncompile_formula(f)\nexec('1')\nb.eval()\n")
     assert _bare_calls(tree) == [("eval", 1), ("exec", 4)]
+
+
+# -- saved queries ------------------------------------------------------------------------------
+
+SAVED = """
+[queries.big-wins]
+title = "Big wins"
+description = "Experiments that moved their metric by more than 2%"
+kind = "experiment"
+where = "result.outcome = won and result.effect > 2"
+
+[queries.late-2026]
+where = ["created >= 2026-09-01", "stage in [support, deliver, consider]"]
+"""
+
+
+def _save(base: Path, text: str) -> None:
+    config = base / "cxlib.toml"
+    config.write_text(config.read_text() + text)
+
+
+def test_saved_queries_are_listed_and_run(base: Path) -> None:
+    _save(base, SAVED)
+    listed = cx("-C", base, "query", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    assert [(q["name"], q["title"]) for q in listed.json()] == [
+        ("big-wins", "Big wins"),
+        ("late-2026", ""),
+    ]
+    assert "Experiments that moved their metric" in cx("-C", base, "query").stdout
+    wins = cx("-C", base, "query", "big-wins", "--format", "json")
+    assert wins.exit_code == 0, wins.output
+    assert [r["id"] for r in wins.json()] == _where(
+        base, "result.outcome = won and result.effect > 2"
+    )
+    late = cx("-C", base, "query", "late-2026", "--format", "csv")
+    assert late.stdout.splitlines()[0].startswith("id,title,status")
+    assert [line.split(",")[0] for line in late.stdout.splitlines()[1:]] == _where(
+        base, "created >= 2026-09-01", "stage in [support, deliver, consider]"
+    )
+
+
+def test_an_unknown_saved_query_gets_a_did_you_mean(base: Path) -> None:
+    result = cx("-C", base, "query", "big-wins")
+    assert result.exit_code == 2 and "keeps no query named 'big-wins' (it keeps none)" in (
+        result.stderr
+    )
+    _save(base, SAVED)
+    result = cx("-C", base, "query", "big-win")
+    assert result.exit_code == 2 and "did you mean 'big-wins'?" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "says"),
+    [
+        ('[queries.broken]\nwhere = "status = = draft"\n', "queries.broken.where: unexpected '='"),
+        ("[queries.broken]\nwhere = []\n", "queries.broken.where: a saved query needs a where"),
+        ('[queries.broken]\nwhere = ["ok = 1", "x >"]\n', "queries.broken.where: the query ends"),
+        ('[queries.broken]\nwhere = "a = 1"\nkind = "widget"\n', "queries.broken.kind"),
+        ('[queries.broken]\nwhere = "a = 1"\ntitel = "x"\n', "queries.broken.titel: Extra inputs"),
+        ('[queries.broken]\ntitle = "x"\n', "queries.broken.where"),
+    ],
+)
+def test_a_saved_query_that_does_not_parse_is_a_config_error(
+    base: Path, table: str, says: str
+) -> None:
+    _save(base, "\n" + table)
+    for args in (("query",), ("list",), ("validate",)):
+        result = cx("-C", base, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "cxlib.toml:" in result.stderr and says in result.stderr, args

@@ -261,6 +261,50 @@ class CustomField:
     required_from: str | None = None
 
 
+class QueryCheck:
+    """A saved query's ``where`` (text, or a list of texts) must parse: checked by pydantic's
+    validation of a changed ``cxlib.toml``, with the grammar imported only then."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(_parsed_query, handler(source))
+
+
+def _parsed_query(value: str | list[str]) -> str | list[str]:
+    from cxlib.query.grammar import parse
+    from cxlib.query.nodes import QueryError
+
+    texts = [value] if isinstance(value, str) else value
+    if not texts:
+        raise ValueError("a saved query needs a where: a query, or a list of queries")
+    for text in texts:
+        try:
+            parse(text)
+        except QueryError as e:
+            raise ValueError(e.message) from None
+    return value
+
+
+QueryName = Annotated[str, Constrained(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedQuery:
+    """A query kept under a name (the ``[queries.<name>]`` tables), run by ``cxlib query NAME``."""
+
+    __pydantic_config__ = _STRICT
+
+    # one query, or several that are and-ed (as several --where are)
+    where: Annotated[str | list[str], QueryCheck()]
+    kind: Kind | None = None  # only documents of this kind (default: every kind)
+    title: Annotated[str, Constrained(max_length=200)] = ""
+    description: Annotated[str, Constrained(max_length=2000)] = ""
+
+    def queries(self) -> list[str]:
+        return [self.where] if isinstance(self.where, str) else list(self.where)
+
+
 @dataclass(frozen=True, kw_only=True)
 class KindSettings:
     __pydantic_config__ = _STRICT
@@ -301,6 +345,8 @@ class ProgramConfig:
     site: SiteSettings = SiteSettings()
     # The program's own fields, by kind and name (the ``[fields.<kind>.<name>]`` tables).
     fields: dict[Kind, dict[FieldName, CustomField]] = field(default_factory=dict)
+    # Queries kept under a name (the ``[queries.<name>]`` tables).
+    queries: dict[QueryName, SavedQuery] = field(default_factory=dict)
 
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
@@ -366,6 +412,10 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         fields={
             Kind(k): {name: _custom_field(f) for name, f in declared.items()}
             for k, declared in plain.get("fields", {}).items()
+        },
+        queries={
+            name: SavedQuery(**{**q, "kind": Kind(q["kind"]) if q.get("kind") else None})
+            for name, q in plain.get("queries", {}).items()
         },
     )
 

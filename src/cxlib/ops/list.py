@@ -14,7 +14,7 @@ from typing import Any
 from cxlib.errors import UsageError
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.choices import choice_hint
-from cxlib.model.config import ProgramConfig
+from cxlib.model.config import ProgramConfig, SavedQuery
 from cxlib.model.custom_fields import custom_columns, custom_row
 from cxlib.model.kinds import Kind
 from cxlib.model.scoring import Formula, compile_formula, priority
@@ -187,3 +187,25 @@ def _query(
         return options
     asked = compile_where(where, kb.config, kinds, lambda: (r.data for r in chosen if r.data))
     return lambda data: options(data) and asked(data)
+
+
+def saved_query(kb: KnowledgeBase, name: str) -> SavedQuery:
+    """The query cxlib.toml keeps under ``name`` (exit 2 with the known names otherwise)."""
+    saved = kb.config.queries.get(name)
+    if saved is None:
+        known = sorted(kb.config.queries)
+        if not known:
+            raise UsageError(
+                f"cxlib.toml keeps no query named '{name}' (it keeps none)",
+                hint="add one: [queries.NAME] with where = '...' (see the README's Saved queries)",
+            )
+        raise UsageError(f"cxlib.toml keeps no query named '{name}'", hint=choice_hint(name, known))
+    return saved
+
+
+def run_saved_query(
+    kb: KnowledgeBase, name: str, sort: str = "id", limit: int | None = None
+) -> Listing:
+    """The rows of the saved query ``name``, as ``list --where`` gives them."""
+    saved = saved_query(kb, name)
+    return list_documents(kb, saved.kind, Filters(), sort, limit, saved.queries())

@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "new": "new",
     "validate": "validate",
     "list": "list",
+    "query": "query",
     "show": "show",
     "schema": "schema",
     "export": "export",

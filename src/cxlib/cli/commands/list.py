@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cxlib.cli.commands.common import ListFormat, Wide, complete_with, kind_arg
-from cxlib.cli.state import state
+from cxlib.cli.state import State, state
+
+if TYPE_CHECKING:
+    from cxlib.model.kinds import Kind
+    from cxlib.ops.list import Listing
 
 NAME = "list"
 
@@ -93,6 +97,13 @@ def command(
     listing = list_documents(
         st.open(), the_kind, filters, sort=sort, limit=limit, where=where or ()
     )
+    show_listing(st, listing, the_kind, format, wide)
+
+
+def show_listing(
+    st: State, listing: Listing, the_kind: Kind | None, format: ListFormat, wide: bool
+) -> None:
+    """The rows as a table, JSON or CSV (``list`` and ``query NAME``)."""
     rows = listing.rows
     if listing.skipped:
         n = listing.skipped
