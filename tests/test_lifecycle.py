@@ -132,6 +132,41 @@ def test_concluding_needs_an_outcome_and_learnings(
     ) == RUNNING.replace("status: running", "status: concluded")
 
 
+def test_learnings_without_an_editor_set_use_the_named_default(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With neither $VISUAL nor $EDITOR, the default editor is found on the PATH and named,
+    with how to choose another (never a silent vi)."""
+    (example / "experiments" / "EXP-0100-x.md").write_text(RUNNING)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    nano = bin_dir / "nano"
+    nano.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "text = open(p, encoding='utf-8').read()\n"
+        "open(p, 'w', encoding='utf-8').write('- Dates win.\\n' + text)\n"
+    )
+    nano.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    result = cx(
+        "-C",
+        example,
+        "status",
+        "EXP-0100",
+        "concluded",
+        "--outcome",
+        "won",
+        "--learnings-from-editor",
+    )
+    assert result.exit_code == 0, result.output
+    assert "in nano: neither $VISUAL nor $EDITOR is set" in result.stderr
+    assert "- Dates win." in (example / "experiments" / "EXP-0100-x.md").read_text()
+
+
 def test_an_empty_editor_text_changes_nothing(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

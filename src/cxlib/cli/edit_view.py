@@ -1,5 +1,5 @@
-"""Printing the outcome of an edit (link, unlink, set, status, renumber), and asking $EDITOR
-for text."""
+"""Printing the outcome of an edit (link, unlink, set, status, renumber), and asking the
+editor for text."""
 
 from __future__ import annotations
 
@@ -32,37 +32,19 @@ def report(out: Output, result: Any, as_json: bool, dry_run: bool) -> None:
         out.note(f"note: {note}")
 
 
-def open_editor(path: str, hint: str | None = None) -> int:
-    """Open ``path`` in $VISUAL or $EDITOR (vi when neither is set) and wait; the editor's exit
-    status. The one place cxlib starts an editor."""
-    import os
-    import shlex
-    import subprocess
-
-    from cxlib.errors import UsageError
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        return subprocess.run([*shlex.split(editor), path], check=False).returncode
-    except OSError as e:
-        raise UsageError(f"cannot start the editor {editor!r}: {e.strerror}", hint=hint) from None
-
-
-def text_from_editor(doc_id: str) -> str:
+def text_from_editor(out: Output, doc_id: str) -> str:
     """Open the editor on a scratch file; return its text without the guidance comment."""
     import os
     import tempfile
 
-    from cxlib.errors import UsageError
+    from cxlib.cli.editor import open_in_editor
 
     guidance = GUIDANCE.format(id=doc_id)
     fd, path = tempfile.mkstemp(prefix=f"cxlib-{doc_id}-learnings-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write("\n\n" + guidance)
-        status = open_editor(path)
-        if status != 0:
-            raise UsageError(f"the editor exited with status {status}; nothing written")
+        open_in_editor(out, path, then="nothing written")
         with open(path, encoding="utf-8") as fh:
             return fh.read().replace(guidance, "").strip()
     finally:

@@ -53,9 +53,12 @@ def find_editor(
     return Editor([found], None)
 
 
-def open_in_editor(out: Output, path: str, editor: Editor | None = None) -> None:
+def open_in_editor(
+    out: Output, path: str, editor: Editor | None = None, then: str = "not checking {path}"
+) -> None:
     """Open ``path`` and wait for the editor to close; a default editor is named on stderr
-    first, with the way to choose another. An editor that fails is a UsageError."""
+    first, with the way to choose another. An editor that fails is a UsageError saying what
+    does not happen (``then``) because of it. The one place cxlib starts an editor."""
     editor = editor or find_editor()
     if editor.named_by is None:
         out.note(
@@ -70,7 +73,7 @@ def open_in_editor(out: Output, path: str, editor: Editor | None = None) -> None
         ) from None
     if status != 0:
         raise UsageError(
-            f"the editor {editor.name!r} exited with status {status}; not checking {path}"
+            f"the editor {editor.name!r} exited with status {status}; " + then.format(path=path)
         )
 
 

@@ -73,7 +73,7 @@ def command(
     if learnings_from_editor:
         if learnings is not None:
             raise UsageError("give --learnings or --learnings-from-editor, not both")
-        learnings = text_from_editor(doc_id.strip().upper())
+        learnings = text_from_editor(st.output, doc_id.strip().upper())
         if not learnings:
             raise UsageError("no learnings were written; nothing changed")
     result = change_status(
