@@ -73,6 +73,9 @@ def build_index(out: Path) -> SearchIndex:
                 str(binary),
                 "--site",
                 str(out),
+                # Only the document pages hold searchable text: indexes and reports are not read.
+                "--glob",
+                "docs/*.html",
                 "--output-subdir",
                 BUNDLE,
                 "--force-language",
