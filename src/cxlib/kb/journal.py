@@ -32,6 +32,10 @@ from cxlib.kb.write import remove_file, write_atomic
 
 JOURNAL_NAME = "journal.json"
 FORMAT = "cxlib-journal-1"
+# The commands that journal a change (each finishes or undoes it with --resume / --rollback),
+# and the one file besides documents a change may hold: rename rewrites cxlib.toml too.
+COMMANDS = ("renumber", "rename")
+CONFIG_FILE = "cxlib.toml"
 
 
 class JournalDamagedError(CxError):
@@ -118,7 +122,7 @@ def exists(root: Path) -> bool:
 
 def _relative(value: object) -> str:
     """A document path the journal may name: relative, normalised, inside the base, not in a
-    dot-folder (``.git``, ``.cxlib``), a markdown file."""
+    dot-folder (``.git``, ``.cxlib``), a markdown file or the base's ``cxlib.toml``."""
     if not isinstance(value, str) or "\\" in value or "\0" in value:
         raise ValueError("a path is not text")
     parts = PurePosixPath(value).parts
@@ -126,7 +130,7 @@ def _relative(value: object) -> str:
         not parts
         or PurePosixPath(value).is_absolute()
         or any(p in {"", ".", ".."} or p.startswith(".") for p in parts)
-        or not value.endswith(".md")
+        or not (value.endswith(".md") or value == CONFIG_FILE)
         or PurePosixPath(*parts).as_posix() != value
     ):
         raise ValueError(f"{value!r} is not a document path of the base")
@@ -160,7 +164,7 @@ def _decoded(raw: bytes) -> Journal:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a journal cxlib writes")
     command, title, changes = data.get("command"), data.get("title"), data.get("changes")
-    if command != "renumber" or not isinstance(title, str) or not isinstance(changes, list):
+    if command not in COMMANDS or not isinstance(title, str) or not isinstance(changes, list):
         raise ValueError("not a journal cxlib writes")
     return Journal(command, title, tuple(_change(c) for c in changes))
 

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "graph": "graph",
     "renumber": "renumber",
+    "rename": "rename",
     # Bringing a library to this cxlib's document format.
     "migrate": "migrate",
     # For people and scripts: a command's help, a document's file.
