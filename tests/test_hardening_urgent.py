@@ -226,7 +226,8 @@ def _parse_and_index(raw: bytes) -> None:
 def _html_cell(text: bytes) -> None:
     from cxlib.reports import html
 
-    html._cell(text.decode())
+    # With a site to link to, so the scan that links ids runs over the cell too.
+    html._cell(text.decode(), html.DocumentLinks(["EXP-0001"], "https://cx.example/library"))
 
 
 # name → (what scans, input of about n bytes)
