@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import cx
 
+from cxlib.model.kinds import Kind
+from cxlib.query.fields import fields_of_model, model_fields
 from cxlib.query.grammar import parse
 from cxlib.query.nodes import AllOf, AnyOf, FieldTest, Not, QueryError
 
@@ -250,3 +252,10 @@ def test_a_saved_query_that_does_not_parse_is_a_config_error(
         result = cx("-C", base, *args)
         assert result.exit_code == 2, (args, result.output)
         assert "cxlib.toml:" in result.stderr and says in result.stderr, args
+
+
+def test_the_table_of_built_in_fields_is_what_the_models_say() -> None:
+    for kind in Kind:
+        assert list(model_fields(kind).items()) == list(fields_of_model(kind).items()), kind
+    assert model_fields(Kind.EXPERIMENT)["result.guardrails.metric"] == "value"
+    assert model_fields(Kind.EXPERIMENT)["amendments.date"] == "date"

@@ -12,6 +12,7 @@ names) are left out unless asked for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,10 +29,23 @@ FIRST = ("id", "kind", "path")
 
 @dataclass
 class Export:
-    rows: list[dict[str, Any]]  # id, kind, path, then the front-matter, nested as written
+    records: list[Record]  # the documents exported, ordered by kind and id
     kinds: list[Kind]
     skipped: int  # documents whose front-matter cannot be read (validate says why)
     restricted: int  # restricted documents left out
+
+    def rows(self) -> list[dict[str, Any]]:
+        """id, kind, path, then the front-matter, nested as written (JSON)."""
+        return [_row(r) for r in self.records]
+
+    def flat_rows(self) -> list[dict[str, Any]]:
+        """The same, flattened into CSV cells (see :func:`flatten`)."""
+        out: list[dict[str, Any]] = []
+        for r in self.records:
+            cells: dict[str, Any] = {}
+            _flatten(_row(r), "", cells)
+            out.append(cells)
+        return out
 
 
 def export_documents(
@@ -40,13 +54,13 @@ def export_documents(
     where: Sequence[str] = (),
     include_restricted: bool = False,
 ) -> Export:
-    """The rows of every readable document of ``kind`` (all when None) that the ``where``
-    queries match, ordered by kind and id."""
+    """Every readable document of ``kind`` (all when None) that the ``where`` queries match,
+    ordered by kind and id."""
     kinds = [kind] if kind is not None else list(Kind)
     records = load_records(kb, kinds).records
     readable = [r for r in records if r.data is not None]
     query = compile_where(where, kb.config, kinds, lambda: (r.data for r in readable if r.data))
-    rows: list[dict[str, Any]] = []
+    chosen: list[Record] = []
     restricted = 0
     for r in readable:
         assert r.data is not None
@@ -55,20 +69,29 @@ def export_documents(
         if not include_restricted and kb.config.restricted(r.path, r.data.get("visibility")):
             restricted += 1
             continue
-        rows.append(_row(r))
+        chosen.append(r)
     order = {k: n for n, k in enumerate(Kind)}
-    rows.sort(key=lambda row: (order[Kind(row["kind"])], str(row["id"])))
-    return Export(rows, kinds, len(records) - len(readable), restricted)
+    chosen.sort(key=lambda r: (order[r.kind], str((r.data or {}).get("id"))))
+    return Export(chosen, kinds, len(records) - len(readable), restricted)
+
+
+@functools.cache
+def _top_level(kind: Kind) -> tuple[list[str], frozenset[str]]:
+    """The kind's built-in top-level fields in model order (the id aside), and all of them."""
+    fields = [k for k in model_fields(kind) if "." not in k]
+    return [k for k in fields if k != "id"], frozenset(fields)
 
 
 def _row(r: Record) -> dict[str, Any]:
     data = r.data or {}
-    known = model_fields(r.kind)
-    built_in = [k for k in known if "." not in k and k in data and k != "id"]
-    others = sorted(k for k in data if k not in known)
+    ordered, known = _top_level(r.kind)
     row: dict[str, Any] = {"id": data.get("id"), "kind": r.kind.value, "path": r.path}
-    row.update({k: data[k] for k in built_in})
-    row.update({k: data[k] for k in others if k not in row})
+    for k in ordered:
+        if k in data:
+            row[k] = data[k]
+    if len(row) - 3 + ("id" in data) < len(data):  # keys besides the built-in ones
+        for k in sorted(k for k in data if k not in known):
+            row.setdefault(k, data[k])
     return row
 
 
@@ -82,26 +105,31 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
 
 def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
     for key, value in data.items():
-        name = prefix + str(key)
-        if isinstance(value, dict):
+        name = prefix + key if prefix else key
+        kind = type(value)
+        if kind is dict:
             _flatten(value, name + ".", out)
-        elif isinstance(value, list):
-            out[name] = json_text(value)
-        elif isinstance(value, bool):
+        elif kind is list:
+            out[name] = _ENCODER.encode(value)
+        elif kind is bool:
             out[name] = "true" if value else "false"  # as YAML and the JSON cells write it
         else:
             out[name] = value
-
-
-def json_text(value: Any) -> str:
-    """``value`` as compact JSON, dates as ISO text."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=iso, sort_keys=False)
 
 
 def iso(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+# One encoder for every cell and line: json.dumps builds one per call, a third of its cost.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=iso)
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON (one line), dates as ISO text."""
+    return _ENCODER.encode(value)
 
 
 def columns(kinds: Iterable[Kind], flat_rows: Iterable[dict[str, Any]]) -> list[str]:

@@ -10,23 +10,25 @@ something else is refused before a document is read.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, get_args, get_origin
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
+from cxlib.query.builtin import DATE, MODEL_FIELDS, VALUE
 
-DATE = "date"
-VALUE = "value"
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
-@functools.cache
 def model_fields(kind: Kind) -> dict[str, str]:
     """Every dotted path of the kind's model, in model order, to :data:`DATE` or
-    :data:`VALUE`."""
+    :data:`VALUE` (the table of :mod:`cxlib.query.builtin`)."""
+    return MODEL_FIELDS[kind]
+
+
+def fields_of_model(kind: Kind) -> dict[str, str]:
+    """What :func:`model_fields` says, read from the model itself (slow: imports pydantic)."""
     from cxlib.model.documents import MODELS
 
     return dict(_paths(MODELS[kind], ""))
@@ -41,6 +43,8 @@ def _paths(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str]]:
 
 
 def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
     for arg in get_args(annotation):

@@ -20,7 +20,8 @@ from typing import Any
 from cxlib.model.choices import choice_hint
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
-from cxlib.query.fields import DATE, known_fields, present_fields, raw_at, values_at
+from cxlib.query.builtin import DATE
+from cxlib.query.fields import known_fields, present_fields, raw_at, values_at
 from cxlib.query.nodes import (
     ORDERINGS,
     AllOf,

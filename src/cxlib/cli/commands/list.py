@@ -94,10 +94,13 @@ def command(
     filters = Filters(
         status, stage, owner, tag, outcome, team, metric, date_option(since, "--since")
     )
-    listing = list_documents(
-        st.open(), the_kind, filters, sort=sort, limit=limit, where=where or ()
-    )
-    show_listing(st, listing, the_kind, format, wide)
+    from cxlib.kb.tuning import collector_paused
+
+    with collector_paused():  # the rows of a large base live until they are printed
+        listing = list_documents(
+            st.open(), the_kind, filters, sort=sort, limit=limit, where=where or ()
+        )
+        show_listing(st, listing, the_kind, format, wide)
 
 
 def show_listing(
