@@ -59,6 +59,7 @@ def load_site(kb: KnowledgeBase, today: dt.date) -> Site:
     site.left_out = len(snap.restricted)
     site.restricted_ids = frozenset(snap.restricted)
     site.restricted_folders = tuple(kb.config.site.restricted)
+    site.config_digest = kb.config_digest
     return site
 
 

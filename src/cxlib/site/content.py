@@ -71,6 +71,7 @@ class Site:
     mentions: dict[str, list[str]] = field(default_factory=dict)  # id -> ids mentioning it
     restricted_ids: frozenset[str] = frozenset()  # never named on a page
     restricted_folders: tuple[str, ...] = ()  # nothing copied from these
+    config_digest: str = ""  # of cxlib.toml: names and formulas the pages show come from it
     # Each document's steps in the loop, found once: every page's chain walks its neighbours'.
     _flows: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 

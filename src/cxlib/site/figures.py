@@ -49,6 +49,7 @@ def _tone(low: float, high: float) -> str:
 
 
 Node = Callable[[str], str]  # an id's list item text (HTML)
+CHAIN_DEPTH = 3  # steps the chain shows before and after its document
 
 
 def chain(
@@ -57,15 +58,15 @@ def chain(
     after: Callable[[str], list[str]],
     item: Node,
     rank: Callable[[str], tuple[int, str]],
-    depth: int = 3,
+    depth: int = CHAIN_DEPTH,
     width: int = 12,
 ) -> str:
     """The chain through ``doc_id`` as nested lists: from the earliest documents it comes from
     (``depth`` steps back at most), forward through it to what followed (``depth`` steps);
     ``width`` entries a level at most, the rest counted; ``rank`` orders siblings."""
-    ancestors = _reach(doc_id, before, depth)
+    ancestors = reach(doc_id, before, depth)
     roots = [a for a in sorted(ancestors) if not (set(before(a)) & ancestors)] or [doc_id]
-    following = _reach(doc_id, after, depth)
+    following = reach(doc_id, after, depth)
     on_path = ancestors | following | {doc_id}
     seen: set[str] = set()
 
@@ -91,7 +92,8 @@ def chain(
     return '<ul class="chain">' + "".join(tree(r, 0) for r in roots[:width]) + "</ul>"
 
 
-def _reach(start: str, step: Callable[[str], list[str]], depth: int) -> set[str]:
+def reach(start: str, step: Callable[[str], list[str]], depth: int) -> set[str]:
+    """The documents at most ``depth`` steps from ``start``, ``start`` itself left out."""
     found: set[str] = set()
     frontier = [start]
     for _ in range(depth):

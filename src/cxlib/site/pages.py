@@ -17,7 +17,7 @@ from cxlib.model.documents import Experiment, Insight, Opportunity
 from cxlib.model.kinds import Kind
 from cxlib.site import layout
 from cxlib.site.content import PLURAL, Entry, Site
-from cxlib.site.figures import chain, interval_chart
+from cxlib.site.figures import CHAIN_DEPTH, chain, interval_chart, reach
 from cxlib.site.markdown import Links, Section, external, render_sections
 
 REL = "../"
@@ -67,29 +67,26 @@ class DocumentPage:
 
 
 def document_page(site: Site, entry: Entry, frame: layout.Frame, copies: Copies) -> DocumentPage:
-    """The page ``docs/<ID>.html``."""
+    """The page ``docs/<ID>.html``. Its key is made from what the page shows, read cheaply: the
+    file itself, the config, and the face (kind, status, outcome, title) of every document it
+    names or that names it; rendering is left to ``html``, for the pages whose key changed."""
     resolve = _resolver(site, entry, copies)
     links = Links(href=resolve, wiki=_wiki(site))
-    head = _heading(site, entry)
-    facts = _facts(site, entry)
-    around = _links(site, entry) + _chain(site, entry)
-    verdict = _verdict(entry.doc, True) if isinstance(entry.doc, Experiment) else ""
     st = (site.root / entry.path).stat()
     material = [
         frame.program,
         frame.version,
+        site.config_digest,
         entry.path,
         f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}",
-        head,
-        facts,
-        around,
-        verdict,
+        *(_face(site, i) for i in _neighbours(site, entry)),
         *(f"{t}={resolve(t)}" for t, _ in entry.parsed.file_links if not external(t)),
         *(links.wiki(t.upper(), None) for t, _ in entry.parsed.wiki_links),
     ]
     key = hashlib.sha256("\x00".join(material).encode()).hexdigest()
 
     def html() -> str:
+        head = _heading(site, entry)
         sections = render_sections(body_text(site.root, entry), links)
         learnings = next((s for s in sections if s.title.lower() == "learnings"), None)
         parts = [head]
@@ -97,11 +94,11 @@ def document_page(site: Site, entry: Entry, frame: layout.Frame, copies: Copies)
             parts.append(_verdict(entry.doc, learnings is not None))
             if learnings is not None:
                 parts.append(_section(learnings, "learnings callout"))
-        parts.append(facts)
+        parts.append(_facts(site, entry))
         parts += [
             _section(s) for s in sections if s is not learnings or entry.kind != Kind.EXPERIMENT
         ]
-        parts.append(around)
+        parts.append(_links(site, entry) + _chain(site, entry))
         return layout.page(
             frame,
             f"{entry.id} {entry.doc.title}",
@@ -113,6 +110,26 @@ def document_page(site: Site, entry: Entry, frame: layout.Frame, copies: Copies)
         )
 
     return DocumentPage(key, html)
+
+
+def _face(site: Site, doc_id: str) -> str:
+    """What a page shows of another document: kind, status, outcome and title."""
+    e = site.entries.get(doc_id)
+    if e is None:
+        return f"{doc_id}:-"
+    result = getattr(e.doc, "result", None)
+    outcome = result.outcome.value if result is not None and result.outcome else ""
+    return f"{doc_id}:{e.kind.value}:{e.status}:{outcome}:{e.doc.title}"
+
+
+def _neighbours(site: Site, entry: Entry) -> list[str]:
+    """Every document the page names: its links both ways, its evidence, and the chain through
+    it (which shows no document beyond ``CHAIN_DEPTH`` steps either way)."""
+    found = {i for _, ids in site.outgoing(entry) + site.incoming(entry.id) for i in ids}
+    found |= reach(entry.id, lambda i: site.flows(i)[0], CHAIN_DEPTH)
+    found |= reach(entry.id, lambda i: site.flows(i)[1], CHAIN_DEPTH)
+    found.update(getattr(entry.doc, "evidence", None) or [])
+    return sorted(found)
 
 
 def _heading(site: Site, entry: Entry) -> str:
