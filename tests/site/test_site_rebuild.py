@@ -61,3 +61,22 @@ def test_a_deleted_document_loses_its_page(tmp_path: Path) -> None:
     result = build(base, out)
     assert "docs/EXP-0022.html" in result.removed
     assert not (out / "docs" / "EXP-0022.html").exists()
+
+
+def test_a_changed_status_or_config_name_rewrites_the_pages_that_show_it(tmp_path: Path) -> None:
+    base = example_copy(tmp_path / "northwind")
+    out = tmp_path / "site"
+    build(base, out)
+    _edit(base, "OPP-0007", "status: prioritized", "status: parked")
+    written = set(build(base, out).written)
+    # OPP-0007's page, and the insight pages that list it with its status
+    assert "docs/OPP-0007.html" in written
+    assert any(p.startswith("docs/INS-") for p in written)
+    assert "docs/EXP-0004.html" not in written
+    # A metric's name in cxlib.toml is shown on every page naming the metric.
+    toml = base / "cxlib.toml"
+    toml.write_text(
+        toml.read_text().replace("Session-to-order conversion rate", "Orders per session")
+    )
+    build(base, out)
+    assert "Orders per session" in (out / "docs" / "EXP-0003.html").read_text()
