@@ -71,6 +71,24 @@ def html(text: object) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def csv_row(values: list[object]) -> list[object]:
+    """:func:`csv_cell` over a row, in place: the common cells (empty, a number, text that is
+    no formula) are left as the csv writer writes them, without a call each (an export of
+    10,000 documents has some 400,000 cells)."""
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is str:
+            if value.startswith(_FORMULA_START):  # type: ignore[attr-defined]
+                values[i] = "'" + value  # type: ignore[operator]
+        elif kind is dt.date:
+            values[i] = value.isoformat()  # type: ignore[attr-defined]
+        elif kind is not int and kind is not float:
+            values[i] = csv_cell(value)
+    return values
+
+
 def csv_cell(value: object) -> object:
     """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading
     ``'``; numbers and dates are written as values, never changed; a list is its items joined

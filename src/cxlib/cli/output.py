@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from cxlib.escape import csv_cell, terminal
+from cxlib.escape import csv_row, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -123,7 +123,8 @@ class Output:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
+            get = row.get
+            writer.writerow(csv_row([get(c) for c in columns]))
 
     def table(
         self,
