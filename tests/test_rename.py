@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import cx, example_copy, snapshot
 from tests.forked import run_forked
+from tests.gitrepo import committed_example
 
 from cxlib.kb import write as write_module
 
@@ -45,7 +46,14 @@ def test_rename_metric_rewrites_the_config_and_every_reference(base: Path) -> No
     ids = [m["id"] for m in config["metrics"]]
     assert "service-cost" in ids and "cost-to-serve" not in ids
     assert {m.get("kpi") for m in config["metrics"]} >= {"service-cost"}
-    assert "cost-to-serve" not in (base / "cxlib.toml").read_text()
+    # The former id is kept once, where the pre-registration lock reads it.
+    toml_lines = (base / "cxlib.toml").read_text().splitlines()
+    assert [line for line in toml_lines if "cost-to-serve" in line] == [
+        'renamed_from = ["cost-to-serve"]'
+    ]
+    assert next(m for m in config["metrics"] if m["id"] == "service-cost")["renamed_from"] == [
+        "cost-to-serve"
+    ]
     # every document field that named it: KPIs, guardrail metrics (flow lists)
     assert "kpis: [contact-rate, service-cost, conversion-rate]" in _front(
         base, "opportunities/OPP-0004-*.md"
@@ -184,3 +192,21 @@ def test_a_rename_killed_midway_rolls_back_or_resumes(tmp_path: Path) -> None:
         assert json.loads(forward.stdout)["message"].startswith("finished rename metric")
         assert snapshot(resumed) == after, n
         assert not (resumed / JOURNAL).exists() and not (root / JOURNAL).exists()
+
+
+def test_a_renamed_metric_is_no_change_of_a_registered_design(tmp_path: Path) -> None:
+    """In git, running and concluded experiments froze their metrics under the old id: the
+    pre-registration lock reads the former id (renamed_from) as the metric's id now, and a
+    second rename keeps both former ids."""
+    base = committed_example(tmp_path / "repo")
+    result = cx("-C", base, "rename", "metric", "return-rate", "returns-share")
+    assert result.exit_code == 0, result.output
+    checked = cx("-C", base, "validate", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert not [f for f in checked.json()["findings"] if f["code"].startswith("preregistration")]
+    again = cx("-C", base, "rename", "metric", "returns-share", "return-share")
+    assert again.exit_code == 0, again.output
+    config = tomllib.loads((base / "cxlib.toml").read_text())
+    metric = next(m for m in config["metrics"] if m["id"] == "return-share")
+    assert metric["renamed_from"] == ["return-rate", "returns-share"]
+    assert cx("-C", base, "validate").exit_code == 0

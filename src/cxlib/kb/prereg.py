@@ -30,6 +30,7 @@ from cxlib.model.prereg import (
     check_metric_amendment,
     frozen_values,
     is_locked,
+    renamed,
     unchanged,
 )
 
@@ -71,11 +72,13 @@ def check(
     else:
         registrations = _named_registrations(root, config, head, [d.path for d in locked])
     out = LockCheck()
+    renames = config.metric_renames()
     for d in locked:
         data = d.parsed.data or {}
         reg = registrations.get(d.path)
         if reg is None:
             continue  # never committed running: this version registers it
+        reg = renamed(reg, renames)
         out.findings += check_lock(d.path, data, d.parsed.line_of, reg)
         moved = not unchanged(
             "primary_metric", reg.values.get("primary_metric"), data.get("primary_metric")

@@ -63,6 +63,9 @@ class Metric:
     unit: str = ""
     direction: Direction = Direction.UP
     kpi: Slug | None = None  # the business metric (KPI) this metric drives, when not itself one
+    # Ids this metric had before ``cxlib rename`` (oldest first): an experiment registered under
+    # a former id still names this metric for the pre-registration lock.
+    renamed_from: list[Slug] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -351,6 +354,10 @@ class ProgramConfig:
     # Lookups used by the rules; derived, so cheap to recompute and never stale.
     def metric(self, metric_id: str) -> Metric | None:
         return next((m for m in self.metrics if m.id == metric_id), None)
+
+    def metric_renames(self) -> dict[str, str]:
+        """Each former metric id (``renamed_from``) and the metric's id now."""
+        return {old: m.id for m in self.metrics for old in m.renamed_from}
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.journey if s.id == stage_id), None)

@@ -116,6 +116,19 @@ def unchanged(name: str, old: Any, new: Any) -> bool:
     return _same(old, new)
 
 
+def renamed(registration: Registration, renames: Mapping[str, str]) -> Registration:
+    """The registration with each metric id it froze under a former name (``cxlib rename``
+    records them in cxlib.toml) read as the metric's id now: a rename is no change of design."""
+    if not renames:
+        return registration
+    values = dict(registration.values)
+    if isinstance(values.get("primary_metric"), str):
+        values["primary_metric"] = renames.get(values["primary_metric"], values["primary_metric"])
+    if isinstance(values.get("guardrail_metrics"), list):
+        values["guardrail_metrics"] = [renames.get(m, m) for m in values["guardrail_metrics"]]
+    return Registration(registration.stamp, values)
+
+
 def changed_fields(registration: Registration, data: Mapping[str, Any]) -> list[str]:
     """The frozen fields whose value now departs from the registration, in the fields' order."""
     return [

@@ -11,6 +11,7 @@ finished with ``--resume`` or undone with ``--rollback``.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import tomllib
 from contextlib import nullcontext
@@ -245,8 +246,10 @@ def rename_in_config(raw: bytes, what: str, old: str, new: str) -> bytes:
             in_array = key
         elif in_array and "]" in line:
             in_array = ""
-    after = "\n".join(lines)
     before_data = tomllib.loads(text)
+    if what == "metric":
+        lines = _record_former(lines, [*_former(before_data, old), old], new)
+    after = "\n".join(lines)
     expected = _expected_config(before_data, what, old, new)
     if tomllib.loads(after) != expected:
         raise WriteRefusedError(
@@ -254,6 +257,40 @@ def rename_in_config(raw: bytes, what: str, old: str, new: str) -> bytes:
             hint=f"rename it in {CONFIG_NAME} by hand, then run the rename again",
         )
     return bom + after.encode("utf-8")
+
+
+def _former(data: dict[str, Any], metric: str) -> list[str]:
+    """The ids the metric had before, as cxlib.toml records them."""
+    for m in data.get("metrics") or []:
+        if isinstance(m, dict) and m.get("id") == metric:
+            return [str(f) for f in m.get("renamed_from") or []]
+    return []
+
+
+def _record_former(lines: list[str], former: list[str], metric: str) -> list[str]:
+    """``renamed_from = [...]`` in the metrics table whose id is now ``metric``: its line
+    rewritten, or one added under the id (the pre-registration lock reads it)."""
+    record = f"renamed_from = {json.dumps(former)}"
+    start = end = None
+    for n, line in enumerate(lines):
+        if _HEADER.match(line):
+            if start is not None:
+                end = n
+                break
+            continue
+        if _key(line) == "id" and re.search(r"""(["'])""" + re.escape(metric) + r"\1", line):
+            start = n
+    if start is None:
+        return lines  # verified below: the expected config will not match
+    block = range(start, end if end is not None else len(lines))
+    for n in block:
+        if _key(lines[n]) == "renamed_from":
+            if "]" not in lines[n]:
+                return lines  # a multi-line array: refused by the verification
+            indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]
+            return [*lines[:n], indent + record, *lines[n + 1 :]]
+    indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+    return [*lines[: start + 1], indent + record, *lines[start + 1 :]]
 
 
 def _key(line: str) -> str:
@@ -294,6 +331,10 @@ def _expected_config(data: dict[str, Any], what: str, old: str, new: str) -> dic
                 item[key] = new
             elif isinstance(item[key], list):
                 item[key] = [new if v == old else v for v in item[key]]
+    if what == "metric":
+        for m in out.get("metrics") or []:
+            if isinstance(m, dict) and m.get("id") == new:
+                m["renamed_from"] = [*m.get("renamed_from", []), old]
     return out
 
 
