@@ -377,3 +377,15 @@ def test_where_and_export_read_them(root: Path) -> None:
     docs = {d["id"]: d for d in exported.json()}
     assert (docs["EXP-0021"]["market"], docs["EXP-0021"]["squads"]) == ("fr", ["growth"])
     assert docs["EXP-0003"]["budget"] == 9
+
+
+def test_the_site_page_lists_declared_fields_in_words(root: Path, tmp_path: Path) -> None:
+    insert(root, CONCLUDED, GOOD)
+    out = tmp_path / "site"
+    built = cx("-C", root, "site", "-o", out, "--no-search")
+    assert built.exit_code == 0, built.output
+    page = (out / "docs" / "EXP-0003.html").read_text()
+    assert "<dt>Market</dt> <dd>de</dd>" in page
+    assert "<dt>Pilot</dt> <dd>yes</dd>" in page
+    assert "<dt>Channels</dt> <dd>email, app</dd>" in page
+    assert "<dt>Launch</dt> <dd>2026-10-01</dd>" in page

@@ -226,8 +226,28 @@ def _facts(site: Site, entry: Entry) -> str:
         ("Updated", esc(d.updated.isoformat()) if d.updated else ""),
         ("Tags", " ".join(f'<span class="tag">{esc(t)}</span>' for t in d.tags)),
         *_kind_facts(site, entry),
+        *_custom_facts(site, entry),
     ]
     return f'<section aria-labelledby="facts-h"><h2 id="facts-h">About</h2>{_dl(rows)}</section>'
+
+
+def _custom_facts(site: Site, entry: Entry) -> list[tuple[str, str]]:
+    """The fields cxlib.toml declares for the kind, named as declared, in words."""
+    data = entry.parsed.data or {}
+    rows = []
+    for name in site.snap.config.custom_fields(entry.kind):
+        value = data.get(name)
+        if value in (None, "", []):
+            continue
+        shown = ", ".join(map(_word, value)) if isinstance(value, list) else _word(value)
+        rows.append((name.replace("_", " ").capitalize(), esc(shown)))
+    return rows
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _stage_name(site: Site, stage: str) -> str:
