@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import whoosh
 
 # Bump when the schema, the manifest or what a record holds changes.
-INDEX_FORMAT = 3  # 2: ids are words of ASCII digits only; 3: signatures hold the ctime
+INDEX_FORMAT = 4  # 2: ids are words of ASCII digits only; 3: signatures hold the ctime; 4: links
 STAMP = f"cxlib-index-{INDEX_FORMAT}/whoosh-{'.'.join(map(str, whoosh.__version__))}"
 
 

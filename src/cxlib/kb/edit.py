@@ -21,6 +21,7 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from cxlib.kb import yaml_write
 from cxlib.kb.markdown import fence_after
 from cxlib.kb.parse import parse_bytes
 from cxlib.model.source import ParsedFile, to_jsonable
+from cxlib.model.wikilinks import WikiLink, renumbered, rewrite_line
 
 BOM = b"\xef\xbb\xbf"
 _TAIL = re.compile(r"[ \t]*(?:#.*)?$")
@@ -755,26 +757,40 @@ class EditableFile:
 
     # -- the body --------------------------------------------------------------------------
     def replace_wiki_links(self, old: str, new: str) -> bytes:
-        """Rewrite body links ``[[old]]`` and ``[[old|text]]`` to ``new`` on the lines where the
-        parser sees them (not in code blocks or HTML comments)."""
-        wanted = {line for target, line in self.parsed.wiki_links if target.upper() == old}
-        if not wanted:
-            return self.raw
-        pattern = re.compile(r"\[\[" + re.escape(old) + r"(?=\]\]|\|)", re.IGNORECASE)
+        """Point every body link to ``old`` at ``new``, in whichever form it is written
+        (``[[old]]``, ``[[old-slug|text]]``, ``[[old#heading]]``…), on the lines where the parser
+        sees links (not in code blocks or HTML comments)."""
+        return self.rewrite_wiki_links(
+            lambda link: renumbered(link, old, new) if link.id.upper() == old else None,
+            lambda target: new if target.upper() == old else target,
+            f"the links to {old}",
+        )
+
+    def rewrite_wiki_links(
+        self,
+        change: Callable[[WikiLink], WikiLink | None],
+        retarget: Callable[[str], str] = lambda target: target,
+        what: str = "the links",
+    ) -> bytes:
+        """Rewrite the body links ``change`` gives a new form for; the links must still point
+        where ``retarget`` says they should, and nothing else may change."""
         lines = list(self.lines)
-        for number in wanted:
+        for number in sorted({n for _t, n in self.parsed.wiki_links}):
             line = lines[number - 1]
-            lines[number - 1] = Line(pattern.sub("[[" + new, line.text), line.end)
+            text, count = rewrite_line(line.text, change)
+            if count:
+                lines[number - 1] = Line(text, line.end)
+        if lines == list(self.lines):
+            return self.raw
         new_raw = self._bytes(lines)
         parsed = parse_bytes(new_raw)
-        expected = [(new if t.upper() == old else t, n) for t, n in self.parsed.wiki_links]
+        expected = [(retarget(t.upper()), n) for t, n in self.parsed.wiki_links]
         if (
             parsed.problems
             or _canon(parsed.data) != _canon(self.data)
-            or [(t.upper(), n) for t, n in parsed.wiki_links]
-            != [(t.upper(), n) for t, n in expected]
+            or [(t.upper(), n) for t, n in parsed.wiki_links] != expected
         ):
-            raise self.refuse(f"rewriting the links to {old} would change more than those links")
+            raise self.refuse(f"rewriting {what} would change more than those links")
         return new_raw
 
     def append_to_section(self, title: str, text: str) -> bytes:

@@ -27,7 +27,7 @@ from cxlib.model.findings import Finding
 from cxlib.model.review_dates import Dated
 
 NAME = "last-run.json"
-FORMAT = 3  # 2: the repository files documents name; 3: the review dates
+FORMAT = 4  # 2: the repository files documents name; 3: the review dates; 4: link forms
 
 
 def _digest(files: list[DocFile], rules_key: str) -> str:

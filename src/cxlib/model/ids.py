@@ -10,9 +10,16 @@ import unicodedata
 # does not let a trailing newline through.
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-([0-9]{1,9})\Z")
 FILE_ID_RE = re.compile(r"^([A-Z][A-Z0-9]{0,9}-[0-9]{1,9})(?:-|\.md\Z)")
-# An alias holds no bracket: with ``[^\]]*`` a line of many unclosed ``[[A-1|`` made every
-# attempt scan to the end of the line (quadratic).
-WIKI_LINK_RE = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9})(?:\|[^\[\]]*)?\]\]")
+# A body link, in cxlib's form and in the forms Obsidian resolves by file name (its help,
+# "Internal links"): ``[[ID]]``, ``[[ID-slug]]`` (the file's name, ``.md`` optional), a
+# ``#heading`` and an ``|alias`` after either. Groups: the id, the rest of the file name, the
+# heading, the alias. No part holds a bracket: with ``[^\]]*`` a line of many unclosed
+# ``[[A-1|`` made every attempt scan to the end of the line (quadratic); each part stops at
+# the next ``[``, so every scan stays linear.
+WIKI_LINK_RE = re.compile(
+    r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9})((?:-[^\[\]|#\n]*)?(?:\.md)?)"
+    r"(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]"
+)
 
 MAX_SLUG = 60
 _WINDOWS_RESERVED = (

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxlib.escape import html as esc
+from cxlib.model.ids import WIKI_LINK_RE
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _CONTROLS = re.compile(r"[\x00-\x20\x7f]+")
-_WIKI = re.compile(r"\[\[([A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9})(?:\|([^\[\]\n]{0,200}))?\]\]")
 
 
 def scheme_of(url: str) -> str | None:
@@ -139,12 +139,14 @@ def _parser() -> MarkdownIt:
 def _wiki_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[[", state.pos):
         return False
-    match = _WIKI.match(state.src, state.pos, min(state.posMax, state.pos + 240))
+    # Every form cxlib and Obsidian write (model.wikilinks); the window keeps a line of many
+    # unclosed ``[[`` linear.
+    match = WIKI_LINK_RE.match(state.src, state.pos, min(state.posMax, state.pos + 600))
     if match is None:
         return False
     if not silent:
         token = state.push("wiki_link", "", 0)
-        token.meta = {"id": match.group(1).upper(), "label": match.group(2)}
+        token.meta = {"id": match.group(1).upper(), "label": match.group(4)}
     state.pos = match.end()
     return True
 

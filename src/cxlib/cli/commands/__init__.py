@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     # Links, lifecycle edits and the link graph.
     "link": "link",
     "unlink": "unlink",
+    "links": "links",
     "set": "set",
     "status": "status",
     "graph": "graph",
