@@ -223,6 +223,24 @@ def test_saved_queries_are_listed_and_run(base: Path) -> None:
     )
 
 
+def test_each_saved_query_is_a_page_of_the_site(base: Path, tmp_path: Path) -> None:
+    _save(base, SAVED)
+    out = tmp_path / "site"
+    built = cx("-C", base, "site", "-o", out, "--no-search")
+    assert built.exit_code == 0, built.output
+    home = (out / "index.html").read_text()
+    assert '<a href="queries/big-wins.html">Big wins</a>' in home
+    page = (out / "queries" / "big-wins.html").read_text()
+    wins = _where(base, "result.outcome = won and result.effect > 2")
+    assert wins and all(f'href="../docs/{i}.html"' in page for i in wins)
+    assert page.count('href="../docs/') == len(wins)
+    assert "Experiments that moved their metric by more than 2%" in page
+    late = (out / "queries" / "late-2026.html").read_text()
+    assert late.count('href="../docs/') == len(
+        _where(base, "created >= 2026-09-01", "stage in [support, deliver, consider]")
+    )
+
+
 def test_an_unknown_saved_query_gets_a_did_you_mean(base: Path) -> None:
     result = cx("-C", base, "query", "big-wins")
     assert result.exit_code == 2 and "keeps no query named 'big-wins' (it keeps none)" in (

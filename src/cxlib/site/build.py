@@ -24,6 +24,7 @@ from cxlib.site.indexes import kind_page
 from cxlib.site.journey import journey_page
 from cxlib.site.output import Writer, check_output
 from cxlib.site.pages import FILES, Copies, document_page
+from cxlib.site.queries import query_pages
 from cxlib.site.reports import report_pages
 from cxlib.site.search import (
     BUNDLE,
@@ -89,7 +90,7 @@ def build_site(
     for kind in KINDS:
         writer.put(f"kinds/{kind.value}.html", kind_page(site, kind, frame).encode("utf-8"))
     writer.put("journey.html", journey_page(site, frame).encode("utf-8"))
-    for rel, html in report_pages(site, frame).items():
+    for rel, html in [*report_pages(site, frame).items(), *query_pages(site, frame).items()]:
         writer.put(rel, html.encode("utf-8"))
     searching = search and pagefind_binary() is not None
     writer.put("search.html", search_page(frame, searching).encode("utf-8"))

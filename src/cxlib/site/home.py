@@ -7,6 +7,7 @@ from cxlib.escape import html as esc
 from cxlib.model.kinds import Kind
 from cxlib.site import layout
 from cxlib.site.content import KINDS, PLURAL, Site
+from cxlib.site.queries import home_items
 
 RECENT = 12
 
@@ -49,6 +50,12 @@ def home_page(site: Site, frame: layout.Frame) -> str:
         '<li><a href="search.html">Search</a> — every document, full text</li>'
         "</ul></section>"
     )
+    saved = home_items(site)
+    if saved:
+        parts.append(
+            '<section aria-labelledby="queries-h"><h2 id="queries-h">Saved queries</h2>'
+            f'<ul class="plain">{saved}</ul></section>'
+        )
     return layout.page(frame, "Home", "\n".join(parts), "", "home", page_class="home")
 
 
