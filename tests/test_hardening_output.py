@@ -137,7 +137,7 @@ def test_numbers_are_written_as_values(example: Path) -> None:
     _edit(example, PAY_LATER, "owner: Jonas Berg", "owner: '-Jonas'")
     metrics = cx("-C", example, "report", "metrics", "--format", "csv")
     assert metrics.exit_code == 0, metrics.output
-    effects = [r["effect_sum"] for r in _rows(metrics.stdout) if r["effect_sum"]]
+    effects = [r["average_effect"] for r in _rows(metrics.stdout) if r["average_effect"]]
     assert any(e.startswith("-") for e in effects)  # a loss: negative, and not quoted
     assert all(float(e) == float(e) for e in effects)
     listed = cx("-C", example, "list", "experiments", "--format", "csv")

@@ -1,8 +1,14 @@
 """``report metrics``: what moves which metric of the catalog, and what moves none.
 
 An experiment *moves* a metric directly when it is its primary metric, and indirectly when its
-primary metric maps to it through the catalog's ``kpi``. Observed effects are summed as reported
-(relative change in percent); sums of relative changes are an indicator, not a compound effect.
+primary metric maps to it through the catalog's ``kpi``. An experiment whose primary metric is an
+experience or guardrail metric that maps to a KPI is on that KPI through it; only one whose
+primary metric is tied to no KPI at all is off the business.
+
+Effects of different tests are never added up: relative changes of different tests do not add,
+and a sum counts a noisy test like a sure one. Each metric gets the *average effect of a test*,
+a random-effects pooled effect (:mod:`cxlib.reports.effects`), and the effects of the tests that
+were shipped are listed apart.
 """
 
 from __future__ import annotations
@@ -10,18 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cxlib.model.config import Metric, MetricKind
-from cxlib.model.documents import Experiment, Outcome
+from cxlib.model.config import Direction, Metric, MetricKind
+from cxlib.model.documents import Decision, Experiment, Outcome
 from cxlib.reports.blocks import (
+    Block,
     CsvColumns,
     Figures,
     Heading,
+    Note,
     Rendered,
     Table,
     signed,
     skipped_note,
 )
-from cxlib.reports.snapshot import CONCLUDED, DECIDED, Snapshot
+from cxlib.reports.effects import Average, average, pooled_test
+from cxlib.reports.snapshot import CONCLUDED, Snapshot
+
+BY = ("stage", "tag")  # the groups of --by
 
 
 @dataclass
@@ -38,10 +49,10 @@ class MetricRow:
     guardrail: int  # experiments watching it as a guardrail
     opportunities: int  # opportunities naming it in 'kpis'
     outcomes: dict[str, int]  # of the concluded experiments with it as primary
-    effect_won: float | None  # sum of 'result.effect' over those that won
-    effect_sum: float | None  # ... over those won, lost or inconclusive
+    average: Average  # the average effect of a test with it as primary
     moved: bool
     experiments: list[str] = field(default_factory=list)
+    by: list[Average] = field(default_factory=list)  # per stage or tag, with --by
 
 
 @dataclass
@@ -55,24 +66,39 @@ class PrimaryRef:
 
 
 @dataclass
+class ShippedRef:
+    """A concluded test whose change was shipped, with the effect it measured."""
+
+    id: str
+    title: str
+    metric: str
+    direction: str
+    outcome: str | None
+    effect: float | None
+    interval: list[float] | None
+
+
+@dataclass
 class MetricsReport:
     program: str
     today: str
     north_star: str
     metrics: list[MetricRow]
-    not_business: list[PrimaryRef]  # primary metric neither a business KPI nor the north star
+    # primary metric an experience or guardrail metric mapping to a KPI: on the KPI through it
+    through_kpi: list[PrimaryRef]
+    # primary metric in the catalog and tied to no business KPI, nor the north star
+    off_kpi: list[PrimaryRef]
     not_in_catalog: list[PrimaryRef]
     unmoved: list[str]
+    shipped: list[ShippedRef]
     skipped: list[str]
+    by: str | None = None  # stage or tag: the averages are also given per group
 
 
-def _sum(values: list[float]) -> float | None:
-    return round(sum(values), 2) if values else None
-
-
-def metrics_report(snap: Snapshot) -> MetricsReport:
-    """One row per catalog metric (the north star first) with what moves it, and the
-    experiments whose primary metric is not a business KPI or not in the catalog."""
+def metrics_report(snap: Snapshot, metrics_by: str | None = None) -> MetricsReport:
+    """One row per catalog metric (the north star first) with what moves it and the average
+    effect of a test on it, the experiments on a KPI through another metric or on none, and
+    the shipped tests' effects. ``metrics_by`` (stage or tag) adds the average per group."""
     config = snap.config
     north = config.program.north_star
     ordered = sorted(config.metrics, key=lambda m: m.id != north)  # stable: north star first
@@ -86,20 +112,37 @@ def metrics_report(snap: Snapshot) -> MetricsReport:
                 rows[kpi].opportunities += 1
     for e in snap.experiments:
         tally.experiment(e, snap.outcome(e))
+    by = str(metrics_by) if metrics_by else None
     for row in rows.values():
-        row.effect_won = _sum(tally.won_effects.get(row.id, []))
-        row.effect_sum = _sum(tally.decided_effects.get(row.id, []))
+        direction = Direction(row.direction)
+        tests = tally.tests.get(row.id, [])
+        row.average = average("", tests, direction)
+        if by:
+            row.by = _grouped(tests, by, direction)
         row.moved = bool(row.primary or row.via_kpi)
     return MetricsReport(
         program=snap.program,
         today=snap.today.isoformat(),
         north_star=north,
         metrics=list(rows.values()),
-        not_business=tally.not_business,
+        through_kpi=tally.through_kpi,
+        off_kpi=tally.off_kpi,
         not_in_catalog=tally.not_in_catalog,
         unmoved=[r.id for r in rows.values() if not r.moved],
+        shipped=tally.shipped,
         skipped=snap.skipped,
+        by=by,
     )
+
+
+def _grouped(tests: list[Experiment], by: str, direction: Direction) -> list[Average]:
+    """The average per stage or tag (a test with several tags is in each), groups by name."""
+    groups: dict[str, list[Experiment]] = {}
+    for e in tests:
+        names = [e.stage or ""] if by == "stage" else list(dict.fromkeys(e.tags)) or [""]
+        for name in names:
+            groups.setdefault(name, []).append(e)
+    return [average(name or "(none)", groups[name], direction) for name in sorted(groups)]
 
 
 def _row(m: Metric, north: str) -> MetricRow:
@@ -117,8 +160,7 @@ def _row(m: Metric, north: str) -> MetricRow:
         guardrail=0,
         opportunities=0,
         outcomes={o.value: 0 for o in Outcome},
-        effect_won=None,
-        effect_sum=None,
+        average=Average("", 0, 0),
         moved=False,
     )
 
@@ -130,10 +172,11 @@ class _Tally:
     north: str
     catalog: dict[str, Metric]
     rows: dict[str, MetricRow]
-    won_effects: dict[str, list[float]] = field(default_factory=dict)
-    decided_effects: dict[str, list[float]] = field(default_factory=dict)
-    not_business: list[PrimaryRef] = field(default_factory=list)
+    tests: dict[str, list[Experiment]] = field(default_factory=dict)  # pooled, by metric
+    through_kpi: list[PrimaryRef] = field(default_factory=list)
+    off_kpi: list[PrimaryRef] = field(default_factory=list)
     not_in_catalog: list[PrimaryRef] = field(default_factory=list)
+    shipped: list[ShippedRef] = field(default_factory=list)
 
     def experiment(self, e: Experiment, outcome: Outcome | None) -> None:
         rows = self.rows
@@ -152,26 +195,79 @@ class _Tally:
         row.primary += 1
         row.experiments.append(e.id)
         m = self.catalog[metric]
-        if m.kpi and m.kpi in rows and m.kpi != metric:
-            rows[m.kpi].via_kpi += 1
+        tied = m.kpi is not None and m.kpi in rows
+        if tied and m.kpi != metric:
+            rows[str(m.kpi)].via_kpi += 1
         if m.kind != MetricKind.BUSINESS and metric != self.north:
-            self.not_business.append(
-                PrimaryRef(e.id, e.title, e.status.value, metric, m.kind.value, m.kpi)
-            )
+            ref = PrimaryRef(e.id, e.title, e.status.value, metric, m.kind.value, m.kpi)
+            (self.through_kpi if tied else self.off_kpi).append(ref)
         if e.status in CONCLUDED and outcome is not None:
-            self.result(row, outcome, e.result.effect if e.result else None)
-
-    def result(self, row: MetricRow, outcome: Outcome, effect: float | None) -> None:
-        """Count a concluded experiment's outcome; sum its effect when the result is decided."""
-        row.outcomes[outcome.value] += 1
-        if effect is not None and outcome in DECIDED:
-            self.decided_effects.setdefault(row.id, []).append(effect)
-            if outcome == Outcome.WON:
-                self.won_effects.setdefault(row.id, []).append(effect)
+            row.outcomes[outcome.value] += 1
+        if pooled_test(e):
+            self.tests.setdefault(metric, []).append(e)
+        if e.status in CONCLUDED and e.decision == Decision.SHIP:
+            r = e.result
+            self.shipped.append(
+                ShippedRef(
+                    e.id,
+                    e.title,
+                    metric,
+                    m.direction.value,
+                    outcome.value if outcome else None,
+                    r.effect if r else None,
+                    list(r.interval) if r and r.interval else None,
+                )
+            )
 
 
 def _outcomes(row: MetricRow) -> str:
     return ", ".join(f"{n} {k}" for k, n in row.outcomes.items() if n)
+
+
+def interval_text(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f"[{low:+.2f}, {high:+.2f}]"
+
+
+def i2_text(a: Average) -> str:
+    return "" if a.i2 is None else f"{a.i2 * 100:.0f}%"
+
+
+def average_cells(a: Average) -> list[str]:
+    """tests, left out, average, interval, tau2, I2, reads."""
+    return [
+        str(a.tests),
+        str(a.without_interval),
+        "" if a.estimate is None else f"{a.estimate:+.2f}%",
+        interval_text(a.low, a.high),
+        "" if a.tau2 is None else f"{a.tau2:.3f}",
+        i2_text(a),
+        a.reads,
+    ]
+
+
+AVERAGE_COLUMNS = [
+    "tests",
+    "no interval",
+    "average effect of a test",
+    "95% interval",
+    "τ²",
+    "I²",
+    "reads",
+]
+
+AVERAGE_NOTE = (
+    "Average effect of a test: the random-effects (DerSimonian-Laird) pooled relative change, in "
+    "percent, of the concluded experiments with the metric as primary, each weighted by its "
+    "interval (standard error = width / (2 z) at its interval_level, else 1 - its alpha, 0.05 "
+    "by default); invalid results are left out, tests without an interval counted apart. τ² is "
+    "the variance of the true effects between tests, I² the share of their spread beyond "
+    "chance. 'reads' applies the metric's direction (for a down metric a fall is better) and "
+    "says 'no clear change' when the interval holds 0. It says what a typical test moved, not "
+    "what the program gained: the effects of shipped tests are listed apart and are not added "
+    "up, since relative changes of different tests do not add."
+)
 
 
 def render(r: MetricsReport) -> Rendered:
@@ -186,10 +282,8 @@ def render(r: MetricsReport) -> Rendered:
                     f"{len(r.metrics) - len(r.unmoved)} of {len(r.metrics)}",
                 ),
                 ("Metrics nothing moves", ", ".join(r.unmoved) or "none"),
-                (
-                    "Experiments whose primary metric is not a business KPI",
-                    str(len(r.not_business)),
-                ),
+                ("Experiments on no business KPI", str(len(r.off_kpi))),
+                ("Experiments on a KPI through another metric", str(len(r.through_kpi))),
             ]
         )
     )
@@ -205,8 +299,6 @@ def render(r: MetricsReport) -> Rendered:
                 "guardrail",
                 "opportunities",
                 "outcomes (concluded)",
-                "effect won",
-                "effect sum",
             ],
             [
                 [
@@ -218,39 +310,94 @@ def render(r: MetricsReport) -> Rendered:
                     str(m.guardrail),
                     str(m.opportunities),
                     _outcomes(m),
-                    signed(m.effect_won),
-                    signed(m.effect_sum),
                 ]
                 for m in r.metrics
             ],
-            align="lllrrrrlrr",
+            align="lllrrrrl",
             key="metrics-catalog",
         )
     )
-    out.blocks.append(Heading("Experiments whose primary metric is not a business KPI"))
-    out.blocks.append(
+    out.blocks += _averages(r)
+    out.blocks += _references(r)
+    note = skipped_note(r.skipped)
+    if note:
+        out.blocks.append(note)
+    return out
+
+
+def _averages(r: MetricsReport) -> list[Block]:
+    tested = [m for m in r.metrics if m.average.tests or m.average.without_interval]
+    blocks: list[Block] = [
+        Heading("Average effect of a test"),
         Table(
-            ["id", "title", "status", "primary metric", "kind", "maps to"],
+            ["metric", "dir", *AVERAGE_COLUMNS],
+            [[m.id, m.direction, *average_cells(m.average)] for m in tested],
+            align="llrrrlrrl",
+            key="metrics-average",
+        ),
+    ]
+    if r.by:
+        blocks.append(Heading(f"Average effect of a test, per {r.by}", level=3))
+        blocks.append(
+            Table(
+                ["metric", r.by, *AVERAGE_COLUMNS],
+                [[m.id, a.group, *average_cells(a)] for m in tested for a in m.by],
+                align="llrrrlrrl",
+                key=f"metrics-average-{r.by}",
+            )
+        )
+    blocks.append(Note(AVERAGE_NOTE))
+    blocks.append(Heading("Shipped tests and their effects"))
+    blocks.append(
+        Table(
+            ["id", "title", "metric", "dir", "outcome", "effect", "interval"],
             [
-                [p.id, p.title, p.status, p.metric, p.metric_kind or "", p.maps_to or "nothing"]
-                for p in r.not_business
+                [
+                    s.id,
+                    s.title,
+                    s.metric,
+                    s.direction,
+                    s.outcome or "",
+                    signed(s.effect),
+                    f"[{s.interval[0]:+g}, {s.interval[1]:+g}]" if s.interval else "",
+                ]
+                for s in r.shipped
             ],
-            key="metrics-not-business",
+            align="lllllrl",
+            key="metrics-shipped",
         )
     )
+    return blocks
+
+
+def _references(r: MetricsReport) -> list[Block]:
+    blocks: list[Block] = [
+        Heading("Experiments on no business KPI"),
+        Table(
+            ["id", "title", "status", "primary metric", "kind"],
+            [[p.id, p.title, p.status, p.metric, p.metric_kind or ""] for p in r.off_kpi],
+            key="metrics-off-kpi",
+        ),
+        Heading("Experiments on a KPI through another metric"),
+        Table(
+            ["id", "title", "status", "primary metric", "kind", "on KPI"],
+            [
+                [p.id, p.title, p.status, p.metric, p.metric_kind or "", p.maps_to or ""]
+                for p in r.through_kpi
+            ],
+            key="metrics-through-kpi",
+        ),
+    ]
     if r.not_in_catalog:
-        out.blocks.append(Heading("Primary metrics not in the catalog"))
-        out.blocks.append(
+        blocks.append(Heading("Primary metrics not in the catalog"))
+        blocks.append(
             Table(
                 ["id", "title", "status", "primary metric"],
                 [[p.id, p.title, p.status, p.metric] for p in r.not_in_catalog],
                 key="metrics-unknown",
             )
         )
-    note = skipped_note(r.skipped)
-    if note:
-        out.blocks.append(note)
-    return out
+    return blocks
 
 
 def csv_rows(r: MetricsReport) -> list[dict[str, object]]:
@@ -275,8 +422,14 @@ _CSV: CsvColumns[MetricRow] = CsvColumns(
         "guardrail": lambda m: m.guardrail,
         "opportunities": lambda m: m.opportunities,
         **{o.value.replace("-", "_"): _outcome_column(o.value) for o in Outcome},
-        "effect_won": lambda m: m.effect_won,
-        "effect_sum": lambda m: m.effect_sum,
+        "tests_pooled": lambda m: m.average.tests,
+        "tests_without_interval": lambda m: m.average.without_interval,
+        "average_effect": lambda m: m.average.estimate,
+        "average_low": lambda m: m.average.low,
+        "average_high": lambda m: m.average.high,
+        "tau2": lambda m: m.average.tau2,
+        "i2": lambda m: m.average.i2,
+        "reads": lambda m: m.average.reads,
         "moved": lambda m: "yes" if m.moved else "no",
     }
 )

@@ -28,6 +28,11 @@ class Options:
     team: str | None = None
     touchpoints: bool = False
     explain: bool = False
+    metrics_by: str | None = None  # report metrics --by: the average per stage or tag
+    drivers: bool = False  # report metrics: rank the levers of each metric
+    roadmap_by: str | None = None  # report roadmap --by: cycle
+    kpis: bool = False  # report journey: the KPIs of each stage and touchpoint
+    teams: bool = False  # report journey: the teams with open work at each stage
 
 
 Figure = tuple[str, str]  # an SVG chart and its caption
@@ -133,12 +138,15 @@ SPECS: dict[str, Spec] = {
             "metrics",
             "what moves each metric, and what moves none",
             """For the north star and each catalog metric: experiments using it as primary or
-    guardrail, their outcomes and summed effects; primary metrics that are not business KPIs;
-    metrics nothing moves.
+    guardrail, their outcomes, and the average effect of a test (a random-effects pooled effect
+    with its interval, tau squared and I squared; --by stage or tag splits it); the shipped
+    tests' effects; experiments on no business KPI, or on one through another metric; metrics
+    nothing moves.
 
-    Example: cxlib report metrics --format csv
+    Example: cxlib report metrics --by stage --format markdown
     """,
             "metrics_report",
+            options=("metrics_by",),
         ),
         Spec(
             "health",

@@ -32,6 +32,15 @@ app = typer.Typer(
 )
 
 
+class MetricsBy(enum.StrEnum):
+    STAGE = "stage"
+    TAG = "tag"
+
+
+class RoadmapBy(enum.StrEnum):
+    CYCLE = "cycle"
+
+
 class ReportFormat(enum.StrEnum):
     TABLE = "table"
     MARKDOWN = "markdown"
@@ -132,6 +141,58 @@ _OPTIONS: dict[str, tuple[Any, Any]] = {
                 "--explain",
                 help="Show how every score is made, line by line: the formula with the scores, "
                 "each evidence term with its documents and the cxlib.toml weight it uses.",
+            ),
+        ],
+        False,
+    ),
+    "metrics_by": (
+        Annotated[
+            MetricsBy | None,
+            typer.Option(
+                "--by",
+                help="Also give the average effect of a test per stage or per tag of the tests.",
+            ),
+        ],
+        None,
+    ),
+    "drivers": (
+        Annotated[
+            bool,
+            typer.Option(
+                "--drivers",
+                help="Rank the levers (stages, touchpoints, tags, opportunities) by the average "
+                "effect of their tests on the north star and each KPI; observational, not causal.",
+            ),
+        ],
+        False,
+    ),
+    "roadmap_by": (
+        Annotated[
+            RoadmapBy | None,
+            typer.Option(
+                "--by", help="Show the pipeline per planning cycle, with owners and targets."
+            ),
+        ],
+        None,
+    ),
+    "kpis": (
+        Annotated[
+            bool,
+            typer.Option(
+                "--kpis",
+                help="Show the KPIs of each stage and touchpoint beside the work there, with "
+                "the experiments moving them; flag touchpoints with pain points and no KPI.",
+            ),
+        ],
+        False,
+    ),
+    "teams": (
+        Annotated[
+            bool,
+            typer.Option(
+                "--teams",
+                help="Show which teams have open work at each stage; flag stages where two or "
+                "more teams work without a shared opportunity.",
             ),
         ],
         False,
