@@ -55,6 +55,11 @@ __all__ = [
 DocId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$", examples=["EXP-0042"])]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Score = Annotated[int, Field(ge=1, le=5)]
+# A planning cycle: a quarter (2027-Q1), a half (2027-H2) or a month (2027-03).
+Cycle = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{4}-(Q[1-4]|H[12]|0[1-9]|1[0-2])$", examples=["2027-Q1"]),
+]
 # The reader bounds YAML numbers; these bound the text pydantic reads as a number ("1e308",
 # "nan"), so every number a report adds up or prints as JSON is finite.
 Count = Annotated[int, Field(ge=0, lt=NUMBER_LIMIT)]
@@ -197,7 +202,14 @@ class Document(_Front):
     )
 
     @field_validator(
-        "created", "updated", "start", "end", "review_by", mode="before", check_fields=False
+        "created",
+        "updated",
+        "start",
+        "end",
+        "review_by",
+        "target",
+        mode="before",
+        check_fields=False,
     )
     @classmethod
     def _no_datetimes(cls, value: object) -> object:
@@ -244,6 +256,14 @@ class Opportunity(Document):
     kpis: list[Name] = []
     review_by: dt.date | None = Field(
         default=None, description="When the opportunity is to be looked at again."
+    )
+    cycle: Cycle | None = Field(
+        default=None,
+        description="The planning cycle it is planned for: a quarter (2027-Q1), a half "
+        "(2027-H2) or a month (2027-03).",
+    )
+    target: dt.date | None = Field(
+        default=None, description="The date it is to be delivered by (the roadmap flags it after)."
     )
 
 

@@ -168,6 +168,11 @@ def _finding_from_error(
         "counter_evidence",
     }:
         message = f"field '{dotted}': not a document id like EXP-0042 (got {_short(value)})"
+    elif kind_of_error == "string_pattern_mismatch" and dotted == "cycle":
+        message = (
+            "field 'cycle': a quarter (2027-Q1), a half (2027-H2) or a month (2027-03) "
+            f"(got {_short(value)})"
+        )
     elif kind_of_error == "string_pattern_mismatch":
         message = (
             f"field '{dotted}': use lowercase letters, digits and '-' only (got {_short(value)})"

@@ -58,6 +58,8 @@ MODEL_FIELDS: dict[Kind, dict[str, str]] = {
         "hypothesis": VALUE,
         "kpis": VALUE,
         "review_by": DATE,
+        "cycle": VALUE,
+        "target": DATE,
     },
     Kind.EXPERIMENT: {
         "id": VALUE,

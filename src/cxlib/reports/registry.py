@@ -97,14 +97,15 @@ SPECS: dict[str, Spec] = {
             "open opportunities ranked by priority",
             """Open opportunities ranked by the configured priority formula, grouped as prioritized,
     in progress and candidate ideas, with owner, stage, KPIs, backing insights, experiments and
-    flags (no owner, no validated insight, scores missing), each insight's standing, and the
-    evidence factor and weighted priority; --explain shows how every score is made, line by line,
-    with the documents and the cxlib.toml weights behind each term.
+    flags (no owner, no validated insight, scores missing, target passed), each insight's
+    standing, and the evidence factor and weighted priority; --explain shows how every score is
+    made, line by line, with the documents and the cxlib.toml weights behind each term; --by
+    cycle shows the pipeline per planning cycle with owners and targets.
 
-    Example: cxlib report roadmap --explain --format markdown
+    Example: cxlib report roadmap --by cycle --format markdown
     """,
             "roadmap",
-            options=("explain",),
+            options=("explain", "roadmap_by"),
             figures="roadmap_figures",
             cards="roadmap_cards",
         ),

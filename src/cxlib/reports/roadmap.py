@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ FLAG_REACH = "reach assumed 1"
 FLAG_CONFIDENCE = "confidence assumed medium"
 # A validated insight it rests on is contested or refuted by the experiments behind it.
 FLAG_CONTESTED = "insight contested"
+FLAG_TARGET = "target passed"  # open, and today is past its target date
+NO_CYCLE = "(no cycle)"
 
 
 @dataclass
@@ -90,6 +93,8 @@ class RoadmapItem:
     priority_detail: str = ""  # the formula with the opportunity's scores in it
     breakdown: list[dict[str, Any]] = field(default_factory=list)  # the terms, with explain
     clamped: str | None = None  # "floor" or "ceiling" when the factor was held
+    cycle: str | None = None  # the planning cycle it is planned for
+    target: str | None = None  # the date it is to be delivered by
 
 
 @dataclass
@@ -107,6 +112,31 @@ class ClosedRef:
 
 
 @dataclass
+class CycleRow:
+    """One opportunity of a planning cycle: open (ranked) or delivered."""
+
+    id: str
+    title: str
+    status: str
+    rank: int | None  # None: delivered
+    owner: str | None
+    team: str | None
+    target: str | None
+    flags: list[str]
+
+
+@dataclass
+class CycleGroup:
+    """A planning cycle's pipeline: its opportunities by status, with their owners."""
+
+    cycle: str
+    counts: dict[str, int]  # by status: idea, prioritized, in-progress, delivered
+    owners: list[str]
+    overdue: int  # open, past the target date
+    items: list[CycleRow] = field(default_factory=list)
+
+
+@dataclass
 class Roadmap:
     program: str
     today: str
@@ -117,6 +147,8 @@ class Roadmap:
     evidence_weighting: bool = False  # ranked by the weighted priority
     explain: bool = False  # render every score's breakdown
     weights: dict[str, float] = field(default_factory=dict)  # [scoring.evidence], as used
+    by: str | None = None  # "cycle": the pipeline per planning cycle (cycles)
+    cycles: list[CycleGroup] = field(default_factory=list)
 
     @property
     def items(self) -> list[RoadmapItem]:
@@ -124,7 +156,11 @@ class Roadmap:
 
 
 def _flags(
-    o: Opportunity, validated: int, reads: frozenset[str], standings: list[InsightRef]
+    o: Opportunity,
+    validated: int,
+    reads: frozenset[str],
+    standings: list[InsightRef],
+    today: dt.date,
 ) -> list[str]:
     flags: list[str] = []
     if not o.owner:
@@ -139,6 +175,8 @@ def _flags(
         flags.append(FLAG_CONFIDENCE)
     if any(s.status == InsightStatus.VALIDATED and s.standing in _DOUBTED for s in standings):
         flags.append(FLAG_CONTESTED)
+    if o.target is not None and o.target < today:
+        flags.append(FLAG_TARGET)
     return flags
 
 
@@ -216,11 +254,12 @@ def _weigh(snap: Snapshot, ground: _Ground, o: Opportunity) -> EvidenceScore:
     )
 
 
-def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
+def roadmap(snap: Snapshot, explain: bool = False, roadmap_by: str | None = None) -> Roadmap:
     """Prioritized, in-progress and idea opportunities, each ranked by priority (highest first,
     missing priority last, then by id), or by the weighted priority (priority x evidence
     factor) when ``[scoring] evidence_weighting`` is on; ranks run across the three groups.
-    ``explain`` asks the rendering for every score's breakdown."""
+    ``explain`` asks the rendering for every score's breakdown; ``roadmap_by`` "cycle" adds
+    the pipeline per planning cycle."""
     validated = {i.id for i in snap.insights if i.status == InsightStatus.VALIDATED}
     experiments: dict[str, list[ExperimentRef]] = {}
     for e in snap.experiments:
@@ -263,13 +302,15 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
                 insights=list(o.insights),
                 validated_insights=backing,
                 experiments=experiments.get(o.id, []),
-                flags=_flags(o, backing, reads, standings),
+                flags=_flags(o, backing, reads, standings, snap.today),
                 standings=standings,
                 evidence_factor=score.factor,
                 weighted_priority=weighted,
                 priority_detail=_priority_detail(snap, o, reads),
                 breakdown=[t.to_json() for t in score.terms] if explain else [],
                 clamped=score.clamped,
+                cycle=o.cycle,
+                target=o.target.isoformat() if o.target else None,
             )
         )
     closed = [
@@ -277,7 +318,7 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
         for o in snap.opportunities
         if o.status not in wanted
     ]
-    return Roadmap(
+    result = Roadmap(
         program=snap.program,
         today=snap.today.isoformat(),
         formula=snap.config.scoring.formula,
@@ -288,6 +329,43 @@ def roadmap(snap: Snapshot, explain: bool = False) -> Roadmap:
         explain=explain,
         weights=dataclasses.asdict(snap.config.scoring.evidence),
     )
+    if roadmap_by:
+        result.by = str(roadmap_by)
+        result.cycles = _cycles(result, snap.opportunities)
+    return result
+
+
+def _cycles(r: Roadmap, opportunities: list[Opportunity]) -> list[CycleGroup]:
+    """The open opportunities in rank order and the delivered ones, per cycle: cycles in
+    order, those without one last."""
+    rows: dict[str, list[CycleRow]] = {}
+    for i in r.items:
+        row = CycleRow(i.id, i.title, i.status, i.rank, i.owner, i.team, i.target, i.flags)
+        rows.setdefault(i.cycle or NO_CYCLE, []).append(row)
+    for o in opportunities:
+        if o.status == OpportunityStatus.DELIVERED and o.cycle:
+            target = o.target.isoformat() if o.target else None
+            row = CycleRow(o.id, o.title, o.status.value, None, o.owner, o.team, target, [])
+            rows.setdefault(o.cycle, []).append(row)
+    order = sorted(c for c in rows if c != NO_CYCLE) + ([NO_CYCLE] if NO_CYCLE in rows else [])
+    out: list[CycleGroup] = []
+    for cycle in order:
+        items = rows[cycle]
+        counts = {status.value: 0 for status in _PIPELINE}
+        for row in items:
+            counts[row.status] += 1
+        owners = sorted({row.owner for row in items if row.owner})
+        overdue = sum(FLAG_TARGET in row.flags for row in items)
+        out.append(CycleGroup(cycle, counts, owners, overdue, items))
+    return out
+
+
+_PIPELINE = (
+    OpportunityStatus.IDEA,
+    OpportunityStatus.PRIORITIZED,
+    OpportunityStatus.IN_PROGRESS,
+    OpportunityStatus.DELIVERED,
+)
 
 
 def _rank_key(score: float | None) -> tuple[bool, float]:
@@ -374,6 +452,8 @@ def render(r: Roadmap) -> Rendered:
                 key=f"roadmap-{group.status}",
             )
         )
+    if r.by == "cycle":
+        out.blocks += _cycle_blocks(r)
     if r.closed:
         out.blocks.append(
             Note("Not on the roadmap: " + ", ".join(f"{c.id} ({c.status})" for c in r.closed))
@@ -384,6 +464,65 @@ def render(r: Roadmap) -> Rendered:
     if r.explain:
         out.blocks += _explanation(r)
     return out
+
+
+def _cycle_blocks(r: Roadmap) -> list[Block]:
+    """The pipeline per planning cycle: a summary line per cycle, then its opportunities."""
+    blocks: list[Block] = [
+        Heading("Pipeline per cycle"),
+        Table(
+            [
+                "cycle",
+                "ideas",
+                "prioritized",
+                "in progress",
+                "delivered",
+                "target passed",
+                "owners",
+            ],
+            [
+                [
+                    g.cycle,
+                    *(str(g.counts[s.value]) for s in _PIPELINE),
+                    str(g.overdue),
+                    ", ".join(g.owners),
+                ]
+                for g in r.cycles
+            ],
+            align="lrrrrrl",
+            key="roadmap-cycles",
+        ),
+    ]
+    for g in r.cycles:
+        blocks.append(Heading(g.cycle, level=3))
+        blocks.append(
+            Table(
+                ["rank", "id", "title", "status", "owner", "team", "target", "flags"],
+                [
+                    [
+                        "" if row.rank is None else str(row.rank),
+                        row.id,
+                        row.title,
+                        row.status,
+                        row.owner or "",
+                        row.team or "",
+                        row.target or "",
+                        ", ".join(row.flags),
+                    ]
+                    for row in g.items
+                ],
+                align="rl",
+                key=f"roadmap-cycle-{g.cycle}",
+            )
+        )
+    blocks.append(
+        Note(
+            "Cycles from each opportunity's 'cycle'; open ones (idea, prioritized, in progress) "
+            "in rank order, then those delivered. Target passed: open, and today is past its "
+            "'target' date."
+        )
+    )
+    return blocks
 
 
 def _weights_note(r: Roadmap) -> Note:
@@ -464,6 +603,8 @@ _CSV: CsvColumns[RoadmapItem] = CsvColumns(
         "validated_insights": lambda i: i.validated_insights,
         "standing": lambda i: _standings_text(i.standings),
         "experiments": lambda i: _experiments_text(i.experiments),
+        "cycle": lambda i: i.cycle,
+        "target": lambda i: i.target,
         "flags": lambda i: "; ".join(i.flags),
     }
 )
