@@ -68,6 +68,10 @@ Number = Annotated[float, Field(allow_inf_nan=False, gt=-NUMBER_LIMIT, lt=NUMBER
 Person = Annotated[str, Field(max_length=100)]
 Phrase = Annotated[str, Field(max_length=200)]
 Prose = Annotated[str, Field(max_length=2000)]
+SourceRef = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9-]{0,30}:[^\x00-\x1f\x7f]{1,300}$", examples=["growthbook:exp_1"]),
+]
 
 
 class Visibility(enum.StrEnum):
@@ -199,6 +203,11 @@ class Document(_Front):
         default=None,
         description="restricted: left out of the site, the HTML report and exports; named only "
         "by its id in pull-request comments (default: public).",
+    )
+    source_ref: SourceRef | None = Field(
+        default=None,
+        description="Where the document was imported from (cxlib import): the source and its "
+        "record's id, e.g. growthbook:exp_123. A second import of the record finds it by this.",
     )
 
     @field_validator(

@@ -95,6 +95,21 @@ def _row(r: Record) -> dict[str, Any]:
     return row
 
 
+# The key of a row's whole file (``export --with-text``): no front-matter field starts with "_".
+FILE_KEY = "_file"
+
+
+def with_files(kb: KnowledgeBase, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each document's file as it is, so ``cxlib import cxlib`` recreates it
+    byte for byte."""
+    from cxlib.kb.files import read_document
+    from cxlib.kb.parse import MAX_FILE_BYTES
+
+    for row in rows:
+        row[FILE_KEY] = read_document(kb.root, row["path"], MAX_FILE_BYTES).decode("utf-8")
+    return rows
+
+
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
     """A row as CSV cells: records as dotted columns, lists as JSON text, true/false as
     text; dates and numbers stay values (the CSV writer gives dates as YYYY-MM-DD)."""

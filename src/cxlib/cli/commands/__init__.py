@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "show": "show",
     "schema": "schema",
     "export": "export",
+    "import": "import_",
     "index": "index",
     "search": "search",
     "similar": "similar",

@@ -8,6 +8,7 @@ import typer
 
 from cxlib.cli.commands.common import complete_with, kind_arg
 from cxlib.cli.state import State, state
+from cxlib.errors import UsageError
 
 if TYPE_CHECKING:
     from cxlib.model.kinds import Kind
@@ -53,6 +54,14 @@ def command(
             help="Include restricted documents (visibility: restricted, [site] restricted).",
         ),
     ] = False,
+    with_text: Annotated[
+        bool,
+        typer.Option(
+            "--with-text",
+            help="jsonl and json: add each document's file as it is (_file), so 'cxlib import "
+            "cxlib' recreates it byte for byte.",
+        ),
+    ] = False,
 ) -> None:
     """Export every document's fields as CSV, JSON Lines or JSON.
 
@@ -61,7 +70,7 @@ def command(
     is flattened into dotted columns (result.effect, result.p_value) and a list (tags, variants,
     result.guardrails) is one cell of JSON text; numbers stay numbers, dates are YYYY-MM-DD,
     text a spreadsheet would run as a formula starts with '. Restricted documents are left out
-    unless --all.
+    unless --all. --with-text adds each file as it is (jsonl and json), for 'cxlib import cxlib'.
 
     Example: cxlib export --kind experiment --where 'status = concluded' > experiments.csv
 
@@ -74,15 +83,24 @@ def command(
     # Tens of thousands of rows and cells live until the end: the cyclic collector would scan
     # them again and again while they are built (a fifth of a 10,000-document export).
     with collector_paused():
-        _export(st, the_kind, where or (), all_, format)
+        _export(st, the_kind, where or (), all_, format, with_text)
 
 
 def _export(
-    st: State, the_kind: Kind | None, where: Sequence[str], all_: bool, format: ExportFormat
+    st: State,
+    the_kind: Kind | None,
+    where: Sequence[str],
+    all_: bool,
+    format: ExportFormat,
+    with_text: bool = False,
 ) -> None:
-    from cxlib.ops.export import columns, export_documents, json_text
+    from cxlib.ops.export import columns, export_documents, json_text, with_files
 
-    done = export_documents(st.open(), the_kind, where, include_restricted=all_)
+    if with_text and format == ExportFormat.CSV:
+        raise UsageError("--with-text needs --format jsonl or json")
+    kb = st.open()
+    done = export_documents(kb, the_kind, where, include_restricted=all_)
+    rows = with_files(kb, done.rows()) if with_text else None
     out = st.output
     if done.skipped:
         n = done.skipped
@@ -94,9 +112,10 @@ def _export(
     if done.restricted:
         out.note(f"{done.restricted} restricted document(s) left out; --all includes them")
     if format == ExportFormat.JSON:
-        out.json(done.rows())
+        out.json(rows if rows is not None else done.rows())
     elif format == ExportFormat.JSONL:
-        out.stdout.write("".join(json_text(row) + "\n" for row in done.rows()))
+        rows = rows if rows is not None else done.rows()
+        out.stdout.write("".join(json_text(row) + "\n" for row in rows))
     else:
         flat = done.flat_rows()
         out.csv(flat, columns(done.kinds, flat))
