@@ -16,7 +16,7 @@ OWNERS = {
     "git": "kb/git.py",
     "whoosh": "index/",
     "yaml": ("kb/yaml_strict.py", "kb/yaml_write.py"),
-    "frontmatter": None,
+    "frontmatter": "importers/markdown.py",
     "typer": "cli/",
 }
 
