@@ -68,13 +68,66 @@ class Metric:
     renamed_from: list[Slug] = field(default_factory=list)
 
 
+Target = Annotated[float, Constrained(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Touchpoint:
+    """A touchpoint written as a table: its name, the KPIs measured at it and their targets."""
+
+    __pydantic_config__ = _STRICT
+
+    id: Slug
+    name: str = ""
+    metrics: list[Slug] = field(default_factory=list)  # metric ids of the catalog
+    # a realistic target of each of those metrics, in the metric's unit (78 for 78 %)
+    targets: dict[Slug, Target] = field(default_factory=dict)
+
+
+class TouchpointForms:
+    """A stage's ``touchpoints`` may mix ids and ``{id, name, metrics, targets}`` tables. The
+    stage keeps every id, in order, in ``touchpoints`` (what every reader of the journey reads)
+    and each table under its position in ``touchpoint_tables``; a problem in a table is
+    reported at its place in ``touchpoints`` (:mod:`cxlib.model.config_check`)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(_split_touchpoints, handler(source))
+
+
+def _split_touchpoints(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value  # pydantic says what is wrong with it
+    if TOUCHPOINT_TABLES in value:
+        raise ValueError(f"unknown key '{TOUCHPOINT_TABLES}'")
+    given = value.get("touchpoints")
+    if not isinstance(given, list):
+        return value
+    tables = {k: item for k, item in enumerate(given) if isinstance(item, dict)}
+    if not tables:
+        return value
+    ids = [item.get("id") if isinstance(item, dict) else item for item in given]
+    return {**value, "touchpoints": ids, TOUCHPOINT_TABLES: tables}
+
+
+TOUCHPOINT_TABLES = "touchpoint_tables"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Stage:
     __pydantic_config__ = _STRICT
 
     id: Slug
     name: str = ""
-    touchpoints: list[Slug] = field(default_factory=list)
+    # validated before touchpoints, so a table without an id is reported as such
+    touchpoint_tables: dict[int, Touchpoint] = field(default_factory=dict)
+    touchpoints: list[Slug] = field(default_factory=list)  # the ids, whatever form they take
+    metrics: list[Slug] = field(default_factory=list)  # the stage's KPIs, metric ids
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        """The touchpoint's table, when cxlib.toml gives it as one."""
+        return next((t for t in self.touchpoint_tables.values() if t.id == touchpoint_id), None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -349,7 +402,7 @@ class ProgramConfig:
     format: Annotated[int, Constrained(ge=1, le=LIBRARY_FORMAT, strict=True)] = 1
     scoring: Scoring = Scoring()
     metrics: list[Metric]
-    journey: list[Stage]
+    journey: list[Annotated[Stage, TouchpointForms()]]
     teams: list[Team] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     kinds: dict[Kind, KindSettings] = field(default_factory=lambda: dict(DEFAULT_KINDS))
@@ -423,7 +476,7 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
             Metric(**{**m, "kind": MetricKind(m["kind"]), "direction": Direction(m["direction"])})
             for m in plain["metrics"]
         ],
-        journey=[Stage(**s) for s in plain["journey"]],
+        journey=[_stage(s) for s in plain["journey"]],
         teams=[Team(**t) for t in plain["teams"]],
         segments=[Segment(**s) for s in plain["segments"]],
         kinds={Kind(k): KindSettings(**s) for k, s in plain["kinds"].items()},
@@ -441,6 +494,16 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
             for name, q in plain.get("queries", {}).items()
         },
         imports=ImportSettings(**plain.get("imports", {})),
+    )
+
+
+def _stage(plain: dict[str, Any]) -> Stage:
+    tables = plain.get(TOUCHPOINT_TABLES, {})
+    return Stage(
+        **{
+            **plain,
+            TOUCHPOINT_TABLES: {int(k): Touchpoint(**t) for k, t in tables.items()},
+        }
     )
 
 

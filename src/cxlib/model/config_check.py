@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from cxlib.model.config import (
     DEFAULT_KINDS,
+    TOUCHPOINT_TABLES,
     Metric,
     MetricKind,
     ProgramConfig,
@@ -50,6 +51,8 @@ def check_config(data: dict[str, Any]) -> ProgramConfig:
         first = errors[0]
         message = _MESSAGES.get(first["type"], first["msg"]).removeprefix("Value error, ")
         loc: tuple[str | int, ...] = tuple(first["loc"])
+        # A touchpoint table is validated apart, and named where cxlib.toml has it.
+        loc = tuple("touchpoints" if p == TOUCHPOINT_TABLES else p for p in loc)
         if loc[0] == "imports":
             loc = ("import", *loc[1:])
         if loc[0] == "fields" and loc[-1] == "[key]":
@@ -59,7 +62,7 @@ def check_config(data: dict[str, Any]) -> ProgramConfig:
         compile_formula(config.scoring.formula)
     except ValueError as e:
         raise ConfigProblem(("scoring", "formula"), str(e)) from None
-    problems = _reference_problems(config) + field_problems(config)
+    problems = _reference_problems(config) + _journey_problems(config) + field_problems(config)
     if problems:
         raise ConfigProblem(problems[0][0], problems[0][1], len(problems) - 1)
     return config
@@ -85,6 +88,37 @@ def _with_default_kinds(data: dict[str, Any]) -> dict[str, Any]:
         )
     merged.update({k: v for k, v in given.items() if k not in merged})
     return {**data, "kinds": merged}
+
+
+def _journey_problems(config: ProgramConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    """The KPIs of stages and touchpoints are catalog metrics; a target is for one of the
+    touchpoint's metrics; a touchpoint is named once in its stage."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    metrics = {m.id for m in config.metrics}
+    for i, stage in enumerate(config.journey):
+        for j, metric in enumerate(stage.metrics):
+            if metric not in metrics:
+                problems.append((("journey", i, "metrics", j), _not_a_metric(metric)))
+        seen: set[str] = set()
+        for k, tp in enumerate(stage.touchpoints):
+            if tp in seen:
+                problems.append((("journey", i, "touchpoints", k), f"'{tp}' is named twice"))
+            seen.add(tp)
+        for k, table in sorted(stage.touchpoint_tables.items()):
+            at: tuple[str | int, ...] = ("journey", i, "touchpoints", k)
+            for j, metric in enumerate(table.metrics):
+                if metric not in metrics:
+                    problems.append(((*at, "metrics", j), _not_a_metric(metric)))
+            for metric in table.targets:
+                if metric not in table.metrics:
+                    problems.append(
+                        ((*at, "targets", metric), f"'{metric}' is not one of its metrics")
+                    )
+    return problems
+
+
+def _not_a_metric(metric: str) -> str:
+    return f"'{metric}' is not a metric in [[metrics]]"
 
 
 def _reference_problems(config: ProgramConfig) -> list[tuple[tuple[str | int, ...], str]]:

@@ -234,6 +234,7 @@ def rename_in_config(raw: bytes, what: str, old: str, new: str) -> bytes:
     lines = text.split("\n")
     table = ""
     in_array = ""  # the key of a multi-line array being read
+    depth = 0  # its brackets open so far
     for n, line in enumerate(lines):
         header = _HEADER.match(line)
         if header and not in_array:
@@ -242,10 +243,12 @@ def rename_in_config(raw: bytes, what: str, old: str, new: str) -> bytes:
         key = in_array or _key(line)
         if (table, key) in places:
             lines[n] = _quoted(line, old, new, whole_line=bool(in_array) or key != "touchpoints")
-        if key == "touchpoints" and not in_array and "[" in line and "]" not in line:
-            in_array = key
-        elif in_array and "]" in line:
-            in_array = ""
+        elif table == "journey" and what == "metric" and key in ("metrics", "touchpoints"):
+            # a stage's KPIs, and a touchpoint table's metrics and targets (see Touchpoint)
+            lines[n] = _bare_key(_quoted(line, old, new, whole_line=bool(in_array)), old, new)
+        if key == "touchpoints":  # a multi-line array lasts until its brackets close
+            depth += _brackets(line if in_array else line[line.index("=") + 1 :])
+            in_array = key if depth > 0 else ""
     before_data = tomllib.loads(text)
     if what == "metric":
         lines = _record_former(lines, [*_former(before_data, old), old], new)
@@ -308,6 +311,21 @@ def _quoted(line: str, old: str, new: str, whole_line: bool) -> str:
     return line[:start] + code + comment
 
 
+def _brackets(text: str) -> int:
+    """How many more ``[`` than ``]`` the code of ``text`` holds (quoted text and a comment
+    aside)."""
+    code, _ = _split_comment(text)
+    code = re.sub(r""""[^"]*"|'[^']*'""", "", code)
+    return code.count("[") - code.count("]")
+
+
+def _bare_key(line: str, old: str, new: str) -> str:
+    """``old = `` made ``new = `` as an inline table's bare key (a touchpoint's targets)."""
+    code, comment = _split_comment(line)
+    pattern = r"(?<=[{,])(\s*)" + re.escape(old) + r"(?=\s*=)"
+    return re.sub(pattern, lambda m: m.group(1) + new, code) + comment
+
+
 def _split_comment(text: str) -> tuple[str, str]:
     quote = ""
     for i, ch in enumerate(text):
@@ -335,7 +353,25 @@ def _expected_config(data: dict[str, Any], what: str, old: str, new: str) -> dic
         for m in out.get("metrics") or []:
             if isinstance(m, dict) and m.get("id") == new:
                 m["renamed_from"] = [*m.get("renamed_from", []), old]
+    for stage in out.get("journey") or []:
+        if isinstance(stage, dict):
+            _expected_stage(stage, what, old, new)
     return out
+
+
+def _expected_stage(stage: dict[str, Any], what: str, old: str, new: str) -> None:
+    """A stage's KPIs and touchpoint tables ({id, name, metrics, targets}) renamed."""
+    if what == "metric" and isinstance(stage.get("metrics"), list):
+        stage["metrics"] = [new if m == old else m for m in stage["metrics"]]
+    for i, tp in enumerate(stage.get("touchpoints") or []):
+        if not isinstance(tp, dict):
+            continue
+        if what == "touchpoint" and tp.get("id") == old:
+            stage["touchpoints"][i] = tp = {**tp, "id": new}
+        if what == "metric" and isinstance(tp.get("metrics"), list):
+            tp["metrics"] = [new if m == old else m for m in tp["metrics"]]
+        if what == "metric" and isinstance(tp.get("targets"), dict):
+            tp["targets"] = {new if k == old else k: v for k, v in tp["targets"].items()}
 
 
 # -- recovery ---------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from cxlib.model.documents import (
     Outcome,
 )
 from cxlib.reports.blocks import CsvColumns, Note, Rendered, Table, skipped_note
+from cxlib.reports.journey_kpis import StageKpis, journey_kpis, kpi_blocks
+from cxlib.reports.journey_teams import StageTeams, journey_teams, team_blocks
 from cxlib.reports.snapshot import CONCLUDED, OPEN_OPPORTUNITY, Snapshot
 
 CURRENT_INSIGHT = (InsightStatus.DRAFT, InsightStatus.VALIDATED)
@@ -74,6 +76,8 @@ class JourneyReport:
     stages: list[StageRow]
     with_touchpoints: bool
     skipped: list[str]
+    kpis: list[StageKpis] | None = None  # with --kpis (cxlib.reports.journey_kpis)
+    teams: list[StageTeams] | None = None  # with --teams (cxlib.reports.journey_teams)
 
 
 def _add(counts: Counts, doc: Document, snap: Snapshot) -> None:
@@ -91,9 +95,12 @@ def _add(counts: Counts, doc: Document, snap: Snapshot) -> None:
             counts.wins += snap.outcome(doc) == Outcome.WON
 
 
-def journey(snap: Snapshot, touchpoints: bool = False) -> JourneyReport:
+def journey(
+    snap: Snapshot, touchpoints: bool = False, kpis: bool = False, teams: bool = False
+) -> JourneyReport:
     """One row per configured stage, in journey order (touchpoint rows under each when asked),
-    and a last row for documents with no stage or a stage the journey does not have."""
+    and a last row for documents with no stage or a stage the journey does not have; with
+    ``kpis`` the KPIs of each stage and touchpoint, with ``teams`` the teams working there."""
     stages = {s.id: s for s in snap.config.journey}
     rows = {s.id: StageRow(s.id, s.name or s.id, Counts()) for s in snap.config.journey}
     tps: dict[tuple[str, str], Counts] = {}
@@ -124,6 +131,8 @@ def journey(snap: Snapshot, touchpoints: bool = False) -> JourneyReport:
         stages=out,
         with_touchpoints=touchpoints,
         skipped=snap.skipped,
+        kpis=journey_kpis(snap) if kpis else None,
+        teams=journey_teams(snap) if teams else None,
     )
 
 
@@ -152,6 +161,10 @@ def render(r: JourneyReport) -> Rendered:
             "and no experiment planned or running."
         )
     )
+    if r.kpis is not None:
+        out.blocks += kpi_blocks(r.kpis)
+    if r.teams is not None:
+        out.blocks += team_blocks(r.teams)
     note = skipped_note(r.skipped)
     if note:
         out.blocks.append(note)

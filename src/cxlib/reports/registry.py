@@ -127,12 +127,14 @@ SPECS: dict[str, Spec] = {
             "journey",
             "stage x kind: where the pain is, where the work is",
             """A stage x kind matrix over the configured journey: insights and pain points, open
-    opportunities, experiments running and concluded, wins; where nobody works.
+    opportunities, experiments running and concluded, wins; where nobody works. --kpis adds the
+    KPIs of each stage and touchpoint with their targets and the experiments moving them;
+    --teams the teams with open work at each stage, and where they work apart.
 
-    Example: cxlib report journey --touchpoints
+    Example: cxlib report journey --kpis --teams --format markdown
     """,
             "journey",
-            options=("touchpoints",),
+            options=("touchpoints", "kpis", "teams"),
             figures="journey_figures",
         ),
         Spec(
