@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from tests.conftest import cx, example_copy, golden
 
+from cxlib.model.config import Direction
+from cxlib.model.documents import Experiment
+from cxlib.reports.drivers import LEVERS, rank_levers
+
 TODAY = "2026-11-01"
 
 
@@ -225,3 +229,97 @@ def test_golden_by(northwind: Path, by: str, fmt: str, ext: str) -> None:
     result = cx("-C", northwind, "--today", TODAY, "report", "metrics", "--by", by, "--format", fmt)
     assert result.exit_code == 0, result.output
     golden(f"report-metrics-by-{by}.{ext}", result.stdout)
+
+
+# -- drivers --------------------------------------------------------------------------------------
+
+
+def _drivers(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {d["metric"]: d for d in data["drivers"]}
+
+
+def test_drivers_by_hand(northwind: Path) -> None:
+    data = report(northwind, "--drivers")
+    drivers = _drivers(data)
+    # The north star, then the KPIs (business metrics), then the metrics mapping to one, each
+    # with concluded tests: cost-to-serve and the others have none of their own; nps none
+    # concluded. Never one figure across metrics.
+    assert list(drivers) == [
+        "repeat-purchase-rate",
+        "conversion-rate",
+        "checkout-completion",
+        "contact-rate",
+        "return-rate",
+    ]
+    conv = drivers["conversion-rate"]
+    assert conv["tests"] == 8
+    stages = {d["name"]: d for d in conv["drivers"] if d["lever"] == "stage"}
+    # consider: EXP-0008 0.6, EXP-0009 1.9, EXP-0012 -0.9, EXP-0015 -0.7, EXP-0020 1.3, with
+    # w = 2.2731, 2.2731, 4.7957, 3.8415, 3.1748 (se from the 95% intervals); Q = 19.675 on
+    # df 4, tau2 = 1.2244, I2 = 15.675 / 19.675 = 79.7%; average +0.39 [-0.70, +1.48].
+    # Ranked: 5 tests. discover (1 test) and purchase (2) are listed unranked.
+    consider = stages["consider"]
+    assert (consider["rank"], consider["average"]["tests"]) == (1, 5)
+    assert (consider["average"]["estimate"], consider["average"]["i2"]) == (0.39, 0.7967)
+    assert (stages["discover"]["rank"], stages["purchase"]["rank"]) == (None, None)
+    # Tags with 3 tests or more, best first: product-page (EXP-0008/9/12/15/20) +0.39, reviews
+    # (EXP-0008/15/20) +0.38, shipping (EXP-0003/9/12/19) +0.04.
+    tags = [(d["name"], d["rank"]) for d in conv["drivers"] if d["lever"] == "tag" and d["rank"]]
+    assert tags == [("product-page", 1), ("reviews", 2), ("shipping", 3)]
+    # A single test is its own average, listed without a rank.
+    north = drivers["repeat-purchase-rate"]["drivers"]
+    assert {(d["lever"], d["name"], d["rank"]) for d in north} == {
+        ("stage", "loyalty", None),
+        ("touchpoint", "loyalty/reorder-email", None),
+        ("tag", "email", None),
+        ("tag", "loyalty", None),
+        ("opportunity", "OPP-0005", None),
+    }
+    assert data["drivers"] is not None and report(northwind)["drivers"] is None
+
+
+def test_drivers_say_they_are_not_causal(northwind: Path) -> None:
+    text = report(northwind, "--drivers", fmt="markdown")
+    assert "## Drivers: what moved each metric" in text
+    assert "Observational, not causal" in text
+
+
+def _test(doc_id: str, tag: str, effect: float) -> Experiment:
+    return Experiment.model_validate(
+        {
+            "id": doc_id,
+            "title": doc_id,
+            "status": "concluded",
+            "created": "2026-01-01",
+            "tags": [tag],
+            "primary_metric": "contact-rate",
+            "result": {
+                "outcome": "won" if effect < 0 else "lost",
+                "effect": effect,
+                "interval": [effect - 1.96, effect + 1.96],  # se 1
+            },
+        }
+    )
+
+
+def test_a_down_metric_ranks_a_fall_first() -> None:
+    tests = [_test(f"EXP-000{i}", "alerts", -5.0) for i in range(1, 4)]
+    tests += [_test(f"EXP-001{i}", "banners", 2.0) for i in range(1, 4)]
+    tests += [_test("EXP-0021", "email", -9.0)]
+    ranked = rank_levers("tag", LEVERS["tag"], tests, Direction.DOWN)
+    # alerts: three tests of -5 (se 1 each): -5, reads better for a down metric, first;
+    # banners +2, worse, second; email has one test: unranked, even with the largest fall.
+    assert [(d.name, d.rank, d.average.estimate, d.average.reads) for d in ranked] == [
+        ("alerts", 1, -5.0, "better"),
+        ("banners", 2, 2.0, "worse"),
+        ("email", None, -9.0, "better"),
+    ]
+
+
+@pytest.mark.parametrize("fmt, ext", [("markdown", "md"), ("json", "json")])
+def test_golden_drivers(northwind: Path, fmt: str, ext: str) -> None:
+    result = cx(
+        "-C", northwind, "--today", TODAY, "report", "metrics", "--drivers", "--format", fmt
+    )
+    assert result.exit_code == 0, result.output
+    golden(f"report-metrics-drivers.{ext}", result.stdout)

@@ -92,3 +92,26 @@ def gain(a: Average, direction: Direction) -> float:
     """The estimate turned so that larger is better, for ranking."""
     value = a.estimate or 0.0
     return value if direction == Direction.UP else -value
+
+
+def interval_text(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f"[{low:+.2f}, {high:+.2f}]"
+
+
+def i2_text(a: Average) -> str:
+    return "" if a.i2 is None else f"{a.i2 * 100:.0f}%"
+
+
+def average_cells(a: Average) -> list[str]:
+    """tests, left out, average, interval, tau2, I2, reads."""
+    return [
+        str(a.tests),
+        str(a.without_interval),
+        "" if a.estimate is None else f"{a.estimate:+.2f}%",
+        interval_text(a.low, a.high),
+        "" if a.tau2 is None else f"{a.tau2:.3f}",
+        i2_text(a),
+        a.reads,
+    ]

@@ -29,7 +29,8 @@ from cxlib.reports.blocks import (
     signed,
     skipped_note,
 )
-from cxlib.reports.effects import Average, average, pooled_test
+from cxlib.reports.drivers import MetricDrivers, driver_blocks, rank_drivers
+from cxlib.reports.effects import Average, average, average_cells, pooled_test
 from cxlib.reports.snapshot import CONCLUDED, Snapshot
 
 BY = ("stage", "tag")  # the groups of --by
@@ -93,12 +94,16 @@ class MetricsReport:
     shipped: list[ShippedRef]
     skipped: list[str]
     by: str | None = None  # stage or tag: the averages are also given per group
+    drivers: list[MetricDrivers] | None = None  # with --drivers (cxlib.reports.drivers)
 
 
-def metrics_report(snap: Snapshot, metrics_by: str | None = None) -> MetricsReport:
+def metrics_report(
+    snap: Snapshot, metrics_by: str | None = None, drivers: bool = False
+) -> MetricsReport:
     """One row per catalog metric (the north star first) with what moves it and the average
     effect of a test on it, the experiments on a KPI through another metric or on none, and
-    the shipped tests' effects. ``metrics_by`` (stage or tag) adds the average per group."""
+    the shipped tests' effects. ``metrics_by`` (stage or tag) adds the average per group;
+    ``drivers`` ranks the levers of each business metric (:mod:`cxlib.reports.drivers`)."""
     config = snap.config
     north = config.program.north_star
     ordered = sorted(config.metrics, key=lambda m: m.id != north)  # stable: north star first
@@ -132,6 +137,7 @@ def metrics_report(snap: Snapshot, metrics_by: str | None = None) -> MetricsRepo
         shipped=tally.shipped,
         skipped=snap.skipped,
         by=by,
+        drivers=rank_drivers(config, tally.tests) if drivers else None,
     )
 
 
@@ -224,29 +230,6 @@ def _outcomes(row: MetricRow) -> str:
     return ", ".join(f"{n} {k}" for k, n in row.outcomes.items() if n)
 
 
-def interval_text(low: float | None, high: float | None) -> str:
-    if low is None or high is None:
-        return ""
-    return f"[{low:+.2f}, {high:+.2f}]"
-
-
-def i2_text(a: Average) -> str:
-    return "" if a.i2 is None else f"{a.i2 * 100:.0f}%"
-
-
-def average_cells(a: Average) -> list[str]:
-    """tests, left out, average, interval, tau2, I2, reads."""
-    return [
-        str(a.tests),
-        str(a.without_interval),
-        "" if a.estimate is None else f"{a.estimate:+.2f}%",
-        interval_text(a.low, a.high),
-        "" if a.tau2 is None else f"{a.tau2:.3f}",
-        i2_text(a),
-        a.reads,
-    ]
-
-
 AVERAGE_COLUMNS = [
     "tests",
     "no interval",
@@ -318,6 +301,8 @@ def render(r: MetricsReport) -> Rendered:
         )
     )
     out.blocks += _averages(r)
+    if r.drivers is not None:
+        out.blocks += driver_blocks(r.drivers)
     out.blocks += _references(r)
     note = skipped_note(r.skipped)
     if note:

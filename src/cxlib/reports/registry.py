@@ -144,12 +144,13 @@ SPECS: dict[str, Spec] = {
     guardrail, their outcomes, and the average effect of a test (a random-effects pooled effect
     with its interval, tau squared and I squared; --by stage or tag splits it); the shipped
     tests' effects; experiments on no business KPI, or on one through another metric; metrics
-    nothing moves.
+    nothing moves. --drivers ranks the levers (stages, touchpoints, tags, opportunities) of the
+    north star and each KPI by the average effect of their tests: observational, not causal.
 
     Example: cxlib report metrics --by stage --format markdown
     """,
             "metrics_report",
-            options=("metrics_by",),
+            options=("metrics_by", "drivers"),
         ),
         Spec(
             "health",
