@@ -2,8 +2,9 @@
 
     python bench/bench_reports.py [--docs N] [--runs R] [--seed S]
 
-The headline figure is ``cxlib report experiments`` warm (the parse cache present, nothing
-changed), target under 1 s. Each CLI figure is the median of R runs, each a new process started
+The headline figures are every report of the registry warm (the parse cache present, nothing
+changed), each with a target under 1 s, and a few options that read more (the learnings by
+metric, filters). Each CLI figure is the median of R runs, each a new process started
 with ``subprocess`` and timed with ``time.perf_counter`` (start-up and imports count, as they do
 for a user), after one untimed run. ``cxlib validate`` warm on the same base is printed beside it:
 both pay the same cost to load the base, which the in-process split then separates from the
@@ -91,11 +92,17 @@ def in_process(kb: Path, runs: int) -> list[tuple[str, list[float]]]:
     ]
 
 
+def report_names() -> list[str]:
+    from cxlib.reports.registry import SPECS
+
+    return list(SPECS)
+
+
 def row(name: str, seconds: list[float], target: float | None) -> str:
     med = statistics.median(seconds)
     verdict = "" if target is None else ("PASS" if med < target else "MISS")
     goal = "info" if target is None else f"< {target * 1000:.0f} ms"
-    return f"{name:<44} {med * 1000:>9.0f} {min(seconds) * 1000:>9.0f} {goal:>10}  {verdict}"
+    return f"{name:<58} {med * 1000:>9.0f} {min(seconds) * 1000:>9.0f} {goal:>10}  {verdict}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,30 +119,44 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[tuple[str, list[float], float | None]] = [
         ("cxlib --version (start-up)", timed_runs([cxlib, "--version"], kb, args.runs), None),
         ("cxlib validate (warm)", timed_runs([cxlib, "validate"], kb, args.runs), None),
+    ]
+    # Every report of the registry, warm, against 1 s; then the options that read more (the
+    # learnings by metric, a filtered report, JSON) and the page with every report.
+    runs: list[tuple[str, list[str]]] = [(name, [name]) for name in report_names()]
+    runs += [
+        ("learnings --by metric", ["learnings", "--by", "metric"]),
         (
-            "cxlib report experiments (warm)",
-            timed_runs([*report, "experiments"], kb, args.runs),
-            1.0,
+            "experiments --stage purchase --since 2024-01-01",
+            ["experiments", "--stage", "purchase", "--since", "2024-01-01"],
         ),
-        (
-            "cxlib report experiments -f json (warm)",
-            timed_runs([*report, "experiments", "-f", "json"], kb, args.runs),
-            None,
-        ),
-        ("cxlib report health (warm)", timed_runs([*report, "health"], kb, args.runs), None),
+        ("health --tag returns", ["health", "--tag", "returns"]),
+        ("experiments -f json", ["experiments", "-f", "json"]),
+    ]
+    # The options that pool effects, rank levers or group by cycle, KPI and team.
+    runs += [
+        ("metrics --by tag", ["metrics", "--by", "tag"]),
+        ("metrics --drivers", ["metrics", "--drivers"]),
+        ("roadmap --by cycle", ["roadmap", "--by", "cycle"]),
+        ("journey --kpis --teams", ["journey", "--kpis", "--teams"]),
+    ]
+    for label, args_ in runs:
+        figures.append(
+            (f"report {label} (warm)", timed_runs([*report, *args_], kb, args.runs), 1.0)
+        )
+    figures.append(
         (
             "cxlib report html -o FILE (warm)",
             timed_runs([*report, "html", "-o", str(html_out)], kb, args.runs),
             None,
-        ),
-    ]
+        )
+    )
     split = in_process(kb, args.runs)
     print()
     print(f"cxlib report benchmark: {args.docs} documents (seed {args.seed}), today {TODAY}")
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     print(f"median and min of {args.runs} runs after one untimed run; base: {kb}")
     print()
-    print(f"{'figure':<44} {'median ms':>9} {'min ms':>9} {'target':>10}")
+    print(f"{'figure':<58} {'median ms':>9} {'min ms':>9} {'target':>10}")
     for name, seconds, target in figures:
         print(row(name, seconds, target))
     print()

@@ -94,7 +94,9 @@ def run(root: Path, *args: str) -> str:
 
 # -- an empty knowledge base ----------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
-@pytest.mark.parametrize("name", ["roadmap", "experiments", "journey", "metrics", "health"])
+@pytest.mark.parametrize(
+    "name", ["roadmap", "experiments", "learnings", "digest", "journey", "metrics", "health"]
+)
 def test_empty_base_gives_empty_reports(kb: Path, name: str, fmt: str) -> None:
     result = cx("-C", kb, "--today", TODAY, "report", name, "--format", fmt)
     assert result.exit_code == 0, result.output
@@ -358,6 +360,8 @@ def test_every_report_is_registered() -> None:
     assert SUBCOMMANDS == [
         "roadmap",
         "experiments",
+        "learnings",
+        "digest",
         "journey",
         "metrics",
         "health",

@@ -242,3 +242,20 @@ def test_site_url_links_every_id_to_its_page(page_browser: Browser, tmp_path: Pa
         w.page.wait_for_url("**/site/docs/OPP-0001.html")
         assert w.page.title() == "OPP-0001 page"
         w.assert_clean()
+
+
+def test_the_learnings_of_a_lost_experiment_are_visible(
+    page_browser: Browser, report: Path
+) -> None:
+    """EXP-0003 lost; its learnings, result, drawn interval and decision are on the page, seen."""
+    with browser.open_page(page_browser) as w:
+        w.goto(report.as_uri())
+        article = w.page.locator("#result-EXP-0003")
+        article.scroll_into_view_if_needed()
+        learned = article.get_by_text("A free shipping threshold banner in the cart reminds")
+        assert learned.is_visible()
+        assert article.get_by_text("lost, -1.1% (interval -2.1% to -0.1%)").is_visible()
+        interval = article.locator("svg.interval")
+        assert interval.is_visible() and interval.bounding_box()["width"] > 100  # type: ignore[index]
+        assert "iterate" in article.locator("dl.figures").inner_text()
+        w.assert_clean()

@@ -324,10 +324,14 @@ def test_health_figures_by_hand(northwind: Path) -> None:
         ("insight-unused", "INS-0014"),
         # Prioritized, and no experiment names it as 'opportunity'.
         ("opportunity-untested", "OPP-0007"),
-        # Concluded; no experiment 'follows' them and no insight cites them as evidence.
+        # Concluded, not a shipped win; no experiment 'follows' them and no insight cites them
+        # as evidence: EXP-0011 (inconclusive, abandon), EXP-0016 (inconclusive, shipped).
         ("no-follow-up", "EXP-0011"),
         ("no-follow-up", "EXP-0016"),
-        ("no-follow-up", "EXP-0018"),
+        # Decided iterate, and no experiment 'follows' them: EXP-0018 (won) and EXP-0019
+        # (inconclusive; INS-0007 cites it, which does not keep a decision to iterate).
+        ("no-follow-up-experiment", "EXP-0018"),
+        ("no-follow-up-experiment", "EXP-0019"),
         # Drafts last touched 2026-07-13 (111 days) and 2025-01-10 (660 days); INS-0016 was
         # updated 2026-10-19, 13 days ago, and is not stale.
         ("stale-draft", "INS-0015"),
@@ -350,8 +354,11 @@ def test_health_figures_by_hand(northwind: Path) -> None:
     assert scores == {
         # 11 validated insights (INS-0010 is rejected: EXP-0014 contradicts it), 2 unused.
         "insights": (9, 11, 82),
+        # 13 draft or validated insights; none contested or refuted (INS-0010 is rejected).
+        "evidence": (13, 13, 100),
         "opportunities": (4, 5, 80),
-        "learning": (14, 17, 82),
+        # 17 concluded, 4 with a problem (EXP-0011, 16, 18, 19): 13 / 17 = 76%.
+        "learning": (13, 17, 76),
         "ownership": (47, 47, 100),
         "pace": (2, 5, 40),
         # In scope: 13 draft or validated insights (2 drafts, 11 validated) and 6 opportunities
@@ -359,7 +366,9 @@ def test_health_figures_by_hand(northwind: Path) -> None:
         # OPP-0004) or parked (OPP-0005); 6 are due: 13 / 19 = 68%.
         "review": (13, 19, 68),
     }
-    assert data["overall"] == 75  # (82 + 80 + 82 + 100 + 40 + 68) / 6 = 75.3
+    # Every area weighs 1 by default: (82 + 100 + 80 + 76 + 100 + 40 + 68) / 7 = 78.0.
+    assert data["overall"] == 78
+    assert set(data["weights"].values()) == {1.0}
     # Standing of the 16 insights: confirmed INS-0003 (EXP-0004 p 0.004 and EXP-0013 p 0.02,
     # both won) and INS-0009 (EXP-0009, EXP-0012); supported by one significant result:
     # INS-0001 (EXP-0002), INS-0004 (EXP-0005), INS-0005 (EXP-0006), INS-0006 (EXP-0020),

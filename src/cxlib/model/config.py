@@ -235,6 +235,57 @@ class ReviewSettings:
     opportunity_months: Annotated[int, Constrained(ge=1, le=120)] = 12
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExperimentSettings:
+    """How ``report experiments`` and ``report health`` judge the win rate (the
+    ``[experiments]`` table); the README says where the default band comes from."""
+
+    __pydantic_config__ = _STRICT
+
+    # the healthy band of the rolling win rate: above it a program may be playing safe, below
+    # it testing blind; a convention around the one test in three that wins (see the README)
+    win_rate_low: Share = 0.2
+    win_rate_high: Share = 0.4
+    # the rolling win rate covers the experiments that ended in this many months up to today
+    rolling_months: Annotated[int, Constrained(ge=1, le=120)] = 12
+    # a quarter (or the rolling window) with fewer won, lost or inconclusive tests shows no rate
+    min_tests: Annotated[int, Constrained(ge=1, le=1000)] = 3
+
+    def __post_init__(self) -> None:
+        if self.win_rate_low > self.win_rate_high:
+            raise ValueError(
+                f"win_rate_low ({self.win_rate_low}) is above win_rate_high ({self.win_rate_high})"
+            )
+
+
+HealthWeight = Annotated[float, Constrained(ge=0, le=100, allow_inf_nan=False)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthWeights:
+    """The weight of each area in the overall health score (``[health.weights]``); 0 leaves an
+    area out of it. All 1 by default: the overall score is the plain mean of the areas."""
+
+    __pydantic_config__ = _STRICT
+
+    insights: HealthWeight = 1.0
+    evidence: HealthWeight = 1.0
+    opportunities: HealthWeight = 1.0
+    learning: HealthWeight = 1.0
+    ownership: HealthWeight = 1.0
+    pace: HealthWeight = 1.0
+    review: HealthWeight = 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthSettings:
+    """``report health`` (the ``[health]`` table)."""
+
+    __pydantic_config__ = _STRICT
+
+    weights: HealthWeights = HealthWeights()
+
+
 # A name or a string of the [privacy] lists: at least two characters, one line.
 PrivacyEntry = Annotated[str, Constrained(min_length=2, max_length=200, pattern=r"^[^\n]*$")]
 
@@ -412,6 +463,8 @@ class ProgramConfig:
     review: ReviewSettings = ReviewSettings()
     privacy: PrivacySettings = PrivacySettings()
     site: SiteSettings = SiteSettings()
+    experiments: ExperimentSettings = ExperimentSettings()
+    health: HealthSettings = HealthSettings()
     # The program's own fields, by kind and name (the ``[fields.<kind>.<name>]`` tables).
     fields: dict[Kind, dict[FieldName, CustomField]] = field(default_factory=dict)
     # Queries kept under a name (the ``[queries.<name>]`` tables).
@@ -485,6 +538,8 @@ def config_from_plain(plain: dict[str, Any]) -> ProgramConfig:
         review=ReviewSettings(**plain.get("review", {})),
         privacy=PrivacySettings(**plain["privacy"]),
         site=SiteSettings(**plain.get("site", {})),
+        experiments=ExperimentSettings(**plain.get("experiments", {})),
+        health=HealthSettings(weights=HealthWeights(**plain.get("health", {}).get("weights", {}))),
         fields={
             Kind(k): {name: _custom_field(f) for name, f in declared.items()}
             for k, declared in plain.get("fields", {}).items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from cxlib.model.kinds import Kind
 from cxlib.ops.loading import load_models
 from cxlib.reports.html import GENERATOR, page
 from cxlib.reports.registry import SPECS, Options
-from cxlib.reports.snapshot import Snapshot, take
+from cxlib.reports.snapshot import Snapshot, take, with_texts
 
 
 def snapshot(kb: KnowledgeBase, today: dt.date, kinds: Collection[Kind] | None = None) -> Snapshot:
@@ -27,20 +27,74 @@ def snapshot(kb: KnowledgeBase, today: dt.date, kinds: Collection[Kind] | None =
 
 
 def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -> Any:
-    """The result dataclass of report ``name`` (roadmap, experiments, journey, metrics, health)."""
-    if options.team is not None and kb.config.teams:
-        known = [t.id for t in kb.config.teams]
-        if options.team not in known:
-            raise UsageError(
-                f"unknown team {options.team!r}", hint=f"teams in cxlib.toml: {', '.join(known)}"
-            )
+    """The result dataclass of report ``name`` (see :data:`cxlib.reports.registry.SPECS`),
+    over the documents the options' filters keep."""
+    check_options(kb, options)
     spec = SPECS.get(name)
     if spec is None:
         raise UsageError(f"unknown report {name!r}", hint=f"reports: {', '.join(SPECS)}")
-    result = spec.compute(snapshot(kb, today, spec.kinds), options)
-    if spec.history is not None:
-        result = getattr(spec.module, spec.history)(result, _decision_log(kb, result))
+    snap = snapshot(kb, today, spec.kinds)
+    if spec.texts:
+        with_texts(snap, reader(kb.root))
+    result = spec.compute(snap, options)
+    if spec.reads_history(options):
+        assert spec.history is not None
+        result = getattr(spec.module, spec.history)(result, _HISTORY[spec.name](kb, result))
     return result
+
+
+def check_options(kb: KnowledgeBase, options: Options) -> None:
+    """A team, stage or metric the config does not know is a usage error naming the known
+    ones (a typo would otherwise give an empty report that looks like a real one)."""
+    config = kb.config
+    checks = (
+        ("team", options.team, [t.id for t in config.teams]),
+        ("stage", options.stage, [s.id for s in config.journey]),
+        ("metric", options.metric, [m.id for m in config.metrics]),
+    )
+    for what, given, known in checks:
+        if given is not None and given not in known:
+            raise UsageError(
+                f"unknown {what} {given!r}",
+                hint=f"{what}s in cxlib.toml: {', '.join(known) or 'none'}",
+            )
+    if options.by is not None and options.by not in ("stage", "metric"):
+        raise UsageError(f"--by {options.by!r}: group by stage or metric", hint="--by metric")
+
+
+def reader(root: Path) -> Callable[[str], str | None]:
+    """Reads a document's text by its path in the base; None when it is gone or unreadable
+    (it was loaded a moment before: a report then quotes no learnings for it)."""
+
+    def read(path: str) -> str | None:
+        try:
+            return (root / path).read_bytes().decode("utf-8", "replace").replace("\r\n", "\n")
+        except OSError:
+            return None
+
+    return read
+
+
+def _git_changes(kb: KnowledgeBase, result: Any) -> Any:
+    """What git saw added or changed since the digest's date (``--git``)."""
+    from cxlib.errors import CxError
+    from cxlib.kb.history import document_history
+    from cxlib.model.ids import id_from_filename
+    from cxlib.reports.digest import GitChanges, Touched
+
+    since = dt.date.fromisoformat(result.since)
+    try:
+        histories = document_history(kb.root, kb.config, require_git=True)
+    except CxError as e:
+        return GitChanges(unavailable=e.message)
+    touched: list[Touched] = []
+    for path, h in sorted(histories.items()):
+        if h.changed_date < since:
+            continue
+        doc_id = id_from_filename(path.rsplit("/", 1)[-1]) or path
+        change = "added" if h.created_date >= since else "changed"
+        touched.append(Touched(doc_id, path, change, h.changed[:10], h.changed_by))
+    return GitChanges(touched)
 
 
 def _decision_log(kb: KnowledgeBase, result: Any) -> Any:
@@ -64,6 +118,12 @@ def _decision_log(kb: KnowledgeBase, result: Any) -> Any:
             for doc_id, c in found.items()
         }
     )
+
+
+_HISTORY: dict[str, Callable[[KnowledgeBase, Any], Any]] = {
+    "decisions": _decision_log,
+    "digest": _git_changes,
+}
 
 
 @dataclass
@@ -119,7 +179,7 @@ def html_report(
     """The HTML page; written to ``output`` (replacing only an earlier report) unless None.
     With ``site_url``, every document id links to its page on the site ``cxlib site`` built."""
     base = None if site_url is None else site_base(site_url)
-    snap = snapshot(kb, today)
+    snap = with_texts(snapshot(kb, today), reader(kb.root))
     text = page(snap, version, base)
     if output is not None:
         marker = f'<meta name="generator" content="{GENERATOR} '.encode()

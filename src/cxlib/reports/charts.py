@@ -333,12 +333,59 @@ def _mix(colour: str, amount: float) -> str:
 @dataclass
 class RatePoint:
     label: str  # 2025-Q3
-    rate: float | None  # 0-1
+    rate: float | None  # 0-1; None when nothing, or fewer than ``least`` tests, was decided
     n: int  # won + lost + inconclusive
+    least: int = 1  # the fewest tests a rate is drawn for
+
+
+def _hatched(x0: float, top: float, width: float, height: float, label: str) -> list[str]:
+    """A light grey column crossed by diagonal grey lines (drawn, not a pattern: the page
+    references nothing, not even a fragment of itself), with ``label`` as its tooltip."""
+    x1, bottom = x0 + width, top + height
+    out = [
+        f'<rect class="few-tests" x="{_f(x0)}" y="{_f(top)}" width="{_f(width)}" '
+        f'height="{_f(height)}" fill="#F2F2F2"><title>{esc(label)}</title></rect>'
+    ]
+    c = x0 - height
+    while c < x1:
+        low, high = max(0.0, x0 - c), min(height, x1 - c)
+        if low < high:
+            out.append(
+                f'<line x1="{_f(c + low)}" y1="{_f(bottom - low)}" x2="{_f(c + high)}" '
+                f'y2="{_f(bottom - high)}" stroke="{GREY}" stroke-width="1.5"/>'
+            )
+        c += 12
+    return out
+
+
+def _few_tests(
+    points: Sequence[RatePoint], left: float, top: float, slot: float, ph: float
+) -> list[str]:
+    """The hatched columns of the quarters with too few tests to be a rate."""
+    out: list[str] = []
+    for i, p in enumerate(points):
+        if p.rate is not None or p.n == 0:
+            continue
+        label = f"{p.label}: {p.n} decided, fewer than {p.least}"
+        out += _hatched(left + slot * i + slot * 0.15, top, slot * 0.7, ph, label)
+        out.append(
+            _text(
+                left + slot * i + slot / 2,
+                top + ph / 2,
+                f"n < {p.least}",
+                SMALL,
+                halo=True,
+                text_anchor="middle",
+                fill="#333",
+            )
+        )
+    return out
 
 
 def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
-    """Win rate per quarter (line with points; no point where nothing was decided)."""
+    """Win rate per quarter (line with points; no point where nothing was decided). A quarter
+    with some tests but fewer than its ``least`` is drawn as a hatched grey column marked
+    "n < least": one test is not a 0% or 100% quarter."""
     w, h, left, right, top, bottom = 720, 300, 52, 24, 30, 56
     lines = _open("win-rate", "Win rate per quarter", w, h)
     pw, ph = w - left - right, h - top - bottom
@@ -348,9 +395,10 @@ def win_rate_trend(points: Sequence[RatePoint], overall: float | None) -> str:
             f'<line x1="{left}" x2="{left + pw}" y1="{_f(ty)}" y2="{_f(ty)}" stroke="#ddd"/>'
         )
         lines.append(_text(left - 6, ty + 4, f"{t}%", SMALL, text_anchor="end", fill="#333"))
-    if not points or all(p.rate is None for p in points):
+    if not points or all(p.rate is None and p.n == 0 for p in points):
         return _no_data(lines, w, h)
     slot = pw / len(points)
+    lines += _few_tests(points, left, top, slot, ph)
 
     def px(i: int) -> float:
         return left + slot * i + slot / 2

@@ -15,6 +15,7 @@ from cxlib.reports.blocks import (
     CsvColumns,
     Figures,
     Heading,
+    Note,
     Rendered,
     Table,
     days,
@@ -74,7 +75,41 @@ class Quarter:
     quarter: str
     won: int
     decided: int
-    win_rate: float | None
+    win_rate: float | None  # None with fewer than ``min_tests`` decided: too few to be a rate
+
+
+@dataclass
+class Band:
+    """The rolling win rate against the healthy band of ``[experiments]``."""
+
+    window: str  # "2025-11-02..2026-11-01": the experiments that ended in it
+    won: int
+    decided: int
+    win_rate: float | None  # None with fewer than ``min_tests`` decided
+    low: float
+    high: float
+    min_tests: int
+    verdict: str  # "within", "above", "below", or "too few tests"
+
+    @property
+    def label(self) -> str:
+        return f"{self.low * 100:.0f}% to {self.high * 100:.0f}%"
+
+    def warning(self) -> str | None:
+        """The warning the reports print when the rate leaves the band."""
+        band = self.label
+        rate = f"{pct(self.win_rate, 0)} ({self.won} of {self.decided}, {self.window})"
+        if self.verdict == "above":
+            return (
+                f"Rolling win rate {rate} is above the healthy band {band}: playing safe? Tests "
+                "that nearly always win may be too small to teach anything."
+            )
+        if self.verdict == "below":
+            return (
+                f"Rolling win rate {rate} is below the healthy band {band}: are the ideas "
+                "grounded in research, and the tests powered to detect their effect?"
+            )
+        return None
 
 
 @dataclass
@@ -93,8 +128,10 @@ class Velocity:
     previous_months: int  # ... in the 6 months before those
     per_month: float
     previous_per_month: float
-    trend: str | None  # up, down, flat; None when nothing concluded in either window
+    trend: str | None  # up, down, flat; None when nothing concluded in either window, or when
+    # --since cuts into either window (the months before it were filtered out, not empty)
     window: str  # "2026-05..2026-10"
+    cut: bool = False  # --since falls after the first month of the comparison window
 
 
 @dataclass
@@ -148,18 +185,9 @@ class ExperimentsReport:
     grace_days: int
     unlearned: list[Closed]
     decision_pending: list[Closed]
+    band: Band
     experiments: list[Row] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-
-
-def _closing_date(e: Experiment) -> dt.date:
-    return e.end or e.updated or e.start or e.created
-
-
-def in_window(e: Experiment, since: dt.date | None) -> bool:
-    """Open experiments are always current; closed ones count when they closed on or after
-    ``since`` (closing date: end, else updated, else start, else created)."""
-    return since is None or e.status in OPEN or _closing_date(e) >= since
 
 
 def _span(values: list[tuple[int, str]]) -> Span:
@@ -231,12 +259,12 @@ def experiments_report(
     snap: Snapshot, since: dt.date | None = None, team: str | None = None
 ) -> ExperimentsReport:
     """Counts, rates, velocity, durations, stale and un-learned experiments (definitions in the
-    module docstring and the README), over the experiments in the window and team."""
+    module docstring and the README), over the snapshot's experiments: the filters (``--since``,
+    ``--team``, ...) narrowed it before (:func:`cxlib.reports.snapshot.narrowed`); ``since`` and
+    ``team`` are named here for the velocity's windows and the result's record of them."""
     today = snap.today
     stale_days = snap.config.program.stale_after_days
-    chosen = [
-        e for e in snap.experiments if in_window(e, since) and (team is None or e.team == team)
-    ]
+    chosen = snap.experiments
     by_status = {s.value: 0 for s in ExperimentStatus}
     by_outcome = {o.value: 0 for o in Outcome}
     rows: list[Row] = []
@@ -314,35 +342,85 @@ def experiments_report(
         loss_rate=ratio(lost, decided),
         inconclusive_rate=ratio(inconclusive, decided),
         unreadable=by_outcome[Outcome.INVALID.value] + by_outcome[Outcome.STOPPED_EARLY.value],
-        velocity=_velocity(months, this_month),
+        velocity=_velocity(months, this_month, since),
         months=series,
-        quarters=_quarters(quarters, today),
+        quarters=_quarters(quarters, today, snap.config.experiments.min_tests),
         duration=_span(durations),
         draft_to_running=_span(lead_times),
         stale=stale,
         unlearned=unlearned,
         decision_pending=pending,
+        band=rolling_band(snap, chosen),
         experiments=rows,
         skipped=snap.skipped,
     )
 
 
-def _velocity(months: dict[str, Month], this_month: str) -> Velocity:
-    """Concluded per month over the last 6 complete calendar months, against the 6 before."""
+def rolling_band(snap: Snapshot, experiments: list[Experiment]) -> Band:
+    """The win rate of the concluded ``experiments`` that ended in the last ``rolling_months``
+    months up to today, against the ``[experiments]`` band."""
+    settings = snap.config.experiments
+    today = snap.today
+    first = dt.date.fromisoformat(shift_month(month_of(today), -settings.rolling_months) + "-01")
+    first = first.replace(day=min(today.day, _days_in(first))) + dt.timedelta(days=1)
+    won = decided = 0
+    for e in experiments:
+        outcome = snap.outcome(e)
+        if e.status in CONCLUDED and e.end and first <= e.end <= today and outcome in DECIDED:
+            decided += 1
+            won += outcome == Outcome.WON
+    rate = ratio(won, decided) if decided >= settings.min_tests else None
+    low, high = settings.win_rate_low, settings.win_rate_high
+    verdict = (
+        "too few tests"
+        if rate is None
+        else "above"
+        if rate > high
+        else "below"
+        if rate < low
+        else "within"
+    )
+    window = f"{first.isoformat()}..{today.isoformat()}"
+    return Band(window, won, decided, rate, low, high, settings.min_tests, verdict)
+
+
+def _days_in(first: dt.date) -> int:
+    """The number of days of ``first``'s month."""
+    following = first.replace(day=28) + dt.timedelta(days=4)
+    return (following - dt.timedelta(days=following.day)).day
+
+
+def _velocity(months: dict[str, Month], this_month: str, since: dt.date | None) -> Velocity:
+    """Concluded per month over the last 6 complete calendar months, against the 6 before.
+    With ``since`` after the first day of those twelve months, the experiments that ended
+    before it were filtered out: a window so cut is not empty but unknown, so no trend."""
     n = VELOCITY_MONTHS
     recent = [shift_month(this_month, -k) for k in range(1, n + 1)]
     before = [shift_month(this_month, -k) for k in range(n + 1, 2 * n + 1)]
     last = sum(months[m].total for m in recent if m in months)
     prev = sum(months[m].total for m in before if m in months)
+    cut = since is not None and since > dt.date.fromisoformat(before[-1] + "-01")
     trend = (
-        None if last == prev == 0 else "up" if last > prev else "down" if last < prev else "flat"
+        None
+        if cut or last == prev == 0
+        else "up"
+        if last > prev
+        else "down"
+        if last < prev
+        else "flat"
     )
     return Velocity(
-        last, prev, round(last / n, 2), round(prev / n, 2), trend, f"{recent[-1]}..{recent[0]}"
+        last,
+        prev,
+        round(last / n, 2),
+        round(prev / n, 2),
+        trend,
+        f"{recent[-1]}..{recent[0]}",
+        cut,
     )
 
 
-def _quarters(tallies: dict[str, list[int]], today: dt.date) -> list[Quarter]:
+def _quarters(tallies: dict[str, list[int]], today: dt.date, min_tests: int) -> list[Quarter]:
     if not tallies:
         return []
     first = min(tallies)
@@ -352,20 +430,17 @@ def _quarters(tallies: dict[str, list[int]], today: dt.date) -> list[Quarter]:
     while f"{year:04d}-Q{q}" <= end:
         key = f"{year:04d}-Q{q}"
         won, decided = tallies.get(key, [0, 0])
-        out.append(Quarter(key, won, decided, ratio(won, decided)))
+        rate = ratio(won, decided) if decided >= min_tests else None
+        out.append(Quarter(key, won, decided, rate))
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
     return out
 
 
 def render(r: ExperimentsReport) -> Rendered:
     """The report as display blocks, for markdown, the terminal and HTML."""
-    scope = [f"{r.today}"]
-    if r.since:
-        scope.append(f"since {r.since}")
-    if r.team:
-        scope.append(f"team {r.team}")
-    out = Rendered(f"Experiments — {r.program}", " · ".join(scope))
+    out = Rendered(f"Experiments — {r.program}", r.today)
     v = r.velocity
+    b = r.band
     won = r.by_outcome[Outcome.WON.value]
     out.blocks.append(
         Figures(
@@ -380,7 +455,17 @@ def render(r: ExperimentsReport) -> Rendered:
                     "Velocity",
                     f"{num(v.per_month, 2)} concluded per month ({v.last_months} in {v.window}); "
                     f"{num(v.previous_per_month, 2)} per month in the 6 months before"
-                    + (f"; trend {v.trend}" if v.trend else ""),
+                    + (f"; trend {v.trend}" if v.trend else "")
+                    + (
+                        f"; no trend: --since {r.since} cuts the 12 months compared"
+                        if v.cut
+                        else ""
+                    ),
+                ),
+                (
+                    "Rolling win rate",
+                    f"{pct(b.win_rate)} ({b.won} of {b.decided}, {b.window}); healthy band "
+                    f"{b.label}: {b.verdict}",
                 ),
                 (
                     "Duration, start to end",
@@ -408,6 +493,9 @@ def render(r: ExperimentsReport) -> Rendered:
             ]
         )
     )
+    warning = b.warning()
+    if warning:
+        out.blocks.append(Note(warning))
     out.blocks.append(Heading("By status and outcome"))
     out.blocks.append(
         Table(

@@ -41,7 +41,8 @@ def experiments_figures(exp: ExperimentsReport) -> list[tuple[str, str]]:
         charts.MonthBar(m.month, {name: getattr(m, name) for name, _ in charts.OUTCOME_COLOURS})
         for m in exp.months[-24:]
     ]
-    rates = [charts.RatePoint(q.quarter, q.win_rate, q.decided) for q in exp.quarters[-12:]]
+    least = exp.band.min_tests
+    rates = [charts.RatePoint(q.quarter, q.win_rate, q.decided, least) for q in exp.quarters[-12:]]
     return [
         (
             charts.outcomes_per_month(bars),
@@ -50,7 +51,8 @@ def experiments_figures(exp: ExperimentsReport) -> list[tuple[str, str]]:
         (
             charts.win_rate_trend(rates, exp.win_rate),
             "Win rate per quarter: won / (won + lost + inconclusive); n = that "
-            "denominator. Invalid and stopped-early tests are left out.",
+            f"denominator. A quarter with fewer than {least} such tests is hatched grey, not "
+            "drawn as a rate. Invalid and stopped-early tests are left out.",
         ),
     ]
 

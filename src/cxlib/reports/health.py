@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
+    Decision,
     Document,
     Experiment,
     ExperimentStatus,
@@ -23,7 +24,18 @@ from cxlib.model.documents import (
 )
 from cxlib.model.review_dates import LIVE, due_date
 from cxlib.model.standing import DISAGREES, Standing
-from cxlib.reports.blocks import CsvColumns, Figures, Heading, Rendered, Table, skipped_note
+from cxlib.reports.blocks import (
+    CsvColumns,
+    Figures,
+    Heading,
+    Note,
+    Rendered,
+    Table,
+    num,
+    pct,
+    skipped_note,
+)
+from cxlib.reports.experiments import Band, rolling_band
 from cxlib.reports.snapshot import CONCLUDED, PAST_IDEA, Pace, Snapshot, pace
 
 GOOD, FAIR = 90, 70
@@ -54,10 +66,12 @@ class HealthReport:
     program: str
     today: str
     stale_after_days: int
-    overall: int | None  # mean of the area scores that apply
+    overall: int | None  # weighted mean of the area scores that apply ([health.weights])
+    weights: dict[str, float]  # each area's weight in the overall score
     areas: list[Area]
     problems: list[Problem]
     skipped: list[str]
+    band: Band  # the rolling win rate against the healthy band ([experiments])
     # how many insights stand where (cxlib.model.standing), every status counted
     standings: dict[str, int] = field(default_factory=dict)
 
@@ -75,7 +89,8 @@ def _area(area: str, label: str, scope: list[str], problems: list[Problem]) -> A
 def health(snap: Snapshot) -> HealthReport:
     """The problems of each area of the feedback loop, and a score per area."""
     limit = snap.config.program.stale_after_days
-    validated = [i for i in snap.insights if i.status == InsightStatus.VALIDATED]
+    validated_status = InsightStatus.VALIDATED
+    validated = [i for i in snap.insights if i.status == validated_status]
     past_idea = [o for o in snap.opportunities if o.status in PAST_IDEA]
     concluded = [e for e in snap.experiments if e.status in CONCLUDED]
     everything: list[Document] = [*snap.insights, *snap.opportunities, *snap.experiments]
@@ -84,9 +99,10 @@ def health(snap: Snapshot) -> HealthReport:
     running = [e for e in snap.experiments if e.status == ExperimentStatus.RUNNING]
     live: list[Insight | Opportunity] = [i for i in snap.insights if i.status in LIVE[i.kind]]
     live += [o for o in snap.opportunities if o.status in LIVE[o.kind]]
+    in_play = [i for i in snap.insights if i.status in (InsightStatus.DRAFT, validated_status)]
     problems = [
         *_unused_insights(snap, validated),
-        *_doubted_insights(snap, validated),
+        *_doubted_insights(snap, in_play),
         *_untested_opportunities(snap, past_idea),
         *_results_not_learned_from(snap, concluded),
         *_without_owner(everything),
@@ -98,6 +114,12 @@ def health(snap: Snapshot) -> HealthReport:
             "insights",
             "Validated insights feed an opportunity or experiment",
             [i.id for i in validated],
+            problems,
+        ),
+        _area(
+            "evidence",
+            "Insights in play agree with the experiments behind them",
+            [i.id for i in in_play],
             problems,
         ),
         _area(
@@ -126,17 +148,27 @@ def health(snap: Snapshot) -> HealthReport:
             problems,
         ),
     ]
-    scores = [a.score for a in areas if a.score is not None]
+    weights = {a.area: float(getattr(snap.config.health.weights, a.area)) for a in areas}
     return HealthReport(
         program=snap.program,
         today=snap.today.isoformat(),
         stale_after_days=limit,
-        overall=round(sum(scores) / len(scores)) if scores else None,
+        overall=overall(areas, weights),
+        weights=weights,
         areas=areas,
         problems=problems,
         skipped=snap.skipped,
+        band=rolling_band(snap, snap.experiments),
         standings=_standing_counts(snap),
     )
+
+
+def overall(areas: list[Area], weights: dict[str, float]) -> int | None:
+    """The weighted mean of the scores that apply (an empty scope has none); None when no area
+    with a weight above 0 has a score."""
+    scored = [(a.score, weights[a.area]) for a in areas if a.score is not None]
+    total = sum(w for _, w in scored)
+    return round(sum(s * w for s, w in scored) / total) if total else None
 
 
 def _standing_counts(snap: Snapshot) -> dict[str, int]:
@@ -146,18 +178,19 @@ def _standing_counts(snap: Snapshot) -> dict[str, int]:
     return counts
 
 
-def _doubted_insights(snap: Snapshot, validated: list[Insight]) -> list[Problem]:
-    """Validated insights that the experiments behind them contest or refute (the
-    ``insight-standing`` warning of validate)."""
+def _doubted_insights(snap: Snapshot, in_play: list[Insight]) -> list[Problem]:
+    """Draft and validated insights that the experiments behind them contest or refute (for a
+    validated one, the ``insight-standing`` warning of validate): someone must decide whether
+    they still hold."""
     problems: list[Problem] = []
-    for i in validated:
+    for i in in_play:
         judged = snap.standing(i)
         if judged.standing in DISAGREES[InsightStatus.VALIDATED]:
             detail = (
-                f"{judged.standing.value}: contradiction {judged.contradiction:g} against "
-                f"support {judged.support:g}"
+                f"{i.status.value}, {judged.standing.value}: contradiction "
+                f"{judged.contradiction:g} against support {judged.support:g}"
             )
-            problems.append(_problem("insights", "insight-contested", i, detail))
+            problems.append(_problem("evidence", "insight-contested", i, detail))
     return problems
 
 
@@ -184,21 +217,24 @@ def _untested_opportunities(snap: Snapshot, past_idea: list[Opportunity]) -> lis
 
 
 def _results_not_learned_from(snap: Snapshot, concluded: list[Experiment]) -> list[Problem]:
-    """Results feed back: a follow-up experiment, or an insight citing the result; a loss or an
-    inconclusive result at least leaves learnings."""
+    """Results feed back. A decision to iterate or rerun is kept by a follow-up experiment
+    (``follows``); a win that shipped (decision ``ship``, or implemented) closed its loop by
+    shipping; any other result is followed up by an experiment or cited by an insight. A loss
+    or an inconclusive result at least leaves learnings."""
     problems: list[Problem] = []
     for e in concluded:
         outcome = snap.outcome(e)
-        if not snap.linked_from(e.id, "follows", "evidence", "counter_evidence"):
-            problems.append(
-                _problem(
-                    "learning",
-                    "no-follow-up",
-                    e,
-                    f"{outcome.value if outcome else 'no outcome'}; no follow-up experiment and "
-                    "no insight cites it",
-                )
-            )
+        read = outcome.value if outcome else "no outcome"
+        followed = snap.linked_from(e.id, "follows")
+        if e.decision in (Decision.ITERATE, Decision.RERUN):
+            if not followed:
+                detail = f"{read}, decided {e.decision.value}; no experiment follows it"
+                problems.append(_problem("learning", "no-follow-up-experiment", e, detail))
+        elif not _shipped_win(e, outcome) and not (
+            followed or snap.linked_from(e.id, "evidence", "counter_evidence")
+        ):
+            detail = f"{read}; no follow-up experiment and no insight cites it"
+            problems.append(_problem("learning", "no-follow-up", e, detail))
         if outcome in (Outcome.LOST, Outcome.INCONCLUSIVE):
             parsed = snap.parsed.get(e.id)
             section = parsed.section("learnings") if parsed else None
@@ -209,6 +245,12 @@ def _results_not_learned_from(snap: Snapshot, concluded: list[Experiment]) -> li
                     )
                 )
     return problems
+
+
+def _shipped_win(e: Experiment, outcome: Outcome | None) -> bool:
+    return outcome == Outcome.WON and (
+        e.decision == Decision.SHIP or e.status == ExperimentStatus.IMPLEMENTED
+    )
 
 
 def _without_owner(everything: list[Document]) -> list[Problem]:
@@ -269,11 +311,25 @@ def _due_for_review(
 def render(r: HealthReport) -> Rendered:
     """The report as display blocks, for markdown, the terminal and HTML."""
     out = Rendered(f"Health — {r.program}", f"{r.today} · is the feedback loop closed?")
+    alike = len(set(r.weights.values())) == 1
+    weights = ", ".join(f"{area} {num(w, 2)}" for area, w in r.weights.items())
+    how = (
+        "the mean of the area scores, all weighing alike"
+        if alike
+        else f"the weighted mean of the area scores (weights {weights})"
+    )
+    b = r.band
     out.blocks.append(
         Figures(
             [
-                ("Overall", "n/a" if r.overall is None else f"{r.overall}/100"),
+                ("Overall", ("n/a" if r.overall is None else f"{r.overall}/100") + f": {how}"),
+                ("Weights ([health.weights])", weights),
                 ("Problems", str(len(r.problems))),
+                (
+                    "Rolling win rate",
+                    f"{pct(b.win_rate)} ({b.won} of {b.decided}, {b.window}); healthy band "
+                    f"{b.label}: {b.verdict}",
+                ),
                 (
                     "Insight standing",
                     ", ".join(f"{n} {name}" for name, n in r.standings.items()) or "none",
@@ -281,10 +337,13 @@ def render(r: HealthReport) -> Rendered:
             ]
         )
     )
+    warning = b.warning()
+    if warning:
+        out.blocks.append(Note(warning))
     out.blocks.append(Heading("Score per area"))
     out.blocks.append(
         Table(
-            ["area", "check", "score", "grade", "ok / in scope"],
+            ["area", "check", "score", "grade", "ok / in scope", "weight"],
             [
                 [
                     a.area,
@@ -292,10 +351,11 @@ def render(r: HealthReport) -> Rendered:
                     "n/a" if a.score is None else f"{a.score}%",
                     a.grade,
                     f"{a.ok} / {a.in_scope}",
+                    num(r.weights[a.area], 2),
                 ]
                 for a in r.areas
             ],
-            align="llrlr",
+            align="llrlrr",
             key="health-areas",
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from typing import Any
 
 from cxlib.escape import html as esc
 from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table
@@ -66,6 +67,16 @@ p.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
 p.note { color: var(--muted); font-size: 13px; }
 p.warn { background: #FFF4E5; border-left: 4px solid #E69F00; padding: 8px 12px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12.5px; }
+article.result { border-top: 1px solid var(--line); padding: 10px 0 4px; }
+article.result h4 { font-size: 15px; margin: 0 0 4px; }
+article.result ul { margin: 4px 0; padding-left: 1.3em; }
+.iv-axis { stroke: var(--muted); stroke-width: 1.5; }
+.iv-zero { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 3 3; }
+.iv-range.iv-up { fill: #009E73; }
+.iv-range.iv-down { fill: #D55E00; }
+.iv-range.iv-flat { fill: #999999; }
+.iv-point { fill: #fff; stroke: var(--ink); stroke-width: 2; }
+svg.interval { display: block; max-width: 100%; height: auto; }
 @media (max-width: 640px) {
   main { padding: 16px 16px 32px; }
   h1 { font-size: 23px; }
@@ -186,9 +197,11 @@ def _table(t: Table, link: DocumentLinks, label: str) -> str:
 
 def _block(b: Block, link: DocumentLinks, label: str) -> str:
     if isinstance(b, Heading):
-        return f"<h3>{esc(b.text)}</h3>"
+        return f"<h3>{link.text(esc(b.text))}</h3>"
     if isinstance(b, Figures):
-        items = "".join(f"<dt>{esc(k)}</dt><dd>{link.text(esc(v))}</dd>" for k, v in b.items)
+        items = "".join(
+            f"<dt>{link.text(esc(k))}</dt><dd>{link.text(esc(v))}</dd>" for k, v in b.items
+        )
         return f'<dl class="figures">{items}</dl>'
     if isinstance(b, Note):
         cls = "warn" if b.text.startswith("Skipped") else "note"
@@ -225,6 +238,55 @@ def _section(name: str, r: Rendered, figures: list[tuple[str, str]], link: Docum
     return "\n".join(parts)
 
 
+def _learnings_section(r: Rendered, result: Any, link: DocumentLinks) -> str:
+    """The learnings on the page: each concluded experiment, newest first by stage, with its
+    result, its interval drawn against zero, its decision, what was learned and the insights it
+    created or changed."""
+    from cxlib.reports.learnings import result_words
+    from cxlib.site.figures import interval_chart
+
+    parts = [
+        '<section id="learnings">',
+        f"<h2>{esc(r.title)}</h2>",
+        f'<p class="sub">{esc(r.subtitle)}</p>',
+    ]
+    if r.blocks and isinstance(r.blocks[0], Figures):
+        parts.append(_block(r.blocks[0], link, r.title))
+    if not result.groups:
+        parts.append('<p class="empty">No concluded experiment yet.</p>')
+    for group in result.groups:
+        parts.append(f"<h3>{esc(group.name)}</h3>")
+        for x in group.experiments:
+            drawn = (
+                interval_chart(x.interval[0], x.interval[1], x.effect)
+                if x.interval is not None
+                else '<p class="empty">no interval recorded</p>'
+            )
+            learned = "".join(f"<li>{link.text(esc(p))}</li>" for p in x.points)
+            insights = "".join(
+                f"<li>{link.text(esc(f'{i.id} {i.title}'))} ({esc(i.how)}; {esc(i.status)}, "
+                f"{esc(i.standing)})</li>"
+                for i in x.insights
+            )
+            parts += [
+                f'<article class="result" id="result-{esc(x.id)}">',
+                f"<h4>{link.text(esc(x.id))} {esc(x.title)}</h4>",
+                '<dl class="figures">',
+                f"<dt>Ended</dt><dd>{esc(x.end)}</dd>",
+                f"<dt>Result</dt><dd>{esc(result_words(x))}</dd>",
+                f"<dt>Decision</dt><dd>{esc(x.decision or 'pending')}</dd>",
+                "</dl>",
+                drawn,
+                f"<p><strong>Learned</strong></p><ul>{learned}</ul>"
+                if learned
+                else '<p class="empty">no learnings written</p>',
+                f"<p><strong>Insights</strong></p><ul>{insights}</ul>" if insights else "",
+                "</article>",
+            ]
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
 def page(snap: Snapshot, version: str, site_url: str | None = None) -> str:
     """The whole report as one HTML document; the same snapshot always gives the same bytes.
     With ``site_url`` (the root of the site ``cxlib site`` builds), every id of a document the
@@ -240,7 +302,11 @@ def page(snap: Snapshot, version: str, site_url: str | None = None) -> str:
     cards: list[tuple[str, str]] = []
     for spec in SPECS.values():
         result = spec.compute(snap, Options())
-        sections.append(_section(spec.name, spec.render(result), spec.page_figures(result), link))
+        if spec.name == "learnings":
+            sections.append(_learnings_section(spec.render(result), result, link))
+        else:
+            figures = spec.page_figures(result)
+            sections.append(_section(spec.name, spec.render(result), figures, link))
         cards += spec.page_cards(result)
     counts = (
         f"{len(snap.insights)} insights, {len(snap.opportunities)} opportunities, "

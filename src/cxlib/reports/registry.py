@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -20,19 +20,38 @@ from cxlib.model.kinds import Kind
 # no report (they load pydantic models); a report's module is imported when it runs.
 
 
+# The filters every report takes (``--team``, ``--stage``, ``--owner``, ``--tag``, ``--since``):
+# they narrow the snapshot once, before the report runs (:func:`cxlib.reports.snapshot.narrowed`).
+FILTERS = ("team", "stage", "owner", "tag", "since")
+
+
 @dataclass
 class Options:
-    """The options of ``cxlib report NAME``; each report reads those it declares."""
+    """The options of ``cxlib report NAME``: the filters, which every report takes, and those a
+    report declares (``Spec.options``), which it reads."""
 
     since: dt.date | None = None
     team: str | None = None
+    stage: str | None = None
+    owner: str | None = None
+    tag: str | None = None
     touchpoints: bool = False
     explain: bool = False
+    metric: str | None = None  # report learnings: only experiments with this primary metric
+    by: str | None = None  # report learnings: group by stage (default) or metric
+    git: bool = False  # report digest: add the documents git saw added or changed
     metrics_by: str | None = None  # report metrics --by: the average per stage or tag
     drivers: bool = False  # report metrics: rank the levers of each metric
     roadmap_by: str | None = None  # report roadmap --by: cycle
     kpis: bool = False  # report journey: the KPIs of each stage and touchpoint
     teams: bool = False  # report journey: the teams with open work at each stage
+
+    @property
+    def filters(self) -> Any:
+        """The filters as :class:`cxlib.reports.snapshot.Filters`."""
+        from cxlib.reports.snapshot import Filters
+
+        return Filters(self.team, self.stage, self.owner, self.tag, self.since)
 
 
 Figure = tuple[str, str]  # an SVG chart and its caption
@@ -57,17 +76,47 @@ class Spec:
     # A function of the module that adds what git history says to the result (the command
     # reads it; the page and the goldens' copies have none).
     history: str | None = None
+    # The option that asks for the history (None: always read).
+    history_when: str | None = None
+    # Whether it quotes the learnings of concluded experiments (read from their files).
+    texts: bool = False
+    # False when ``--since`` is where the report starts rather than a filter (the digest).
+    since_filters: bool = True
+    # An option a report's ``--stage`` turns on (the journey shows the stage's touchpoints).
+    stage_detail: str | None = None
 
     @property
     def module(self) -> ModuleType:
         return importlib.import_module(f"cxlib.reports.{self.name}")
 
     def compute(self, snap: Any, options: Options) -> Any:
-        given = {o: getattr(options, o) for o in self.options}
-        return getattr(self.module, self.function)(snap, **given)
+        """The report over ``snap`` narrowed by the options' filters."""
+        from cxlib.reports.snapshot import narrowed
 
-    def render(self, result: Any) -> Any:
-        return self.module.render(result)
+        given = {o: getattr(options, o) for o in self.options}
+        if self.stage_detail is not None and options.stage is not None:
+            given[self.stage_detail] = True
+        filters = options.filters
+        if not self.since_filters:
+            filters = replace(filters, since=None)
+        return getattr(self.module, self.function)(narrowed(snap, filters), **given)
+
+    def reads_history(self, options: Options) -> bool:
+        """Whether the command adds what git history says (never the page or the site)."""
+        return self.history is not None and (
+            self.history_when is None or bool(getattr(options, self.history_when))
+        )
+
+    def render(self, result: Any, options: Options | None = None) -> Any:
+        """The report's display blocks; the filters, when given, close its subtitle."""
+        rendered = self.module.render(result)
+        filters = options.filters if options is not None else None
+        if filters is not None and not self.since_filters:
+            filters = replace(filters, since=None)  # the report names its own start
+        words = filters.words() if filters is not None else []
+        if words:
+            rendered.subtitle = " · ".join([rendered.subtitle, *words])
+        return rendered
 
     @property
     def csv_columns(self) -> list[str]:
@@ -124,6 +173,36 @@ SPECS: dict[str, Spec] = {
             cards="experiments_cards",
         ),
         Spec(
+            "learnings",
+            "what we learned: every concluded experiment's learnings",
+            """Every concluded experiment's learnings and decision, newest first, grouped by
+    journey stage (or by primary metric with --by metric), with its result and the insights it
+    created or changed: the program's memory in one read.
+
+    Example: cxlib report learnings --since 2026-01-01 --by metric
+    """,
+            "learnings",
+            options=("metric", "by"),
+            texts=True,
+        ),
+        Spec(
+            "digest",
+            "what changed since a date, ready to paste",
+            """What changed since --since DATE (default: 7 days before today): experiments
+    concluded (outcome, decision, learning) and started, ending this week and overdue, new and
+    re-validated insights, opportunities that moved, decisions pending and on whom; --git adds
+    the documents git saw added or changed. Markdown for a chat or an e-mail with -f markdown.
+
+    Example: cxlib report digest --since 2026-10-25 --git --format markdown
+    """,
+            "digest",
+            options=("since", "git"),
+            history="with_git",
+            history_when="git",
+            texts=True,
+            since_filters=False,
+        ),
+        Spec(
             "journey",
             "stage x kind: where the pain is, where the work is",
             """A stage x kind matrix over the configured journey: insights and pain points, open
@@ -136,6 +215,7 @@ SPECS: dict[str, Spec] = {
             "journey",
             options=("touchpoints", "kpis", "teams"),
             figures="journey_figures",
+            stage_detail="touchpoints",
         ),
         Spec(
             "metrics",
@@ -182,9 +262,13 @@ SPECS: dict[str, Spec] = {
 }
 
 
-def to_json(name: str, result: Any) -> dict[str, Any]:
-    """The report's result as JSON data, with its name first."""
+def to_json(name: str, result: Any, options: Options | None = None) -> dict[str, Any]:
+    """The report's result as JSON data, with its name first, and the filters when any was
+    given."""
     from cxlib.reports.snapshot import jsonable
 
     data: dict[str, Any] = jsonable(result)
+    filters = options.filters if options is not None else None
+    if filters:
+        return {"report": name, "filters": jsonable(filters), **data}
     return {"report": name, **data}

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import statistics
-from dataclasses import dataclass, field, fields, is_dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
+    Document,
     Experiment,
     Insight,
     Opportunity,
@@ -51,6 +53,13 @@ class Snapshot:
     # Ids of the documents marked restricted (their visibility, or a folder of [site]): the
     # published views (the site, the HTML report) read :func:`public` of the snapshot.
     restricted: set[str] = field(default_factory=set)
+    paths: dict[str, str] = field(default_factory=dict)  # each valid document's file, by id
+    # The ``## Learnings`` text of concluded experiments, by id, for the reports that quote it:
+    # the parse caches keep no prose, so whoever reads the files fills it (:func:`with_texts`).
+    learnings: dict[str, str] = field(default_factory=dict)
+    # The filters a report was narrowed by (:func:`narrowed`); links, standings and the
+    # learnings stay the whole library's.
+    filters: Filters | None = None
 
     @property
     def program(self) -> str:
@@ -92,6 +101,7 @@ def take(library: Library, config: ProgramConfig, today: dt.date) -> Snapshot:
             snap.skipped.append(d.path)
             continue
         snap.parsed[doc.id] = d.parsed
+        snap.paths[doc.id] = d.path
         if config.restricted(d.path, doc.visibility):
             snap.restricted.add(doc.id)
         if isinstance(doc, Insight):
@@ -125,6 +135,9 @@ def public(snap: Snapshot) -> Snapshot:
     out.opportunities = [_without(d, gone) for d in snap.opportunities if d.id not in gone]
     out.experiments = [_without(d, gone) for d in snap.experiments if d.id not in gone]
     out.parsed = {k: v for k, v in snap.parsed.items() if k not in gone}
+    out.paths = {k: v for k, v in snap.paths.items() if k not in gone}
+    out.learnings = {k: v for k, v in snap.learnings.items() if k not in gone}
+    out.filters = snap.filters
     out.skipped = [p for p in snap.skipped if not snap.config.site.restricts(p)]
     out.backlinks = {
         target: [(src, name) for src, name in links if src not in gone]
@@ -132,6 +145,149 @@ def public(snap: Snapshot) -> Snapshot:
         if target not in gone
     }
     return out
+
+
+# -- filters ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    """What ``--team``, ``--stage``, ``--owner``, ``--tag`` and ``--since`` keep: documents of
+    that team, at that stage, of that owner (any case), with that tag, and, with ``since``, the
+    documents still in play and those closed on or after it (:func:`in_window`)."""
+
+    team: str | None = None
+    stage: str | None = None
+    owner: str | None = None
+    tag: str | None = None
+    since: dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in fields(self))
+
+    def keeps(self, doc: Document) -> bool:
+        return (
+            (self.team is None or doc.team == self.team)
+            and (self.stage is None or doc.stage == self.stage)
+            and (self.owner is None or (doc.owner or "").casefold() == self.owner.casefold())
+            and (self.tag is None or self.tag in doc.tags)
+            and (self.since is None or in_window(doc, self.since))
+        )
+
+    def words(self) -> list[str]:
+        """The filters as a report's subtitle names them."""
+        return [
+            f"{f.name} {getattr(self, f.name)}"
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        ]
+
+
+# Statuses of documents still in play: ``--since`` never hides them.
+_IN_PLAY = {
+    "experiment": {"draft", "planned", "running"},
+    "insight": {"draft", "validated"},
+    "opportunity": {"idea", "prioritized", "in-progress"},
+}
+
+
+def closing_date(doc: Document) -> dt.date:
+    """When a document was last closed or changed, as its front-matter says: ``end``, else
+    ``updated``, else ``start``, else ``created``."""
+    end = getattr(doc, "end", None)
+    start = getattr(doc, "start", None)
+    return end or doc.updated or start or doc.created
+
+
+def in_window(doc: Document, since: dt.date | None) -> bool:
+    """Documents still in play are always current; the others count when they closed (or last
+    changed) on or after ``since`` (:func:`closing_date`)."""
+    if since is None:
+        return True
+    status = str(getattr(doc, "status", ""))
+    return status in _IN_PLAY.get(doc.kind.value, set()) or closing_date(doc) >= since
+
+
+def narrowed(snap: Snapshot, filters: Filters) -> Snapshot:
+    """The snapshot with only the documents ``filters`` keeps. Links, the insights' standings
+    and the learnings are still read from the whole library: an insight another team's
+    experiment uses is used, and an experiment outside the filter still weighs on a standing.
+    With ``stage``, the journey holds that stage alone."""
+    if not filters:
+        return snap
+    if snap.facts is None:
+        snap.facts = {e.id: facts_from_model(e) for e in snap.experiments}
+    config = snap.config
+    if filters.stage is not None:
+        config = replace(config, journey=[s for s in config.journey if s.id == filters.stage])
+    out = replace(snap, config=config, filters=filters)
+    out.insights = [d for d in snap.insights if filters.keeps(d)]
+    out.opportunities = [d for d in snap.opportunities if filters.keeps(d)]
+    out.experiments = [d for d in snap.experiments if filters.keeps(d)]
+    return out
+
+
+def with_texts(snap: Snapshot, read: Callable[[str], str | None]) -> Snapshot:
+    """``snap`` with the learnings of its concluded experiments, ``read(path)`` giving a file's
+    text (None when it cannot be read any more). Only sections the parse found with content are
+    read, so a library without learnings costs nothing."""
+    for e in snap.experiments:
+        if e.status not in CONCLUDED or e.id in snap.learnings:
+            continue
+        parsed = snap.parsed.get(e.id)
+        section = parsed.section("learnings") if parsed else None
+        path = snap.paths.get(e.id)
+        if section is None or not section.has_content or path is None:
+            continue
+        text = read(path)
+        if text is not None:
+            snap.learnings[e.id] = section_text(text, section.line)
+    return snap
+
+
+LEARNINGS_LIMIT = 4000  # characters of a section a report quotes; the file has the rest
+
+
+def section_text(text: str, line: int) -> str:
+    """The prose of the section whose heading is on ``line`` (1-based) of ``text``: up to the
+    next heading of the same or a higher level, outside code fences, without HTML comments,
+    trimmed, at most :data:`LEARNINGS_LIMIT` characters."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return ""
+    heading = lines[line - 1]
+    level = len(heading) - len(heading.lstrip("#"))
+    body: list[str] = []
+    fence = False
+    size = 0
+    for raw in lines[line:]:
+        stripped = raw.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and stripped.startswith("#"):
+            depth = len(stripped) - len(stripped.lstrip("#"))
+            if 0 < depth <= max(level, 1) and stripped[depth : depth + 1] in (" ", ""):
+                break
+        body.append(raw)
+        size += len(raw) + 1
+        if size > LEARNINGS_LIMIT * 2:
+            break
+    prose = _without_comments("\n".join(body)).strip()
+    return prose if len(prose) <= LEARNINGS_LIMIT else prose[: LEARNINGS_LIMIT - 1] + "…"
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without ``<!-- ... -->`` comments, by a linear scan (no regex across lines)."""
+    out: list[str] = []
+    at = 0
+    while True:
+        start = text.find("<!--", at)
+        if start < 0:
+            out.append(text[at:])
+            return "".join(out)
+        out.append(text[at:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return "".join(out)
+        at = end + 3
 
 
 def _without(doc: Any, gone: set[str]) -> Any:

@@ -46,9 +46,9 @@ def _table(site: Site, t: Table) -> str:
 
 def _block(site: Site, b: Block) -> str:
     if isinstance(b, Heading):
-        return f"<h2>{esc(b.text)}</h2>"
+        return f"<h{b.level}>{linked(site, b.text)}</h{b.level}>"
     if isinstance(b, Figures):
-        items = "".join(f"<dt>{esc(k)}</dt><dd>{linked(site, v)}</dd>" for k, v in b.items)
+        items = "".join(f"<dt>{linked(site, k)}</dt><dd>{linked(site, v)}</dd>" for k, v in b.items)
         return f'<dl class="figures">{items}</dl>'
     if isinstance(b, Note):
         return f'<p class="muted">{linked(site, b.text)}</p>'
@@ -85,10 +85,14 @@ def report_page(
 
 def report_pages(site: Site, frame: layout.Frame) -> dict[str, str]:
     """Every report's page, by its path in the site."""
+    from cxlib.ops.report import reader
     from cxlib.reports.registry import SPECS, Options
+    from cxlib.reports.snapshot import with_texts
 
     pages: dict[str, str] = {}
     for name, spec in SPECS.items():
+        if spec.texts:  # the learnings the report quotes, read from the files once
+            with_texts(site.snap, reader(site.root))
         result = spec.compute(site.snap, Options())
         pages[f"reports/{name}.html"] = report_page(
             site, name, spec.render(result), spec.page_figures(result), frame

@@ -22,9 +22,10 @@ NAME = "report"
 app = typer.Typer(
     name=NAME,
     help="The program at a glance: every report.\n\n"
-    "The program at a glance: roadmap, experiments, journey, metrics, health, decisions, "
-    "and an HTML page with all of them and charts. Each report prints a table on a terminal, "
-    "or markdown, JSON or CSV with --format.\n\n"
+    "The program at a glance: roadmap, experiments, learnings, digest, journey, metrics, "
+    "health, decisions, and an HTML page with all of them and charts. Each report prints a "
+    "table on a terminal, or markdown, JSON or CSV with --format, and takes --team, --stage, "
+    "--owner, --tag and --since.\n\n"
     "Example: cxlib report experiments --since 2026-01-01",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -69,15 +70,15 @@ def _emit(
     spec = SPECS[name]
     out = st.output
     if fmt == ReportFormat.JSON:
-        out.json(to_json(name, result))
+        out.json(to_json(name, result, options))
     elif fmt == ReportFormat.CSV:
         out.csv(spec.csv_rows(result), spec.csv_columns)
     elif fmt == ReportFormat.MARKDOWN:
         from cxlib.reports.blocks import to_markdown
 
-        out.stdout.write(to_markdown(spec.render(result)))
+        out.stdout.write(to_markdown(spec.render(result, options)))
     else:
-        _terminal(st, spec.render(result), wide)
+        _terminal(st, spec.render(result, options), wide)
 
 
 def _terminal(st: State, report: Rendered, wide: bool) -> None:
@@ -115,19 +116,71 @@ def _terminal(st: State, report: Rendered, wide: bool) -> None:
             out.table(rows, block.columns, title=title, align=block.align, wide=wide)
 
 
-# The options a report may declare (registry Spec.options), as the CLI offers them.
+# The filters every report takes (registry FILTERS), then the options a report may declare
+# (registry Spec.options), as the CLI offers them.
 _OPTIONS: dict[str, tuple[Any, Any]] = {
+    "team": (
+        Annotated[str | None, typer.Option(help="Only documents of this team.", metavar="TEAM")],
+        None,
+    ),
+    "stage": (
+        Annotated[
+            str | None,
+            typer.Option(help="Only documents at this journey stage.", metavar="STAGE"),
+        ],
+        None,
+    ),
+    "owner": (
+        Annotated[
+            str | None,
+            typer.Option(help="Only documents of this owner (any case).", metavar="NAME"),
+        ],
+        None,
+    ),
+    "tag": (
+        Annotated[str | None, typer.Option(help="Only documents with this tag.", metavar="TAG")],
+        None,
+    ),
     "since": (
         Annotated[
             str | None,
             typer.Option(
-                help="Only experiments still open or closed on or after DATE (YYYY-MM-DD).",
+                help="Only documents still in play, or closed or changed on or after DATE "
+                "(YYYY-MM-DD); for the digest, the start of what it reports (default: 7 days "
+                "before today).",
                 metavar="DATE",
             ),
         ],
         None,
     ),
-    "team": (Annotated[str | None, typer.Option(help="Only this team's experiments.")], None),
+    "metric": (
+        Annotated[
+            str | None,
+            typer.Option(help="Only experiments with this primary metric.", metavar="METRIC"),
+        ],
+        None,
+    ),
+    "by": (
+        Annotated[
+            str | None,
+            typer.Option(
+                help="Group by journey stage (the default) or primary metric.",
+                metavar="stage|metric",
+            ),
+        ],
+        None,
+    ),
+    "git": (
+        Annotated[
+            bool,
+            typer.Option(
+                "--git",
+                help="Also list the documents git saw added or changed since the date, marked "
+                "as such (the other lists read front-matter dates).",
+            ),
+        ],
+        False,
+    ),
     "touchpoints": (
         Annotated[
             bool, typer.Option("--touchpoints", help="Add a row per touchpoint under each stage.")
@@ -211,13 +264,15 @@ def _register(name: str, options: tuple[str, ...], help_text: str) -> None:
         chosen = Options(**given, since=date_option(since, "--since"))
         _emit(ctx, name, chosen, format, wide)
 
+    from cxlib.reports.registry import FILTERS
+
     keyword = inspect.Parameter.KEYWORD_ONLY
     params = [
         inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
     ]
     params += [
         inspect.Parameter(o, keyword, default=_OPTIONS[o][1], annotation=_OPTIONS[o][0])
-        for o in options
+        for o in dict.fromkeys([*FILTERS, *options])
     ]
     params.append(
         inspect.Parameter("format", keyword, default=ReportFormat.TABLE, annotation=FormatOption)
