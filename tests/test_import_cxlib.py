@@ -99,10 +99,12 @@ def test_without_the_files_the_fields_are_written_into_the_template(
     plain = tmp_path / "plain.jsonl"
     plain.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = cx("-C", empty, "import", "cxlib", plain)
-    # A concluded experiment's learnings are in its body, which only the file carries.
-    assert result.exit_code == 1, result.output
-    assert "refused: cxlib:EXP-0003: would not be valid: a concluded experiment needs a " in (
-        result.stderr
+    # A concluded experiment's learnings are in its body, which only the file carries: it
+    # comes in as a draft, its result kept in its body.
+    assert result.exit_code == 0, result.output
+    assert "as a draft: cxlib:EXP-0003: a concluded experiment needs a " in result.stderr
+    assert (
+        "result:\n  outcome: lost\n" in next((empty / "experiments").glob("EXP-0003-*")).read_text()
     )
     text = next((empty / "experiments").glob("EXP-0001-*.md")).read_text()
     assert "id: EXP-0001\n" in text and "created: 2025-" in text and "## Learnings" in text

@@ -17,7 +17,7 @@ from typing import Any
 
 from cxlib.importers import record as records
 from cxlib.importers.records import Batch, Incoming, Refused
-from cxlib.importers.render import document_text
+from cxlib.importers.render import document_text, yaml_line
 from cxlib.kb.changes import FileChange
 from cxlib.kb.edit import EditableFile, EditRefusedError
 from cxlib.kb.parse import parse_bytes
@@ -178,7 +178,7 @@ def _render(ctx: Context, plan: ImportPlan, inc: Incoming) -> Planned | None:
     if problem is not None and inc.text is None:
         first = next(iter(STATUS_ENUMS[inc.kind])).value
         if inc.fields.get("status") not in (None, first):
-            drafted = dataclasses.replace(inc, fields={**inc.fields, "status": first})
+            drafted = as_draft(inc, first)
             text = _text(ctx, drafted, doc_id)
             if _first_error(ctx, inc.kind, rel, text) is None:
                 plan.drafts.append(f"{inc.ref}: {problem}")
@@ -187,6 +187,27 @@ def _render(ctx: Context, plan: ImportPlan, inc: Incoming) -> Planned | None:
         plan.refused.append(Refused(inc.ref, f"would not be valid: {problem}"))
         return None
     return Planned(inc, inc.kind, doc_id, name, text, kept_id=inc.doc_id is not None)
+
+
+# What a first status cannot hold yet: kept in the body until the document can move on.
+LATER_FIELDS = ("result", "decision", "decision_rationale", "end")
+
+
+def as_draft(inc: Incoming, first: str) -> Incoming:
+    """``inc`` in its kind's first status; the fields only a later status may hold are written
+    into its Results section, as YAML to move back when it gets there."""
+    later = {k: inc.fields[k] for k in LATER_FIELDS if k in inc.fields}
+    fields = {k: v for k, v in inc.fields.items() if k not in later}
+    fields["status"] = first
+    sections = dict(inc.sections)
+    if later:
+        lines = "\n".join(yaml_line(k, v) for k, v in later.items())
+        kept = (
+            f"From {inc.ref}, {inc.fields.get('status')} there; to record once the "
+            f"document can move past {first}:\n\n```yaml\n{lines}\n```"
+        )
+        sections["Results"] = "\n\n".join(s for s in (sections.get("Results"), kept) if s)
+    return dataclasses.replace(inc, fields=fields, sections=sections)
 
 
 def _name(inc: Incoming, doc_id: str) -> str:
@@ -241,33 +262,52 @@ def _plan_update(
     ctx: Context, plan: ImportPlan, inc: Incoming, doc: LoadedDoc, last: dict[str, str] | None
 ) -> None:
     """Rewrite the fields the platform owns and changed, where the document still holds what
-    the last import wrote (a field without a record of it counts as edited)."""
-    data = doc.parsed.data or {}
+    the last import wrote (a field without a record of it counts as edited). A change the
+    document's status cannot hold yet is made as for a new document: as a draft."""
     raw = (ctx.root / doc.path).read_bytes()
-    after = raw
-    changed: list[str] = []
-    kept: list[str] = []
-    now = records.hashes(inc)
-    for name in inc.owned:
-        if name not in inc.fields or records.digest(data.get(name)) == now.get(name):
-            continue
-        if last is None or records.digest(data.get(name)) != last.get(name):
-            kept.append(name)
-            continue
-        try:
-            after = _set(EditableFile(after, doc.path), name, inc.fields[name])
-        except EditRefusedError as e:
-            plan.refused.append(Refused(inc.ref, f"{doc.path}: {e.message}"))
-            return
-        changed.append(name)
-    recorded = dict(last or {})
-    recorded.update({k: now[k] for k in changed if k in now})
-    plan.imported[inc.ref] = recorded
+    target = inc
+    try:
+        after, changed, kept = _updated(doc, raw, target, last)
+        if changed and _first_error(ctx, doc.kind, doc.path, after) is not None:
+            target = as_draft(inc, next(iter(STATUS_ENUMS[inc.kind])).value)
+            after, changed, kept = _updated(doc, raw, target, last)
+    except EditRefusedError as e:
+        plan.refused.append(Refused(inc.ref, f"{doc.path}: {e.message}"))
+        return
+    problem = _first_error(ctx, doc.kind, doc.path, after) if changed else None
+    if problem is not None:
+        plan.refused.append(
+            Refused(inc.ref, f"{doc.path}: the update would not be valid: {problem}")
+        )
+        return
+    now = records.hashes(target)
+    plan.imported[inc.ref] = {**(last or {}), **{k: now[k] for k in changed if k in now}}
     if changed or kept:
         change = FileChange(doc.path, raw, after)
         plan.update.append(Update(inc.ref, doc.id or "", doc.path, changed, kept, change))
     else:
         plan.unchanged.append(f"{inc.ref} ({doc.id})")
+
+
+def _updated(
+    doc: LoadedDoc, raw: bytes, target: Incoming, last: dict[str, str] | None
+) -> tuple[bytes, list[str], list[str]]:
+    """The document with ``target``'s owned fields set where nobody edited them; the fields
+    changed and those kept."""
+    data = doc.parsed.data or {}
+    now = records.hashes(target)
+    after = raw
+    changed: list[str] = []
+    kept: list[str] = []
+    for name in target.owned:
+        if name not in target.fields or records.digest(data.get(name)) == now.get(name):
+            continue
+        if last is None or records.digest(data.get(name)) != last.get(name):
+            kept.append(name)
+            continue
+        after = _set(EditableFile(after, doc.path), name, target.fields[name])
+        changed.append(name)
+    return after, changed, kept
 
 
 def _set(doc: EditableFile, name: str, value: Any) -> bytes:

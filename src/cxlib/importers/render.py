@@ -27,6 +27,12 @@ def block(value: Any, indent: str = "  ") -> str:
     return yaml_write.value(value)
 
 
+def yaml_line(key: str, value: Any) -> str:
+    """``key: value``, the value below the key when it is a block."""
+    rendered = block(value)
+    return f"{key}:{rendered}" if rendered.startswith("\n") else f"{key}: {rendered}"
+
+
 def document_text(root: Path, incoming: Incoming, doc_id: str) -> str:
     """The new file's text: the template with id, title, owner, created, the source's fields
     and ``source_ref``; the body sections filled, or the source's body kept as it is."""
@@ -40,7 +46,10 @@ def document_text(root: Path, incoming: Incoming, doc_id: str) -> str:
     text = render(root, incoming.kind, fields)
     for key, value in incoming.fields.items():
         if key != "owner":
-            text = set_key(text, key, block(value))
+            rendered = block(value)
+            text = set_key(text, key, rendered)
+            if rendered.startswith("\n"):
+                text = text.replace(f"\n{key}: \n", f"\n{key}:\n", 1)
     text = set_key(text, "source_ref", yaml_write.scalar(incoming.ref))
     if incoming.body is not None:
         end = closing_line(text)

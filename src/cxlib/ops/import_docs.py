@@ -152,7 +152,9 @@ def _near_finder(
 def _result(
     kb: KnowledgeBase, plan: ImportPlan, batch: Batch, dry_run: bool, notes: list[str]
 ) -> ImportResult:
-    result = ImportResult(plan.source, dry_run, notes=[*batch.notes, *notes])
+    notes = [*batch.notes, *notes]
+    notes += [f"{p.incoming.ref}: {n}" for p in plan.create for n in p.incoming.notes]
+    result = ImportResult(plan.source, dry_run, notes=notes)
     result.created = [
         {"id": p.doc_id, "path": _path(kb, p), "ref": p.incoming.ref, "title": p.incoming.title}
         for p in plan.create
