@@ -241,3 +241,22 @@ def test_statsig_experiments_become_experiments(base: Path) -> None:
     assert cx("-C", base, "validate").exit_code == 0
     again = cx("-C", base, "import", "statsig", path)
     assert "created 0, updated 0, 4 already imported" in again.stdout
+
+
+def test_documents_rendered_in_worker_processes_are_the_same(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxlib.importers import parallel
+
+    serial = tmp_path / "serial"
+    assert cx("init", serial).exit_code == 0
+    (serial / "cxlib.toml").write_text((base / "cxlib.toml").read_text())
+    assert cx("-C", serial, "import", "growthbook", *GROWTHBOOK).exit_code == 0
+    monkeypatch.setattr(parallel, "RENDER_WORKERS_FROM", 2)
+    result = cx("-C", base, "import", "growthbook", *GROWTHBOOK)
+    assert result.exit_code == 0, result.output
+    files = sorted((base / "experiments").glob("EXP-*.md"))
+    assert len(files) == 6
+    assert [f.read_bytes() for f in files] == [
+        (serial / "experiments" / f.name).read_bytes() for f in files
+    ]

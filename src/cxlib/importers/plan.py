@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cxlib.importers import record as records
+from cxlib.importers.parallel import render_all
 from cxlib.importers.records import Batch, Incoming, Refused
 from cxlib.importers.render import document_text, yaml_line
 from cxlib.kb.changes import FileChange
@@ -111,6 +112,7 @@ def plan_import(
     existing = ctx.by_ref()
     ids = ctx.library.by_id()
     seen: set[str] = set()
+    fresh: list[Incoming] = []
     for inc in batch.incoming:
         if inc.ref in seen:
             plan.refused.append(Refused(inc.ref, "the same record appears twice in the input"))
@@ -126,9 +128,14 @@ def plan_import(
         if inc.doc_id is not None and inc.doc_id in ids:
             _kept_id_taken(ctx, plan, inc, ids[inc.doc_id][0])
             continue
-        planned = _render(ctx, plan, inc)
+        fresh.append(inc)
+    for planned, refused, drafted_why in render_all(ctx, fresh, render_one):
         if planned is not None:
             plan.create.append(planned)
+        if refused is not None:
+            plan.refused.append(refused)
+        if drafted_why is not None:
+            plan.drafts.append(drafted_why)
     if near is not None and plan.create:
         found_near = near(plan.create)
         duplicated = {id(p) for p, _ in found_near}
@@ -154,39 +161,42 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _kind_ok(ctx: Context, plan: ImportPlan, inc: Incoming) -> bool:
+def _kind_problem(ctx: Context, inc: Incoming) -> str | None:
     if inc.doc_id is None:
-        return True
+        return None
     m = ID_RE.match(inc.doc_id)
     if m and ctx.config.kind_for_prefix(m.group(1)) == inc.kind:
-        return True
-    plan.refused.append(Refused(inc.ref, f"{inc.doc_id} is not an id of a {inc.kind.value}"))
-    return False
-
-
-def _render(ctx: Context, plan: ImportPlan, inc: Incoming) -> Planned | None:
-    """The document rendered and validated, as a draft when its status needs what the source
-    lacks; None (and the reason refused) when it cannot be valid."""
-    if not _kind_ok(ctx, plan, inc):
         return None
+    return f"{inc.doc_id} is not an id of a {inc.kind.value}"
+
+
+Rendered = tuple[Planned | None, Refused | None, str | None]  # planned, refused, drafted why
+
+
+def render_one(ctx: Context, inc: Incoming) -> Rendered:
+    """The document rendered and validated, as a draft when its status needs what the source
+    lacks; else the reason it cannot be valid."""
+    problem = _kind_problem(ctx, inc)
+    if problem is not None:
+        return None, Refused(inc.ref, problem), None
     settings = ctx.config.settings(inc.kind)
     doc_id = inc.doc_id or format_id(settings.prefix, _PROVISIONAL, settings.digits)
     name = _name(inc, doc_id)
     rel = f"{settings.folder}/{doc_id}{name}"
     text = inc.text if inc.text is not None else _text(ctx, inc, doc_id)
     problem = _first_error(ctx, inc.kind, rel, text)
+    drafted_why = None
     if problem is not None and inc.text is None:
         first = next(iter(STATUS_ENUMS[inc.kind])).value
         if inc.fields.get("status") not in (None, first):
             drafted = as_draft(inc, first)
             text = _text(ctx, drafted, doc_id)
             if _first_error(ctx, inc.kind, rel, text) is None:
-                plan.drafts.append(f"{inc.ref}: {problem}")
-                inc, problem = drafted, None
+                inc, drafted_why, problem = drafted, f"{inc.ref}: {problem}", None
     if problem is not None:
-        plan.refused.append(Refused(inc.ref, f"would not be valid: {problem}"))
-        return None
-    return Planned(inc, inc.kind, doc_id, name, text, kept_id=inc.doc_id is not None)
+        return None, Refused(inc.ref, f"would not be valid: {problem}"), None
+    planned = Planned(inc, inc.kind, doc_id, name, text, kept_id=inc.doc_id is not None)
+    return planned, None, drafted_why
 
 
 # What a first status cannot hold yet: kept in the body until the document can move on.

@@ -71,5 +71,6 @@ def text_of(value: Any, limit: int) -> str:
     if value is None:
         return ""
     text = " ".join(str(value).split())
-    text = "".join(c for c in text if c.isprintable())
+    if not text.isprintable():
+        text = "".join(c for c in text if c.isprintable())
     return text[:limit].rstrip()

@@ -3,13 +3,16 @@ as ``cxlib new`` sets them, and its body sections filled."""
 
 from __future__ import annotations
 
+import functools
 import re
+import string
 from pathlib import Path
 from typing import Any
 
 from cxlib.importers.records import Incoming
 from cxlib.kb import yaml_write
-from cxlib.kb.templates import render
+from cxlib.kb.templates import template_text
+from cxlib.model.kinds import Kind
 from cxlib.ops.new import closing_line, set_key
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -25,6 +28,12 @@ def block(value: Any, indent: str = "  ") -> str:
     if isinstance(value, list) and value and any(isinstance(v, dict) for v in value):
         return "\n" + "\n".join(f"{indent}- {yaml_write.value(v)}" for v in value)
     return yaml_write.value(value)
+
+
+@functools.lru_cache(maxsize=16)
+def _template(root: Path, kind: Kind) -> str:
+    """The kind's template, read once per import (thousands of documents share it)."""
+    return template_text(root, f"{kind.value}.md")
 
 
 def yaml_line(key: str, value: Any) -> str:
@@ -43,7 +52,7 @@ def document_text(root: Path, incoming: Incoming, doc_id: str) -> str:
         "created": incoming.created.isoformat() if incoming.created else "null",
         "stage": "null",
     }
-    text = render(root, incoming.kind, fields)
+    text = string.Template(_template(root, incoming.kind)).safe_substitute(fields)
     for key, value in incoming.fields.items():
         if key != "owner":
             rendered = block(value)

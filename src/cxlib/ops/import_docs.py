@@ -26,6 +26,7 @@ from cxlib.kb.files import scan
 from cxlib.kb.id_lock import ids_reserved
 from cxlib.kb.journal import refuse_if_pending
 from cxlib.kb.store import KnowledgeBase
+from cxlib.kb.tuning import collector_paused
 from cxlib.model.choices import choice_hint
 from cxlib.model.kinds import Kind
 from cxlib.model.library import Library
@@ -83,7 +84,8 @@ def import_documents(
     ctx = Context(kb.root, kb.config, library)
     notes: list[str] = []
     near = None if force else _near_finder(kb, library, notes)
-    plan = plan_import(ctx, batch, source, update, near)
+    with collector_paused():  # thousands of documents' objects live until the end
+        plan = plan_import(ctx, batch, source, update, near)
     if dry_run:
         assign_ids(ctx, plan, _names(kb))
     elif plan.create or plan.update:
