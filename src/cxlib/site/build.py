@@ -35,7 +35,7 @@ from cxlib.site.search import (
 )
 
 DEFAULT_FOLDER = "_site"
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", "icon.svg")
 
 Progress = Callable[[int, int], None]
 

@@ -66,6 +66,9 @@ def page(
             f'<meta name="generator" content="{GENERATOR} {esc(frame.version)}">',
             f"<title>{esc(title)} · {esc(frame.program)}</title>",
             f'<link rel="stylesheet" href="{rel}assets/site.css">',
+            # The site's own icon: without one a browser asks the host for /favicon.ico, and
+            # a site in a folder of an intranet host gets a 404 on every page.
+            f'<link rel="icon" href="{rel}assets/icon.svg" type="image/svg+xml">',
             f'<script src="{rel}assets/site.js" defer></script>',
             "</head>",
             f"<body{cls}>",

@@ -78,7 +78,13 @@ def report_page(
     if blocks and isinstance(blocks[0], Figures):
         parts.append(_block(site, blocks.pop(0)))
     for svg, caption in figures:
-        parts.append(f"<figure>{svg}<figcaption>{linked(site, caption)}</figcaption></figure>")
+        # A chart keeps its own size (its labels would shrink with it) and scrolls sideways
+        # in its frame on a narrow screen, as a wide table does; the page never does.
+        parts.append(
+            f'<figure><div class="chart-wrap" tabindex="0" role="group" '
+            f'aria-label="{esc(caption)}">{svg}</div>'
+            f"<figcaption>{linked(site, caption)}</figcaption></figure>"
+        )
     parts += [_block(site, b) for b in blocks]
     return layout.page(frame, rendered.title, "\n".join(parts), REL, "reports", page_class="report")
 
