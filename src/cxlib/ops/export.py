@@ -18,11 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cxlib.kb.records import Record, load_records
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.kinds import Kind
 from cxlib.query.fields import model_fields
 from cxlib.query.predicates import compile_where
-from cxlib.query.records import Record, load_records
 
 FIRST = ("id", "kind", "path")
 

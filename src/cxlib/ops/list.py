@@ -2,7 +2,7 @@
 
 The filters are a query of :mod:`cxlib.query`: the options (``--status``, ``--tag``...) are
 tests of the same kind as ``--where``'s, read from each document's front-matter
-(:mod:`cxlib.query.records`)."""
+(:mod:`cxlib.kb.records`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.errors import UsageError
+from cxlib.kb.records import Record, load_records
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.choices import choice_hint
 from cxlib.model.config import ProgramConfig, SavedQuery
@@ -21,7 +22,6 @@ from cxlib.model.scoring import Formula, compile_formula, priority
 from cxlib.model.vocabulary import Outcome, statuses
 from cxlib.query.nodes import AllOf, AnyOf, FieldTest, Literal, Node
 from cxlib.query.predicates import Predicate, compile_node, compile_where
-from cxlib.query.records import Record, load_records
 
 
 @dataclass

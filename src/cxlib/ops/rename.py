@@ -106,7 +106,7 @@ def rename(kb: KnowledgeBase, what: str, old: str, new: str, dry_run: bool = Fal
 def _plan(
     kb: KnowledgeBase, what: str, old: str, new: str
 ) -> tuple[RenameResult, list[FileChange]]:
-    from cxlib.query.records import load_records
+    from cxlib.kb.records import load_records
 
     result = RenameResult(what, old, new)
     config_raw = (kb.root / CONFIG_NAME).read_bytes()

@@ -318,8 +318,8 @@ def set_where(
     edit is planned and checked against the rules first, and when one would break a rule (or
     cannot be made) nothing is written and every refusal is listed."""
     from cxlib.kb.journal import refuse_if_pending
+    from cxlib.kb.records import load_records
     from cxlib.query.predicates import compile_where
-    from cxlib.query.records import load_records
 
     pairs = _parsed(assignments)
     refuse_if_pending(kb.root)

@@ -4,5 +4,5 @@
 :mod:`~cxlib.query.grammar` parses a query into the nodes of :mod:`~cxlib.query.nodes`;
 :mod:`~cxlib.query.fields` knows which fields exist and finds a dotted path's values in a
 document's data; :mod:`~cxlib.query.predicates` turns nodes into a test of one document;
-:mod:`~cxlib.query.records` reads every document's front-matter, through a cache of its own.
+:mod:`~cxlib.kb.records` reads every document's front-matter, through a cache of its own.
 """

@@ -242,8 +242,8 @@ def _learnings_section(r: Rendered, result: Any, link: DocumentLinks) -> str:
     """The learnings on the page: each concluded experiment, newest first by stage, with its
     result, its interval drawn against zero, its decision, what was learned and the insights it
     created or changed."""
+    from cxlib.reports.interval import interval_chart
     from cxlib.reports.learnings import result_words
-    from cxlib.site.figures import interval_chart
 
     parts = [
         '<section id="learnings">',

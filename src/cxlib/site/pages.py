@@ -15,9 +15,10 @@ from urllib.parse import quote, unquote
 from cxlib.escape import html as esc
 from cxlib.model.documents import Experiment, Insight, Opportunity
 from cxlib.model.kinds import Kind
+from cxlib.reports.interval import interval_chart
 from cxlib.site import layout
 from cxlib.site.content import PLURAL, Entry, Site
-from cxlib.site.figures import CHAIN_DEPTH, chain, interval_chart, reach
+from cxlib.site.figures import CHAIN_DEPTH, chain, reach
 from cxlib.site.markdown import Links, Section, external, render_sections
 
 REL = "../"
