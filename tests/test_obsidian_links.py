@@ -203,10 +203,13 @@ def test_the_link_scan_stays_linear(unit: str) -> None:
     from cxlib.kb.parse import parse_bytes
 
     head = b"---\nid: INS-0001\ntitle: T\nstatus: draft\ncreated: 2025-01-10\n---\n"
-    times = []
+    best = []
     for n in (1_000_000, 2_000_000):
         raw = head + unit.encode() * (n // len(unit))
-        start = time.perf_counter()
-        parse_bytes(raw)
-        times.append(time.perf_counter() - start)
-    assert times[1] < 1.0 and (times[1] < 0.05 or times[1] / times[0] < 3), times
+        runs = []
+        for _ in range(5):  # the best of five: a busy moment does not count against one size
+            start = time.perf_counter()
+            parse_bytes(raw)
+            runs.append(time.perf_counter() - start)
+        best.append(min(runs))
+    assert best[1] < 1.0 and (best[1] < 0.05 or best[1] / best[0] < 3), best
