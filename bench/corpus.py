@@ -260,7 +260,11 @@ def load_catalog(config: Path) -> Catalog:
     metrics = data["metrics"]
     north_star = data["program"]["north_star"]
     return Catalog(
-        touchpoints={s["id"]: list(s.get("touchpoints", [])) for s in data["journey"]},
+        # a touchpoint is an id, or a table naming its KPIs: {id, name, metrics, targets}
+        touchpoints={
+            s["id"]: [t["id"] if isinstance(t, dict) else t for t in s.get("touchpoints", [])]
+            for s in data["journey"]
+        },
         metrics=[m["id"] for m in metrics],
         primary_metrics=[
             m["id"]
@@ -529,6 +533,16 @@ class Corpus:
             f"{self.cat.segment_names[segment].lower()}.",
             "kpis": kpis,
         }
+        if doc.status in ("prioritized", "in-progress", "delivered"):
+            # planned for the quarter after the one it was written in; no draw, so the rest of
+            # the corpus is the same with or without cycles
+            planned = doc.created + dt.timedelta(days=92)
+            quarter = (planned.month - 1) // 3 + 1
+            end = dt.date(planned.year + quarter // 4, quarter % 4 * 3 + 1, 1)
+            front |= {
+                "cycle": f"{planned.year}-Q{quarter}",
+                "target": end - dt.timedelta(days=1),
+            }
         return front, self.body(doc, ("Why", "What", "How"))
 
     # experiments ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 LEVEL = 0.95  # the pooled interval's level
@@ -37,6 +38,7 @@ class Pooled:
     level: float
 
 
+@lru_cache(maxsize=64)  # a library uses a level or two; the quantile is the costly part
 def z_of(level: float) -> float:
     """The two-sided normal quantile of a ``level`` interval (1.96 for 0.95)."""
     return NormalDist().inv_cdf((1 + level) / 2)

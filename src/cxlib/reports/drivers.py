@@ -14,13 +14,21 @@ tests did well may have been given the easy ideas.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cxlib.model.config import Direction, MetricKind, ProgramConfig
 from cxlib.model.documents import Experiment
 from cxlib.reports.blocks import Block, Heading, Note, Table
-from cxlib.reports.effects import Average, average, average_cells, gain, i2_text, interval_text
+from cxlib.reports.effects import (
+    Average,
+    Pair,
+    average,
+    average_cells,
+    gain,
+    i2_text,
+    interval_text,
+)
 
 MIN_TESTS = 3  # pooled tests a lever needs to be ranked
 
@@ -62,8 +70,13 @@ def driven_metrics(config: ProgramConfig) -> list[str]:
     return [north, *kpis, *tied]
 
 
-def rank_drivers(config: ProgramConfig, tests: dict[str, list[Experiment]]) -> list[MetricDrivers]:
-    """The levers of each driven metric that has tests (:func:`driven_metrics`)."""
+def rank_drivers(
+    config: ProgramConfig,
+    tests: dict[str, list[Experiment]],
+    known: Mapping[str, Pair | None] | None = None,
+) -> list[MetricDrivers]:
+    """The levers of each driven metric that has tests (:func:`driven_metrics`); ``known``:
+    the tests' effects and standard errors by id, when the caller has them."""
     out: list[MetricDrivers] = []
     for metric_id in driven_metrics(config):
         m = config.metric(metric_id)
@@ -72,19 +85,23 @@ def rank_drivers(config: ProgramConfig, tests: dict[str, list[Experiment]]) -> l
             continue
         row = MetricDrivers(metric_id, m.direction.value, m.kpi, len(pooled))
         for lever, pulls in LEVERS.items():
-            row.drivers += rank_levers(lever, pulls, pooled, m.direction)
+            row.drivers += rank_levers(lever, pulls, pooled, m.direction, known)
         out.append(row)
     return out
 
 
 def rank_levers(
-    lever: str, pulls: Callable[[Experiment], list[str]], tests: list[Experiment], d: Direction
+    lever: str,
+    pulls: Callable[[Experiment], list[str]],
+    tests: list[Experiment],
+    d: Direction,
+    known: Mapping[str, Pair | None] | None = None,
 ) -> list[Driver]:
     groups: dict[str, list[Experiment]] = {}
     for e in tests:
         for name in pulls(e):
             groups.setdefault(name, []).append(e)
-    averages = [average(name, group, d) for name, group in sorted(groups.items())]
+    averages = [average(name, group, d, known) for name, group in sorted(groups.items())]
     ranked = sorted((a for a in averages if a.tests >= MIN_TESTS), key=lambda a: -gain(a, d))
     out = [Driver(lever, a.group, i, a) for i, a in enumerate(ranked, start=1)]
     out += [Driver(lever, a.group, None, a) for a in averages if a.tests < MIN_TESTS]

@@ -9,7 +9,7 @@ entirely; a concluded test without a usable interval (or effect) is counted and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cxlib.model.config import Direction
@@ -57,13 +57,22 @@ def effect_and_se(e: Experiment) -> tuple[float, float] | None:
     return None if se is None else (r.effect, se)
 
 
-def average(group: str, tests: Iterable[Experiment], direction: Direction) -> Average:
-    """The pooled effect of ``tests`` (each already a :func:`pooled_test`)."""
-    pairs: list[tuple[float, float]] = []
+Pair = tuple[float, float]  # a test's effect and standard error
+
+
+def average(
+    group: str,
+    tests: Iterable[Experiment],
+    direction: Direction,
+    known: Mapping[str, Pair | None] | None = None,
+) -> Average:
+    """The pooled effect of ``tests`` (each already a :func:`pooled_test`); ``known`` holds
+    their :func:`effect_and_se` by id when a caller pools the same tests in many groups."""
+    pairs: list[Pair] = []
     ids: list[str] = []
     missing = 0
     for e in tests:
-        found = effect_and_se(e)
+        found = known[e.id] if known is not None else effect_and_se(e)
         if found is None:
             missing += 1
         else:

@@ -30,7 +30,14 @@ from cxlib.reports.blocks import (
     skipped_note,
 )
 from cxlib.reports.drivers import MetricDrivers, driver_blocks, rank_drivers
-from cxlib.reports.effects import Average, average, average_cells, pooled_test
+from cxlib.reports.effects import (
+    Average,
+    Pair,
+    average,
+    average_cells,
+    effect_and_se,
+    pooled_test,
+)
 from cxlib.reports.snapshot import CONCLUDED, Snapshot
 
 BY = ("stage", "tag")  # the groups of --by
@@ -118,12 +125,13 @@ def metrics_report(
     for e in snap.experiments:
         tally.experiment(e, snap.outcome(e))
     by = str(metrics_by) if metrics_by else None
+    known = {e.id: effect_and_se(e) for tests in tally.tests.values() for e in tests}
     for row in rows.values():
         direction = Direction(row.direction)
         tests = tally.tests.get(row.id, [])
-        row.average = average("", tests, direction)
+        row.average = average("", tests, direction, known)
         if by:
-            row.by = _grouped(tests, by, direction)
+            row.by = _grouped(tests, by, direction, known)
         row.moved = bool(row.primary or row.via_kpi)
     return MetricsReport(
         program=snap.program,
@@ -137,18 +145,20 @@ def metrics_report(
         shipped=tally.shipped,
         skipped=snap.skipped,
         by=by,
-        drivers=rank_drivers(config, tally.tests) if drivers else None,
+        drivers=rank_drivers(config, tally.tests, known) if drivers else None,
     )
 
 
-def _grouped(tests: list[Experiment], by: str, direction: Direction) -> list[Average]:
+def _grouped(
+    tests: list[Experiment], by: str, direction: Direction, known: dict[str, Pair | None]
+) -> list[Average]:
     """The average per stage or tag (a test with several tags is in each), groups by name."""
     groups: dict[str, list[Experiment]] = {}
     for e in tests:
         names = [e.stage or ""] if by == "stage" else list(dict.fromkeys(e.tags)) or [""]
         for name in names:
             groups.setdefault(name, []).append(e)
-    return [average(name or "(none)", groups[name], direction) for name in sorted(groups)]
+    return [average(name or "(none)", groups[name], direction, known) for name in sorted(groups)]
 
 
 def _row(m: Metric, north: str) -> MetricRow:
