@@ -166,6 +166,11 @@ def _bad_config(root: Path, old: str, new: str) -> Any:
             "journey.5.touchpoints.1.colour: Extra inputs are not permitted",
         ),
         (
+            'id = "loyalty"\n',
+            'id = "loyalty"\ntouchpoint_tables = {}\n',
+            "journey.6: unknown key 'touchpoint_tables'",
+        ),
+        (
             '  "help-centre",\n',
             '  "help-centre",\n  "returns-portal",\n',
             "journey.5.touchpoints.3: 'returns-portal' is named twice",
