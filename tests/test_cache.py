@@ -73,7 +73,9 @@ def test_config_change_invalidates_cached_findings(example: Path) -> None:
         _age(p)
     assert _findings(example) == []
     config = example / "cxlib.toml"
-    config.write_text(config.read_text().replace('"reviews"]', '"ratings"]'))
+    text = config.read_text()
+    assert '"reviews",' in text
+    config.write_text(text.replace('"reviews",', '"ratings",'))
     assert any(code == "unknown-touchpoint" for _, code, _ in _findings(example))
 
 

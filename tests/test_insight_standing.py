@@ -72,6 +72,8 @@ def test_roadmap_and_health_show_a_contested_insight(base: Path) -> None:
     assert "insight contested" in item["flags"]
     health = cx("-C", base, "--today", "2026-11-01", "report", "health", "--format", "json")
     problems = {(p["problem"], p["id"]): p["detail"] for p in health.json()["problems"]}
+    # The evidence area names the insight's status too: a contested draft and a contested
+    # validated insight call for different work.
     assert problems[("insight-contested", "INS-0010")] == (
-        "contested: contradiction 2 against support 1"
+        "validated, contested: contradiction 2 against support 1"
     )

@@ -12,6 +12,7 @@ files (:func:`cxlib.reports.snapshot.with_texts`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from cxlib.model.documents import Experiment, Insight
@@ -75,8 +76,17 @@ class LearningsReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def points(text: str) -> list[str]:
-    """A learnings section as items: each list item or paragraph joined onto one line."""
+RESTRICTED = "(a restricted document)"  # a link to one, as every published page reads it
+
+
+def points(text: str, hidden: Collection[str] = ()) -> list[str]:
+    """A learnings section as items: each list item or paragraph joined onto one line, a body
+    link quoted as its id (or, to a document of ``hidden``, the restricted ones, as
+    :data:`RESTRICTED`: a report that is published names none)."""
+
+    def quoted(m: re.Match[str]) -> str:
+        return RESTRICTED if m[1].upper() in hidden else m[1]
+
     items: list[str] = []
     current: list[str] = []
 
@@ -94,7 +104,7 @@ def points(text: str) -> list[str]:
         if marker:
             close()
             line = line[marker:].strip()
-        current.append(_WIKI.sub(r"\1", line))
+        current.append(_WIKI.sub(quoted, line))
     close()
     return [i for i in items if i]
 
@@ -131,7 +141,16 @@ def _related(snap: Snapshot, e: Experiment, insights: dict[str, Insight]) -> lis
     ]
 
 
-def _learned(snap: Snapshot, e: Experiment, insights: dict[str, Insight]) -> Learned:
+def _unpublished(snap: Snapshot) -> set[str]:
+    """The restricted documents this snapshot left out (none in a report for the terminal,
+    which reads them all; every one in a published page's)."""
+    present = {d.id for d in (*snap.insights, *snap.opportunities, *snap.experiments)}
+    return snap.restricted - present
+
+
+def _learned(
+    snap: Snapshot, e: Experiment, insights: dict[str, Insight], hidden: Collection[str]
+) -> Learned:
     result = e.result
     text = snap.learnings.get(e.id, "")
     return Learned(
@@ -148,7 +167,7 @@ def _learned(snap: Snapshot, e: Experiment, insights: dict[str, Insight]) -> Lea
         interval_level=result.interval_level if result else None,
         decision=e.decision.value if e.decision else None,
         learnings=text,
-        points=points(text),
+        points=points(text, hidden),
         insights=_related(snap, e, insights),
     )
 
@@ -163,7 +182,8 @@ def learnings(snap: Snapshot, metric: str | None = None, by: str | None = None) 
         for e in snap.experiments
         if e.status in CONCLUDED and (metric is None or e.primary_metric == metric)
     ]
-    rows = [_learned(snap, e, insights) for e in chosen]
+    hidden = _unpublished(snap)
+    rows = [_learned(snap, e, insights, hidden) for e in chosen]
     rows.sort(key=lambda r: r.id)
     rows.sort(key=lambda r: r.end, reverse=True)
     if by == "metric":
