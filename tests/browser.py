@@ -224,3 +224,33 @@ def screenshot(page: Page, folder: Path, name: str) -> Path:
         Path(copy_to).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(copy_to) / path.name)
     return path
+
+
+# Each word of the text in ``selector`` that the browser drew on more than one line. A word is
+# what lies between spaces, and a hyphen may end a line too; a word longer than 24 characters
+# (a URL, a hostile title) may have to break.
+_BROKEN_WORDS = r"""(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.textContent.matchAll(/\S{2,24}(?!\S)/g)) {
+        if (word.index > 0 && /\S/.test(node.textContent[word.index - 1])) continue;
+        for (const part of word[0].matchAll(/[^-]+-?/g)) {
+          const range = document.createRange();
+          range.setStart(node, word.index + part.index);
+          range.setEnd(node, word.index + part.index + part[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(part[0]);
+        }
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Page, selector: str = "td, th") -> list[str]:
+    """Words of tables (``selector``) split over lines: a column squeezed below its longest
+    word, which a table too wide for the screen should avoid by scrolling instead."""
+    return list(page.evaluate(_BROKEN_WORDS, selector))

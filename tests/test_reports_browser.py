@@ -170,6 +170,7 @@ def test_fits_the_screen_and_no_text_is_below_12px(
         scroll_width, inner = browser.overflow(w.page)
         assert scroll_width <= inner, f"the page scrolls sideways at {width} px"
         assert browser.small_text(w.page) == []
+        assert browser.broken_words(w.page) == []
         places = w.page.evaluate(PLACES)
         # Each headline figure's value and each report's link is on the screen, whole.
         for text, left, right in places["figures"] + places["nav"]:
