@@ -8,28 +8,17 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE, ROOT, cx, example_copy, write
+from tests.conftest import ROOT, cx, example_copy
+from tests.reportkit import base
 
 from cxlib.cli.commands.report import app as report_app
 
 TODAY = "2026-11-01"
 HOSTILE = '<script>alert("x")</script> & R&D | *bold* [link](http://evil.example) `tick`'
 CHARTS = ("value-effort", "outcomes", "win-rate", "journey")
-
-
-def base(root: Path, files: dict[str, str]) -> Path:
-    """A knowledge base with the example's config and exactly ``files``."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(EXAMPLE / "cxlib.toml", root / "cxlib.toml")
-    for folder in ("insights", "opportunities", "experiments"):
-        (root / folder).mkdir(exist_ok=True)
-    for rel, text in files.items():
-        write(root, rel, text)
-    return root
 
 
 def experiment(

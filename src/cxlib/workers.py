@@ -75,3 +75,20 @@ def die_with_parent() -> Iterator[None]:
         _scopes -= 1
         if _scopes == 0:
             _tie = None
+
+
+def fork_workers(items: int, minimum: int) -> int:
+    """How many forked workers ``items`` pieces of work are worth: none under ``minimum``
+    items, with one CPU, or where processes cannot be forked (only Linux's fork is used: the
+    workers start with every module imported); else one per CPU, at most 8."""
+    import multiprocessing  # here: start-up never pays for it
+
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+    if (
+        items < minimum
+        or workers < 2
+        or sys.platform != "linux"
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 0
+    return workers

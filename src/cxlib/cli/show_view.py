@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cxlib.escape import terminal
-from cxlib.kb.parse import blank_comments
+from cxlib.model.comments import without_comments
 
 if TYPE_CHECKING:
     from cxlib.cli.output import Output
@@ -21,7 +21,7 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 def body_text(body: str) -> str:
     """The body as a reader sees it: guidance comments gone, no run of empty lines left."""
-    return _BLANK_RUN.sub("\n\n", blank_comments(body)).strip("\n")
+    return _BLANK_RUN.sub("\n\n", without_comments(body)).strip("\n")
 
 
 def words(value: object) -> str:

@@ -7,12 +7,10 @@ the plan's context already in memory (fork) and die with this process.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cxlib.workers import die_with_parent
+from cxlib.workers import die_with_parent, fork_workers
 
 # Fewer documents than this are rendered in this process: forking costs more than it saves.
 RENDER_WORKERS_FROM = 600
@@ -37,13 +35,8 @@ def render_all(ctx: C, items: list[I], work: Callable[[C, I], R]) -> list[R]:
     global _job
     import multiprocessing  # here: start-up never pays for it
 
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
-    if (
-        len(items) < RENDER_WORKERS_FROM
-        or workers < 2
-        or sys.platform != "linux"
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    workers = fork_workers(len(items), RENDER_WORKERS_FROM)
+    if not workers:
         return [work(ctx, item) for item in items]
     _job = (ctx, work)
     try:

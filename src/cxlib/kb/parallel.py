@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +9,7 @@ from cxlib.kb.files import DocFile, read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.tuning import PARSE_WORKERS_FROM
 from cxlib.model.source import ParsedFile, Problem
-from cxlib.workers import die_with_parent
+from cxlib.workers import die_with_parent, fork_workers
 
 VANISHED = "vanished"  # never a finding: the file is left out, as if it had not been listed
 
@@ -58,13 +56,8 @@ def parse_in_parallel(
     """
     import multiprocessing  # here: start-up never pays for it
 
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
-    if (
-        len(files) < minimum
-        or workers < 2
-        or sys.platform != "linux"
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    workers = fork_workers(len(files), minimum)
+    if not workers:
         return {}
     items = [(f.path, f.size) for f in files]
     size = max(1, len(items) // (workers * 4))

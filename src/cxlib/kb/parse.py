@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from cxlib.kb.markdown import fence_after
+from cxlib.model.comments import blank_comments
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.source import ParsedFile, Problem, Section
 from cxlib.model.vocabulary import is_placeholder
@@ -224,30 +225,6 @@ def _heading_title(line: str, level: int) -> str:
     if not rest:
         return line[-1]  # only blanks: the pattern's title is the last of them
     return rest.rstrip(" \t#") or rest[0]
-
-
-def blank_comments(text: str) -> str:
-    """``text`` with each closed HTML comment replaced by its line breaks (template guidance does
-    not count, and line numbers stay right).
-
-    A scan with ``str.find`` rather than a lazy ``<!--.*?-->``: that pattern retries from every
-    unclosed ``<!--`` to the end of the text, which is quadratic.
-    """
-    start = text.find("<!--")
-    if start < 0:
-        return text
-    parts: list[str] = []
-    done = 0
-    while start >= 0:
-        close = text.find("-->", start + 4)
-        if close < 0:
-            break  # no comment closes after this one, so none after it does either
-        parts.append(text[done:start])
-        parts.append("\n" * text.count("\n", start, close))
-        done = close + 3
-        start = text.find("<!--", done)
-    parts.append(text[done:])
-    return "".join(parts)
 
 
 def normalize_heading(title: str) -> str:

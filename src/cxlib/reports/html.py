@@ -209,13 +209,19 @@ def _block(b: Block, link: DocumentLinks, label: str) -> str:
     return _table(b, link, label)
 
 
-def _chart(svg: str, caption: str, link: DocumentLinks) -> str:
-    # The frame scrolls a chart wider than a phone; it takes the keyboard focus so that it can
-    # be scrolled without a pointer, and is named after the chart for a screen reader.
+def chart_figure(svg: str, caption: str, caption_html: str) -> str:
+    """A chart in its figure (the page's and the site's). A chart keeps its own size, since its
+    labels would shrink with it, so its frame scrolls a chart wider than a phone; the frame
+    takes the keyboard focus so that it can be scrolled without a pointer, and is named after
+    the chart for a screen reader."""
     return (
         f'<figure><div class="chart-wrap" tabindex="0" role="group" aria-label="{esc(caption)}">'
-        f"{link.chart(svg)}</div><figcaption>{link.text(esc(caption))}</figcaption></figure>"
+        f"{svg}</div><figcaption>{caption_html}</figcaption></figure>"
     )
+
+
+def _chart(svg: str, caption: str, link: DocumentLinks) -> str:
+    return chart_figure(link.chart(svg), caption, link.text(esc(caption)))
 
 
 def _section(name: str, r: Rendered, figures: list[tuple[str, str]], link: DocumentLinks) -> str:

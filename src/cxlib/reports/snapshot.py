@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
+from cxlib.model.comments import without_comments
 from cxlib.model.config import ProgramConfig
 from cxlib.model.documents import (
     Document,
@@ -270,24 +271,8 @@ def section_text(text: str, line: int) -> str:
         size += len(raw) + 1
         if size > LEARNINGS_LIMIT * 2:
             break
-    prose = _without_comments("\n".join(body)).strip()
+    prose = without_comments("\n".join(body)).strip()
     return prose if len(prose) <= LEARNINGS_LIMIT else prose[: LEARNINGS_LIMIT - 1] + "…"
-
-
-def _without_comments(text: str) -> str:
-    """``text`` without ``<!-- ... -->`` comments, by a linear scan (no regex across lines)."""
-    out: list[str] = []
-    at = 0
-    while True:
-        start = text.find("<!--", at)
-        if start < 0:
-            out.append(text[at:])
-            return "".join(out)
-        out.append(text[at:start])
-        end = text.find("-->", start + 4)
-        if end < 0:
-            return "".join(out)
-        at = end + 3
 
 
 def _without(doc: Any, gone: set[str]) -> Any:

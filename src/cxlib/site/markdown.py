@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxlib.escape import html as esc
+from cxlib.model.comments import without_comments
 from cxlib.model.ids import WIKI_LINK_RE
 
 if TYPE_CHECKING:
@@ -63,28 +64,12 @@ class Section:
     html: str
 
 
-def strip_comments(text: str) -> str:
-    """The text without ``<!-- -->`` comments (the templates' guidance), in one linear scan."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        start = text.find("<!--", pos)
-        if start < 0:
-            out.append(text[pos:])
-            return "".join(out)
-        end = text.find("-->", start + 4)
-        out.append(text[pos:start])
-        if end < 0:
-            return "".join(out)
-        pos = end + 3
-
-
 def render_sections(text: str, links: Links) -> list[Section]:
     """The body as HTML, one :class:`Section` per ``##`` heading (``#`` reads as ``##``: the page's
     title is its only ``h1``)."""
     md = _parser()
     env: dict[str, Any] = {"links": links}
-    tokens = md.parse(strip_comments(text), env)
+    tokens = md.parse(without_comments(text), env)
     for t in tokens:
         if t.type in ("heading_open", "heading_close") and t.tag == "h1":
             t.tag = "h2"

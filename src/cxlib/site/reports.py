@@ -7,6 +7,7 @@ import re
 
 from cxlib.escape import html as esc
 from cxlib.reports.blocks import Block, Figures, Heading, Note, Rendered, Table
+from cxlib.reports.html import chart_figure
 from cxlib.site import layout
 from cxlib.site.content import Site
 
@@ -78,13 +79,7 @@ def report_page(
     if blocks and isinstance(blocks[0], Figures):
         parts.append(_block(site, blocks.pop(0)))
     for svg, caption in figures:
-        # A chart keeps its own size (its labels would shrink with it) and scrolls sideways
-        # in its frame on a narrow screen, as a wide table does; the page never does.
-        parts.append(
-            f'<figure><div class="chart-wrap" tabindex="0" role="group" '
-            f'aria-label="{esc(caption)}">{svg}</div>'
-            f"<figcaption>{linked(site, caption)}</figcaption></figure>"
-        )
+        parts.append(chart_figure(svg, caption, linked(site, caption)))
     parts += [_block(site, b) for b in blocks]
     return layout.page(frame, rendered.title, "\n".join(parts), REL, "reports", page_class="report")
 

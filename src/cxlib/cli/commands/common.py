@@ -62,6 +62,13 @@ DocId = Annotated[
         metavar="ID", help="Document id, e.g. EXP-0042.", autocompletion=complete_with("ids")
     ),
 ]
+# The options of a listing (list, query).
+SortOption = Annotated[
+    str,
+    typer.Option(help="id, title, status, created (newest first) or priority (highest first)."),
+]
+LimitOption = Annotated[int | None, typer.Option(help="At most this many rows.", min=1)]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or csv.")]
 Wide = Annotated[
     bool,
     typer.Option(

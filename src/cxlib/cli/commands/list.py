@@ -4,7 +4,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import ListFormat, Wide, complete_with, kind_arg
+from cxlib.cli.commands.common import (
+    LimitOption,
+    ListFormat,
+    ListFormatOption,
+    SortOption,
+    Wide,
+    complete_with,
+    kind_arg,
+)
 from cxlib.cli.state import State, state
 
 if TYPE_CHECKING:
@@ -62,14 +70,9 @@ def command(
             "Several --where are and-ed.",
         ),
     ] = None,
-    sort: Annotated[
-        str,
-        typer.Option(help="id, title, status, created (newest first) or priority (highest first)."),
-    ] = "id",
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.", min=1)] = None,
-    format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = ListFormat.TABLE,
+    sort: SortOption = "id",
+    limit: LimitOption = None,
+    format: ListFormatOption = ListFormat.TABLE,
     wide: Wide = False,
 ) -> None:
     """List documents, filtered by status, stage, tag, team and more.

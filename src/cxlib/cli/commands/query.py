@@ -4,7 +4,13 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import ListFormat, Wide
+from cxlib.cli.commands.common import (
+    LimitOption,
+    ListFormat,
+    ListFormatOption,
+    SortOption,
+    Wide,
+)
 from cxlib.cli.state import state
 
 NAME = "query"
@@ -18,14 +24,9 @@ def command(
             metavar="[NAME]", help="A query of cxlib.toml's [queries]; none: list them."
         ),
     ] = None,
-    sort: Annotated[
-        str,
-        typer.Option(help="id, title, status, created (newest first) or priority (highest first)."),
-    ] = "id",
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.", min=1)] = None,
-    format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = ListFormat.TABLE,
+    sort: SortOption = "id",
+    limit: LimitOption = None,
+    format: ListFormatOption = ListFormat.TABLE,
     wide: Wide = False,
 ) -> None:
     """Run a saved query of cxlib.toml, or list them.
