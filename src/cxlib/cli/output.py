@@ -122,9 +122,16 @@ class Output:
     def csv(self, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(columns)
+        place = {c: i for i, c in enumerate(columns)}
+        empty: list[object] = [None] * len(columns)
         for row in rows:
-            get = row.get
-            writer.writerow(csv_row([get(c) for c in columns]))
+            # Only the cells a row has are looked at: an export's rows leave most columns empty.
+            cells = empty.copy()
+            for key, value in row.items():
+                at = place.get(key)
+                if at is not None:
+                    cells[at] = value
+            writer.writerow(csv_row(cells))
 
     def table(
         self,

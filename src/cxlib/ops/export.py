@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -125,11 +126,25 @@ def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
         if kind is dict:
             _flatten(value, name + ".", out)
         elif kind is list:
-            out[name] = _ENCODER.encode(value)
+            out[name] = _json_list(value)
         elif kind is bool:
             out[name] = "true" if value else "false"  # as YAML and the JSON cells write it
         else:
             out[name] = value
+
+
+# Text that JSON writes as it is between quotes (no quote, backslash or control character).
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f]*\Z')
+
+
+def _json_list(value: list[Any]) -> str:
+    """A list as JSON text; a list of plain words (tags, ids, metrics: most lists) written
+    directly, as the encoder would write it, without a call into it for each."""
+    if all(type(v) is str for v in value):
+        joined = '", "'.join(value)
+        if _PLAIN.match(joined):
+            return f'["{joined}"]' if value else "[]"
+    return _ENCODER.encode(value)
 
 
 def iso(value: Any) -> str:
