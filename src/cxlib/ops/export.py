@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ def _json_list(value: list[Any]) -> str:
         joined = '", "'.join(value)
         if _PLAIN.match(joined):
             return f'["{joined}"]' if value else "[]"
+    elif all(type(v) is int or (type(v) is float and math.isfinite(v)) for v in value):
+        return "[" + ", ".join(map(repr, value)) + "]"  # an interval, as json writes it
     return _ENCODER.encode(value)
 
 
