@@ -64,7 +64,11 @@ def test_backlinks_are_grouped_by_relation(site: Path) -> None:
     assert re.search(supported, insight)
     opportunity = (site / "docs" / "OPP-0001.html").read_text()
     assert re.search(r"<h3>Tested by</h3>.*EXP-0003", opportunity)
-    assert "<h3>Mentioned in</h3>" in (site / "docs" / "EXP-0003.html").read_text()
+    experiment = (site / "docs" / "EXP-0003.html").read_text()
+    assert "<h3>Mentioned in</h3>" in experiment
+    # OPP-0001's body mentions EXP-0003, which names it as its opportunity: said once.
+    mentioned = experiment.split("<h3>Mentioned in</h3>", 1)[1].split("</ul>", 1)[0]
+    assert "OPP-0001" not in mentioned and "EXP-0019" not in mentioned
     chain = insight[insight.index('<ul class="chain">') :]
     assert chain.index("EXP-0003") < chain.index("INS-0007")
 

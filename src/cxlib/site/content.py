@@ -93,7 +93,7 @@ class Site:
         return groups
 
     def incoming(self, doc_id: str) -> list[tuple[str, list[str]]]:
-        """The typed links into ``doc_id``, in words, then the bodies mentioning it."""
+        """The typed links into ``doc_id``, in words, then the other bodies mentioning it."""
         words: dict[str, list[str]] = {}
         for source, name in self.snap.backlinks.get(doc_id, []):
             src = self.entries.get(source)
@@ -101,7 +101,14 @@ class Site:
                 label = INCOMING[(src.kind, name)]
                 if source not in words.setdefault(label, []):
                     words[label].append(source)
-        mentioned = [m for m in self.mentions.get(doc_id, []) if m in self.entries]
+        # A body mention of a document a typed link already names, either way, is said once.
+        linked = {i for ids in words.values() for i in ids}
+        entry = self.entries.get(doc_id)
+        if entry is not None:
+            linked.update(i for _, ids in self.outgoing(entry) for i in ids)
+        mentioned = [
+            m for m in self.mentions.get(doc_id, []) if m in self.entries and m not in linked
+        ]
         if mentioned:
             words[MENTIONED] = mentioned
         return [(label, sorted(ids)) for label, ids in words.items()]

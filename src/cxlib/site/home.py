@@ -44,8 +44,8 @@ def home_page(site: Site, frame: layout.Frame) -> str:
     parts.append(
         '<section aria-labelledby="more-h"><h2 id="more-h">Views of the program</h2>'
         '<ul class="plain">'
-        '<li><a href="journey.html">The customer journey</a> — stages by kinds, every document '
-        "in its place</li>"
+        '<li><a href="journey.html">Journey map</a> — every document in its stage, by kind '
+        "(the Journey report below counts them)</li>"
         f"{reports}"
         '<li><a href="search.html">Search</a> — every document, full text</li>'
         "</ul></section>"
