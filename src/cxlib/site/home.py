@@ -13,6 +13,8 @@ RECENT = 12
 
 
 def left_out_sentence(n: int) -> str:
+    if n == 0:
+        return "Every document of the library is published here; none is marked restricted."
     if n == 1:
         return "1 document marked restricted is not published."
     return f"{n} documents marked restricted are not published."
