@@ -68,6 +68,23 @@ class Ratio:
 
 
 # -- the knowledge base ----------------------------------------------------------------------------
+def corpus_parser(description: str) -> argparse.ArgumentParser:
+    """A benchmark's command line on a generated base: its size, the runs of each figure and
+    the corpus seed (more options may be added to it)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
+    parser.add_argument("--runs", type=int, default=5, metavar="R")
+    parser.add_argument("--seed", type=int, default=7, metavar="S")
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
 def knowledge_base(docs: int, seed: int, name: str = "kb", commit: bool = False) -> Path:
     """The generated base for (docs, seed), reused while the generator and config are unchanged;
     shared by the benchmarks. ``commit`` makes it a git repository with one commit."""
@@ -307,10 +324,7 @@ def describe(cxlib: str, kb: Path, docs: int, runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time the cxlib CLI on a generated base.")
-    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
-    parser.add_argument("--seed", type=int, default=7, metavar="S")
+    parser = corpus_parser("Time the cxlib CLI on a generated base.")
     parser.add_argument(
         "--growth",
         type=int,
@@ -319,9 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also time validate ONE_FILE on a base of M documents (e.g. 40000): the hook's "
         "cost must not grow with the base (target: <= 1.3x the --docs figure)",
     )
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    args = parse(parser, argv)
     cxlib = cxlib_command()
     kb = knowledge_base(args.docs, args.seed)
     one_file = document_files(kb)[len(document_files(kb)) // 2].relative_to(kb).as_posix()

@@ -15,7 +15,6 @@ warm-up run, except the in-process row, which times the history functions themse
 
 from __future__ import annotations
 
-import argparse
 import collections
 import datetime as dt
 import hashlib
@@ -514,11 +513,8 @@ def _locked_experiment(kb: Path, changed: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time the hook and the history pass.")
-    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
+    parser = bench_cli.corpus_parser("Time the hook and the history pass.")
     parser.add_argument("--commits", type=int, default=2_000, metavar="C")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
-    parser.add_argument("--seed", type=int, default=7, metavar="S")
     parser.add_argument(
         "--part",
         choices=("all", "hook", "lock", "history"),

@@ -11,7 +11,6 @@ user who just edited a file, re-reads that one file into the parse cache).
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -114,13 +113,8 @@ def read_figures(cxlib: str, kb: Path, runs: int) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time link/unlink/status/graph/renumber.")
-    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
-    parser.add_argument("--seed", type=int, default=7, metavar="S")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    parser = bench_cli.corpus_parser("Time link/unlink/status/graph/renumber.")
+    args = bench_cli.parse(parser, argv)
     cxlib = bench_cli.cxlib_command()
     kb = bench_cli.knowledge_base(args.docs, args.seed)
     bench_cli.settle(kb)

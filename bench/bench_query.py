@@ -18,7 +18,6 @@ goes to /dev/null, so writing the rows counts but no terminal does.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import bench_cli  # bench/ is sys.path[0] when this file is run as a script
@@ -28,13 +27,8 @@ TARGET = 1.0  # seconds, warm, 10,000 documents
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time list --where and export.")
-    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
-    parser.add_argument("--seed", type=int, default=7, metavar="S")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    parser = bench_cli.corpus_parser("Time list --where and export.")
+    args = bench_cli.parse(parser, argv)
     cxlib = bench_cli.cxlib_command()
     kb = bench_cli.knowledge_base(args.docs, args.seed, name="query-kb")
     bench_cli.settle(kb)

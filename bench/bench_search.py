@@ -16,7 +16,6 @@ unchanged. One document is edited and restored; the index lives in the user's ca
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import resource
@@ -293,14 +292,9 @@ def print_table(rows: Sequence[Figure]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time the search index on a generated base.")
-    parser.add_argument("--docs", type=int, default=10_000, metavar="N")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
-    parser.add_argument("--seed", type=int, default=7, metavar="S")
+    parser = bench_cli.corpus_parser("Time the search index on a generated base.")
     parser.add_argument("--quick", action="store_true", help="one build configuration only")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    args = bench_cli.parse(parser, argv)
     cxlib = cxlib_command()
     kb = bench_cli.knowledge_base(args.docs, args.seed, name="search-kb", commit=True)
     files = document_files(kb)

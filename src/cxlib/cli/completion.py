@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from cxlib.kb.store import KnowledgeBase
 
-# The variable the shell scripts set for a completion run (click's "_<PROG>_COMPLETE").
-COMPLETE_VAR = "_CXLIB_COMPLETE"
+from cxlib.cli.entry import COMPLETE_VAR
+
 SHELLS = ("bash", "zsh", "fish")
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 HELP_FILE = Path(__file__).with_name("top_help.txt")
 _HELP_ARGS: tuple[list[str], ...] = ([], ["--help"], ["-h"])
 _WRAP = 80  # click's help is as wide as the terminal up to this
+# What the shell scripts of ``cxlib completion`` set for a completion run (click's
+# "_<PROG>_COMPLETE"): such a run has no arguments, and is no help request.
+COMPLETE_VAR = "_CXLIB_COMPLETE"
 
 
 def _columns() -> int:
@@ -49,8 +52,7 @@ def answer(args: list[str]) -> tuple[str, int] | None:
 
 
 def run() -> None:
-    # A shell asking for completions runs the program without arguments: not a help request.
-    found = None if os.environ.get("_CXLIB_COMPLETE") else answer(sys.argv[1:])
+    found = None if os.environ.get(COMPLETE_VAR) else answer(sys.argv[1:])
     if found is None:
         from cxlib.cli.main import run as run_cli
 

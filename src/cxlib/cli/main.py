@@ -185,7 +185,7 @@ def hoist_globals(args: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; expected errors never print a traceback."""
-    from cxlib.cli.completion import COMPLETE_VAR
+    from cxlib.cli.entry import COMPLETE_VAR  # already loaded: it started this process
 
     if os.environ.get(COMPLETE_VAR):
         return _complete(COMPLETE_VAR)

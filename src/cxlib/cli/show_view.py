@@ -88,25 +88,24 @@ def result_sentence(result: object) -> str | None:
     return ", ".join(parts)
 
 
-def summary_lines(shown: ShowResult) -> list[str]:
+def summary_pairs(shown: ShowResult) -> list[tuple[str, str]]:
     """The sentences above the fields: an opportunity's priority, an experiment's result."""
-    lines = []
+    pairs = []
     if shown.kind == "opportunity":
         value = (
             "not scored (a score is missing)" if shown.priority is None else f"{shown.priority:g}"
         )
-        lines.append(f"priority: {value} ({shown.formula})")
+        pairs.append(("priority", f"{value} ({shown.formula})"))
     sentence = result_sentence(shown.front_matter.get("result"))
     if sentence:
-        lines.append(f"result: {sentence}")
-    return lines
+        pairs.append(("result", sentence))
+    return pairs
 
 
 def field_rows(shown: ShowResult) -> list[tuple[str, str]]:
     """The summary sentences, then every field but those of the header line."""
-    rows = [tuple(line.split(": ", 1)) for line in summary_lines(shown)]
     return [
-        *((label, text) for label, text in rows),
+        *summary_pairs(shown),
         *(
             pair
             for key, value in shown.front_matter.items()
@@ -133,8 +132,8 @@ def plain(out: Output, shown: ShowResult) -> None:
     """The document as plain lines, for a pipe, a log or a screen reader."""
     out.line(f"{shown.id}  {shown.front_matter.get('title', '')}")
     out.line(f"{shown.kind} · {shown.front_matter.get('status', '')} · {shown.path}")
-    for line in summary_lines(shown):
-        out.line(f"  {line}")
+    for label, text in summary_pairs(shown):
+        out.line(f"  {label}: {text}")
     for key, value in shown.front_matter.items():
         if key not in _HEADER_KEYS:
             for line in field_lines(key, value):
