@@ -148,19 +148,23 @@ def test_first_search_builds_the_index_with_a_notice(kb: Path) -> None:
     assert not (kb / ".cxlib" / "index").exists()
 
 
+def _segment_file(index: Path) -> Path:
+    """The terms file of a segment (segments are written as separate files, not compound)."""
+    return next(index.glob("MAIN_*.trm"))
+
+
 def _truncate_segment(index: Path) -> str:
-    segment = next(index.glob("MAIN_*.seg"))
+    segment = _segment_file(index)
     with segment.open("r+b") as fh:
         fh.truncate(segment.stat().st_size // 2)
     return "changed size"
 
 
 def _zero_segment(index: Path) -> str:
-    segment = next(index.glob("MAIN_*.seg"))
+    segment = _segment_file(index)
     size = segment.stat().st_size
     with segment.open("r+b") as fh:
-        fh.seek(size // 4)
-        fh.write(b"\0" * (size // 2))
+        fh.write(b"\0" * size)
     assert segment.stat().st_size == size  # only the content is damaged
     return "it could not be read"
 
