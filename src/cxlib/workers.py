@@ -92,3 +92,66 @@ def fork_workers(items: int, minimum: int) -> int:
     ):
         return 0
     return workers
+
+
+@contextmanager
+def in_child(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes | None]]:
+    """Run ``work`` in a forked child while this process goes on, on the other CPU; inside,
+    a function that waits for the bytes ``work`` returned.
+
+    It answers None when there is no child: not on Linux, or this process has other threads
+    (forking copies only the calling one), or the fork failed, or the child failed or was
+    killed. The caller then does the work itself, so the answer never depends on the child.
+    Leaving the block without asking closes the pipe, which ends a child still writing, and
+    every child is reaped on the way out.
+    """
+    import threading  # here: start-up never pays for it
+
+    if sys.platform != "linux" or threading.active_count() > 1:
+        yield lambda: None
+        return
+    try:
+        readable, writable = os.pipe()
+    except OSError:
+        yield lambda: None
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(readable)
+        os.close(writable)
+        yield lambda: None
+        return
+    if pid == 0:  # the child: never returns to the caller's code
+        code = 1
+        try:
+            os.close(readable)
+            with open(writable, "wb") as out:
+                out.write(work())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writable)
+    inbox = open(readable, "rb")  # noqa: SIM115 - closed below, whether or not it is read
+    status: list[int] = []
+
+    def reap() -> None:
+        if not status:
+            try:
+                status.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): its answer is lost
+                status.append(-1)
+
+    def result() -> bytes | None:
+        try:
+            data = inbox.read()
+        finally:
+            inbox.close()
+            reap()
+        return data if status[0] == 0 else None
+
+    try:
+        yield result
+    finally:
+        inbox.close()  # a child still writing gets a broken pipe and ends
+        reap()

@@ -223,16 +223,26 @@ class Output:
 
             yield once
             return
-        from rich.progress import Progress
+        # The bar (rich, and its drawing thread) starts at the first report of work: a search
+        # whose index is up to date reports none and pays for neither.
+        bars: list[Any] = []
 
-        with Progress(console=self.console(self.stderr), transient=True) as bar:
-            task = bar.add_task(label, total=None)
+        def update(done: int, total: int) -> None:
+            if not bars:
+                from rich.progress import Progress
 
-            def update(done: int, total: int) -> None:
-                # Drawn now, not at the next tick: a short job would otherwise show nothing.
-                bar.update(task, completed=done, total=total, refresh=True)
+                bar = Progress(console=self.console(self.stderr), transient=True)
+                bar.start()
+                bars.append((bar, bar.add_task(label, total=None)))
+            bar, task = bars[0]
+            # Drawn now, not at the next tick: a short job would otherwise show nothing.
+            bar.update(task, completed=done, total=total, refresh=True)
 
+        try:
             yield update
+        finally:
+            for bar, _ in bars:
+                bar.stop()
 
 
 def _cell(value: Any) -> str:

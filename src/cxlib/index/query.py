@@ -53,6 +53,9 @@ _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
 _RANGE = re.compile(r"^\[\s*(\S*?)\s*\b(?:to|TO|To)\b\s*(\S*?)\s*\]$")
 _COMPARE = re.compile(r"^(>=|=>|<=|=<|>|<)?(.*)$")
 
+# A parsed query, as the rest of cxlib names it without knowing the backend.
+Parsed = query.Query
+
 
 class _BadDate(ValueError):
     pass

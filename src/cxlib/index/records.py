@@ -11,12 +11,13 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxlib.model.ids import WIKI_LINK_RE
 from cxlib.model.kinds import Kind
-from cxlib.model.library import LoadedDoc
-from cxlib.model.source import ParsedFile
+
+if TYPE_CHECKING:
+    from cxlib.model.source import ParsedFile
 
 DATE_FIELDS = ("created", "updated", "start", "end")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -125,6 +126,9 @@ def build_record(
 ) -> Record:
     """The record of one document file (``parsed`` is what :func:`cxlib.kb.parse` made of it);
     ``custom``: the declared fields to index, name to type."""
+    # Here: a search whose index is up to date never loads the document model.
+    from cxlib.model.library import LoadedDoc
+
     loaded = LoadedDoc(path=path, kind=kind, parsed=parsed)
     data = parsed.data or {}
     text = document_text(raw)

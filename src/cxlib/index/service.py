@@ -34,10 +34,11 @@ from cxlib.index.manifest import Changes, Manifest, compare
 from cxlib.index.manifest import FileEntry as FileEntry
 from cxlib.index.records import Record, body_text, build_record, similarity_texts
 from cxlib.index.results import Hit
-from cxlib.model.source import ParsedFile
 
 if TYPE_CHECKING:
     from cxlib.index import store
+    from cxlib.index.query import Parsed as Parsed
+    from cxlib.model.source import ParsedFile
 
 INDEX_DIR = "index"
 LOCK_NAME = "index.lock"
@@ -388,20 +389,33 @@ class SearchIndex:
             return ""
 
 
+def parse(
+    text: str, vocabulary: Callable[[], Mapping[str, Set[str]]], fields: Mapping[str, str]
+) -> Parsed:
+    """A query in the query language (see the README), checked before any index work. Loads
+    the backend too (:func:`load_backend`): a search needs it next."""
+    load_backend()
+    from cxlib.index.query import parse_query
+
+    return parse_query(text, vocabulary, fields)
+
+
+def load_backend() -> None:
+    """Load the modules that read and write the index now rather than at their first use, so
+    a caller can overlap the loading with other work (:func:`cxlib.kb.files.listed_while`)."""
+    import cxlib.index.store  # noqa: F401
+
+
 def search(
     index: SearchIndex,
     files: Sequence[FileEntry],
-    text: str,
-    vocabulary: Callable[[], Mapping[str, Set[str]]],
+    query: Parsed,
     limit: int,
     kind: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Hit], SyncReport]:
-    """Ranked hits for a query in the query language (see the README)."""
-    from cxlib.index.query import parse_query
-
-    q = parse_query(text, vocabulary, index.fields)  # invalid: fails before any index work
-    return index.read(files, lambda r: r.search(q, limit, kind, index.snippet_text), progress)
+    """Ranked hits for a query made by :func:`parse`."""
+    return index.read(files, lambda r: r.search(query, limit, kind, index.snippet_text), progress)
 
 
 def similar(

@@ -15,6 +15,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+# What opening an index loads on first use: loaded with this module, so that a caller
+# overlapping the loading with other work (service.load_backend) overlaps all of it.
+import whoosh.codec.whoosh3
+import whoosh.searching  # noqa: F401
 from whoosh import highlight, index, query
 
 from cxlib.index.errors import IndexDamagedError

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,8 @@ def read_config(root: Path) -> tuple[ProgramConfig, str]:
     cached = _cached(root, key)
     if cached is not None:
         return cached, digest
+    import tomllib  # here: a run answered from the cache never loads the TOML parser
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -208,6 +209,8 @@ def with_format(text: str, library_format: int, name: str = CONFIG_NAME) -> str:
 
 
 def _check_format_edit(before: str, after: str, library_format: int, name: str) -> None:
+    import tomllib
+
     try:
         old = tomllib.loads(before.removeprefix("\ufeff"))
     except (ValueError, RecursionError) as e:

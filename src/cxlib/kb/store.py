@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cxlib.kb.cache import ParseCache
 from cxlib.kb.config_file import find_root, read_config
 from cxlib.kb.files import DocFile, scan
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.config import ProgramConfig
-from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
-from cxlib.model.library import Library, LoadedDoc
-from cxlib.model.source import ParsedFile
+
+if TYPE_CHECKING:
+    from cxlib.kb.cache import ParseCache
+    from cxlib.model.findings import Finding
+    from cxlib.model.library import Library
+    from cxlib.model.source import ParsedFile
 
 Progress = Callable[[int, int], None]
 
@@ -90,6 +93,9 @@ class KnowledgeBase:
     def load_parsed(self) -> Library:
         """Every document parsed (through the cache), without models or checks: what links,
         the graph and renumbering read."""
+        from cxlib.kb.cache import ParseCache
+        from cxlib.model.library import Library, LoadedDoc
+
         with collector_paused():
             files, _ = self.files()
             cache = ParseCache(self.root)

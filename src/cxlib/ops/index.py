@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cxlib.index.service import (
     DEFAULT_TIMEOUT,
@@ -12,14 +13,16 @@ from cxlib.index.service import (
     SearchIndex,
     Source,
     SyncReport,
+    load_backend,
 )
-from cxlib.kb.cache import ParseCache
-from cxlib.kb.files import DocFile, read_document, scan, signature
+from cxlib.kb.files import DocFile, listed_while, read_document, scan, signature
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
 from cxlib.model.custom_fields import field_types
-from cxlib.model.source import ParsedFile
+
+if TYPE_CHECKING:
+    from cxlib.model.source import ParsedFile
 
 
 def open_index(
@@ -54,6 +57,8 @@ def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile
     A cached entry is used only if the file still has the signature the cache recorded after
     its bytes were read, so the fields and the text indexed always come from the same version.
     """
+    from cxlib.kb.cache import ParseCache
+
     cache = ParseCache(kb.root, writable=False)
 
     def parse(f: FileEntry, raw: bytes) -> ParsedFile:
@@ -83,7 +88,7 @@ def index_documents(
 
     ``procs`` and ``limitmb`` override the build options (the benchmark compares them).
     """
-    files = documents(kb)
+    files, _ = listed_while(kb.root, kb.config, load_backend)
     index = open_index(kb, timeout, len(files))
     index.procs = procs or index.procs
     index.limitmb = limitmb or index.limitmb

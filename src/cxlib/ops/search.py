@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cxlib.index import service
-from cxlib.index.results import Hit
-from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
+from cxlib.index.service import DEFAULT_TIMEOUT
+from cxlib.kb.files import listed_while
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.config import ProgramConfig
-from cxlib.model.custom_fields import one_of_values
 from cxlib.model.kinds import Kind
-from cxlib.ops.index import documents, open_index
+
+if TYPE_CHECKING:
+    from cxlib.index.results import Hit
+    from cxlib.index.service import Parsed, Progress, SyncReport
 
 
 @dataclass
@@ -22,6 +24,7 @@ class SearchResult:
 
 def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
     """The values each enumerated field can take, so a misspelt one is an error, not silence."""
+    from cxlib.model.custom_fields import one_of_values
     from cxlib.model.documents import (
         Decision,
         ExperimentStatus,
@@ -60,15 +63,28 @@ def search_documents(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
 ) -> SearchResult:
-    """Ranked hits; the index is brought up to date (or built) first."""
-    files = documents(kb)
+    """Ranked hits; the index is brought up to date (or built) first.
+
+    The files are listed while the backend loads and the query is parsed (see
+    :func:`listed_while`).
+    """
+    from cxlib.index import service
+    from cxlib.ops.index import open_index
+
+    files, parsed = listed_while(kb.root, kb.config, lambda: _parse(kb.config, query))
     hits, report = service.search(
         open_index(kb, timeout, len(files)),
         files,
-        query,
-        lambda: vocabulary(kb.config),
+        parsed,
         limit,
         kind.value if kind else None,
         progress,
     )
     return SearchResult(hits, report)
+
+
+def _parse(config: ProgramConfig, query: str) -> Parsed:
+    from cxlib.index import service
+    from cxlib.model.custom_fields import field_types
+
+    return service.parse(query, lambda: vocabulary(config), field_types(config))

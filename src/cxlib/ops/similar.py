@@ -9,6 +9,7 @@ from cxlib.errors import CxError, UnknownIdError
 from cxlib.index import service
 from cxlib.index.results import Hit
 from cxlib.index.service import DEFAULT_TIMEOUT, Progress, SyncReport
+from cxlib.kb.files import listed_while
 from cxlib.kb.store import KnowledgeBase
 from cxlib.model.ids import ID_RE
 from cxlib.ops.index import documents, open_index
@@ -34,7 +35,7 @@ def similar_documents(
     wanted = doc_id.strip().upper()
     if not ID_RE.match(wanted):
         raise UnknownIdError(f"invalid id {doc_id!r}", hint="ids look like EXP-0042")
-    files = documents(kb)
+    files, _ = listed_while(kb.root, kb.config, service.load_backend)
     index = open_index(kb, timeout, len(files))
     (paths, hits), report = service.similar(index, files, wanted, limit, progress)
     if not paths:
