@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -73,12 +75,26 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def listing_digest(signatures: Iterable[tuple[str, int, int, int, int]]) -> str:
-    """One digest of every file's path and signature (path, size, mtime, inode, ctime), in
-    path order."""
+# The signature of a file, as listed and as recorded, in the order the listing digest takes it.
+SIGNATURE = ("size", "mtime_ns", "inode", "ctime_ns")
+
+
+def listing_digest(paths: Sequence[str], rows: Sequence[object]) -> str:
+    """One digest of every file's path and signature (:data:`SIGNATURE`), ``rows`` in the
+    order of ``paths``, which is path order.
+
+    The paths are hashed as text and each signature field as one column of 64-bit integers:
+    formatting 40,000 numbers as text cost every search on 10,000 documents 10 ms.
+    """
     h = hashlib.blake2b(digest_size=16)
-    text = "\n".join(f"{p}\0{s}\0{m}\0{i}\0{c}" for p, s, m, i, c in signatures)
-    h.update(text.encode("utf-8", "surrogateescape"))
+    h.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+    for name in SIGNATURE:
+        column = list(map(attrgetter(name), rows))
+        try:
+            packed = array("q", column).tobytes()
+        except OverflowError:  # an inode number beyond 2**63: as text
+            packed = " ".join(map(str, column)).encode()
+        h.update(packed)
     return h.hexdigest()
 
 
@@ -180,9 +196,7 @@ class Manifest:
         kept the old signature, or has none) differs from the next listing and is tried again.
         """
         entries = sorted(self.entries.items())
-        self.listing = listing_digest(
-            (p, e.size, e.mtime_ns, e.inode, e.ctime_ns) for p, e in entries
-        )
+        self.listing = listing_digest([p for p, _ in entries], [e for _, e in entries])
         self.newest_ns = max((e.mtime_ns for _, e in entries), default=0)
         self.checked_ns = checked_ns
 
@@ -191,8 +205,7 @@ class Manifest:
         update: nothing can have changed."""
         if self.newest_ns + RACY_NS >= self.checked_ns:
             return False
-        listing = listing_digest((f.path, f.size, f.mtime_ns, f.inode, f.ctime_ns) for f in files)
-        return listing == self.listing
+        return listing_digest([f.path for f in files], files) == self.listing
 
 
 @dataclass

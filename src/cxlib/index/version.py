@@ -10,8 +10,8 @@ from collections.abc import Mapping
 import whoosh
 
 # Bump when the schema, the manifest or what a record holds changes.
-INDEX_FORMAT = 5  # 2: ids are words of ASCII digits only; 3: signatures hold the ctime; 4: links;
-# 5: segments are not compound files
+INDEX_FORMAT = 6  # 2: ids are words of ASCII digits only; 3: signatures hold the ctime; 4: links;
+# 5: segments are not compound files; 6: the listing digest packs the signatures as integers
 STAMP = f"cxlib-index-{INDEX_FORMAT}/whoosh-{'.'.join(map(str, whoosh.__version__))}"
 
 
