@@ -81,6 +81,8 @@ def test_a_child_answers_with_its_bytes() -> None:
     before = _children()
     with in_child(lambda: b"x" * 1_000_000) as answer:
         assert answer() == b"x" * 1_000_000
+    with in_child(lambda: str(os.getpid()).encode()) as answer:
+        assert answer() not in (None, str(os.getpid()).encode())  # made in another process
     assert _children() <= before
 
 

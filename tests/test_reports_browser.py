@@ -21,7 +21,7 @@ from tests.conftest import cx, example_copy
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = browser.CHROMIUM
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="/usr/bin/chromium is not installed (Debian package 'chromium'; .ci/run installs it)",
@@ -54,12 +54,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         [
             str(CHROMIUM),
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *browser.ARGS,
             f"--user-data-dir={profile}",
             # Every host lookup fails: the page must render from the file alone.
             "--host-resolver-rules=MAP * ~NOTFOUND",

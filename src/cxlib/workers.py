@@ -133,22 +133,23 @@ def in_child(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes | None]]:
             os._exit(code)
     os.close(writable)
     inbox = open(readable, "rb")  # noqa: SIM115 - closed below, whether or not it is read
-    status: list[int] = []
+    exit_code: int | None = None
 
-    def reap() -> None:
-        if not status:
+    def reap() -> int:
+        nonlocal exit_code
+        if exit_code is None:
             try:
-                status.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+                exit_code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
             except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): its answer is lost
-                status.append(-1)
+                exit_code = -1
+        return exit_code
 
     def result() -> bytes | None:
         try:
             data = inbox.read()
         finally:
             inbox.close()
-            reap()
-        return data if status[0] == 0 else None
+        return data if reap() == 0 else None
 
     try:
         yield result

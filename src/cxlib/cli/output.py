@@ -23,6 +23,7 @@ from cxlib.escape import csv_row, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
 
 
 class Color(enum.StrEnum):
@@ -225,23 +226,23 @@ class Output:
             return
         # The bar (rich, and its drawing thread) starts at the first report of work: a search
         # whose index is up to date reports none and pays for neither.
-        bars: list[Any] = []
+        bar: Progress | None = None
 
         def update(done: int, total: int) -> None:
-            if not bars:
+            nonlocal bar
+            if bar is None:
                 from rich.progress import Progress
 
                 bar = Progress(console=self.console(self.stderr), transient=True)
                 bar.start()
-                bars.append((bar, bar.add_task(label, total=None)))
-            bar, task = bars[0]
+                bar.add_task(label, total=None)
             # Drawn now, not at the next tick: a short job would otherwise show nothing.
-            bar.update(task, completed=done, total=total, refresh=True)
+            bar.update(bar.task_ids[0], completed=done, total=total, refresh=True)
 
         try:
             yield update
         finally:
-            for bar, _ in bars:
+            if bar is not None:
                 bar.stop()
 
 

@@ -112,11 +112,7 @@ def _incoming(exp: Any, options: SourceOptions, batch: Batch) -> Incoming:
     owner = text_of(exp.get("owner"), 100).partition("@")[0]
     if owner:
         inc.fields["owner"] = owner
-    inc.fields["tags"] = platform.tags(exp.get("tags"))
-    hypothesis = text_of(exp.get("hypothesis"), 2000)
-    if hypothesis:
-        inc.fields["hypothesis"] = hypothesis
-        inc.sections["Hypothesis"] = hypothesis
+    platform.tags_and_hypothesis(inc, exp)
     _metrics(inc, exp.get("settings"), options, batch)
     _variants_and_dates(inc, exp)
     _summary(inc, exp)

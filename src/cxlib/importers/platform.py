@@ -60,6 +60,16 @@ def tags(values: Any) -> list[str]:
     return list(dict.fromkeys(t for t in out if t))
 
 
+def tags_and_hypothesis(inc: Incoming, exp: dict[str, Any]) -> None:
+    """The tags and the hypothesis (a field, and the body's section) of a platform's experiment,
+    where both platforms name them alike."""
+    inc.fields["tags"] = tags(exp.get("tags"))
+    hypothesis = text_of(exp.get("hypothesis"), 2000)
+    if hypothesis:
+        inc.fields["hypothesis"] = hypothesis
+        inc.sections["Hypothesis"] = hypothesis
+
+
 def unknown_status(inc: Incoming, status: Any) -> None:
     inc.fields["status"] = "draft"
     inc.notes.append(f"unknown status {text_of(status, 40)!r}: imported as a draft")

@@ -77,11 +77,7 @@ def _incoming(exp: Any, options: SourceOptions, batch: Batch) -> Incoming:
     who = text_of(owner.get("ownerName") or exp.get("creatorName"), 100)
     if who:
         inc.fields["owner"] = who
-    inc.fields["tags"] = platform.tags(exp.get("tags"))
-    hypothesis = text_of(exp.get("hypothesis"), 2000)
-    if hypothesis:
-        inc.fields["hypothesis"] = hypothesis
-        inc.sections["Hypothesis"] = hypothesis
+    platform.tags_and_hypothesis(inc, exp)
     metrics = [m.get("name") for m in exp.get("primaryMetrics") or [] if isinstance(m, dict)]
     if metrics:
         primary = platform.metric(options, batch, inc.ref, metrics[0])

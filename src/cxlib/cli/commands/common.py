@@ -56,6 +56,11 @@ def complete_with(name: str):  # type: ignore[no-untyped-def]  # typer reads the
     return complete
 
 
+def where_option(help: str) -> typer.models.OptionInfo:
+    """``--where QUERY`` (repeatable, and-ed), with what it does in this command."""
+    return typer.Option("--where", "-w", metavar="QUERY", help=help)  # type: ignore[no-any-return]
+
+
 DocId = Annotated[
     str,
     typer.Argument(

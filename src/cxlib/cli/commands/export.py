@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import complete_with, kind_arg
+from cxlib.cli.commands.common import complete_with, kind_arg, where_option
 from cxlib.cli.state import State, state
 from cxlib.errors import UsageError
 
@@ -36,12 +36,7 @@ def command(
     ] = None,
     where: Annotated[
         list[str] | None,
-        typer.Option(
-            "--where",
-            "-w",
-            metavar="QUERY",
-            help="Only documents the query matches (as list --where); several are and-ed.",
-        ),
+        where_option("Only documents the query matches (as list --where); several are and-ed."),
     ] = None,
     format: Annotated[
         ExportFormat,

@@ -12,6 +12,7 @@ from cxlib.cli.commands.common import (
     Wide,
     complete_with,
     kind_arg,
+    where_option,
 )
 from cxlib.cli.state import State, state
 
@@ -61,13 +62,10 @@ def command(
     ] = None,
     where: Annotated[
         list[str] | None,
-        typer.Option(
-            "--where",
-            "-w",
-            metavar="QUERY",
-            help="Only documents the query matches, on any field: 'result.effect > 2', "
+        where_option(
+            "Only documents the query matches, on any field: 'result.effect > 2', "
             "'stage in [purchase, deliver]', 'tags contains pricing and not decision exists'. "
-            "Several --where are and-ed.",
+            "Several --where are and-ed."
         ),
     ] = None,
     sort: SortOption = "id",

@@ -11,6 +11,7 @@ from cxlib.cli.commands.common import (
     TextOrJson,
     TextOrJsonFormat,
     touch_date,
+    where_option,
 )
 from cxlib.cli.state import state
 from cxlib.errors import UsageError
@@ -32,12 +33,9 @@ def command(
     ] = None,
     where: Annotated[
         list[str] | None,
-        typer.Option(
-            "--where",
-            "-w",
-            metavar="QUERY",
-            help="Set the fields of every document the query matches (as list --where) instead "
-            "of one: give only KEY=VALUE pairs. All or nothing.",
+        where_option(
+            "Set the fields of every document the query matches (as list --where) instead "
+            "of one: give only KEY=VALUE pairs. All or nothing."
         ),
     ] = None,
     dry_run: DryRun = False,
