@@ -26,7 +26,6 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 # sequence to many terminals as much as ESC is.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
-_HEADING_START = re.compile(r"#{1,6}[ \t]")  # bounded: no retries
 
 
 def _line_at_byte(raw: bytes, offset: int) -> int:
@@ -214,9 +213,11 @@ def _heading_level(line: str) -> int:
     exactly: that pattern's lazy title retries the tail from every character of a long line
     (quadratic).
     """
-    start = _HEADING_START.match(line)
+    level = len(line) - len(line.lstrip("#"))
     # "#" and one blank is not a heading: the pattern needs a character of title after it.
-    return start.end() - 1 if start is not None and len(line) > start.end() else 0
+    if 1 <= level <= 6 and len(line) > level + 1 and line[level] in " \t":
+        return level
+    return 0
 
 
 def _heading_title(line: str, level: int) -> str:
