@@ -44,8 +44,9 @@ from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.model.vocabulary import LINK_FIELDS
 
 # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons; 8: an
-# experiment's design (the pre-registration lock) in skeletons; 9: Obsidian's link forms
-FORMAT = 9
+# experiment's design (the pre-registration lock) in skeletons; 9: Obsidian's link forms; 10:
+# locations packed in one string
+FORMAT = 10
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 

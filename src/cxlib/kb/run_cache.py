@@ -30,11 +30,24 @@ NAME = "last-run.json"
 FORMAT = 4  # 2: the repository files documents name; 3: the review dates; 4: link forms
 
 
-def _digest(files: list[DocFile], rules_key: str) -> str:
-    h = hashlib.sha256(f"{FORMAT}:{__version__}:{rules_key}\n".encode())
+def listing_digest(files: list[DocFile], key: str) -> str:
+    """A digest of every document's path and signature, and of ``key`` and the tool's version:
+    it changes with any edit, addition, removal or rename."""
+    h = hashlib.sha256(f"{__version__}:{key}\n".encode())
     for f in files:
         h.update(f"{f.path}\0{f.sig}\n".encode())
     return h.hexdigest()
+
+
+def settled(files: list[DocFile], listed_ns: int) -> bool:
+    """Whether every file was last modified well before the listing taken at ``listed_ns``:
+    only then may an answer be kept under the files' signatures."""
+    newest = max((f.mtime_ns for f in files), default=0)
+    return newest + RACY_NS < listed_ns
+
+
+def _digest(files: list[DocFile], rules_key: str) -> str:
+    return listing_digest(files, f"{FORMAT}:{rules_key}")
 
 
 def last_findings(
@@ -67,8 +80,7 @@ def record_findings(
     safe: no file changed within the racy window. Findings about the files documents name, and
     those that depend on today's date, are not kept: the names and the dates are, and the next
     run judges them again."""
-    newest = max((f.mtime_ns for f in files), default=0)
-    if newest + RACY_NS >= listed_ns:
+    if not settled(files, listed_ns):
         return
     if make_folder(cache_folder(root)):
         record = {

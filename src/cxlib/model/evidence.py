@@ -117,46 +117,65 @@ def _source_term(insights: Sequence[InsightFacts], w: EvidenceWeights) -> Term |
     return Term("sources", value, detail, ids, (_key("per_source"), _key("max_sources")))
 
 
-def _experiment_terms(
+def _experiment_weights(
     experiments: Sequence[ExperimentOutcome], w: EvidenceWeights
-) -> tuple[list[Term], Term | None]:
+) -> tuple[list[float | None], float, float | None]:
+    """Each experiment's weight (None: it neither won nor lost), their sum, and the bound the
+    sum is held to when it lies beyond it (else None)."""
+    weights = [{"won": w.won, "lost": w.lost}.get(e.outcome) for e in experiments]
+    total = sum(0.0 if x is None else x for x in weights)
+    bound = w.max_experiments
+    if abs(total) <= bound + 1e-12:
+        return weights, total, None
+    return weights, total, bound if total > 0 else -bound
+
+
+def _experiment_terms(
+    experiments: Sequence[ExperimentOutcome],
+    weights: list[float | None],
+    total: float,
+    held: float | None,
+) -> list[Term]:
     """A line per experiment, and a correction line when the sum is held within the bound."""
     terms: list[Term] = []
-    for e in experiments:
-        weight = {"won": w.won, "lost": w.lost}.get(e.outcome)
+    for e, weight in zip(experiments, weights, strict=True):
         if weight is None:
             terms.append(Term(f"experiment {e.id}", 0.0, f"{e.outcome} on {e.metric}", (e.id,)))
         else:
             detail = f"{e.outcome} on {e.metric} {weight:+g}"
             terms.append(Term(f"experiment {e.id}", weight, detail, (e.id,), (_key(e.outcome),)))
-    total = sum(t.value for t in terms)
-    bound = w.max_experiments
-    if abs(total) <= bound + 1e-12:
-        return terms, None
-    held = bound if total > 0 else -bound
-    detail = f"the experiments add {total:+g}, held to {held:+g}"
-    return terms, Term("experiments held", held - total, detail, (), (_key("max_experiments"),))
+    if held is not None:
+        detail = f"the experiments add {total:+g}, held to {held:+g}"
+        terms.append(Term("experiments held", held - total, detail, (), (_key("max_experiments"),)))
+    return terms
 
 
 def evidence_score(
     insights: Sequence[InsightFacts],
     experiments: Sequence[ExperimentOutcome],
     w: EvidenceWeights,
+    explain: bool = True,
 ) -> EvidenceScore:
     """The factor and its terms (insights in the order the opportunity lists them, then the
-    sources, then the experiments by id)."""
+    sources, then the experiments by id). Without ``explain`` the terms are left out: an
+    opportunity may have hundreds of experiments on its ground, and only the breakdown
+    names them."""
     terms = _insight_terms(insights, w)
     source = _source_term(insights, w)
     if source is not None:
         terms.append(source)
-    tests, held = _experiment_terms(experiments, w)
-    terms += tests
+    weights, total, held = _experiment_weights(experiments, w)
+    # Summed in the order of the terms, each experiment's and the correction's alike, so the
+    # factor is the same to the last bit with or without them.
+    values = [t.value for t in terms] + [0.0 if x is None else x for x in weights]
     if held is not None:
-        terms.append(held)
-    raw = ONE + sum(t.value for t in terms)
+        values.append(held - total)
+    if explain:
+        terms += _experiment_terms(experiments, weights, total, held)
+    raw = ONE + sum(values)
     factor = min(max(raw, w.floor), w.ceiling)
     clamped = None if factor == raw else ("floor" if raw < w.floor else "ceiling")
-    return EvidenceScore(round(factor, 4), tuple(terms), clamped)
+    return EvidenceScore(round(factor, 4), tuple(terms) if explain else (), clamped)
 
 
 def explain_priority(formula: str, values: Mapping[str, float], assumed: Sequence[str]) -> str:

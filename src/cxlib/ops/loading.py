@@ -218,11 +218,17 @@ def _checked(
     return d
 
 
-def load_models(kb: KnowledgeBase, kinds: Collection[Kind] | None = None) -> Library:
+def load_models(
+    kb: KnowledgeBase, kinds: Collection[Kind] | None = None, listed: list[DocFile] | None = None
+) -> Library:
     """Every document (of ``kinds``) with its model, for reports: the schema is checked, the
-    rules are not (a report shows documents that break them)."""
+    rules are not (a report shows documents that break them). ``listed``: the base's files,
+    when the caller listed them already."""
     with collector_paused():
-        files, _ = kb.files(kinds)
+        if listed is None:
+            files, _ = kb.files(kinds)
+        else:
+            files = [f for f in listed if kinds is None or f.kind in kinds]
         cache = ParseCache(kb.root)
         parsed = kb.parse(files, cache)
         docs = [_model(f, parsed[f.path], kb) for f in files if f.path in parsed]

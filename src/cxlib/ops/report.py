@@ -3,44 +3,135 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from cxlib.errors import UsageError
-from cxlib.kb.output_file import write_generated
+from cxlib.kb.files import DocFile, listed_while
 from cxlib.kb.store import KnowledgeBase
+from cxlib.kb.tuning import collector_paused
 from cxlib.model.kinds import Kind
-from cxlib.ops.loading import load_models
-from cxlib.reports.html import GENERATOR, page
-from cxlib.reports.registry import SPECS, Options
-from cxlib.reports.snapshot import Snapshot, take, with_texts
+from cxlib.reports.registry import SPECS, Options, Spec
+
+if TYPE_CHECKING:
+    from cxlib.reports.snapshot import Snapshot
+
+View = Literal["json", "blocks"]
 
 
-def snapshot(kb: KnowledgeBase, today: dt.date, kinds: Collection[Kind] | None = None) -> Snapshot:
-    """The valid documents of the base (of ``kinds``, when given), as every report reads them."""
-    library = load_models(kb, kinds)  # reports read models, not rule findings
+def snapshot(
+    kb: KnowledgeBase,
+    today: dt.date,
+    kinds: Collection[Kind] | None = None,
+    listed: list[DocFile] | None = None,
+) -> Snapshot:
+    """The valid documents of the base (of ``kinds``, when given), as every report reads them;
+    ``listed``: the base's files, when the caller listed them already."""
+    from cxlib.ops.loading import load_models
+    from cxlib.reports.snapshot import take
+
+    library = load_models(kb, kinds, listed)  # reports read models, not rule findings
     return take(library, kb.config, today)
+
+
+def report_view(
+    kb: KnowledgeBase, name: str, today: dt.date, options: Options, view: View
+) -> dict[str, Any]:
+    """Report ``name`` as JSON data: its result (``view`` "json", what ``--format json``
+    prints) or its display blocks ("blocks", :func:`cxlib.reports.blocks.rendered_to_json`).
+
+    While no document and not cxlib.toml changed, the answer given last time to the same
+    request is given again (:mod:`cxlib.kb.answers`); both come through the same JSON form,
+    so they print the same."""
+    from cxlib.kb import answers
+
+    check_options(kb, options)
+    spec = _spec(name)
+    listed_ns = time.time_ns()
+    files, _ = kb.files()
+    keep = not spec.reads_history(options)  # a commit changes no document
+    base = answers.digest(files, kb.config_digest)
+    request = json.dumps([view, today.isoformat(), asdict(options)], default=str)
+    if keep:
+        known = answers.answer(kb.root, name, base, request)
+        if _fits(known, view):
+            return known  # type: ignore[no-any-return]
+    _loaded_spec(name)
+    result = _computed(kb, spec, today, options, files)
+    if view == "json":
+        from cxlib.reports.registry import to_json
+
+        value = to_json(name, result, options)
+    else:
+        from cxlib.reports.blocks import rendered_to_json
+
+        value = rendered_to_json(spec.render(result, options))
+    if keep:
+        answers.record(kb.root, name, base, request, value, files, listed_ns)
+    return value
+
+
+def _fits(known: Any, view: View) -> bool:
+    """Whether a kept answer has the form asked for (a damaged one is computed over)."""
+    if not isinstance(known, dict):
+        return False
+    if view == "json":
+        return True
+    from cxlib.reports.blocks import rendered_from_json
+
+    try:
+        rendered_from_json(known)
+    except ValueError:
+        return False
+    return True
 
 
 def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -> Any:
     """The result dataclass of report ``name`` (see :data:`cxlib.reports.registry.SPECS`),
-    over the documents the options' filters keep."""
+    over the documents the options' filters keep.
+
+    The files are listed in a child process while the report's modules load (see
+    :func:`listed_while`): on a large base both take about as long."""
     check_options(kb, options)
-    spec = SPECS.get(name)
-    if spec is None:
-        raise UsageError(f"unknown report {name!r}", hint=f"reports: {', '.join(SPECS)}")
-    snap = snapshot(kb, today, spec.kinds)
+    files, spec = listed_while(kb.root, kb.config, lambda: _loaded_spec(name))
+    return _computed(kb, spec, today, options, files)
+
+
+def _computed(
+    kb: KnowledgeBase, spec: Spec, today: dt.date, options: Options, files: list[DocFile]
+) -> Any:
+    snap = snapshot(kb, today, spec.kinds, files)
     if spec.texts:
+        from cxlib.reports.snapshot import with_texts
+
         with_texts(snap, reader(kb.root))
     result = spec.compute(snap, options)
     if spec.reads_history(options):
         assert spec.history is not None
         result = getattr(spec.module, spec.history)(result, _HISTORY[spec.name](kb, result))
     return result
+
+
+def _spec(name: str) -> Spec:
+    spec = SPECS.get(name)
+    if spec is None:
+        raise UsageError(f"unknown report {name!r}", hint=f"reports: {', '.join(SPECS)}")
+    return spec
+
+
+def _loaded_spec(name: str) -> Spec:
+    """Report ``name``'s spec, with its module and what loading the base needs imported."""
+    spec = _spec(name)
+    import cxlib.ops.loading  # noqa: F401  (imported here, while the child lists the files)
+
+    assert spec.module is not None
+    return spec
 
 
 def check_options(kb: KnowledgeBase, options: Options) -> None:
@@ -178,9 +269,14 @@ def html_report(
 ) -> HtmlReport:
     """The HTML page; written to ``output`` (replacing only an earlier report) unless None.
     With ``site_url``, every document id links to its page on the site ``cxlib site`` built."""
+    from cxlib.kb.output_file import write_generated
+    from cxlib.reports.html import GENERATOR, page
+    from cxlib.reports.snapshot import with_texts
+
     base = None if site_url is None else site_base(site_url)
-    snap = with_texts(snapshot(kb, today), reader(kb.root))
-    text = page(snap, version, base)
+    with collector_paused():  # the loaded base lives until the page is built
+        snap = with_texts(snapshot(kb, today), reader(kb.root))
+        text = page(snap, version, base)
     if output is not None:
         marker = f'<meta name="generator" content="{GENERATOR} '.encode()
         write_generated(output, text.encode("utf-8"), marker)

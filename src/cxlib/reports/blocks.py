@@ -7,8 +7,8 @@ the same blocks, so they always agree. Block text is plain text: each renderer e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from dataclasses import asdict, dataclass, field
+from typing import Any, Generic, TypeVar
 
 from cxlib.escape import markdown as md_escape
 
@@ -57,6 +57,39 @@ class Rendered:
     title: str
     subtitle: str
     blocks: list[Block] = field(default_factory=list)
+
+
+def rendered_to_json(report: Rendered) -> dict[str, Any]:
+    """The blocks as JSON data (what :mod:`cxlib.kb.answers` keeps of a report)."""
+    return {
+        "title": report.title,
+        "subtitle": report.subtitle,
+        "blocks": [{"type": type(b).__name__, **asdict(b)} for b in report.blocks],
+    }
+
+
+def rendered_from_json(raw: dict[str, Any]) -> Rendered:
+    """The blocks :func:`rendered_to_json` wrote; ``ValueError`` when ``raw`` is not that."""
+    try:
+        blocks: list[Block] = []
+        for b in raw["blocks"]:
+            fields = {k: v for k, v in b.items() if k != "type"}
+            if b["type"] == "Figures":
+                fields["items"] = [(str(k), str(v)) for k, v in fields["items"]]
+            block = _BLOCKS[b["type"]](**fields)
+            if isinstance(block, Table) and not _text_rows([block.columns, *block.rows]):
+                raise TypeError("a table cell is not text")
+            blocks.append(block)
+        return Rendered(str(raw["title"]), str(raw["subtitle"]), blocks)
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise ValueError(f"not a report's blocks: {e}") from None
+
+
+def _text_rows(rows: list[Any]) -> bool:
+    return all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)
+
+
+_BLOCKS: dict[str, type[Block]] = {b.__name__: b for b in (Heading, Figures, Table, Note)}
 
 
 # -- formatting helpers shared by the reports ------------------------------------------------------

@@ -246,11 +246,12 @@ def _priority_detail(snap: Snapshot, o: Opportunity, reads: frozenset[str]) -> s
     return explain_priority(snap.config.scoring.formula, values, assumed)
 
 
-def _weigh(snap: Snapshot, ground: _Ground, o: Opportunity) -> EvidenceScore:
+def _weigh(snap: Snapshot, ground: _Ground, o: Opportunity, explain: bool) -> EvidenceScore:
     return evidence_score(
         _insight_facts(snap, ground, o),
         _tests_on_same_ground(ground, o),
         snap.config.scoring.evidence,
+        explain,
     )
 
 
@@ -275,7 +276,7 @@ def roadmap(snap: Snapshot, explain: bool = False, roadmap_by: str | None = None
     scored = []
     for o in open_:
         prio = snap.priority(o)
-        score = _weigh(snap, ground, o)
+        score = _weigh(snap, ground, o, explain)
         weighted = None if prio is None else round(prio * score.factor, 3)
         scored.append((prio, o, score, weighted))
     reads = formula_names(snap.config.scoring.formula)

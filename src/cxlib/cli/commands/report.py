@@ -62,23 +62,27 @@ FormatOption = Annotated[
 def _emit(
     ctx: typer.Context, name: str, options: Options, fmt: ReportFormat, wide: bool = False
 ) -> None:
-    from cxlib.ops.report import run_report
-    from cxlib.reports.registry import SPECS, to_json
+    from cxlib.kb.tuning import collector_paused
+    from cxlib.ops.report import report_view, run_report
+    from cxlib.reports.blocks import rendered_from_json, to_markdown
+    from cxlib.reports.registry import SPECS
 
     st = state(ctx)
-    result = run_report(st.open(), name, st.today, options)
-    spec = SPECS[name]
     out = st.output
-    if fmt == ReportFormat.JSON:
-        out.json(to_json(name, result, options))
-    elif fmt == ReportFormat.CSV:
-        out.csv(spec.csv_rows(result), spec.csv_columns)
-    elif fmt == ReportFormat.MARKDOWN:
-        from cxlib.reports.blocks import to_markdown
-
-        out.stdout.write(to_markdown(spec.render(result, options)))
-    else:
-        _terminal(st, spec.render(result, options), wide)
+    # The loaded base lives until the report is printed: the collector would scan it again
+    # and again while the report and its rows are built.
+    with collector_paused():
+        if fmt == ReportFormat.CSV:
+            spec = SPECS[name]
+            out.csv(spec.csv_rows(run_report(st.open(), name, st.today, options)), spec.csv_columns)
+        elif fmt == ReportFormat.JSON:
+            out.json(report_view(st.open(), name, st.today, options, "json"))
+        else:
+            rendered = rendered_from_json(report_view(st.open(), name, st.today, options, "blocks"))
+            if fmt == ReportFormat.MARKDOWN:
+                out.stdout.write(to_markdown(rendered))
+            else:
+                _terminal(st, rendered, wide)
 
 
 def _terminal(st: State, report: Rendered, wide: bool) -> None:
