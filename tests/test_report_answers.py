@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import HOUR_AGO, cx, settled_copy
+from tests.conftest import HOUR_AGO, cx, git, settled_copy
 
 from cxlib.kb.answers import FOLDER, KEEP
 
@@ -122,10 +122,31 @@ def test_documents_modified_just_now_keep_no_answer(tmp_path: Path) -> None:
     assert not _kept(base, "experiments").exists()
 
 
-def test_a_report_that_reads_git_history_is_never_kept(base: Path) -> None:
-    result = cx("-C", base, "--today", TODAY, "report", "digest", "--git")
-    assert result.exit_code in (0, 1, 2), result.output
-    assert not _kept(base, "digest").exists()
+def test_a_report_that_reads_git_history_is_kept_under_head(base: Path) -> None:
+    def commit(message: str) -> None:
+        git(base, "add", "-A")
+        git(base, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", message)
+
+    git(base, "init", "-q")
+    commit("the library")
+    _report(base, "digest", "--git", "--since", "2020-01-01")
+    _report(base, "decisions")
+    _plant(base, "digest", "PLANTED-ANSWER")
+    _plant(base, "decisions", "PLANTED-ANSWER")
+    assert "PLANTED-ANSWER" in _report(base, "digest", "--git", "--since", "2020-01-01")
+    assert "PLANTED-ANSWER" in _report(base, "decisions")
+    git(
+        base,
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "a commit that changes no document",
+        "--author",
+        "T <t@example.com>",
+    )
+    assert "PLANTED-ANSWER" not in _report(base, "digest", "--git", "--since", "2020-01-01")
+    assert "PLANTED-ANSWER" not in _report(base, "decisions")
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ kept with a digest of what it was computed from: every document's path and signa
 validate's last run, :mod:`cxlib.kb.run_cache`), the config's digest and the tool's version;
 the request (the report, its options, the day it was made for and its form) picks the answer.
 Any edit, addition, removal or rename of a document, or of cxlib.toml, changes the digest and
-every report is computed afresh. Reports that read git history are never kept (a commit
-changes no document).
+every report is computed afresh; for a report that reads git history the digest also holds
+HEAD (a commit changes no document).
 
 Answers follow the racy-clean rule of every cache here, and are plain JSON: a damaged or
 foreign file is simply computed over.
@@ -28,9 +28,10 @@ FORMAT = 1
 KEEP = 8
 
 
-def digest(files: list[DocFile], config_digest: str) -> str:
-    """What every answer kept now was computed from."""
-    return listing_digest(files, f"answers:{FORMAT}:{config_digest}")
+def digest(files: list[DocFile], read: str) -> str:
+    """What an answer is computed from: the files, and ``read``, the digest of whatever else
+    it reads (the config's; HEAD)."""
+    return listing_digest(files, f"answers:{FORMAT}:{read}")
 
 
 def _path(root: Path, report: str) -> Path:

@@ -46,22 +46,26 @@ def report_view(
     """Report ``name`` as JSON data: its result (``view`` "json", what ``--format json``
     prints) or its display blocks ("blocks", :func:`cxlib.reports.blocks.rendered_to_json`).
 
-    While no document and not cxlib.toml changed, the answer given last time to the same
-    request is given again (:mod:`cxlib.kb.answers`); both come through the same JSON form,
-    so they print the same."""
+    While no document and not cxlib.toml changed (nor HEAD, for a report that reads git
+    history), the answer given last time to the same request is given again
+    (:mod:`cxlib.kb.answers`); both come through the same JSON form, so they print the same."""
     from cxlib.kb import answers
 
     check_options(kb, options)
     spec = _spec(name)
     listed_ns = time.time_ns()
     files, _ = kb.files()
-    keep = not spec.reads_history(options)  # a commit changes no document
-    base = answers.digest(files, kb.config_digest)
+    read = kb.config_digest
+    if spec.reads_history(options):
+        from cxlib.kb.git import head_state
+
+        head, why = head_state(kb.root)  # a commit changes no document
+        read += f":head={head or why}"
+    base = answers.digest(files, read)
     request = json.dumps([view, today.isoformat(), asdict(options)], default=str)
-    if keep:
-        known = answers.answer(kb.root, name, base, request)
-        if _fits(known, view):
-            return known  # type: ignore[no-any-return]
+    known = answers.answer(kb.root, name, base, request)
+    if _fits(known, view):
+        return known  # type: ignore[no-any-return]
     _loaded_spec(name)
     result = _computed(kb, spec, today, options, files)
     if view == "json":
@@ -72,8 +76,7 @@ def report_view(
         from cxlib.reports.blocks import rendered_to_json
 
         value = rendered_to_json(spec.render(result, options))
-    if keep:
-        answers.record(kb.root, name, base, request, value, files, listed_ns)
+    answers.record(kb.root, name, base, request, value, files, listed_ns)
     return value
 
 
