@@ -262,3 +262,24 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(
     assert found[0]["line"] == _line_of(path, new), found[0]
     assert found[0]["column"] == new.index(":") + 3  # the quote or bracket itself
     assert "not closed" in str(found[0]["message"])
+
+
+def test_every_control_character_is_refused_wherever_it_stands() -> None:
+    """The byte checks that let most files skip the control-character pattern never let one
+    through: every C0 and C1 control but tab, LF and CR, alone in an ASCII file or beside other
+    characters of every UTF-8 length."""
+    from cxlib.kb.parse import parse_bytes
+
+    head = "---\nid: INS-0001\ntitle: T\n---\n\nBody "
+    controls = [c for c in range(0xA0) if c < 0x20 or c >= 0x7F]
+    for code in controls:
+        for around in ("", "é", "—", "😀", "\u00a0"):
+            text = head + around + chr(code) + around + "\n"
+            problems = parse_bytes(text.encode()).problems
+            if chr(code) in "\t\n\r":
+                assert all(p.code != "control-character" for p in problems), hex(code)
+            else:
+                assert [p.code for p in problems] == ["control-character"], (hex(code), around)
+                assert problems[0].line == 6
+    for neighbour in ("é", "—", "😀", "\u00a0", "\u0100", "\u07ff", "\uffff"):
+        assert parse_bytes((head + neighbour + "\n").encode()).problems == []

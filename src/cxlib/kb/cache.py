@@ -222,16 +222,26 @@ class FactsCache(_Cache):
     ) -> None:
         """Record a file's findings (single-file ones only: the cross-document rules and the
         history rule are computed afresh on every run) and its skeleton."""
-        if not self.usable:
-            return
-        own = [x for x in findings if x.scope == Scope.FILE]
-        entry = {
-            "sig": f.sig,
-            "id": doc_id,
-            "findings": [x.to_json() for x in own],
-            "skeleton": skeleton(parsed, f).to_json(),
-        }
-        self.family.put(_shard_of(f.path), f.path, entry)
+        if self.usable:
+            self.put_entry(f, facts_entry(f, parsed, findings, doc_id))
+
+    def put_entry(self, f: DocFile, entry: dict[str, Any]) -> None:
+        """Record what :func:`facts_entry` made of a file (in a worker process, perhaps)."""
+        if self.usable:
+            self.family.put(_shard_of(f.path), f.path, entry)
+
+
+def facts_entry(
+    f: DocFile, parsed: ParsedFile, findings: list[Finding], doc_id: str | None
+) -> dict[str, Any]:
+    """A file's entry in the facts cache, as JSON data: its signature, id, single-file
+    findings and skeleton (read back by :meth:`FactsCache.get`)."""
+    return {
+        "sig": f.sig,
+        "id": doc_id,
+        "findings": [x.to_json() for x in findings if x.scope == Scope.FILE],
+        "skeleton": skeleton(parsed, f).to_json(),
+    }
 
 
 def _make_top(family: _ShardFamily) -> bool:
@@ -261,7 +271,7 @@ def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
     locations = {
         path: parsed.locations[path]
         for path in parsed.locations
-        if path.split(".", 1)[0] in kept and (path.count(".") <= 1 or path.endswith(".screenshot"))
+        if path.partition(".")[0] in kept and (path.count(".") <= 1 or path.endswith(".screenshot"))
     }
     return ParsedFile(
         data=kept if parsed.data is not None else None,

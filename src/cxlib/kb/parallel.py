@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,30 @@ def vanished(parsed: ParsedFile) -> bool:
     return bool(parsed.problems) and parsed.problems[0].code == VANISHED
 
 
+# What each worker hands every parse to (see parse_in_parallel's ``then``): set in the worker by
+# the pool's initializer, inherited through the fork, never pickled.
+_then: Callable[[DocFile, ParsedFile], Any] | None = None
+
+
+def _install(then: Callable[[DocFile, ParsedFile], Any] | None) -> None:
+    global _then
+    _then = then
+
+
 def _parse_chunk(
-    job: tuple[str, list[tuple[str, int]]],
-) -> list[tuple[str, dict[str, Any]]] | BaseException:
+    job: tuple[str, list[DocFile]],
+) -> list[tuple[str, Any]] | BaseException:
     # Plain lists and dicts travel between processes several times faster than dataclasses.
-    root, items = job
+    root, files = job
     try:
-        return [
-            (rel, parse_file(Path(root), rel, size).to_json(tag_dates=False)) for rel, size in items
-        ]
+        out: list[tuple[str, Any]] = []
+        for f in files:
+            parsed = parse_file(Path(root), f.path, f.size)
+            if _then is None:
+                out.append((f.path, parsed.to_json(tag_dates=False)))
+            elif not vanished(parsed):
+                out.append((f.path, _then(f, parsed)))
+        return out
     except Exception as e:
         # Returned, not raised: the pool's map would end early on a StopIteration and report a
         # confusing error of its own. The parent raises it as it is.
@@ -47,29 +63,39 @@ def _parse_chunk(
 
 
 def parse_in_parallel(
-    root: Path, files: list[DocFile], minimum: int = PARSE_WORKERS_FROM
-) -> dict[str, ParsedFile]:
+    root: Path,
+    files: list[DocFile],
+    minimum: int = PARSE_WORKERS_FROM,
+    then: Callable[[DocFile, ParsedFile], Any] | None = None,
+) -> dict[str, Any]:
     """Parse ``files`` in worker processes when there are enough of them and more than one CPU.
 
     Returns {} when it is not worth it; callers parse what is missing themselves. Workers are
     forked, so they start with every module already imported, and die with this process.
+
+    With ``then``, each worker hands every parse to it and returns what it returns (plain
+    data), so the work that follows a parse is shared out too; a file deleted since it was
+    listed is left out. Without, the parses are returned.
     """
     import multiprocessing  # here: start-up never pays for it
 
     workers = fork_workers(len(files), minimum)
     if not workers:
         return {}
-    items = [(f.path, f.size) for f in files]
-    size = max(1, len(items) // (workers * 4))
-    jobs = [(str(root), items[i : i + size]) for i in range(0, len(items), size)]
+    size = max(1, len(files) // (workers * 4))
+    jobs = [(str(root), files[i : i + size]) for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("fork")
     try:
-        with die_with_parent(), multiprocessing.get_context("fork").Pool(workers) as pool:
+        with die_with_parent(), context.Pool(workers, _install, (then,)) as pool:
             chunks = pool.map(_parse_chunk, jobs)
     except OSError:
         return {}  # no processes to be had: parse in this one
-    parsed: dict[str, ParsedFile] = {}
+    done: dict[str, Any] = {}
     for chunk in chunks:
         if isinstance(chunk, BaseException):
             raise chunk
-        parsed.update((rel, ParsedFile.from_json(raw)) for rel, raw in chunk)
-    return parsed
+        if then is None:
+            done.update((rel, ParsedFile.from_json(raw)) for rel, raw in chunk)
+        else:
+            done.update(chunk)
+    return done

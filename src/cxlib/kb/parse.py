@@ -25,6 +25,11 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 # C0 and C1 controls but tab, LF and CR (line endings are checked apart): U+009B is an escape
 # sequence to many terminals as much as ESC is.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The bytes of text without a control character: printable ASCII, tab, LF, CR, and the bytes of
+# multi-byte UTF-8 sequences (the text decoded: any byte below 0x80 is a character of its own)...
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r" + bytes(range(0x80, 0x100))
+# ...of which only U+0080 to U+009F, the C1 controls, are controls.
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)|^\|{7}(?: |$)", re.M)
 
 
@@ -111,13 +116,17 @@ def _decode(raw: bytes, size: int) -> str | Problem:
                 hint="convert the file to LF or CRLF line endings",
             )
         text = text.replace("\r\n", "\n")
-    bad = _CONTROL.search(text)
+    # The patterns walk every character; the byte checks before them answer "none" in a few
+    # microseconds, which is nearly always the answer (10,000 documents: 0.6 s of parsing).
+    maybe_control = raw.translate(None, _TEXT_BYTES) or _C1_UTF8.search(raw)
+    bad = _CONTROL.search(text) if maybe_control else None
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         return Problem(
             "control-character", f"control character U+{ord(bad.group()):04X} at line {line}", line
         )
-    conflict = _CONFLICT.search(text)
+    maybe_conflict = "<<<<<<<" in text or ">>>>>>>" in text or "|||||||" in text
+    conflict = _CONFLICT.search(text) if maybe_conflict else None
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         return Problem(

@@ -11,18 +11,20 @@ only, for links and the graph).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from cxlib.kb.cache import FactsCache, ParseCache
 from cxlib.kb.files import DocFile, kind_of_path, signature
 from cxlib.kb.store import KnowledgeBase, Progress
 from cxlib.kb.tuning import collector_paused
+from cxlib.model.codes import Scope
 from cxlib.model.findings import Finding
 from cxlib.model.ids import id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Library, LoadedDoc
 from cxlib.model.library_rules import id_key
-from cxlib.model.source import ParsedFile
+from cxlib.model.source import ParsedFile, untagged
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ def load_checked(
             for f, cached in todo
             if cached is None and (fills_facts or _reported(f, reading))
         }
+        if fills_facts:
+            assert facts is not None
+            # Every file to read is checked here and only its facts kept: on a cold run the
+            # workers that parse check too (the checks were a third of the work, left to this
+            # one process while the others waited).
+            ahead = _checked_in_workers(kb, [f for f, _ in todo], facts, reading)
+            docs.update(ahead)
+            todo = [(f, cached) for f, cached in todo if f.path not in ahead]
         parsed = kb.parse([f for f, _ in todo], parses, progress, fresh=unchecked)
         for f, cached in todo:
             if f.path in parsed:  # else deleted since it was listed
@@ -216,6 +226,35 @@ def _checked(
     if facts is not None:
         facts.put(f, parsed, d.findings, d.id)
     return d
+
+
+def _checked_in_workers(
+    kb: KnowledgeBase, files: list[DocFile], facts: FactsCache, reading: Reading
+) -> dict[str, LoadedDoc]:
+    """``files`` parsed and checked in worker processes (none when there are too few files or
+    CPUs: then {}), each recorded in ``facts`` and given as its skeleton and findings, as a
+    warm run reads it from the facts cache. A file deleted since it was listed is left out."""
+    from cxlib.kb.cache import facts_entry
+    from cxlib.kb.parallel import parse_in_parallel
+    from cxlib.model.checks import check_document
+
+    def check(f: DocFile, parsed: ParsedFile) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
+        # The entry keeps the single-file findings; the others travel beside it.
+        others = [x.to_json() for x in d.findings if x.scope != Scope.FILE]
+        return facts_entry(f, parsed, d.findings, d.id), others
+
+    done: dict[str, LoadedDoc] = {}
+    by_path = {f.path: f for f in files}
+    for rel, (entry, others) in parse_in_parallel(kb.root, files, then=check).items():
+        f = by_path[rel]
+        facts.put_entry(f, entry)
+        d = LoadedDoc(f.path, f.kind, ParsedFile.from_json(untagged(entry["skeleton"])))
+        if _reported(f, reading):  # else only its id and links are read, as _checked gives it
+            found = [Finding.from_json(x) for x in [*entry["findings"], *others]]
+            d = replace(d, findings=found)
+        done[rel] = d
+    return done
 
 
 def load_models(
