@@ -117,3 +117,99 @@ def test_an_error_while_preparing_leaves_no_child(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
         listed_while(kb.root, kb.config, prepare)
     assert _children() <= before
+
+
+@linux_only
+def test_a_listing_started_ahead_is_the_one_taken(tmp_path: Path) -> None:
+    from cxlib.kb import files
+
+    kb = KnowledgeBase.open(example_copy(tmp_path / "kb"))
+    expected = scan(kb.root, kb.config)[0]
+    files.list_ahead(kb.root, kb.config)
+    (child,) = files._ahead.values()
+    assert child.pid in _children()
+    # Added after the child listed it (the result is read only after): the base as it was.
+    write(kb.root, "insights/INS-0901-later.md", "---\nid: INS-0901\n---\n")
+    child_answer = child.result()
+    assert child_answer is not None
+    files._ahead[next(iter(files._ahead))] = _Answered(child_answer)
+    listed, _ = listed_while(kb.root, kb.config, lambda: None)
+    assert listed == expected
+    assert files._ahead == {}
+    assert child.pid not in _children()
+
+
+class _Answered:
+    """A child whose answer was already read (the test read it to know the child is done)."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+
+    def result(self) -> bytes:
+        return self.answer
+
+    def close(self) -> None:
+        pass
+
+
+@linux_only
+def test_a_listing_ahead_of_another_base_is_left_and_closed(tmp_path: Path) -> None:
+    from cxlib.kb import files
+
+    one = KnowledgeBase.open(example_copy(tmp_path / "one"))
+    two = KnowledgeBase.open(example_copy(tmp_path / "two"))
+    write(two.root, "insights/INS-0902-only-here.md", "---\nid: INS-0902\n---\n")
+    files.list_ahead(one.root, one.config)
+    try:
+        listed, _ = listed_while(two.root, two.config, lambda: None)
+        assert "insights/INS-0902-only-here.md" in [f.path for f in listed]
+        assert len(files._ahead) == 1  # still waiting for its own base
+    finally:
+        for child in files._ahead.values():
+            child.close()  # what the exit does with a listing never asked for
+        pids = [c.pid for c in files._ahead.values()]
+        files._ahead.clear()
+    assert not set(pids) & _children()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-C", "{kb}", "search", "shipping"],
+        ["search", "shipping", "-C", "{kb}"],
+        ["--root={kb}", "--color", "never", "search", "shipping"],
+    ],
+)
+def test_the_command_line_starts_the_listing_and_answers_the_same(
+    tmp_path: Path, args: list[str]
+) -> None:
+    import subprocess
+
+    from tests.conftest import cx
+
+    kb_root = example_copy(tmp_path / "kb")
+    argv = [a.replace("{kb}", str(kb_root)) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "cxlib", *argv], capture_output=True, text=True, check=False
+    )
+    here = cx(*argv)
+    assert (done.returncode, done.stdout) == (here.exit_code, here.stdout)
+    assert "shipping" in done.stdout.lower()
+
+
+@pytest.mark.parametrize("where", ["none", "empty"])
+def test_a_command_line_naming_no_base_is_reported_as_before(tmp_path: Path, where: str) -> None:
+    """No base where the command line points: the head start gives up silently, and the
+    command says what it always said."""
+    import subprocess
+
+    from tests.conftest import cx
+
+    (tmp_path / "empty").mkdir()
+    argv = ["-C", str(tmp_path / where), "search", "x"]
+    done = subprocess.run(
+        [sys.executable, "-m", "cxlib", *argv], capture_output=True, text=True, check=False
+    )
+    here = cx(*argv)
+    assert (done.returncode, done.stderr) == (here.exit_code, here.stderr)
+    assert done.returncode != 0 and "Traceback" not in done.stderr

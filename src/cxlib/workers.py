@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -94,65 +95,78 @@ def fork_workers(items: int, minimum: int) -> int:
     return workers
 
 
+class Child:
+    """``work`` run in a forked child while this process goes on, on the other CPU.
+
+    :meth:`result` waits for the bytes ``work`` returned; it answers None when there is no
+    child: not on Linux, or this process has other threads (forking copies only the calling
+    one), or the fork failed, or the child failed or was killed. The caller then does the work
+    itself, so the answer never depends on the child. :meth:`close` closes the pipe, which ends
+    a child still writing, and reaps it; a child must be closed.
+    """
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        import threading  # here: start-up never pays for it
+
+        self.pid: int | None = None
+        self._inbox: BinaryIO | None = None
+        self._exit_code: int | None = None
+        if sys.platform != "linux" or threading.active_count() > 1:
+            return
+        try:
+            readable, writable = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(readable)
+            os.close(writable)
+            return
+        if pid == 0:  # the child: never returns to the caller's code
+            code = 1
+            try:
+                os.close(readable)
+                with open(writable, "wb") as out:
+                    out.write(work())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writable)
+        self.pid = pid
+        self._inbox = open(readable, "rb")  # noqa: SIM115 - closed by close(), read or not
+
+    def result(self) -> bytes | None:
+        if self._inbox is None:
+            return None
+        try:
+            data = self._inbox.read()
+        finally:
+            self._inbox.close()
+        return data if self._reap() == 0 else None
+
+    def close(self) -> None:
+        if self._inbox is not None:
+            self._inbox.close()  # a child still writing gets a broken pipe and ends
+        self._reap()
+
+    def _reap(self) -> int:
+        if self.pid is None:
+            return -1
+        if self._exit_code is None:
+            try:
+                self._exit_code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): its answer is lost
+                self._exit_code = -1
+        return self._exit_code
+
+
 @contextmanager
 def in_child(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes | None]]:
-    """Run ``work`` in a forked child while this process goes on, on the other CPU; inside,
-    a function that waits for the bytes ``work`` returned.
-
-    It answers None when there is no child: not on Linux, or this process has other threads
-    (forking copies only the calling one), or the fork failed, or the child failed or was
-    killed. The caller then does the work itself, so the answer never depends on the child.
-    Leaving the block without asking closes the pipe, which ends a child still writing, and
-    every child is reaped on the way out.
-    """
-    import threading  # here: start-up never pays for it
-
-    if sys.platform != "linux" or threading.active_count() > 1:
-        yield lambda: None
-        return
+    """A :class:`Child` running ``work``; inside, a function that waits for its bytes. Leaving
+    the block without asking ends it, and it is reaped on the way out."""
+    child = Child(work)
     try:
-        readable, writable = os.pipe()
-    except OSError:
-        yield lambda: None
-        return
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(readable)
-        os.close(writable)
-        yield lambda: None
-        return
-    if pid == 0:  # the child: never returns to the caller's code
-        code = 1
-        try:
-            os.close(readable)
-            with open(writable, "wb") as out:
-                out.write(work())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writable)
-    inbox = open(readable, "rb")  # noqa: SIM115 - closed below, whether or not it is read
-    exit_code: int | None = None
-
-    def reap() -> int:
-        nonlocal exit_code
-        if exit_code is None:
-            try:
-                exit_code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-            except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): its answer is lost
-                exit_code = -1
-        return exit_code
-
-    def result() -> bytes | None:
-        try:
-            data = inbox.read()
-        finally:
-            inbox.close()
-        return data if reap() == 0 else None
-
-    try:
-        yield result
+        yield child.result
     finally:
-        inbox.close()  # a child still writing gets a broken pipe and ends
-        reap()
+        child.close()

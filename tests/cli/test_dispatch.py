@@ -10,7 +10,8 @@ import pytest
 import typer
 
 from cxlib.cli import commands
-from cxlib.cli.main import TOP_HELP, VERSION, _click_command, _command_named, hoist_globals
+from cxlib.cli.argv import hoist_globals
+from cxlib.cli.main import TOP_HELP, VERSION, _click_command, _command_named
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,22 @@ def test_a_global_option_after_the_command_is_obeyed(tmp_path: Path) -> None:
     result = cx("report", "experiments", "-C", base, "--today", "2026-01-01", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert "2026-01-01" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["search", "x"], (None, "search")),
+        (["-C", "kb", "search", "x"], ("kb", "search")),
+        (["--root=kb", "--today", "2025-01-01", "index"], ("kb", "index")),
+        (["--root", "a", "-C", "b", "similar"], ("b", "similar")),
+        (["--version"], (None, None)),
+        (["-C"], (None, None)),
+        (["--help", "search"], (None, None)),
+        ([], (None, None)),
+    ],
+)
+def test_root_and_command(args: list[str], expected: tuple[str | None, str | None]) -> None:
+    from cxlib.cli.argv import root_and_command
+
+    assert root_and_command(args) == expected

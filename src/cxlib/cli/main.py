@@ -12,6 +12,7 @@ import typer
 
 from cxlib import __version__, cachefile
 from cxlib.cli import commands
+from cxlib.cli.argv import _VALUED, hoist_globals
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
 from cxlib.cli.state import State
@@ -83,10 +84,6 @@ def full_app() -> typer.Typer:
     return app
 
 
-# Global options that take a value (the sub-command comes after them).
-_VALUED = ("--root", "-C", "--color", "--today")
-
-
 # What ``_command_named`` answers when only the top-level help, or the version, is asked for.
 TOP_HELP = "--help"
 VERSION = "--version"
@@ -154,33 +151,6 @@ def _worded(command: Any) -> Any:  # typer's click types are private
     for sub in getattr(command, "commands", {}).values():
         _worded(sub)
     return command
-
-
-def hoist_globals(args: list[str]) -> list[str]:
-    """``args`` with the global options given after the command (``cxlib list -C kb``) moved
-    before it, where the command line's parser reads them. No command has an option of the
-    same name; nothing after ``--`` moves."""
-    start = 0
-    while start < len(args) and args[start].startswith("-"):
-        start += 2 if args[start] in _VALUED else 1
-    moved: list[str] = []
-    rest: list[str] = args[: start + 1]
-    i = start + 1
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg in _VALUED and i + 1 < len(args):
-            moved += args[i : i + 2]
-            i += 2
-            continue
-        if arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
-            moved.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return moved + rest if moved else args
 
 
 def main(argv: list[str] | None = None) -> int:

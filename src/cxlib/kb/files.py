@@ -6,6 +6,7 @@ under pre-commit sees exactly the staged tree (pre-commit stashes unstaged chang
 
 from __future__ import annotations
 
+import atexit
 import marshal
 import os
 import stat
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
-from cxlib.workers import in_child
+from cxlib.workers import Child
 
 if TYPE_CHECKING:
     from cxlib.model.findings import Finding
@@ -83,21 +84,15 @@ def listed_while(
 
     Listing a large base waits on one ``lstat`` per file; loading the search index's modules
     keeps a CPU busy. On two CPUs the two overlap (10,000 documents: the listing, 65 ms, is
-    hidden behind whoosh's import). Without a child the listing is made here, after ``prepare``.
+    hidden behind whoosh's import). The child may have been started earlier, by
+    :func:`list_ahead`. Without a child the listing is made here, after ``prepare``.
     """
-
-    def work() -> bytes:
-        files, _ = scan(root, config)
-        if not files:
-            return marshal.dumps(())
-        # In columns: a few large objects cost a fraction of 10,000 small ones, both here
-        # and where they are read back.
-        paths, kinds, *numbers = zip(*files, strict=True)
-        return marshal.dumps(("\0".join(paths), [k.value for k in kinds], *numbers))
-
-    with in_child(work) as listing:
+    child = _ahead.pop(_listing_key(root, config), None) or Child(_listing(root, config))
+    try:
         prepared = prepare()
-        raw = listing()
+        raw = child.result()
+    finally:
+        child.close()
     if raw is None:
         return scan(root, config)[0], prepared
     columns = marshal.loads(raw)
@@ -107,6 +102,38 @@ def listed_while(
     by_value = {k.value: k for k in Kind}
     rows = zip(paths.split("\0"), [by_value[k] for k in kinds], *numbers, strict=True)
     return list(map(DocFile._make, rows)), prepared
+
+
+# Listings started ahead of time, by base: what the next listed_while of the base takes.
+_ahead: dict[tuple[Path, tuple[tuple[str, str], ...]], Child] = {}
+
+
+def list_ahead(root: Path, config: ProgramConfig) -> None:
+    """Start listing ``root``'s files in a child now, for the next :func:`listed_while` of the
+    same base and kind folders: the command line starts it before it loads its own modules, so
+    the listing is over before the command asks for it. A listing never asked for is closed
+    when this process exits."""
+    key = _listing_key(root, config)
+    if key not in _ahead:
+        _ahead[key] = child = Child(_listing(root, config))
+        atexit.register(child.close)
+
+
+def _listing_key(root: Path, config: ProgramConfig) -> tuple[Path, tuple[tuple[str, str], ...]]:
+    return root, tuple((kind.value, s.folder) for kind, s in config.kinds.items())
+
+
+def _listing(root: Path, config: ProgramConfig) -> Callable[[], bytes]:
+    def work() -> bytes:
+        files, _ = scan(root, config)
+        if not files:
+            return marshal.dumps(())
+        # In columns: a few large objects cost a fraction of 10,000 small ones, both here
+        # and where they are read back.
+        paths, kinds, *numbers = zip(*files, strict=True)
+        return marshal.dumps(("\0".join(paths), [k.value for k in kinds], *numbers))
+
+    return work
 
 
 def _walk(

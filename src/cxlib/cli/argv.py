@@ -1,0 +1,54 @@
+"""The command line's words as the ``cxlib`` command reads them before typer does: the global
+options moved before the command, and what they name. Plain string work, imported by the entry
+point before the command-line library loads."""
+
+from __future__ import annotations
+
+# Global options that take a value (the sub-command comes after them).
+_VALUED = ("--root", "-C", "--color", "--today")
+
+
+def hoist_globals(args: list[str]) -> list[str]:
+    """``args`` with the global options given after the command (``cxlib list -C kb``) moved
+    before it, where the command line's parser reads them. No command has an option of the
+    same name; nothing after ``--`` moves."""
+    start = 0
+    while start < len(args) and args[start].startswith("-"):
+        start += 2 if args[start] in _VALUED else 1
+    moved: list[str] = []
+    rest: list[str] = args[: start + 1]
+    i = start + 1
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in _VALUED and i + 1 < len(args):
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest if moved else args
+
+
+def root_and_command(args: list[str]) -> tuple[str | None, str | None]:
+    """The ``--root`` (``-C``) a hoisted command line gives, and its command; (None, None)
+    when it holds an option that is not a global one taking a value (``--help``, ``--version``,
+    a mistyped one): such a line is left to the command-line library."""
+    root, i = None, 0
+    while i < len(args) and args[i].startswith("-"):
+        name, eq, value = args[i].partition("=")
+        if name not in _VALUED:
+            return None, None
+        if not eq:
+            if i + 1 >= len(args):
+                return None, None
+            value, i = args[i + 1], i + 1
+        if name in ("--root", "-C"):
+            root = value
+        i += 1
+    return root, args[i] if i < len(args) else None
