@@ -213,3 +213,20 @@ def test_a_command_line_naming_no_base_is_reported_as_before(tmp_path: Path, whe
     here = cx(*argv)
     assert (done.returncode, done.stderr) == (here.exit_code, here.stderr)
     assert done.returncode != 0 and "Traceback" not in done.stderr
+
+
+@linux_only
+def test_a_child_whose_answer_is_not_wanted_is_ended_not_waited_for() -> None:
+    """A command that ends before it asks for the listing (a usage error, ``--help``) must not
+    wait for it: the child is killed and reaped."""
+    from cxlib.workers import Child
+
+    never, _keep_open = os.pipe()
+    child = Child(lambda: os.read(never, 1))  # blocks for good: nothing is ever written
+    try:
+        assert child.pid in _children()
+        child.close()
+        assert child.pid not in _children()
+    finally:
+        os.close(never)
+        os.close(_keep_open)

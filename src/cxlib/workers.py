@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import BinaryIO
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -101,8 +101,8 @@ class Child:
     :meth:`result` waits for the bytes ``work`` returned; it answers None when there is no
     child: not on Linux, or this process has other threads (forking copies only the calling
     one), or the fork failed, or the child failed or was killed. The caller then does the work
-    itself, so the answer never depends on the child. :meth:`close` closes the pipe, which ends
-    a child still writing, and reaps it; a child must be closed.
+    itself, so the answer never depends on the child. :meth:`close` ends a child whose answer
+    was not read, and reaps it; a child must be closed.
     """
 
     def __init__(self, work: Callable[[], bytes]) -> None:
@@ -146,8 +146,12 @@ class Child:
         return data if self._reap() == 0 else None
 
     def close(self) -> None:
-        if self._inbox is not None:
-            self._inbox.close()  # a child still writing gets a broken pipe and ends
+        if self._inbox is not None and not self._inbox.closed:
+            self._inbox.close()
+            if self.pid is not None and self._exit_code is None:
+                # Its answer is not wanted: a child still at work would be waited for.
+                with suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
         self._reap()
 
     def _reap(self) -> int:

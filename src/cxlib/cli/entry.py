@@ -54,14 +54,14 @@ def answer(args: list[str]) -> tuple[str, int] | None:
 # The commands whose first work is to list every document: the listing starts in a child here,
 # before the command-line library loads (about 100 ms of a 10,000-document base's lstat calls,
 # done while typer imports and the command's own modules load).
-_LISTING = ("search", "similar", "index")
+_LISTING = ("search", "similar", "index", "report")
 
 
 def list_ahead(args: list[str]) -> None:
-    """Start the listing of the base a ``search``, ``similar`` or ``index`` command line names
-    (see :func:`cxlib.kb.files.list_ahead`). Only a head start: the command opens the base
-    again and takes the listing only if it is of that base; anything amiss here is left for the
-    command to meet and report."""
+    """Start the listing of the base a ``search``, ``similar``, ``index`` or ``report`` command
+    line names (see :func:`cxlib.kb.files.list_ahead`). Only a head start: the command opens
+    the base again and takes the listing only if it is of that base; anything amiss here is
+    left for the command to meet and report."""
     from cxlib.cli.argv import hoist_globals, root_and_command
 
     root, command = root_and_command(hoist_globals(args))

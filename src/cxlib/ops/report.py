@@ -36,6 +36,8 @@ def snapshot(
     from cxlib.ops.loading import load_models
     from cxlib.reports.snapshot import take
 
+    if listed is None:
+        listed, _ = listed_while(kb.root, kb.config, lambda: None)  # perhaps started ahead
     library = load_models(kb, kinds, listed)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
@@ -54,7 +56,7 @@ def report_view(
     check_options(kb, options)
     spec = _spec(name)
     listed_ns = time.time_ns()
-    files, _ = kb.files()
+    files, _ = listed_while(kb.root, kb.config, lambda: None)  # started ahead by the command line
     read = kb.config_digest
     if spec.reads_history(options):
         from cxlib.kb.git import head_state
