@@ -46,7 +46,7 @@ WORDS = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}\b|\w+(\.?\w+)*"
 
 def make_schema(custom: Mapping[str, str] | None = None) -> fields.Schema:
     """The schema, with a field for each of ``custom`` (cxlib.toml's declared fields, name to
-    type: see :func:`cxlib.model.custom_fields.field_types`)."""
+    type: see :meth:`cxlib.model.config.ProgramConfig.field_types`)."""
     text = StemmingAnalyzer(expression=WORDS, stemfn=stem)
     exact = IDAnalyzer(lowercase=True)
 

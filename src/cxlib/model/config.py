@@ -497,6 +497,22 @@ class ProgramConfig:
         """The fields cxlib.toml declares for ``kind``, by name (none: an empty dict)."""
         return self.fields.get(kind, {})
 
+    def field_types(self) -> dict[str, str]:
+        """Every declared field's name and type (a name has one type in every kind), by name:
+        what the search index holds of them, and so what a change of rebuilds it."""
+        types = {name: f.type.value for k in Kind for name, f in self.custom_fields(k).items()}
+        return dict(sorted(types.items()))
+
+    def one_of_values(self) -> dict[str, set[str]]:
+        """The values of each declared one-of field (or list of them), lower case, by name:
+        search refuses a value no document can have."""
+        out: dict[str, set[str]] = {}
+        for k in Kind:
+            for name, spec in self.custom_fields(k).items():
+                if spec.values:
+                    out.setdefault(name, set()).update(v.lower() for v in spec.values)
+        return out
+
     def restricted(self, path: str, visibility: object) -> bool:
         """Whether a document (its path, its ``visibility`` as written) is restricted."""
         return str(visibility) == "restricted" or self.site.restricts(path)

@@ -210,21 +210,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def field_types(config: ProgramConfig) -> dict[str, str]:
-    """Every declared field's name and type (a name has one type in every kind), by name: what
-    the search index holds of them, and so what a change of rebuilds it."""
-    types = {name: spec.type.value for k in Kind for name, spec in config.custom_fields(k).items()}
-    return dict(sorted(types.items()))
-
-
-def one_of_values(config: ProgramConfig) -> dict[str, set[str]]:
-    """The values of each declared one-of field (or list of them), lower case, by name: search
-    refuses a value no document can have."""
-    out: dict[str, set[str]] = {}
-    for k in Kind:
-        for name, spec in config.custom_fields(k).items():
-            if spec.values:
-                out.setdefault(name, set()).update(v.lower() for v in spec.values)
-    return out

@@ -16,10 +16,8 @@ from cxlib.index.service import (
     load_backend,
 )
 from cxlib.kb.files import DocFile, listed_while, read_document, scan, signature
-from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
-from cxlib.model.custom_fields import field_types
 
 if TYPE_CHECKING:
     from cxlib.model.source import ParsedFile
@@ -31,8 +29,8 @@ def open_index(
     """The knowledge base's index (in the user's cache folder), reading documents through ``kb``;
     a full build of ``documents`` documents uses several processes when that pays."""
     source = Source(
-        read=lambda rel: read_document(kb.root, rel, MAX_FILE_BYTES),
-        parse=parse_bytes,
+        read=lambda rel: _read(kb, rel),
+        parse=_parse_bytes,
         batch_parser=lambda count: _cached_parser(kb) if count >= INDEX_CACHE_FROM else _parser,
     )
     procs = min(os.cpu_count() or 1, 4) if documents >= INDEX_WORKERS_FROM else 1
@@ -42,12 +40,25 @@ def open_index(
         timeout,
         procs=procs,
         limitmb=INDEX_LIMIT_MB,
-        fields=field_types(kb.config),  # cxlib.toml's [fields]: searchable by name
+        fields=kb.config.field_types(),  # cxlib.toml's [fields]: searchable by name
     )
 
 
-def _parser(f: FileEntry, raw: bytes) -> ParsedFile:
+def _read(kb: KnowledgeBase, rel: str) -> bytes:
+    from cxlib.kb.parse import MAX_FILE_BYTES
+
+    return read_document(kb.root, rel, MAX_FILE_BYTES)
+
+
+def _parse_bytes(raw: bytes) -> ParsedFile:
+    # Imported here, not at the top: a search that finds nothing changed never parses.
+    from cxlib.kb.parse import parse_bytes
+
     return parse_bytes(raw)
+
+
+def _parser(f: FileEntry, raw: bytes) -> ParsedFile:
+    return _parse_bytes(raw)
 
 
 def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile]:
@@ -67,7 +78,7 @@ def _cached_parser(kb: KnowledgeBase) -> Callable[[FileEntry, bytes], ParsedFile
             parsed = cache.get(now)
             if parsed is not None:
                 return parsed
-        return parse_bytes(raw)
+        return _parse_bytes(raw)
 
     return parse
 

@@ -24,7 +24,6 @@ class SearchResult:
 
 def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
     """The values each enumerated field can take, so a misspelt one is an error, not silence."""
-    from cxlib.model.custom_fields import one_of_values
     from cxlib.model.documents import (
         Decision,
         ExperimentStatus,
@@ -51,7 +50,7 @@ def vocabulary(config: ProgramConfig) -> dict[str, set[str]]:
         "segment": {s.id for s in config.segments},
         "metric": metrics,
         "primary": metrics,
-        **one_of_values(config),  # cxlib.toml's one-of fields
+        **config.one_of_values(),  # cxlib.toml's one-of fields
     }
 
 
@@ -85,6 +84,5 @@ def search_documents(
 
 def _parse(config: ProgramConfig, query: str) -> Parsed:
     from cxlib.index import service
-    from cxlib.model.custom_fields import field_types
 
-    return service.parse(query, lambda: vocabulary(config), field_types(config))
+    return service.parse(query, lambda: vocabulary(config), config.field_types())
