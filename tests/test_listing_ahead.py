@@ -230,3 +230,49 @@ def test_a_child_whose_answer_is_not_wanted_is_ended_not_waited_for() -> None:
     finally:
         os.close(never)
         os.close(_keep_open)
+
+
+@linux_only
+def test_a_listing_ahead_brings_the_listing_findings(tmp_path: Path) -> None:
+    """What validate reads of the listing: the files and the findings (a symlink, reported and
+    not followed), as scan gives them."""
+    from cxlib.kb import files
+
+    kb = KnowledgeBase.open(example_copy(tmp_path / "kb"))
+    (kb.root / "insights" / "INS-0950-link.md").symlink_to(
+        next((kb.root / "insights").glob("*.md"))
+    )
+    expected = scan(kb.root, kb.config)
+    assert expected[1], "the symlink is a finding of the listing"
+    files.list_ahead(kb.root, kb.config)
+    assert files.listing(kb.root, kb.config) == expected
+    assert files._ahead == {}
+    assert files.listing(kb.root, kb.config) == expected  # none ahead: listed here
+
+
+@pytest.mark.parametrize("words", [["validate"], ["validate", "--format", "json", "--strict"]])
+def test_a_whole_base_validate_answers_the_same_with_its_listing_ahead(
+    tmp_path: Path, words: list[str]
+) -> None:
+    import subprocess
+
+    from tests.conftest import cx
+
+    kb_root = example_copy(tmp_path / "kb")
+    (kb_root / "insights" / "INS-0950-link.md").symlink_to(
+        next((kb_root / "insights").glob("*.md"))
+    )
+    write(kb_root, "insights/INS-0951-broken.md", "---\nid: [\n---\n")
+    argv = ["-C", str(kb_root), "--today", "2025-07-01", *words]
+
+    def with_listing_ahead() -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "cxlib", *argv], capture_output=True, text=True, check=False
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    cold = with_listing_ahead()
+    here = cx(*argv)  # in this process: no listing ahead
+    assert cold == (here.exit_code, here.stdout, here.stderr)
+    assert with_listing_ahead() == cold  # answered from the caches the first run filled
+    assert here.exit_code == 1 and "INS-0950-link.md" in here.stdout + here.stderr

@@ -87,17 +87,38 @@ def test_a_global_option_after_the_command_is_obeyed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["search", "x"], (None, "search")),
-        (["-C", "kb", "search", "x"], ("kb", "search")),
-        (["--root=kb", "--today", "2025-01-01", "index"], ("kb", "index")),
-        (["--root", "a", "-C", "b", "similar"], ("b", "similar")),
-        (["--version"], (None, None)),
-        (["-C"], (None, None)),
-        (["--help", "search"], (None, None)),
-        ([], (None, None)),
+        (["search", "x"], (None, "search", ["x"])),
+        (["-C", "kb", "search", "x"], ("kb", "search", ["x"])),
+        (["--root=kb", "--today", "2025-01-01", "index"], ("kb", "index", [])),
+        (["--root", "a", "-C", "b", "similar"], ("b", "similar", [])),
+        (["--version"], (None, None, [])),
+        (["-C"], (None, None, [])),
+        (["--help", "search"], (None, None, [])),
+        ([], (None, None, [])),
     ],
 )
-def test_root_and_command(args: list[str], expected: tuple[str | None, str | None]) -> None:
+def test_root_and_command(
+    args: list[str], expected: tuple[str | None, str | None, list[str]]
+) -> None:
     from cxlib.cli.argv import root_and_command
 
     assert root_and_command(args) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "whole"),
+    [
+        ([], True),
+        (["--strict", "--format", "json"], True),
+        (["-f", "github", "--no-cache"], True),
+        (["--format=json"], True),
+        (["insights/INS-0001-x.md"], False),
+        (["--strict", "experiments"], False),
+        (["--help"], False),
+        (["--format"], False),
+    ],
+)
+def test_only_a_validate_naming_no_file_lists_ahead(words: list[str], whole: bool) -> None:
+    from cxlib.cli.entry import _whole_base
+
+    assert _whole_base(words) is whole

@@ -35,20 +35,21 @@ def hoist_globals(args: list[str]) -> list[str]:
     return moved + rest if moved else args
 
 
-def root_and_command(args: list[str]) -> tuple[str | None, str | None]:
-    """The ``--root`` (``-C``) a hoisted command line gives, and its command; (None, None)
-    when it holds an option that is not a global one taking a value (``--help``, ``--version``,
-    a mistyped one): such a line is left to the command-line library."""
+def root_and_command(args: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """The ``--root`` (``-C``) a hoisted command line gives, its command and the words after
+    it; (None, None, []) when it holds an option that is not a global one taking a value
+    (``--help``, ``--version``, a mistyped one): such a line is left to the command-line
+    library."""
     root, i = None, 0
     while i < len(args) and args[i].startswith("-"):
         name, eq, value = args[i].partition("=")
         if name not in _VALUED:
-            return None, None
+            return None, None, []
         if not eq:
             if i + 1 >= len(args):
-                return None, None
+                return None, None, []
             value, i = args[i + 1], i + 1
         if name in ("--root", "-C"):
             root = value
         i += 1
-    return root, args[i] if i < len(args) else None
+    return (root, args[i], args[i + 1 :]) if i < len(args) else (root, None, [])

@@ -55,17 +55,21 @@ def answer(args: list[str]) -> tuple[str, int] | None:
 # before the command-line library loads (about 100 ms of a 10,000-document base's lstat calls,
 # done while typer imports and the command's own modules load).
 _LISTING = ("search", "similar", "index", "report")
+# validate lists every document only when it names no file (the pre-commit hook names files and
+# must not list): then its words are these options alone.
+_VALIDATE_FLAGS = ("--strict", "--no-strict", "--no-cache")
+_VALIDATE_VALUED = ("--format", "-f")
 
 
 def list_ahead(args: list[str]) -> None:
-    """Start the listing of the base a ``search``, ``similar``, ``index`` or ``report`` command
-    line names (see :func:`cxlib.kb.files.list_ahead`). Only a head start: the command opens
+    """Start the listing of the base a command line names, when its command lists every
+    document (see :func:`cxlib.kb.files.list_ahead`). Only a head start: the command opens
     the base again and takes the listing only if it is of that base; anything amiss here is
     left for the command to meet and report."""
     from cxlib.cli.argv import hoist_globals, root_and_command
 
-    root, command = root_and_command(hoist_globals(args))
-    if command not in _LISTING:
+    root, command, rest = root_and_command(hoist_globals(args))
+    if command not in _LISTING and not (command == "validate" and _whole_base(rest)):
         return
     from cxlib.errors import CxError
     from cxlib.kb.files import list_ahead as start
@@ -76,6 +80,20 @@ def list_ahead(args: list[str]) -> None:
     except (CxError, OSError):
         return
     start(kb.root, kb.config)
+
+
+def _whole_base(words: list[str]) -> bool:
+    """Whether ``validate``'s words name no file (its options alone)."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _VALIDATE_VALUED:
+            i += 2
+        elif word in _VALIDATE_FLAGS or word.startswith("--format="):
+            i += 1
+        else:
+            return False
+    return i == len(words)
 
 
 def run() -> None:

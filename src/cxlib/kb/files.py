@@ -93,26 +93,31 @@ def listed_while(
         raw = child.result()
     finally:
         child.close()
-    if raw is None:
-        return scan(root, config)[0], prepared
-    columns = marshal.loads(raw)
-    if not columns:
-        return [], prepared
-    paths, kinds, *numbers = columns
-    by_value = {k.value: k for k in Kind}
-    rows = zip(paths.split("\0"), [by_value[k] for k in kinds], *numbers, strict=True)
-    return list(map(DocFile._make, rows)), prepared
+    return (scan(root, config) if raw is None else _decoded(raw))[0], prepared
 
 
-# Listings started ahead of time, by base: what the next listed_while of the base takes.
+def listing(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding]]:
+    """What :func:`scan` gives, taken from the listing :func:`list_ahead` started for this base
+    when there is one (else listed here)."""
+    child = _ahead.pop(_listing_key(root, config), None)
+    raw = None
+    if child is not None:
+        try:
+            raw = child.result()
+        finally:
+            child.close()
+    return scan(root, config) if raw is None else _decoded(raw)
+
+
+# Listings started ahead of time, by base: what the next listing of the base takes.
 _ahead: dict[tuple[Path, tuple[tuple[str, str], ...]], Child] = {}
 
 
 def list_ahead(root: Path, config: ProgramConfig) -> None:
-    """Start listing ``root``'s files in a child now, for the next :func:`listed_while` of the
-    same base and kind folders: the command line starts it before it loads its own modules, so
-    the listing is over before the command asks for it. A listing never asked for is closed
-    when this process exits."""
+    """Start listing ``root``'s files in a child now, for the next :func:`listing` or
+    :func:`listed_while` of the same base and kind folders: the command line starts it before
+    it loads its own modules, so the listing is over before the command asks for it. A listing
+    never asked for is ended when this process exits."""
     key = _listing_key(root, config)
     if key not in _ahead:
         _ahead[key] = child = Child(_listing(root, config))
@@ -125,15 +130,31 @@ def _listing_key(root: Path, config: ProgramConfig) -> tuple[Path, tuple[tuple[s
 
 def _listing(root: Path, config: ProgramConfig) -> Callable[[], bytes]:
     def work() -> bytes:
-        files, _ = scan(root, config)
+        files, findings = scan(root, config)
+        found = [f.to_json() for f in findings]
         if not files:
-            return marshal.dumps(())
+            return marshal.dumps((found,))
         # In columns: a few large objects cost a fraction of 10,000 small ones, both here
         # and where they are read back.
         paths, kinds, *numbers = zip(*files, strict=True)
-        return marshal.dumps(("\0".join(paths), [k.value for k in kinds], *numbers))
+        return marshal.dumps((found, "\0".join(paths), [k.value for k in kinds], *numbers))
 
     return work
+
+
+def _decoded(raw: bytes) -> tuple[list[DocFile], list[Finding]]:
+    found, *columns = marshal.loads(raw)
+    findings = []
+    if found:
+        from cxlib.model.findings import Finding
+
+        findings = [Finding.from_json(x) for x in found]
+    if not columns:
+        return [], findings
+    paths, kinds, *numbers = columns
+    by_value = {k.value: k for k in Kind}
+    rows = zip(paths.split("\0"), [by_value[k] for k in kinds], *numbers, strict=True)
+    return list(map(DocFile._make, rows)), findings
 
 
 def _walk(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxlib.kb.config_file import find_root, read_config
-from cxlib.kb.files import DocFile, scan
+from cxlib.kb.files import DocFile, listing, scan
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
@@ -46,7 +46,7 @@ class KnowledgeBase:
     def files(self, kinds: Collection[Kind] | None = None) -> tuple[list[DocFile], list[Finding]]:
         """The document files (of ``kinds``, when given), and the findings of the listing itself
         (symlinks, unreadable folders)."""
-        files, findings = scan(self.root, self.config)
+        files, findings = listing(self.root, self.config)  # perhaps started ahead
         if kinds is not None:
             files = [f for f in files if f.kind in kinds]
         return files, findings
