@@ -8,7 +8,7 @@ from typing import Any
 
 from cxlib.kb.files import DocFile, read_document
 from cxlib.kb.parse import MAX_FILE_BYTES, parse_bytes
-from cxlib.kb.tuning import PARSE_WORKERS_FROM
+from cxlib.kb.tuning import PARSE_CHUNKS_PER_WORKER, PARSE_WORKERS_FROM
 from cxlib.model.source import ParsedFile, Problem
 from cxlib.workers import die_with_parent, fork_workers
 
@@ -82,7 +82,7 @@ def parse_in_parallel(
     workers = fork_workers(len(files), minimum)
     if not workers:
         return {}
-    size = max(1, len(files) // (workers * 4))
+    size = max(1, len(files) // (workers * PARSE_CHUNKS_PER_WORKER))
     jobs = [(str(root), files[i : i + size]) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
     try:
