@@ -97,6 +97,18 @@ def test_any_change_to_what_a_report_reads_is_computed_afresh(base: Path, change
         assert "Renamed -" in out or "Renamed" in _report(base, "experiments", "-f", "json")
 
 
+def test_a_change_to_a_kind_a_report_does_not_read_keeps_its_answer(base: Path) -> None:
+    _report(base, "experiments")
+    _report(base, "roadmap")
+    _plant(base, "experiments", "PLANTED-ANSWER")
+    _plant(base, "roadmap", "PLANTED-ANSWER")
+    insight = sorted((base / "insights").glob("*.md"))[0]
+    insight.write_text(insight.read_text().replace("title:", "title: Renamed -", 1))
+    _touch(insight)
+    assert "PLANTED-ANSWER" in _report(base, "experiments")  # reads experiments only
+    assert "PLANTED-ANSWER" not in _report(base, "roadmap")  # reads insights too
+
+
 def test_another_day_or_other_options_are_other_requests(base: Path) -> None:
     _report(base, "experiments")
     _plant(base, "experiments", "PLANTED-ANSWER")
@@ -116,7 +128,7 @@ def test_at_most_keep_answers_per_report(base: Path) -> None:
 
 def test_documents_modified_just_now_keep_no_answer(tmp_path: Path) -> None:
     base = settled_copy(tmp_path / "northwind")
-    doc = sorted((base / "insights").glob("*.md"))[0]
+    doc = sorted((base / "experiments").glob("*.md"))[0]
     doc.write_text(doc.read_text())  # modified now: inside the racy window
     _report(base, "experiments")
     assert not _kept(base, "experiments").exists()

@@ -63,7 +63,9 @@ def report_view(
 
         head, why = head_state(kb.root)  # a commit changes no document
         read += f":head={head or why}"
-    base = answers.digest(files, read)
+    # The files of the kinds it reads: an edited insight leaves the experiments' answers be.
+    read_files = [f for f in files if spec.kinds is None or f.kind in spec.kinds]
+    base = answers.digest(read_files, read)
     request = json.dumps([view, today.isoformat(), asdict(options)], default=str)
     known = answers.answer(kb.root, name, base, request)
     if _fits(known, view):
@@ -78,7 +80,7 @@ def report_view(
         from cxlib.reports.blocks import rendered_to_json
 
         value = rendered_to_json(spec.render(result, options))
-    answers.record(kb.root, name, base, request, value, files, listed_ns)
+    answers.record(kb.root, name, base, request, value, read_files, listed_ns)
     return value
 
 
