@@ -27,7 +27,7 @@ from cxlib.kb.tuning import collector_paused
 from cxlib.model.kinds import Kind
 from cxlib.model.source import ParsedFile
 
-FORMAT = 1
+FORMAT = 2  # 2: shards by kind (kb.cache)
 FOLDER = "records"
 
 
@@ -58,7 +58,7 @@ class _RecordsCache:
     def get(self, f: DocFile) -> Record | None:
         if not self.usable:
             return None
-        entry = self.family.fresh(_shard_of(f.path), f.path, f)
+        entry = self.family.fresh(_shard_of(f), f.path, f)
         if entry is None:
             return None
         data, fits = entry.get("data"), entry.get("fits")
@@ -69,7 +69,7 @@ class _RecordsCache:
     def put(self, f: DocFile, record: Record) -> None:
         if self.usable:
             entry = {"sig": f.sig, "data": record.data, "fits": record.fits}
-            self.family.put(_shard_of(f.path), f.path, entry)
+            self.family.put(_shard_of(f), f.path, entry)
 
     def save(self, keep: set[str] | None) -> None:
         if not self.usable or not make_folder(self.folder.parent):
