@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from cxlib.errors import UsageError
-from cxlib.kb.files import DocFile, listed_while
+from cxlib.kb.files import DocFile, listed_while, listing
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.kinds import Kind
@@ -37,7 +37,7 @@ def snapshot(
     from cxlib.reports.snapshot import take
 
     if listed is None:
-        listed, _ = listed_while(kb.root, kb.config, lambda: None)  # perhaps started ahead
+        listed, _ = listing(kb.root, kb.config)  # perhaps started ahead
     library = load_models(kb, kinds, listed)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
@@ -56,7 +56,7 @@ def report_view(
     check_options(kb, options)
     spec = _spec(name)
     listed_ns = time.time_ns()
-    files, _ = listed_while(kb.root, kb.config, lambda: None)  # started ahead by the command line
+    files, _ = listing(kb.root, kb.config)  # started ahead by the command line
     read = kb.config_digest
     if spec.reads_history(options):
         from cxlib.kb.git import head_state
