@@ -87,38 +87,46 @@ def test_a_global_option_after_the_command_is_obeyed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["search", "x"], (None, "search", ["x"])),
-        (["-C", "kb", "search", "x"], ("kb", "search", ["x"])),
-        (["--root=kb", "--today", "2025-01-01", "index"], ("kb", "index", [])),
-        (["--root", "a", "-C", "b", "similar"], ("b", "similar", [])),
-        (["--version"], (None, None, [])),
-        (["-C"], (None, None, [])),
-        (["--help", "search"], (None, None, [])),
-        ([], (None, None, [])),
+        (["search", "x"], (None, None, None, "search", ["x"])),
+        (["-C", "kb", "search", "x"], ("kb", None, None, "search", ["x"])),
+        (
+            ["--root=kb", "--today", "2025-01-01", "--color", "never", "index"],
+            ("kb", "never", "2025-01-01", "index", []),
+        ),
+        (["--root", "a", "-C", "b", "similar"], ("b", None, None, "similar", [])),
+        (["--version"], (None, None, None, None, [])),
+        (["-C"], (None, None, None, None, [])),
+        (["--help", "search"], (None, None, None, None, [])),
+        ([], (None, None, None, None, [])),
     ],
 )
-def test_root_and_command(
-    args: list[str], expected: tuple[str | None, str | None, list[str]]
-) -> None:
-    from cxlib.cli.argv import root_and_command
+def test_read_line(args: list[str], expected: tuple[object, ...]) -> None:
+    from cxlib.cli.argv import read_line
 
-    assert root_and_command(args) == expected
+    assert tuple(read_line(args)) == expected
 
 
 @pytest.mark.parametrize(
-    ("words", "whole"),
+    ("words", "expected"),
     [
-        ([], True),
-        (["--strict", "--format", "json"], True),
-        (["-f", "github", "--no-cache"], True),
-        (["--format=json"], True),
-        (["insights/INS-0001-x.md"], False),
-        (["--strict", "experiments"], False),
-        (["--help"], False),
-        (["--format"], False),
+        ([], ([], False, None, False)),
+        (["--strict", "--format", "json"], ([], True, "json", False)),
+        (["-f", "github", "--no-cache"], ([], False, "github", True)),
+        (["--format=json", "--format", "text"], ([], False, "text", False)),
+        (["--strict", "--no-strict", "a.md", "b.md"], (["a.md", "b.md"], False, None, False)),
+        (
+            ["insights/INS-0001-x.md", "-f", "json"],
+            (["insights/INS-0001-x.md"], False, "json", False),
+        ),
+        (["--help"], None),
+        (["--format"], None),
+        (["--format", "yaml"], None),
+        (["--", "-odd.md"], None),
+        (["-x"], None),
     ],
 )
-def test_only_a_validate_naming_no_file_lists_ahead(words: list[str], whole: bool) -> None:
-    from cxlib.cli.entry import _whole_base
+def test_read_validate(words: list[str], expected: tuple[object, ...] | None) -> None:
+    from cxlib.cli.entry import read_validate
 
-    assert _whole_base(words) is whole
+    found = read_validate(words)
+    assert (None if found is None else tuple(found)) == expected

@@ -4,6 +4,8 @@ point before the command-line library loads."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # Global options that take a value (the sub-command comes after them).
 _VALUED = ("--root", "-C", "--color", "--today")
 
@@ -35,21 +37,35 @@ def hoist_globals(args: list[str]) -> list[str]:
     return moved + rest if moved else args
 
 
-def root_and_command(args: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """The ``--root`` (``-C``) a hoisted command line gives, its command and the words after
-    it; (None, None, []) when it holds an option that is not a global one taking a value
-    (``--help``, ``--version``, a mistyped one): such a line is left to the command-line
-    library."""
-    root, i = None, 0
+class Line(NamedTuple):
+    """A hoisted command line read plainly: the global options' values, the command, the words
+    after it."""
+
+    root: str | None
+    color: str | None
+    today: str | None
+    command: str | None
+    rest: list[str]
+
+
+NO_LINE = Line(None, None, None, None, [])
+
+
+def read_line(args: list[str]) -> Line:
+    """What a hoisted command line says; :data:`NO_LINE` when it holds an option that is not a
+    global one taking a value (``--help``, ``--version``, a mistyped one): such a line is left
+    to the command-line library."""
+    given: dict[str, str] = {}
+    i = 0
     while i < len(args) and args[i].startswith("-"):
         name, eq, value = args[i].partition("=")
         if name not in _VALUED:
-            return None, None, []
+            return NO_LINE
         if not eq:
             if i + 1 >= len(args):
-                return None, None, []
+                return NO_LINE
             value, i = args[i + 1], i + 1
-        if name in ("--root", "-C"):
-            root = value
+        given["--root" if name == "-C" else name] = value
         i += 1
-    return (root, args[i], args[i + 1 :]) if i < len(args) else (root, None, [])
+    command, rest = (args[i], args[i + 1 :]) if i < len(args) else (None, [])
+    return Line(given.get("--root"), given.get("--color"), given.get("--today"), command, rest)

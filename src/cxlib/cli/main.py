@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cxlib import __version__, cachefile
+from cxlib import __version__
 from cxlib.cli import commands
 from cxlib.cli.argv import _VALUED, hoist_globals
+from cxlib.cli.boundary import guarded
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
 from cxlib.cli.state import State
-from cxlib.errors import CxError, ExitCode
+from cxlib.errors import ExitCode
 
 
 def _make_app() -> typer.Typer:
@@ -159,12 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if os.environ.get(COMPLETE_VAR):
         return _complete(COMPLETE_VAR)
-    output = Output()
-    code = _run_command(hoist_globals(argv if argv is not None else sys.argv[1:]), output)
-    problem = cachefile.take_problem()
-    if problem is not None:
-        output.note(f"working without cxlib's cache, which cannot be used: {problem}")
-    return code
+    return _run_command(hoist_globals(argv if argv is not None else sys.argv[1:]), Output())
 
 
 def _complete(variable: str) -> int:
@@ -184,37 +180,19 @@ def _complete(variable: str) -> int:
 
 def _run_command(args: list[str], output: Output) -> int:
     command = _click_command(_command_named(args))
-    try:
-        rv = command.main(
-            args=args,
-            prog_name="cxlib",
-            standalone_mode=False,
-        )
-    except CxError as e:
-        output.error(e.message, e.hint)
-        return int(e.exit_code)
-    except typer.TyperException as e:
-        show = getattr(e, "show", None)
-        if show is not None:
-            show()
-        return int(getattr(e, "exit_code", ExitCode.USAGE))
-    except (typer.Abort, KeyboardInterrupt):
-        output.note("interrupted")
-        return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (``cxlib list | head``); that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return int(ExitCode.OK)
-    except Exception as e:  # the one place a bug is turned into a short message
-        if os.environ.get("CXLIB_DEBUG"):
-            raise
-        output.error(
-            f"internal error: {type(e).__name__}: {e}",
-            "this is a bug in cxlib; rerun with CXLIB_DEBUG=1 for the traceback and report it",
-        )
-        return int(ExitCode.BUG)
-    return int(rv or 0)
+
+    def call() -> int:
+        try:
+            return int(command.main(args=args, prog_name="cxlib", standalone_mode=False) or 0)
+        except typer.TyperException as e:
+            show = getattr(e, "show", None)
+            if show is not None:
+                show()
+            return int(getattr(e, "exit_code", ExitCode.USAGE))
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+
+    return guarded(output, call)
 
 
 def run() -> None:

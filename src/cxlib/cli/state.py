@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
 from cxlib.cli.output import Output
 
 if TYPE_CHECKING:
+    import typer
+
     from cxlib.kb.store import KnowledgeBase
 
 

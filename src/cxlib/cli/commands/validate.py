@@ -1,29 +1,13 @@
 from __future__ import annotations
 
-import enum
-import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cxlib.cli.state import state
-from cxlib.errors import ExitCode
+from cxlib.cli.validate_view import Format
 
 NAME = "validate"
-
-
-class Format(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-
-
-def _default_format() -> Format:
-    env = os.environ.get("CXLIB_OUTPUT_FORMAT", "").lower()
-    if env in {f.value for f in Format}:
-        return Format(env)
-    return Format.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else Format.TEXT
 
 
 def command(
@@ -60,29 +44,7 @@ def command(
 
     Example: cxlib validate experiments/EXP-0042-free-shipping.md
     """
-    from cxlib.cli import findings_view
-    from cxlib.ops.validate import validate
+    from cxlib.cli import validate_view
 
     st = state(ctx)
-    kb = st.open(near=paths)
-    with st.output.progress("validating") as progress:
-        report = validate(
-            kb,
-            paths or None,
-            cwd=Path.cwd(),
-            strict=strict,
-            progress=progress,
-            use_cache=not no_cache,
-            today=st.today,
-        )
-    for note in report.notes:
-        st.output.note(note, "yellow")
-    fmt = format or _default_format()
-    if fmt == Format.JSON:
-        findings_view.as_json(st.output, kb.root, report)
-    elif fmt == Format.GITHUB:
-        findings_view.as_github(st.output, kb.root, report)
-    else:
-        findings_view.as_text(st.output, kb.root, report)
-    failed = report.errors or (strict and report.warnings)
-    raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+    raise typer.Exit(validate_view.run(st, paths, strict, format, no_cache))
