@@ -155,6 +155,17 @@ def git(kb: Path, *args: str) -> str:
     ).stdout.strip()
 
 
+FLOOR_HOOK = """repos:
+  - repo: local
+    hooks:
+      - id: nothing
+        name: nothing
+        entry: "true"
+        language: system
+        files: '\\.md$'
+"""
+
+
 def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Figure]:
     path = kb / one
     original = path.read_bytes()
@@ -198,6 +209,25 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
             git(kb, "reset", "-q", "--soft", head)
         edit_and_stage(run)
 
+    # The framework's own cost: the same files, a hook that runs `true`.
+    floor_config = kb.parent / f"{kb.name}-floor-hook.yaml"
+    floor_config.write_text(FLOOR_HOOK)
+    rows += [
+        bench_cli.measure(
+            "pre-commit run --files ONE (warm, unchanged)",
+            [*pre_commit, "run", "cxlib-validate", "--files", one],
+            kb,
+            runs,
+            0.4,
+        ),
+        bench_cli.measure(
+            "pre-commit run --files ONE, a hook running true",
+            [*pre_commit, "run", "--config", str(floor_config), "--files", one],
+            kb,
+            runs,
+            note="floor: the framework alone",
+        ),
+    ]
     try:
         rows.append(
             bench_cli.measure(
