@@ -322,12 +322,14 @@ EXPECTED_CODES: dict[str, dict[str, str]] = {
         "opportunity-insight": "opportunities/OPP-0002-prioritized-too-early.md",
         "opportunity-section": "opportunities/OPP-0002-prioritized-too-early.md",
         "experiment-origin": "experiments/EXP-0003-planned-from-nowhere.md",
+        "experiment-owner": "experiments/EXP-0003-planned-from-nowhere.md",  # and EXP-0004..6
         "experiment-start": "experiments/EXP-0004-running-blind.md",
         "experiment-hypothesis": "experiments/EXP-0004-running-blind.md",
         "experiment-metric": "experiments/EXP-0004-running-blind.md",
         "experiment-end": "experiments/EXP-0005-concluded-without-result.md",
         "experiment-outcome": "experiments/EXP-0005-concluded-without-result.md",
         "experiment-learnings": "experiments/EXP-0005-concluded-without-result.md",  # EXP-0006
+        "decision-pending": "experiments/EXP-0005-concluded-without-result.md",  # and EXP-0006
         "experiment-dates": "experiments/EXP-0006-lost-and-backwards.md",
         "updated-before-created": "insights/INS-0008-updated-too-early.md",
         "duplicate-id": "experiments/EXP-0008-first-of-two.md",
