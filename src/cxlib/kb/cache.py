@@ -45,8 +45,8 @@ from cxlib.model.vocabulary import LINK_FIELDS
 
 # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons; 8: an
 # experiment's design (the pre-registration lock) in skeletons; 9: Obsidian's link forms; 10:
-# locations packed in one string; 11: shards by kind
-FORMAT = 11
+# locations packed in one string; 11: shards by kind; 12: a skeleton's locations as lists
+FORMAT = 12
 SHARDS = CACHE_SHARDS
 RACY_NS = 2_000_000_000
 
@@ -251,7 +251,7 @@ def facts_entry(
         "sig": f.sig,
         "id": doc_id,
         "findings": [x.to_json() for x in findings if x.scope == Scope.FILE],
-        "skeleton": skeleton(parsed, f).to_json(),
+        "skeleton": skeleton(parsed, f).to_json(packed=False),  # its lines are all read
     }
 
 
