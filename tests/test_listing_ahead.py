@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,19 @@ from tests.conftest import example_copy, write
 
 from cxlib.kb.files import listed_while, scan
 from cxlib.kb.store import KnowledgeBase
-from cxlib.workers import in_child
+from cxlib.workers import Child
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork on Linux")
+
+
+@contextmanager
+def in_child(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes | None]]:
+    """A child running ``work`` for the length of the block, closed (ended and reaped) after."""
+    child = Child(work)
+    try:
+        yield child.result
+    finally:
+        child.close()
 
 
 def _children() -> set[int]:
@@ -219,8 +231,6 @@ def test_a_command_line_naming_no_base_is_reported_as_before(tmp_path: Path, whe
 def test_a_child_whose_answer_is_not_wanted_is_ended_not_waited_for() -> None:
     """A command that ends before it asks for the listing (a usage error, ``--help``) must not
     wait for it: the child is killed and reaped."""
-    from cxlib.workers import Child
-
     never, _keep_open = os.pipe()
     child = Child(lambda: os.read(never, 1))  # blocks for good: nothing is ever written
     try:

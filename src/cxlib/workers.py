@@ -163,14 +163,3 @@ class Child:
             except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): its answer is lost
                 self._exit_code = -1
         return self._exit_code
-
-
-@contextmanager
-def in_child(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes | None]]:
-    """A :class:`Child` running ``work``; inside, a function that waits for its bytes. Leaving
-    the block without asking ends it, and it is reaped on the way out."""
-    child = Child(work)
-    try:
-        yield child.result
-    finally:
-        child.close()

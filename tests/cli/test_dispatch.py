@@ -126,7 +126,7 @@ def test_read_line(args: list[str], expected: tuple[object, ...]) -> None:
     ],
 )
 def test_read_validate(words: list[str], expected: tuple[object, ...] | None) -> None:
-    from cxlib.cli.entry import read_validate
+    from cxlib.cli.early import read_validate
 
     found = read_validate(words)
     assert (None if found is None else tuple(found)) == expected

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 # Global options that take a value (the sub-command comes after them).
-_VALUED = ("--root", "-C", "--color", "--today")
+VALUED = ("--root", "-C", "--color", "--today")
 
 
 def hoist_globals(args: list[str]) -> list[str]:
@@ -16,7 +16,7 @@ def hoist_globals(args: list[str]) -> list[str]:
     same name; nothing after ``--`` moves."""
     start = 0
     while start < len(args) and args[start].startswith("-"):
-        start += 2 if args[start] in _VALUED else 1
+        start += 2 if args[start] in VALUED else 1
     moved: list[str] = []
     rest: list[str] = args[: start + 1]
     i = start + 1
@@ -25,11 +25,11 @@ def hoist_globals(args: list[str]) -> list[str]:
         if arg == "--":
             rest += args[i:]
             break
-        if arg in _VALUED and i + 1 < len(args):
+        if arg in VALUED and i + 1 < len(args):
             moved += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
+        if arg.startswith(tuple(f"{o}=" for o in VALUED if o.startswith("--"))):
             moved.append(arg)
         else:
             rest.append(arg)
@@ -59,7 +59,7 @@ def read_line(args: list[str]) -> Line:
     i = 0
     while i < len(args) and args[i].startswith("-"):
         name, eq, value = args[i].partition("=")
-        if name not in _VALUED:
+        if name not in VALUED:
             return NO_LINE
         if not eq:
             if i + 1 >= len(args):

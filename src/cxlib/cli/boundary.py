@@ -1,6 +1,6 @@
 """The one place where what went wrong becomes a message and an exit code, never a traceback:
 for commands run through typer (:mod:`cxlib.cli.main`) and for the hook's validate, run without
-it (:mod:`cxlib.cli.entry`)."""
+it (:mod:`cxlib.cli.early`)."""
 
 from __future__ import annotations
 

@@ -10,14 +10,9 @@ else, a narrower terminal included, goes to :mod:`cxlib.cli.main`.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from cxlib.cli.argv import Line
 
 HELP_FILE = Path(__file__).with_name("top_help.txt")
 _HELP_ARGS: tuple[list[str], ...] = ([], ["--help"], ["-h"])
@@ -56,109 +51,14 @@ def answer(args: list[str]) -> tuple[str, int] | None:
     return None
 
 
-# The commands whose first work is to list every document: the listing starts in a child here,
-# before the command-line library loads (about 100 ms of a 10,000-document base's lstat calls,
-# done while typer imports and the command's own modules load).
-_LISTING = ("search", "similar", "index", "report")
-# validate's options: the flags, and those taking a value with the values they take.
-_VALIDATE_FLAGS = {"--strict": ("strict", True), "--no-strict": ("strict", False)}
-_VALIDATE_FLAGS |= {"--no-cache": ("no_cache", True)}
-_VALIDATE_FORMATS = ("text", "json", "github")
-_COLORS = ("auto", "always", "never")
-
-
-class ValidateLine(NamedTuple):
-    paths: list[str]
-    strict: bool
-    format: str | None
-    no_cache: bool
-
-
-def read_validate(rest: list[str]) -> ValidateLine | None:
-    """``validate``'s words read as typer reads them (the last of a repeated option wins); None
-    for anything else — ``--help``, an unknown option, a format that is none, ``--`` — which
-    typer is left to answer."""
-    paths: list[str] = []
-    flags = {"strict": False, "no_cache": False}
-    fmt: str | None = None
-    i = 0
-    while i < len(rest):
-        word = rest[i]
-        name, eq, value = word.partition("=")
-        if word in _VALIDATE_FLAGS:
-            key, on = _VALIDATE_FLAGS[word]
-            flags[key] = on
-        elif name in ("--format", "-f") and (eq or i + 1 < len(rest)):
-            if not eq:
-                value, i = rest[i + 1], i + 1
-            if value not in _VALIDATE_FORMATS:
-                return None
-            fmt = value
-        elif word.startswith("-"):
-            return None
-        else:
-            paths.append(word)
-        i += 1
-    return ValidateLine(paths, flags["strict"], fmt, flags["no_cache"])
-
-
-def list_ahead(line: Line) -> None:
-    """Start the listing of the base a command line names, when its command lists every
-    document (see :func:`cxlib.kb.files.list_ahead`). Only a head start: the command opens
-    the base again and takes the listing only if it is of that base; anything amiss here is
-    left for the command to meet and report."""
-    if line.command not in _LISTING:
-        plain = read_validate(line.rest) if line.command == "validate" else None
-        if plain is None or plain.paths:  # the hook names files and must not list
-            return
-    from cxlib.errors import CxError
-    from cxlib.kb.files import list_ahead as start
-    from cxlib.kb.store import KnowledgeBase
-
-    try:
-        kb = KnowledgeBase.open(Path(line.root) if line.root is not None else Path.cwd())
-    except (CxError, OSError):
-        return
-    start(kb.root, kb.config)
-
-
-def validated(line: Line) -> int | None:
-    """The exit code of a plain ``validate`` line, run here without typer (about 100 ms of the
-    hook's start-up, on every commit); None when the line is not one (typer answers it)."""
-    plain = read_validate(line.rest) if line.command == "validate" else None
-    color = line.color if line.color is not None else "auto"
-    today = line.today if line.today is not None else os.environ.get("CXLIB_TODAY")
-    if plain is None or color not in _COLORS:
-        return None
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        return None  # typer says why
-    from cxlib.cli import validate_view
-    from cxlib.cli.boundary import guarded
-    from cxlib.cli.output import Color, Output
-    from cxlib.cli.state import State
-
-    st = State(
-        root=None if line.root is None else Path(line.root), output=Output(color=Color(color))
-    )
-    if day is not None:
-        st.today = day
-    fmt = None if plain.format is None else validate_view.Format(plain.format)
-    return guarded(
-        st.output, lambda: validate_view.run(st, plain.paths, plain.strict, fmt, plain.no_cache)
-    )
-
-
 def run() -> None:
-    found = None if os.environ.get(COMPLETE_VAR) else answer(sys.argv[1:])
+    completing = bool(os.environ.get(COMPLETE_VAR))
+    found = None if completing else answer(sys.argv[1:])
     if found is None:
-        if not os.environ.get(COMPLETE_VAR):
-            from cxlib.cli.argv import hoist_globals, read_line
+        if not completing:
+            from cxlib.cli.early import before_typer
 
-            line = read_line(hoist_globals(sys.argv[1:]))
-            list_ahead(line)
-            code = validated(line)
+            code = before_typer(sys.argv[1:])
             if code is not None:
                 sys.exit(code)
         from cxlib.cli.main import run as run_cli

@@ -12,7 +12,7 @@ import typer
 
 from cxlib import __version__
 from cxlib.cli import commands
-from cxlib.cli.argv import _VALUED, hoist_globals
+from cxlib.cli.argv import VALUED, hoist_globals
 from cxlib.cli.boundary import guarded
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
@@ -97,9 +97,9 @@ def _command_named(args: list[str]) -> str | None:
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg in _VALUED:
+        if arg in VALUED:
             i += 2
-        elif arg.startswith(tuple(f"{o}=" for o in _VALUED if o.startswith("--"))):
+        elif arg.startswith(tuple(f"{o}=" for o in VALUED if o.startswith("--"))):
             i += 1
         elif arg == "--version":
             return VERSION  # printed before any command is looked at

@@ -1,5 +1,5 @@
 """What ``cxlib validate`` does once its words are read, without typer: the hook runs it on
-every commit, and the command-line library is most of its start-up (see :mod:`cxlib.cli.entry`).
+every commit, and the command-line library is most of its start-up (see :mod:`cxlib.cli.early`).
 The typer command (:mod:`cxlib.cli.commands.validate`) runs the same function."""
 
 from __future__ import annotations

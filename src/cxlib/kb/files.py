@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Documents are short markdown files: a larger one is refused unread.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 # Files a folder may hold that are not documents.
 NOT_DOCUMENTS = {"readme.md", "index.md", "_index.md"}
 
@@ -100,12 +102,7 @@ def listing(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Find
     """What :func:`scan` gives, taken from the listing :func:`list_ahead` started for this base
     when there is one (else listed here)."""
     child = _ahead.pop(_listing_key(root, config), None)
-    raw = None
-    if child is not None:
-        try:
-            raw = child.result()
-        finally:
-            child.close()
+    raw = None if child is None else child.result()  # which ends and reaps it
     return scan(root, config) if raw is None else _decoded(raw)
 
 

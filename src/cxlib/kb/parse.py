@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cxlib.kb.files import MAX_FILE_BYTES as MAX_FILE_BYTES  # its home; read here too
 from cxlib.kb.markdown import fence_after
 from cxlib.model.comments import blank_comments
 from cxlib.model.ids import WIKI_LINK_RE
@@ -18,7 +19,6 @@ from cxlib.model.vocabulary import is_placeholder
 if TYPE_CHECKING:
     from cxlib.kb.yaml_strict import Loaded
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _LONE_CR = re.compile(r"\r(?!\n)")

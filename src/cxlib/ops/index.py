@@ -15,7 +15,14 @@ from cxlib.index.service import (
     SyncReport,
     load_backend,
 )
-from cxlib.kb.files import DocFile, listed_while, read_document, scan, signature
+from cxlib.kb.files import (
+    MAX_FILE_BYTES,
+    DocFile,
+    listed_while,
+    read_document,
+    scan,
+    signature,
+)
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import INDEX_CACHE_FROM, INDEX_LIMIT_MB, INDEX_WORKERS_FROM
 
@@ -29,7 +36,7 @@ def open_index(
     """The knowledge base's index (in the user's cache folder), reading documents through ``kb``;
     a full build of ``documents`` documents uses several processes when that pays."""
     source = Source(
-        read=lambda rel: _read(kb, rel),
+        read=lambda rel: read_document(kb.root, rel, MAX_FILE_BYTES),
         parse=_parse_bytes,
         batch_parser=lambda count: _cached_parser(kb) if count >= INDEX_CACHE_FROM else _parser,
     )
@@ -42,12 +49,6 @@ def open_index(
         limitmb=INDEX_LIMIT_MB,
         fields=kb.config.field_types(),  # cxlib.toml's [fields]: searchable by name
     )
-
-
-def _read(kb: KnowledgeBase, rel: str) -> bytes:
-    from cxlib.kb.parse import MAX_FILE_BYTES
-
-    return read_document(kb.root, rel, MAX_FILE_BYTES)
 
 
 def _parse_bytes(raw: bytes) -> ParsedFile:

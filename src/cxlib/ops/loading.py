@@ -11,13 +11,13 @@ only, for links and the graph).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from cxlib.kb.cache import FactsCache, ParseCache
 from cxlib.kb.files import DocFile, kind_of_path, signature
 from cxlib.kb.store import KnowledgeBase, Progress
-from cxlib.kb.tuning import collector_paused
+from cxlib.kb.tuning import PARSE_WORKERS_FROM, collector_paused
 from cxlib.model.codes import Scope
 from cxlib.model.findings import Finding
 from cxlib.model.ids import id_from_filename
@@ -25,6 +25,7 @@ from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Library, LoadedDoc
 from cxlib.model.library_rules import id_key
 from cxlib.model.source import ParsedFile, untagged
+from cxlib.workers import fork_workers
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,8 @@ def _checked_in_workers(
     """``files`` parsed and checked in worker processes (none when there are too few files or
     CPUs: then {}), each recorded in ``facts`` and given as its skeleton and findings, as a
     warm run reads it from the facts cache. A file deleted since it was listed is left out."""
+    if not fork_workers(len(files), PARSE_WORKERS_FROM):
+        return {}  # parsed and checked here, one by one (and nothing imported for none)
     from cxlib.kb.cache import facts_entry
     from cxlib.kb.parallel import parse_in_parallel
     from cxlib.model.checks import check_document
@@ -249,11 +252,12 @@ def _checked_in_workers(
     for rel, (entry, others) in parse_in_parallel(kb.root, files, then=check).items():
         f = by_path[rel]
         facts.put_entry(f, entry)
-        d = LoadedDoc(f.path, f.kind, ParsedFile.from_json(untagged(entry["skeleton"])))
-        if _reported(f, reading):  # else only its id and links are read, as _checked gives it
-            found = [Finding.from_json(x) for x in [*entry["findings"], *others]]
-            d = replace(d, findings=found)
-        done[rel] = d
+        # Of a document not reported on only the id and links are read, as _checked gives it.
+        found = [*entry["findings"], *others] if _reported(f, reading) else []
+        parsed = ParsedFile.from_json(untagged(entry["skeleton"]))
+        done[rel] = LoadedDoc(
+            f.path, f.kind, parsed, findings=[Finding.from_json(x) for x in found]
+        )
     return done
 
 

@@ -9,17 +9,18 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import urlsplit
 
 from cxlib.errors import UsageError
-from cxlib.kb.files import DocFile, listed_while, listing
+from cxlib.kb.files import DocFile, listed_while
 from cxlib.kb.store import KnowledgeBase
 from cxlib.kb.tuning import collector_paused
 from cxlib.model.kinds import Kind
 from cxlib.reports.registry import SPECS, Options, Spec
 
 if TYPE_CHECKING:
+    from cxlib.reports.blocks import Rendered
     from cxlib.reports.snapshot import Snapshot
 
 View = Literal["json", "blocks"]
@@ -36,27 +37,34 @@ def snapshot(
     from cxlib.ops.loading import load_models
     from cxlib.reports.snapshot import take
 
-    if listed is None:
-        listed, _ = listing(kb.root, kb.config)  # perhaps started ahead
     library = load_models(kb, kinds, listed)  # reports read models, not rule findings
     return take(library, kb.config, today)
 
 
+@overload
+def report_view(
+    kb: KnowledgeBase, name: str, today: dt.date, options: Options, view: Literal["json"]
+) -> dict[str, Any]: ...
+@overload
+def report_view(
+    kb: KnowledgeBase, name: str, today: dt.date, options: Options, view: Literal["blocks"]
+) -> Rendered: ...
 def report_view(
     kb: KnowledgeBase, name: str, today: dt.date, options: Options, view: View
-) -> dict[str, Any]:
-    """Report ``name`` as JSON data: its result (``view`` "json", what ``--format json``
-    prints) or its display blocks ("blocks", :func:`cxlib.reports.blocks.rendered_to_json`).
+) -> dict[str, Any] | Rendered:
+    """Report ``name`` ready to print: its result as JSON data (``view`` "json", what
+    ``--format json`` prints) or its display blocks ("blocks").
 
     While no document and not cxlib.toml changed (nor HEAD, for a report that reads git
     history), the answer given last time to the same request is given again
-    (:mod:`cxlib.kb.answers`); both come through the same JSON form, so they print the same."""
+    (:mod:`cxlib.kb.answers`); a fresh one goes through the same JSON form
+    (:func:`cxlib.reports.blocks.rendered_to_json`), so both print the same."""
     from cxlib.kb import answers
 
     check_options(kb, options)
     spec = _spec(name)
     listed_ns = time.time_ns()
-    files, _ = listing(kb.root, kb.config)  # started ahead by the command line
+    files, _ = kb.files()  # perhaps listed ahead by the command line
     read = kb.config_digest
     if spec.reads_history(options):
         from cxlib.kb.git import head_state
@@ -67,10 +75,9 @@ def report_view(
     read_files = [f for f in files if spec.kinds is None or f.kind in spec.kinds]
     base = answers.digest(read_files, read)
     request = json.dumps([view, today.isoformat(), asdict(options)], default=str)
-    known = answers.answer(kb.root, name, base, request)
-    if _fits(known, view):
-        return known  # type: ignore[no-any-return]
-    _loaded_spec(name)
+    shown = _shown(answers.answer(kb.root, name, base, request), view)
+    if shown is not None:
+        return shown
     result = _computed(kb, spec, today, options, files)
     if view == "json":
         from cxlib.reports.registry import to_json
@@ -81,22 +88,24 @@ def report_view(
 
         value = rendered_to_json(spec.render(result, options))
     answers.record(kb.root, name, base, request, value, read_files, listed_ns)
-    return value
+    shown = _shown(value, view)
+    assert shown is not None
+    return shown
 
 
-def _fits(known: Any, view: View) -> bool:
-    """Whether a kept answer has the form asked for (a damaged one is computed over)."""
-    if not isinstance(known, dict):
-        return False
+def _shown(value: Any, view: View) -> dict[str, Any] | Rendered | None:
+    """An answer in the form ``view`` prints; None when it has not that form (a damaged kept
+    one, which is computed over)."""
+    if not isinstance(value, dict):
+        return None
     if view == "json":
-        return True
+        return value
     from cxlib.reports.blocks import rendered_from_json
 
     try:
-        rendered_from_json(known)
+        return rendered_from_json(value)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -> Any:

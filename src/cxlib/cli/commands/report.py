@@ -64,7 +64,7 @@ def _emit(
 ) -> None:
     from cxlib.kb.tuning import collector_paused
     from cxlib.ops.report import report_view, run_report
-    from cxlib.reports.blocks import rendered_from_json, to_markdown
+    from cxlib.reports.blocks import to_markdown
     from cxlib.reports.registry import SPECS
 
     st = state(ctx)
@@ -78,7 +78,7 @@ def _emit(
         elif fmt == ReportFormat.JSON:
             out.json(report_view(st.open(), name, st.today, options, "json"))
         else:
-            rendered = rendered_from_json(report_view(st.open(), name, st.today, options, "blocks"))
+            rendered = report_view(st.open(), name, st.today, options, "blocks")
             if fmt == ReportFormat.MARKDOWN:
                 out.stdout.write(to_markdown(rendered))
             else:
