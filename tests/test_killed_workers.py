@@ -106,13 +106,18 @@ import os, signal, sys, time
 from pathlib import Path
 from cxlib.oslock import exclusive
 
+# The child says when it runs (its fork hooks have run by then): the parent goes on only after,
+# so the test never looks at the lock while the child is still being set up.
+started, ready = os.pipe()
 with exclusive(Path(sys.argv[1]), 1, RuntimeError):
     child = os.fork()
     if child == 0:
+        os.write(ready, b"1")
         if sys.argv[2] == "outlive":
             time.sleep(60)
             os._exit(0)
     else:
+        os.read(started, 1)
         print(child, flush=True)
         if sys.argv[2] == "outlive":
             os.kill(os.getpid(), signal.SIGKILL)
