@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,76 @@ def test_search_reflects_every_change_without_running_index(small: Path) -> None
     again = cx("-C", small, "index", "--format", "json").json()
     assert (again["added"], again["changed"], again["removed"]) == (0, 0, 0)
     assert again["documents"] == 3
+
+
+def _ahead_and_then(root: Path, between: Callable[[], object]) -> tuple[list[str], bool]:
+    """A search answered ahead (the index as it stood, before the listing) with a planted
+    answer, ``between`` run, then the search given that answer: the ids it gives, and whether
+    they are the planted ones."""
+    from cxlib.index import service
+    from cxlib.index.results import Hit
+    from cxlib.kb.store import KnowledgeBase
+    from cxlib.ops.index import open_index
+    from cxlib.ops.search import _parse
+
+    for doc in (root / "insights").glob("*.md"):  # old enough to be trusted by their stat
+        old = doc.stat().st_mtime_ns - 3_600_000_000_000
+        os.utime(doc, ns=(old, old))
+    assert cx("-C", root, "index").exit_code == 0
+    kb = KnowledgeBase.open(root)
+    query = _parse(kb.config, "gamma")
+    ahead = service.search_ahead(open_index(kb), query, 20)
+    assert ahead is not None and [h.id for h in ahead.answer] == ["INS-0003"]
+    planted = [Hit("planted.md", "INS-9999", "insight", "", "", "", 1.0)]
+    between()
+    files, _ = kb.files()
+    hits, _ = service.search(
+        open_index(kb), files, query, 20, ahead=service.Ahead(ahead.manifest, planted)
+    )
+    return [h.id for h in hits], hits is planted
+
+
+def test_a_search_made_ahead_is_the_answer_while_the_index_is_up_to_date(small: Path) -> None:
+    assert _ahead_and_then(small, lambda: None) == (["INS-9999"], True)
+
+
+def test_a_search_made_ahead_is_made_again_when_a_file_changed(small: Path) -> None:
+    path = small / "insights/INS-0001-note.md"
+    edit = lambda: path.write_text(path.read_text().replace("alpha", "gamma"))  # noqa: E731
+    ids, planted = _ahead_and_then(small, edit)
+    assert not planted and sorted(ids) == ["INS-0001", "INS-0003"]
+
+
+def test_a_search_made_ahead_is_made_again_after_another_writer(small: Path) -> None:
+    """Another process updated the index between the early search and the listing (the files
+    now match its new manifest): the early answer came from the index before, and is not given."""
+
+    def other_writer() -> None:
+        add(small, 4, "Gamma too", "Gamma again.")
+        assert cx("-C", small, "index").exit_code == 0
+
+    ids, planted = _ahead_and_then(small, other_writer)
+    assert not planted and sorted(ids) == ["INS-0003", "INS-0004"]
+
+
+def test_no_search_is_made_ahead_without_a_usable_index(small: Path, tmp_path: Path) -> None:
+    from cxlib.index import service
+    from cxlib.kb.store import KnowledgeBase
+    from cxlib.ops.index import open_index
+    from cxlib.ops.search import _parse
+
+    kb = KnowledgeBase.open(small)
+    query = _parse(kb.config, "gamma")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(index_of(small), elsewhere)
+    assert service.search_ahead(open_index(kb), query, 20) is None  # none yet
+    index_of(small).symlink_to(elsewhere, target_is_directory=True)
+    assert service.search_ahead(open_index(kb), query, 20) is None  # refused, not raised
+    (elsewhere / "cxlib-manifest.json").write_text("{")
+    index_of(small).unlink()
+    shutil.move(elsewhere, index_of(small))
+    assert service.search_ahead(open_index(kb), query, 20) is None  # in doubt
+    assert found(small, "gamma") == ["INS-0003"]  # and the search rebuilds it as before
 
 
 def test_index_reports_added_changed_removed(small: Path) -> None:

@@ -123,10 +123,54 @@ def test_read_line(args: list[str], expected: tuple[object, ...]) -> None:
         (["--format", "yaml"], None),
         (["--", "-odd.md"], None),
         (["-x"], None),
+        # click reads "-f=json" as the format "=json", which it refuses: typer must say so.
+        (["-f=json"], None),
+        (["--strict=yes"], None),
     ],
 )
 def test_read_validate(words: list[str], expected: tuple[object, ...] | None) -> None:
     from cxlib.cli.early import read_validate
 
     found = read_validate(words)
+    assert (None if found is None else tuple(found)) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["free", "shipping"], (["free", "shipping"], None, 20, False, 10.0)),
+        (["free shipping"], (["free shipping"], None, 20, False, 10.0)),
+        (
+            ["--kind", "experiment", "free", "--limit=5", "shipping", "-f", "json"],
+            (["free", "shipping"], "experiment", 5, True, 10.0),
+        ),
+        (["x", "--format=table", "--timeout", "0"], (["x"], None, 20, False, 0.0)),
+        (["x", "--limit", "3", "--limit", "7"], (["x"], None, 7, False, 10.0)),
+        (["x", "--kind", "--limit"], (["x"], "--limit", 20, False, 10.0)),  # as click reads it
+        (["x", "--kind="], (["x"], "", 20, False, 10.0)),
+        (
+            ["kind:experiment", "NOT", "(a", "OR", "b)"],
+            (["kind:experiment", "NOT", "(a", "OR", "b)"], None, 20, False, 10.0),
+        ),
+        # Left to typer:
+        ([], None),
+        (["--limit", "5"], None),
+        (["x", "--limit", "0"], None),
+        (["x", "--limit", "many"], None),
+        (["x", "--timeout", "-1"], None),
+        (["x", "--timeout", "nan"], None),
+        (["x", "--timeout", "inf"], None),
+        (["x", "--format", "csv"], None),
+        (["x", "-f=json"], None),
+        (["x", "--kind"], None),
+        (["x", "--help"], None),
+        (["x", "-h"], None),
+        (["--", "-x"], None),
+        (["x", "--lim", "3"], None),
+    ],
+)
+def test_read_search(words: list[str], expected: tuple[object, ...] | None) -> None:
+    from cxlib.cli.early import read_search
+
+    found = read_search(words)
     assert (None if found is None else tuple(found)) == expected

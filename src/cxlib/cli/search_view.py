@@ -1,4 +1,6 @@
-"""Rendering search results, similar documents and index updates (shared by several commands)."""
+"""Rendering search results, similar documents and index updates (shared by several commands),
+and what ``cxlib search`` does once its words are read: a plain search line runs it without
+typer (see :mod:`cxlib.cli.early`), and the typer command runs the same function."""
 
 from __future__ import annotations
 
@@ -11,8 +13,39 @@ from cxlib.escape import terminal
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from cxlib.cli.state import State
     from cxlib.index.results import Hit
     from cxlib.index.service import SyncReport
+
+
+# From this many documents to index (some seconds of work), a run that is not on a terminal
+# says, once, that it is indexing; a terminal shows a progress bar whatever the number.
+LONG_INDEXING = 1000
+
+
+def run(
+    st: State, words: list[str], kind: str | None, limit: int, in_json: bool, timeout: float
+) -> int:
+    """Search for ``words`` (joined with spaces), print the hits, and give the exit code:
+    0 something matched, 1 nothing did."""
+    from cxlib.cli.kind_option import kind_arg
+    from cxlib.errors import ExitCode
+    from cxlib.ops.search import search_documents
+
+    kb = st.open()
+    the_kind = kind_arg(kind) if kind else None
+    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
+        result = search_documents(
+            kb, " ".join(words), the_kind, limit=limit, timeout=timeout, progress=progress
+        )
+    notices(st.output, result.report)
+    if in_json:
+        st.output.json([as_json(h) for h in result.hits])
+    else:
+        hits(st.output, result.hits)
+        if not result.hits:
+            st.output.note("no documents match")
+    return int(ExitCode.OK if result.hits else ExitCode.FINDINGS)
 
 
 def _documents(n: int) -> str:

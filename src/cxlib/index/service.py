@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
+from cxlib.errors import CxError
 from cxlib.index.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -58,6 +59,16 @@ class SyncReport:
     removed: int = 0
     rebuilt: str | None = None  # why the index was built from scratch
     stale: bool = False  # another process held the lock; the answer may miss recent edits
+
+
+@dataclass(frozen=True)
+class Ahead(Generic[T]):
+    """An answer from the index as it stood, given before the files were listed: good if the
+    listing then shows the index was up to date and no one has written it since (see
+    :meth:`SearchIndex.answer_ahead`)."""
+
+    manifest: Manifest
+    answer: T
 
 
 @dataclass
@@ -333,8 +344,11 @@ class SearchIndex:
         files: Sequence[FileEntry],
         work: Callable[[store.Reader], T],
         progress: Progress | None = None,
+        ahead: Ahead[T] | None = None,
     ) -> tuple[T, SyncReport]:
-        """Bring the index up to date, then run ``work`` on a reader of it.
+        """Bring the index up to date, then run ``work`` on a reader of it; or take ``ahead``'s
+        answer when the index it read is still the current one (bringing it up to date, here or
+        in another process, writes a new manifest).
 
         A reader that fails may only have met a concurrent swap: it is retried under the writer
         lock, where nothing moves; failing there too, the index is rebuilt and asked once more.
@@ -342,6 +356,8 @@ class SearchIndex:
         from cxlib.index import store
 
         report = self.sync(files, allow_stale=True, progress=progress)
+        if ahead is not None and ahead.manifest.is_current(self.folder):
+            return ahead.answer, report
         try:
             with store.Reader(self.folder, self.fields) as reader:
                 return work(reader), report
@@ -365,14 +381,30 @@ class SearchIndex:
     def peek(self, work: Callable[[store.Reader], T]) -> T | None:
         """Run ``work`` on the index as it is, without updating it; None when there is no usable
         index (cheap: never builds, never waits for a lock)."""
+        seen = self._as_it_stands(work)
+        return None if seen is None else seen.answer
+
+    def answer_ahead(self, work: Callable[[store.Reader], T]) -> Ahead[T] | None:
+        """``work`` run on the index as it stands, while the files are still being listed, for
+        :meth:`read` to take if the index turns out up to date (a search's work then overlaps
+        the listing instead of following it); None when the index cannot answer yet, for
+        whatever reason: :meth:`read` meets that reason again and deals with it."""
+        try:
+            return self._as_it_stands(work)
+        except (CxError, OSError):
+            return None
+
+    def _as_it_stands(self, work: Callable[[store.Reader], T]) -> Ahead[T] | None:
         from cxlib.index import store
 
         self.check_folder()
-        if self._doubt(Manifest.load(self.folder)) is not None:
+        manifest = Manifest.load(self.folder)
+        if self._doubt(manifest) is not None:
             return None
+        assert manifest is not None
         try:
             with store.Reader(self.folder, self.fields) as reader:
-                return work(reader)
+                return Ahead(manifest, work(reader))
         except IndexDamagedError:
             return None
 
@@ -413,9 +445,25 @@ def search(
     limit: int,
     kind: str | None = None,
     progress: Progress | None = None,
+    ahead: Ahead[list[Hit]] | None = None,
 ) -> tuple[list[Hit], SyncReport]:
-    """Ranked hits for a query made by :func:`parse`."""
-    return index.read(files, lambda r: r.search(query, limit, kind, index.snippet_text), progress)
+    """Ranked hits for a query made by :func:`parse`; ``ahead``: the same search made by
+    :func:`search_ahead` before the files were listed."""
+    return index.read(files, _searching(index, query, limit, kind), progress, ahead)
+
+
+def search_ahead(
+    index: SearchIndex, query: Parsed, limit: int, kind: str | None = None
+) -> Ahead[list[Hit]] | None:
+    """The hits :func:`search` would give if the index is up to date, found before the files
+    are listed (see :meth:`SearchIndex.answer_ahead`)."""
+    return index.answer_ahead(_searching(index, query, limit, kind))
+
+
+def _searching(
+    index: SearchIndex, query: Parsed, limit: int, kind: str | None
+) -> Callable[[store.Reader], list[Hit]]:
+    return lambda r: r.search(query, limit, kind, index.snippet_text)
 
 
 def similar(

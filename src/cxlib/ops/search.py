@@ -13,7 +13,7 @@ from cxlib.model.kinds import Kind
 
 if TYPE_CHECKING:
     from cxlib.index.results import Hit
-    from cxlib.index.service import Parsed, Progress, SyncReport
+    from cxlib.index.service import Ahead, Parsed, Progress, SyncReport
 
 
 @dataclass
@@ -64,20 +64,23 @@ def search_documents(
 ) -> SearchResult:
     """Ranked hits; the index is brought up to date (or built) first.
 
-    The files are listed while the backend loads and the query is parsed (see
-    :func:`listed_while`).
+    The files are listed (see :func:`listed_while`) while the backend loads, the query is
+    parsed and the index is searched as it stands; that answer is the one given when the
+    listing shows the index was up to date (the usual case), else the search runs again on the
+    updated index.
     """
     from cxlib.index import service
     from cxlib.ops.index import open_index
 
-    files, parsed = listed_while(kb.root, kb.config, lambda: _parse(kb.config, query))
+    kind_name = kind.value if kind else None
+
+    def prepare() -> tuple[Parsed, Ahead[list[Hit]] | None]:
+        parsed = _parse(kb.config, query)
+        return parsed, service.search_ahead(open_index(kb, timeout), parsed, limit, kind_name)
+
+    files, (parsed, ahead) = listed_while(kb.root, kb.config, prepare)
     hits, report = service.search(
-        open_index(kb, timeout, len(files)),
-        files,
-        parsed,
-        limit,
-        kind.value if kind else None,
-        progress,
+        open_index(kb, timeout, len(files)), files, parsed, limit, kind_name, progress, ahead
     )
     return SearchResult(hits, report)
 

@@ -13,7 +13,6 @@ from cxlib.errors import UsageError
 if TYPE_CHECKING:
     from cxlib.cli.state import State
     from cxlib.kb.store import KnowledgeBase
-    from cxlib.model.kinds import Kind
 
 
 class ListFormat(enum.StrEnum):
@@ -82,28 +81,11 @@ Wide = Annotated[
 ]
 TextOrJsonFormat = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 TableOrJsonFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
-# From this many documents to index (some seconds of work), a run that is not on a terminal
-# says, once, that it is indexing; a terminal shows a progress bar whatever the number.
-LONG_INDEXING = 1000
 
 IndexTimeout = Annotated[
     float,
     typer.Option(help="Seconds to wait for another cxlib that is updating the index.", min=0),
 ]
-
-
-def kind_arg(text: str) -> Kind:
-    from cxlib.model.kinds import KIND_NAMES, parse_kind
-
-    kind = parse_kind(text)
-    if kind is None:
-        from cxlib.model.choices import closest
-        from cxlib.model.kinds import Kind as Kinds
-
-        guess = closest(text.rstrip("s"), [k.value for k in Kinds])
-        mean = f"did you mean '{guess}'? " if guess else ""
-        raise UsageError(f"unknown kind {text!r}", hint=f"{mean}use one of: {KIND_NAMES}")
-    return kind
 
 
 def date_option(text: str | None, option: str) -> dt.date | None:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import complete_with, kind_arg, where_option
+from cxlib.cli.commands.common import complete_with, where_option
+from cxlib.cli.kind_option import kind_arg
 from cxlib.cli.state import State, state
 from cxlib.errors import UsageError
 

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat, kind_arg
+from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
+from cxlib.cli.kind_option import kind_arg
 from cxlib.cli.state import state
 from cxlib.errors import ExitCode
 

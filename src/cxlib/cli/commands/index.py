@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import LONG_INDEXING, IndexTimeout, TextOrJson, TextOrJsonFormat
+from cxlib.cli.commands.common import IndexTimeout, TextOrJson, TextOrJsonFormat
 from cxlib.cli.state import state
 
 NAME = "index"
@@ -34,7 +34,7 @@ def command(
 
     st = state(ctx)
     kb = st.open()
-    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
+    with st.output.progress("indexing", announce=search_view.LONG_INDEXING) as progress:
         report = index_documents(kb, rebuild=rebuild, timeout=timeout, progress=progress)
     if format == TextOrJson.JSON:
         st.output.json(asdict(report))

@@ -11,9 +11,9 @@ from cxlib.cli.commands.common import (
     SortOption,
     Wide,
     complete_with,
-    kind_arg,
     where_option,
 )
+from cxlib.cli.kind_option import kind_arg
 from cxlib.cli.state import State, state
 
 if TYPE_CHECKING:

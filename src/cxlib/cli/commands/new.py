@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat, kind_arg
+from cxlib.cli.commands.common import TextOrJson, TextOrJsonFormat
+from cxlib.cli.kind_option import kind_arg
 from cxlib.cli.output import Output
 from cxlib.cli.state import state
 from cxlib.model.kinds import Kind
@@ -23,8 +24,7 @@ def _interactive() -> bool:
 def _similar_notice(out: Output, kb: KnowledgeBase, title: str) -> None:
     """Earlier documents like this one, on stderr, before it is written, with their current
     statuses (the index is brought up to date first; what stops that is said in one line)."""
-    from cxlib.cli.commands.common import LONG_INDEXING
-    from cxlib.cli.search_view import state_of
+    from cxlib.cli.search_view import LONG_INDEXING, state_of
     from cxlib.ops.similar import similar_to_new
 
     with out.progress("indexing", announce=LONG_INDEXING) as progress:

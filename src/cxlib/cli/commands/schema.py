@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cxlib.cli.commands.common import kind_arg
+from cxlib.cli.kind_option import kind_arg
 from cxlib.cli.state import state
 
 NAME = "schema"

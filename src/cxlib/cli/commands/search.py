@@ -5,14 +5,11 @@ from typing import Annotated
 import typer
 
 from cxlib.cli.commands.common import (
-    LONG_INDEXING,
     IndexTimeout,
     TableOrJson,
     TableOrJsonFormat,
-    kind_arg,
 )
 from cxlib.cli.state import state
-from cxlib.errors import ExitCode
 
 NAME = "search"
 
@@ -47,20 +44,7 @@ def command(
     Example: cxlib search "free shipping" kind:experiment outcome:lost
     """
     from cxlib.cli import search_view
-    from cxlib.ops.search import search_documents
 
     st = state(ctx)
-    kb = st.open()
-    the_kind = kind_arg(kind) if kind else None
-    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
-        result = search_documents(
-            kb, " ".join(query), the_kind, limit=limit, timeout=timeout, progress=progress
-        )
-    search_view.notices(st.output, result.report)
-    if format == TableOrJson.JSON:
-        st.output.json([search_view.as_json(h) for h in result.hits])
-    else:
-        search_view.hits(st.output, result.hits)
-        if not result.hits:
-            st.output.note("no documents match")
-    raise typer.Exit(ExitCode.OK if result.hits else ExitCode.FINDINGS)
+    as_json = format == TableOrJson.JSON
+    raise typer.Exit(search_view.run(st, query, kind, limit, as_json, timeout))

@@ -5,7 +5,6 @@ from typing import Annotated
 import typer
 
 from cxlib.cli.commands.common import (
-    LONG_INDEXING,
     DocId,
     IndexTimeout,
     TableOrJson,
@@ -38,7 +37,7 @@ def command(
 
     st = state(ctx)
     kb = st.open()
-    with st.output.progress("indexing", announce=LONG_INDEXING) as progress:
+    with st.output.progress("indexing", announce=search_view.LONG_INDEXING) as progress:
         result = similar_documents(kb, doc_id, limit=limit, timeout=timeout, progress=progress)
     search_view.notices(st.output, result.report)
     if format == TableOrJson.JSON:
