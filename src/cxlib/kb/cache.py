@@ -58,6 +58,8 @@ class _ShardFamily:
         self.folder = folder
         self.key = key  # entries are valid only under this key (tool, format, rules)
         self.shards: list[dict[str, Any] | None] = [None] * SHARDS
+        # Entries recorded already as JSON text (by a worker process), written as they are.
+        self.encoded: list[dict[str, str]] = [{} for _ in range(SHARDS)]
         self.written_ns = [0] * SHARDS
         self.dirty = [False] * SHARDS
 
@@ -91,8 +93,13 @@ class _ShardFamily:
             return None
         return entry
 
-    def put(self, i: int, path: str, entry: dict[str, Any]) -> None:
+    def put(self, i: int, path: str, entry: dict[str, Any], text: str | None = None) -> None:
+        """Record ``entry``; ``text``: its JSON, when it was encoded already."""
         self.shard(i)[path] = entry
+        if text is None:
+            self.encoded[i].pop(path, None)
+        else:
+            self.encoded[i][path] = text
         self.dirty[i] = True
 
     def prune(self, keep: set[str]) -> None:
@@ -102,6 +109,7 @@ class _ShardFamily:
                 continue
             for path in [p for p in shard if p not in keep]:
                 del shard[path]
+                self.encoded[i].pop(path, None)
                 self.dirty[i] = True
 
     def save(self) -> None:
@@ -109,13 +117,19 @@ class _ShardFamily:
             return
         for i in range(SHARDS):
             if self.dirty[i]:
-                # Entries read back hold real dates again (json_default tags them).
-                document = {
-                    "key": self.key,
-                    "written_ns": time.time_ns(),
-                    "entries": self.shards[i],
-                }
-                write_text(self.folder / f"{i:02d}.json", dumps(document, default=json_default))
+                write_text(self.folder / f"{i:02d}.json", self._text(i))
+
+    def _text(self, i: int) -> str:
+        """Shard ``i`` as JSON: ``{"key":...,"written_ns":...,"entries":{path: entry...}}``, the
+        entries encoded already put in as they are."""
+        encoded = self.encoded[i]
+        # Entries read back hold real dates again (json_default tags them).
+        entries = ",".join(
+            f"{dumps(path)}:{encoded.get(path) or dumps(entry, default=json_default)}"
+            for path, entry in (self.shards[i] or {}).items()
+        )
+        head = dumps({"key": self.key, "written_ns": time.time_ns()})
+        return f'{head[:-1]},"entries":{{{entries}}}}}'
 
 
 def _usable(root: Path) -> bool:
@@ -236,10 +250,11 @@ class FactsCache(_Cache):
         if self.usable:
             self.put_entry(f, facts_entry(f, parsed, findings, doc_id))
 
-    def put_entry(self, f: DocFile, entry: dict[str, Any]) -> None:
-        """Record what :func:`facts_entry` made of a file (in a worker process, perhaps)."""
+    def put_entry(self, f: DocFile, entry: dict[str, Any], text: str | None = None) -> None:
+        """Record what :func:`facts_entry` made of a file; ``text``: the entry as JSON, when a
+        worker process encoded it (then it is written as it is: the work is shared out)."""
         if self.usable:
-            self.family.put(_shard_of(f), f.path, entry)
+            self.family.put(_shard_of(f), f.path, entry, text)
 
 
 def facts_entry(

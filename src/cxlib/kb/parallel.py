@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,25 +77,39 @@ def parse_in_parallel(
     data), so the work that follows a parse is shared out too; a file deleted since it was
     listed is left out. Without, the parses are returned.
     """
-    import multiprocessing  # here: start-up never pays for it
-
-    workers = fork_workers(len(files), minimum)
-    if not workers:
-        return {}
-    size = max(1, len(files) // (workers * PARSE_CHUNKS_PER_WORKER))
-    jobs = [(str(root), files[i : i + size]) for i in range(0, len(files), size)]
-    context = multiprocessing.get_context("fork")
-    try:
-        with die_with_parent(), context.Pool(workers, _install, (then,)) as pool:
-            chunks = pool.map(_parse_chunk, jobs)
-    except OSError:
-        return {}  # no processes to be had: parse in this one
     done: dict[str, Any] = {}
-    for chunk in chunks:
-        if isinstance(chunk, BaseException):
-            raise chunk
+    for chunk in parsed_in_parallel(root, files, minimum, then):
         if then is None:
             done.update((rel, ParsedFile.from_json(raw)) for rel, raw in chunk)
         else:
             done.update(chunk)
     return done
+
+
+def parsed_in_parallel(
+    root: Path,
+    files: list[DocFile],
+    minimum: int = PARSE_WORKERS_FROM,
+    then: Callable[[DocFile, ParsedFile], Any] | None = None,
+) -> Iterator[list[tuple[str, Any]]]:
+    """What :func:`parse_in_parallel` gives, a piece at a time as the workers finish them
+    (nothing when it is not worth it), so this process can take each piece on while the
+    workers go on with the next. A parse comes as :meth:`ParsedFile.to_json` gives it."""
+    import multiprocessing  # here: start-up never pays for it
+
+    workers = fork_workers(len(files), minimum)
+    if not workers:
+        return
+    size = max(1, len(files) // (workers * PARSE_CHUNKS_PER_WORKER))
+    jobs = [(str(root), files[i : i + size]) for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("fork")
+    with die_with_parent():
+        try:
+            pool = context.Pool(workers, _install, (then,))
+        except OSError:
+            return  # no processes to be had: parse in this one
+        with pool:
+            for chunk in pool.imap(_parse_chunk, jobs):
+                if isinstance(chunk, BaseException):
+                    raise chunk
+                yield chunk

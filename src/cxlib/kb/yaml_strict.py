@@ -30,6 +30,21 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
         return super().resolve(kind, value, implicit)
 
 
+class _Composer(_Base):  # type: ignore[misc,valid-type]
+    """libyaml's composer, every node left untyped: it asks Python for each node's tag, and
+    the node walk (:class:`_NodeTree`) types only the plain scalars that may be other than text
+    (a fifth of the parse, 10,000 documents: 0.4 s)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        return _STR_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 MAX_DEPTH = 16
 _STR_TAG = "tag:yaml.org,2002:str"
 _SUSPECT = re.compile(r"[&*!]")
@@ -328,7 +343,7 @@ def _opener(context: str | None) -> str:
 
 
 def _load_nodes(text: str, line_offset: int) -> Loaded:
-    loader = _Loader(text)
+    loader = _Composer(text)
     try:
         root = loader.get_single_node()
     finally:
@@ -338,62 +353,79 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
     return Loaded(data, tree.locations)
 
 
+_ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
+_RESOLVER = yaml.resolver.Resolver()  # its implicit resolvers only: it keeps no state for these
+
+
 class _NodeTree:
-    """Plain values from a node tree libyaml composed, and where each key and list item starts."""
+    """Plain values from a node tree libyaml composed untyped (see :class:`_Composer`), and where
+    each key and list item starts. The hot path of every cold read: written for speed."""
 
     def __init__(self, scalars: _Scalars) -> None:
-        self.line_offset = scalars.line_offset
+        self.line_offset = scalars.line_offset + 1
         self.scalars = scalars
         self.locations: dict[str, Scalar] = {}
-
-    def location(self, node: yaml.Node) -> Scalar:
-        return Scalar(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
 
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise YamlProblem(
                 "yaml-depth",
                 f"nesting too deep (more than {MAX_DEPTH} levels)",
-                node.start_mark.line + 1 + self.line_offset,
+                node.start_mark.line + self.line_offset,
                 node.start_mark.column + 1,
             )
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG:
-                return self.scalars.text(node.value, node.start_mark)
-            return self.scalars.typed(node)
-        if isinstance(node, yaml.SequenceNode):
+        kind = node.__class__
+        if kind is _ScalarNode:
+            return self.scalar(node)
+        if kind is _SequenceNode:
             return self.sequence(node, path, depth)
         return self.mapping(node, path, depth)
 
-    def sequence(self, node: yaml.SequenceNode, path: str, depth: int) -> list[Any]:
+    def scalar(self, node: yaml.Node) -> Any:
+        text = node.value
+        # A plain scalar (no tag is possible here) is text unless YAML reads it as something
+        # else; a quoted one is always text.
+        if node.style or (text and text[0] not in _MAYBE_TYPED):
+            return self.scalars.text(text, node.start_mark)
+        tag = _RESOLVER.resolve(_ScalarNode, text, (True, False))
+        if tag == _STR_TAG:
+            return self.scalars.text(text, node.start_mark)
+        node.tag = tag
+        return self.scalars.typed(node)
+
+    def sequence(self, node: yaml.Node, path: str, depth: int) -> list[Any]:
         items = []
+        locations, offset, deeper = self.locations, self.line_offset, depth + 1
         for i, child in enumerate(node.value):
             sub = f"{path}.{i}" if path else str(i)
-            self.locations[sub] = loc = self.location(child)
-            items.append(_remember_node_text(loc, child, self.value(child, sub, depth + 1)))
+            mark = child.start_mark
+            locations[sub] = loc = Scalar(mark.line + offset, mark.column + 1)
+            item = self.value(child, sub, deeper)
+            if child.__class__ is _ScalarNode and not child.style and item.__class__ is not str:
+                loc.plain_text = child.value
+            items.append(item)
         return items
 
-    def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[str, Any]:
+    def mapping(self, node: yaml.Node, path: str, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
+        locations, offset, deeper = self.locations, self.line_offset, depth + 1
         for key_node, child in node.value:
-            loc = self.location(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
+            mark = key_node.start_mark
+            loc = Scalar(mark.line + offset, mark.column + 1)
+            if key_node.__class__ is not _ScalarNode:
                 raise YamlProblem("yaml-key", "keys must be plain strings", loc.line, loc.column)
-            key = self.value(key_node, path, depth + 1)
-            if not isinstance(key, str):
+            key = self.value(key_node, path, deeper)
+            if key.__class__ is not str:
                 raise _key_not_string(key, key_node.value, loc)
             sub = f"{path}.{key}" if path else key
             if key in mapping:
-                raise _duplicate_key(key, self.locations[sub], loc)
-            self.locations[sub] = loc
-            mapping[key] = _remember_node_text(loc, child, self.value(child, sub, depth + 1))
+                raise _duplicate_key(key, locations[sub], loc)
+            locations[sub] = loc
+            item = self.value(child, sub, deeper)
+            if child.__class__ is _ScalarNode and not child.style and item.__class__ is not str:
+                loc.plain_text = child.value
+            mapping[key] = item
         return mapping
-
-
-def _remember_node_text(loc: Scalar, node: yaml.Node, result: Any) -> Any:
-    if isinstance(node, yaml.ScalarNode) and not node.style and not isinstance(result, str):
-        loc.plain_text = node.value
-    return result
 
 
 def _key_not_string(key: Any, source: str, loc: Scalar) -> YamlProblem:

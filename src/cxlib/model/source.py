@@ -200,16 +200,6 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def untagged(value: Any) -> Any:
-    """JSON data as :func:`json.loads` with :func:`json_object_hook` gives it back: what
-    :func:`to_jsonable` tagged, restored (for data that never went through the decoder)."""
-    if isinstance(value, dict):
-        return json_object_hook({k: untagged(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return [untagged(v) for v in value]
-    return value
-
-
 def json_object_hook(value: dict[str, Any]) -> Any:
     """For ``json.loads``: restore what :func:`to_jsonable` tagged (in C-driven decoding, much
     faster than walking the decoded values again)."""

@@ -24,7 +24,7 @@ from cxlib.model.ids import id_from_filename
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Library, LoadedDoc
 from cxlib.model.library_rules import id_key
-from cxlib.model.source import ParsedFile, untagged
+from cxlib.model.source import ParsedFile, json_default, json_object_hook
 from cxlib.workers import fork_workers
 
 
@@ -237,27 +237,35 @@ def _checked_in_workers(
     warm run reads it from the facts cache. A file deleted since it was listed is left out."""
     if not fork_workers(len(files), PARSE_WORKERS_FROM):
         return {}  # parsed and checked here, one by one (and nothing imported for none)
+    import json
+
+    from cxlib.cachefile import dumps
     from cxlib.kb.cache import facts_entry
-    from cxlib.kb.parallel import parse_in_parallel
+    from cxlib.kb.parallel import parsed_in_parallel
     from cxlib.model.checks import check_document
 
-    def check(f: DocFile, parsed: ParsedFile) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def check(f: DocFile, parsed: ParsedFile) -> tuple[str, list[dict[str, Any]]]:
         d = check_document(f.path, f.kind, parsed, kb.config, reading.strict)
-        # The entry keeps the single-file findings; the others travel beside it.
+        # The entry keeps the single-file findings; the others travel beside it. Encoded here,
+        # where the work is shared out, and read back as a warm run reads it.
         others = [x.to_json() for x in d.findings if x.scope != Scope.FILE]
-        return facts_entry(f, parsed, d.findings, d.id), others
+        return dumps(facts_entry(f, parsed, d.findings, d.id), default=json_default), others
 
     done: dict[str, LoadedDoc] = {}
     by_path = {f.path: f for f in files}
-    for rel, (entry, others) in parse_in_parallel(kb.root, files, then=check).items():
-        f = by_path[rel]
-        facts.put_entry(f, entry)
-        # Of a document not reported on only the id and links are read, as _checked gives it.
-        found = [*entry["findings"], *others] if _reported(f, reading) else []
-        parsed = ParsedFile.from_json(untagged(entry["skeleton"]))
-        done[rel] = LoadedDoc(
-            f.path, f.kind, parsed, findings=[Finding.from_json(x) for x in found]
-        )
+    # Each piece is taken on here as it comes, while the workers go on with the next ones.
+    for chunk in parsed_in_parallel(kb.root, files, then=check):
+        for rel, (text, others) in chunk:
+            f = by_path[rel]
+            entry = json.loads(text, object_hook=json_object_hook)
+            facts.put_entry(f, entry, text)
+            # Of a document not reported on only the id and links are read, as _checked
+            # gives it.
+            found = [*entry["findings"], *others] if _reported(f, reading) else []
+            parsed = ParsedFile.from_json(entry["skeleton"])
+            done[rel] = LoadedDoc(
+                f.path, f.kind, parsed, findings=[Finding.from_json(x) for x in found]
+            )
     return done
 
 

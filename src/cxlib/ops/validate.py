@@ -88,7 +88,7 @@ def validate(
             library, listing = load_checked(kb, reading, progress)
             docs, others, total = library.docs, [], len(library.docs)
         checked = [d for d in docs if report_paths is None or d.path in report_paths]
-        findings = _rule_findings(kb, checked, [*docs, *others], report_paths)
+        findings = _rule_findings(kb, checked, [*docs, *others], report_paths, _refs(checked))
         lock = _lock(kb, checked, whole=report_paths is None)
         findings += lock.findings
         findings += _date_findings(_dated(checked), today)
@@ -103,9 +103,11 @@ def _rule_findings(
     checked: list[LoadedDoc],
     docs: list[LoadedDoc | DocRef],
     report_paths: set[str] | None,
+    refs: list[FileRef],
 ) -> list[Finding]:
+    """The findings of ``checked`` (``refs``: the files they name) against ``docs``."""
     findings = [f for d in checked for f in d.findings]
-    findings += missing_files(kb.root, _refs(checked))
+    findings += missing_files(kb.root, refs)
     findings += check_library(docs, kb.config, report_paths)
     if kb.config.validate.check_created_against_git:
         findings += _created_against_git(kb, checked)
@@ -150,13 +152,13 @@ def _whole_base(
         findings = [*findings, *missing_files(kb.root, refs)]
     else:
         library, listing = load_checked(kb, reading, progress, listed=(files, listing))
-        findings = _rule_findings(kb, library.docs, list(library.docs), None)
+        refs = _refs(library.docs)
+        findings = _rule_findings(kb, library.docs, list(library.docs), None, refs)
         if head is not None:
             findings += _lock(kb, library.docs, whole=True, head=head).findings
         review_dates = _dated(library.docs)
         total = len(library.docs)
         if total == len(files):  # else a file vanished while it was read: nothing to keep
-            refs = _refs(library.docs)
             record_findings(kb.root, files, key, findings, refs, listed_ns, review_dates)
     findings += _date_findings(review_dates, today)
     findings = sorted([*findings, *listing], key=lambda f: f.sort_key)
