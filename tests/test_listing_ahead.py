@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import example_copy, write
 
-from cxlib.kb.files import listed_while, scan
+from cxlib.kb.files import kind_folders, listed_while, scan
 from cxlib.kb.store import KnowledgeBase
 from cxlib.workers import Child
 
@@ -137,7 +137,7 @@ def test_a_listing_started_ahead_is_the_one_taken(tmp_path: Path) -> None:
 
     kb = KnowledgeBase.open(example_copy(tmp_path / "kb"))
     expected = scan(kb.root, kb.config)[0]
-    files.list_ahead(kb.root, kb.config)
+    files.list_ahead(kb.root, kind_folders(kb.config))
     (child,) = files._ahead.values()
     assert child.pid in _children()
     # Added after the child listed it (the result is read only after): the base as it was.
@@ -171,7 +171,7 @@ def test_a_listing_ahead_of_another_base_is_left_and_closed(tmp_path: Path) -> N
     one = KnowledgeBase.open(example_copy(tmp_path / "one"))
     two = KnowledgeBase.open(example_copy(tmp_path / "two"))
     write(two.root, "insights/INS-0902-only-here.md", "---\nid: INS-0902\n---\n")
-    files.list_ahead(one.root, one.config)
+    files.list_ahead(one.root, kind_folders(one.config))
     try:
         listed, _ = listed_while(two.root, two.config, lambda: None)
         assert "insights/INS-0902-only-here.md" in [f.path for f in listed]
@@ -254,7 +254,7 @@ def test_a_listing_ahead_brings_the_listing_findings(tmp_path: Path) -> None:
     )
     expected = scan(kb.root, kb.config)
     assert expected[1], "the symlink is a finding of the listing"
-    files.list_ahead(kb.root, kb.config)
+    files.list_ahead(kb.root, kind_folders(kb.config))
     assert files.listing(kb.root, kb.config) == expected
     assert files._ahead == {}
     assert files.listing(kb.root, kb.config) == expected  # none ahead: listed here
@@ -286,3 +286,74 @@ def test_a_whole_base_validate_answers_the_same_with_its_listing_ahead(
     assert cold == (here.exit_code, here.stdout, here.stderr)
     assert with_listing_ahead() == cold  # answered from the caches the first run filled
     assert here.exit_code == 1 and "INS-0950-link.md" in here.stdout + here.stderr
+
+
+@linux_only
+def test_a_listing_ahead_of_other_folders_is_not_taken(tmp_path: Path) -> None:
+    """Started from folders read off the config before it was validated, a listing is taken
+    only when the validated config names the same ones."""
+    from cxlib.kb import files
+    from cxlib.model.kinds import Kind
+
+    kb = KnowledgeBase.open(example_copy(tmp_path / "kb"))
+    other = ((Kind.INSIGHT, "opportunities"), (Kind.OPPORTUNITY, "insights"))
+    files.list_ahead(kb.root, other)
+    try:
+        listed, _ = listed_while(kb.root, kb.config, lambda: None)
+        assert listed == scan(kb.root, kb.config)[0]
+        assert len(files._ahead) == 1  # not taken
+    finally:
+        for child in files._ahead.values():
+            child.close()
+        files._ahead.clear()
+
+
+CONFIG_KINDS = [
+    ("", (("insights", "opportunities", "experiments"))),
+    ('[kinds.insight]\nfolder = "notes"\n', ("notes", "opportunities", "experiments")),
+    ('[kinds.experiment]\nprefix = "TEST"\n', ("insights", "opportunities", "experiments")),
+    ("[kinds.insight]\nfolder = 7\n", None),  # validation says what is wrong
+    ("[kinds]\ninsight = 3\n", None),
+    ("[kinds\n", None),  # not TOML
+]
+
+
+@pytest.mark.parametrize(("extra", "expected"), CONFIG_KINDS)
+def test_the_kind_folders_are_read_before_the_config_is_validated(
+    tmp_path: Path, extra: str, expected: tuple[str, ...] | None
+) -> None:
+    from cxlib.kb.config_file import early_kind_folders
+    from cxlib.model.kinds import Kind
+
+    root = example_copy(tmp_path / "kb")
+    config = root / "cxlib.toml"
+    config.write_text(config.read_text() + extra)
+    found = early_kind_folders(root)
+    if expected is None:
+        assert found is None
+    else:
+        assert found == tuple(zip(list(Kind), expected, strict=True))
+
+
+@pytest.mark.parametrize("text", [b"kinds = 3\n", b"[kinds]\ninsight = 'a'\n", b"t = '\xff'\n"])
+def test_kind_folders_that_cannot_be_read_off_the_config(tmp_path: Path, text: bytes) -> None:
+    from cxlib.kb.config_file import early_kind_folders
+
+    (tmp_path / "cxlib.toml").write_bytes(text)
+    assert early_kind_folders(tmp_path) is None
+    assert early_kind_folders(tmp_path / "missing") is None
+
+
+def test_the_kind_folders_of_a_config_validated_before_are_the_validated_ones(
+    tmp_path: Path,
+) -> None:
+    from cxlib.kb.config_file import early_kind_folders
+
+    root = example_copy(tmp_path / "kb")
+    config = root / "cxlib.toml"
+    config.write_text(config.read_text() + '[kinds.opportunity]\nfolder = "ideas"\n')
+    (root / "opportunities").rename(root / "ideas")
+    kb = KnowledgeBase.open(root)  # validated, and kept in the cache
+    assert (root / ".cxlib" / "config.json").is_file()
+    assert early_kind_folders(root) == kind_folders(kb.config)
+    assert dict(kind_folders(kb.config))[kb.config.kind_for_folder("ideas")] == "ideas"

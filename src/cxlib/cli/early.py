@@ -164,14 +164,16 @@ def list_ahead(line: Line, plain: ValidateLine | SearchLine | None) -> None:
     if line.command not in _LISTING and (plain is None or not plain.lists):
         return
     from cxlib.errors import CxError
+    from cxlib.kb.config_file import early_kind_folders, find_root
     from cxlib.kb.files import list_ahead as start
-    from cxlib.kb.store import KnowledgeBase
 
     try:
-        kb = KnowledgeBase.open(Path(line.root) if line.root is not None else Path.cwd())
+        root = find_root(Path(line.root) if line.root is not None else Path.cwd())
     except (CxError, OSError):
         return
-    start(kb.root, kb.config)
+    kinds = early_kind_folders(root)
+    if kinds is not None:
+        start(root, kinds)
 
 
 def run_plain(line: Line, work: Callable[[State], int]) -> int | None:

@@ -47,6 +47,14 @@ class DocFile(NamedTuple):
         return [self.size, self.mtime_ns, self.inode, self.ctime_ns]
 
 
+# Each kind and its folder, in the config's order: all a listing needs of the config.
+KindFolders = tuple[tuple[Kind, str], ...]
+
+
+def kind_folders(config: ProgramConfig) -> KindFolders:
+    return tuple((kind, settings.folder) for kind, settings in config.kinds.items())
+
+
 def scan(
     root: Path,
     config: ProgramConfig,
@@ -60,20 +68,30 @@ def scan(
     read (and every kind folder that is missing) with its stamp (:func:`folder_stamp`): while
     no stamp changes, no name in the listing has.
     """
+    return scan_folders(root, kind_folders(config), signatures, folders)
+
+
+def scan_folders(
+    root: Path,
+    kinds: KindFolders,
+    signatures: bool = True,
+    folders: dict[str, list[int]] | None = None,
+) -> tuple[list[DocFile], list[Finding]]:
+    """What :func:`scan` gives, for the kind folders ``kinds``."""
     files: list[DocFile] = []
     findings: list[Finding] = []
-    for kind, settings in config.kinds.items():
-        top = root / settings.folder
+    for kind, name in kinds:
+        top = root / name
         if folders is not None:
-            folders[settings.folder] = folder_stamp(top)
+            folders[name] = folder_stamp(top)
         try:
             st = top.lstat()
         except FileNotFoundError:
             continue
         if stat.S_ISLNK(st.st_mode):
-            findings.append(_symlink(settings.folder))
+            findings.append(_symlink(name))
             continue
-        _walk(top, settings.folder, kind, files, findings, signatures, folders)
+        _walk(top, name, kind, files, findings, signatures, folders)
     files.sort(key=lambda f: f.path)
     return files, findings
 
@@ -89,7 +107,8 @@ def listed_while(
     hidden behind whoosh's import). The child may have been started earlier, by
     :func:`list_ahead`. Without a child the listing is made here, after ``prepare``.
     """
-    child = _ahead.pop(_listing_key(root, config), None) or Child(_listing(root, config))
+    kinds = kind_folders(config)
+    child = _ahead.pop((root, kinds), None) or Child(_listing(root, kinds))
     try:
         prepared = prepare()
         raw = child.result()
@@ -101,40 +120,39 @@ def listed_while(
 def listing(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding]]:
     """What :func:`scan` gives, taken from the listing :func:`list_ahead` started for this base
     when there is one (else listed here)."""
-    child = _ahead.pop(_listing_key(root, config), None)
+    child = _ahead.pop((root, kind_folders(config)), None)
     raw = None if child is None else child.result()  # which ends and reaps it
     return scan(root, config) if raw is None else _decoded(raw)
 
 
-# Listings started ahead of time, by base: what the next listing of the base takes.
-_ahead: dict[tuple[Path, tuple[tuple[str, str], ...]], Child] = {}
+# Listings started ahead of time, by base and kind folders: what the next listing of the same
+# base and folders takes.
+_ahead: dict[tuple[Path, KindFolders], Child] = {}
 
 
-def list_ahead(root: Path, config: ProgramConfig) -> None:
+def list_ahead(root: Path, kinds: KindFolders) -> None:
     """Start listing ``root``'s files in a child now, for the next :func:`listing` or
     :func:`listed_while` of the same base and kind folders: the command line starts it before
-    it loads its own modules, so the listing is over before the command asks for it. A listing
-    never asked for is ended when this process exits."""
-    key = _listing_key(root, config)
+    it loads its own modules (or even validates the config: ``kinds`` may be read off it
+    unchecked, and a listing of other folders than the config's is never taken), so the
+    listing is over before the command asks for it. A listing never asked for is ended when
+    this process exits."""
+    key = (root, kinds)
     if key not in _ahead:
-        _ahead[key] = child = Child(_listing(root, config))
+        _ahead[key] = child = Child(_listing(root, kinds))
         atexit.register(child.close)
 
 
-def _listing_key(root: Path, config: ProgramConfig) -> tuple[Path, tuple[tuple[str, str], ...]]:
-    return root, tuple((kind.value, s.folder) for kind, s in config.kinds.items())
-
-
-def _listing(root: Path, config: ProgramConfig) -> Callable[[], bytes]:
+def _listing(root: Path, kinds: KindFolders) -> Callable[[], bytes]:
     def work() -> bytes:
-        files, findings = scan(root, config)
+        files, findings = scan_folders(root, kinds)
         found = [f.to_json() for f in findings]
         if not files:
             return marshal.dumps((found,))
         # In columns: a few large objects cost a fraction of 10,000 small ones, both here
         # and where they are read back.
-        paths, kinds, *numbers = zip(*files, strict=True)
-        return marshal.dumps((found, "\0".join(paths), [k.value for k in kinds], *numbers))
+        paths, kinds_of, *numbers = zip(*files, strict=True)
+        return marshal.dumps((found, "\0".join(paths), [k.value for k in kinds_of], *numbers))
 
     return work
 
