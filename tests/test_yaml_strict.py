@@ -93,3 +93,22 @@ def test_refusals(text: str, code: str, line: int) -> None:
     with pytest.raises(YamlProblem) as caught:
         load(text)
     assert (caught.value.code, caught.value.line) == (code, line)
+
+
+PLAIN_WORDS = [
+    "yes", "Yes", "YES", "no", "NO", "on", "Off", "true", "False", "null", "Null", "NULL", "~",
+    "", "0012", "12", "-3", "+4", "1e3", "1.5", ".5", "0x1F", "0o17", "0b101", "1_000", "1:30",
+    "2024-01-02", "2024-13-45", "2001-12-14t21:59:43.10-05:00", "=", "<<", "tom", "ok", "nope",
+    "offer", "truex", "Nulls", "y", "n", "~x", "-x", ".", "0.", "+.5",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", PLAIN_WORDS)
+def test_paths_agree_on_plain_scalars_met_again(word: str) -> None:
+    """A plain scalar's type, resolved once and then remembered, is the same the second time, as
+    a value, as a list item and as a key (where anything but text is refused)."""
+    text = f"a: {word}\nb: [{word or 'x'}, x]\nc:\n  - {word}\nd: {word}\n"
+    for _ in range(2):
+        assert _outcome(_load_nodes, text) == _outcome(_load_events, text)
+        keyed = f"{word or 'k'}: 1\nz: {word}\n"
+        assert _outcome(_load_nodes, keyed) == _outcome(_load_events, keyed)
