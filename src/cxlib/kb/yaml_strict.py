@@ -355,12 +355,14 @@ def _load_nodes(text: str, line_offset: int) -> Loaded:
 
 _ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
 _RESOLVER = yaml.resolver.Resolver()  # its implicit resolvers only: it keeps no state for these
-# The tag of each short plain scalar resolved so far (a pure function of the text): keys such
-# as "title", "tags" or "owner" and values such as "50" recur in every document, and each of
-# the resolver's regular expressions costs microseconds. Bounded in number and length.
-_TAGS: dict[str, str] = {}
-_TAGS_KEPT = 20_000
-_TAG_KEPT_UP_TO = 32  # characters
+# What each short plain scalar read as so far, a pure function of its text (text: _TEXT; else
+# its value, which is immutable: a number, a boolean, None, a date): keys such as "title",
+# "tags" or "owner" and values such as "50" or a date recur from document to document, and
+# reading one runs several regular expressions and a constructor. Bounded in number and length.
+_PLAIN_READ: dict[str, Any] = {}
+_TEXT = object()
+_READ_KEPT = 20_000
+_READ_KEPT_UP_TO = 32  # characters
 
 
 class _NodeTree:
@@ -393,15 +395,19 @@ class _NodeTree:
         # else; a quoted one is always text.
         if node.style or (text and text[0] not in _MAYBE_TYPED):
             return self.scalars.text(text, node.start_mark)
-        tag = _TAGS.get(text)
-        if tag is None:
+        known = _PLAIN_READ.get(text, _PLAIN_READ)  # the dict itself: not read yet
+        if known is _PLAIN_READ:
             tag = _RESOLVER.resolve(_ScalarNode, text, (True, False))
-            if len(text) <= _TAG_KEPT_UP_TO and len(_TAGS) < _TAGS_KEPT:
-                _TAGS[text] = tag
-        if tag == _STR_TAG:
+            if tag == _STR_TAG:
+                known = _TEXT
+            else:
+                node.tag = tag
+                known = self.scalars.typed(node)  # a refusal (a number too large) is not kept
+            if len(text) <= _READ_KEPT_UP_TO and len(_PLAIN_READ) < _READ_KEPT:
+                _PLAIN_READ[text] = known
+        if known is _TEXT:
             return self.scalars.text(text, node.start_mark)
-        node.tag = tag
-        return self.scalars.typed(node)
+        return known
 
     def sequence(self, node: yaml.Node, path: str, depth: int) -> list[Any]:
         items = []
