@@ -273,6 +273,82 @@ def rg_figure(kb: Path, runs: int) -> Figure | None:
     )
 
 
+# Where a cold validate's time goes, measured in one process over every document once: the
+# per-document work the workers share out, and the work that no worker can take.
+_COLD_PROFILE = """
+import time
+started = time.perf_counter()
+import gc, json, os, sys, tomllib
+from pathlib import Path
+gc.disable()
+from cxlib.cachefile import dumps
+from cxlib.kb.cache import facts_entry
+from cxlib.kb.config_file import config_from_data
+from cxlib.kb.parallel import parse_file
+from cxlib.kb.store import KnowledgeBase
+from cxlib.model.checks import check_document
+from cxlib.model.library_rules import check_library
+from cxlib.model.source import json_default
+text = Path("cxlib.toml").read_text(encoding="utf-8")
+config = config_from_data(tomllib.loads(text), text)
+configured = time.perf_counter() - started
+kb = KnowledgeBase.open(Path("."))
+files, _ = kb.files()
+parse = check = entry = 0.0
+docs = []
+for f in files:
+    a = time.perf_counter()
+    parsed = parse_file(kb.root, f.path, f.size)
+    b = time.perf_counter()
+    d = check_document(f.path, f.kind, parsed, config, False)
+    c = time.perf_counter()
+    dumps(facts_entry(f, parsed, d.findings, d.id), default=json_default)
+    entry += time.perf_counter() - c
+    parse, check = parse + b - a, check + c - b
+    docs.append(d)
+a = time.perf_counter()
+check_library(docs, config, None)
+library = time.perf_counter() - a
+n = len(files)
+print(json.dumps({"n": n, "cpus": len(os.sched_getaffinity(0)), "config": configured,
+    "parse": parse / n, "check": check / n, "entry": entry / n, "library": library}))
+"""
+
+
+def cold_profile(kb: Path, start_up: float) -> list[str]:
+    """Lines saying where a cold validate's time goes, and the floor that follows: the
+    interpreter's start-up (``start_up``), the modules loaded and the config validated, every
+    document's work shared out over the CPUs, the cross-document rules. Measured in one
+    process: what the workers do is the same work, shared out."""
+    drop_cache(kb)
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_PROFILE],
+        cwd=kb,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return [f"cold profile: failed ({done.stderr.strip()[-300:]})"]
+    import json
+
+    got = json.loads(done.stdout)
+    per_doc = got["parse"] + got["check"] + got["entry"]
+    workers = max(1, min(got["cpus"], 8))
+    shared = got["n"] * per_doc / workers
+    floor = start_up + got["config"] + shared + got["library"]
+    us = 1e6
+    return [
+        f"cold validate, per document in one process: read and parse {got['parse'] * us:.0f} us, "
+        f"checks {got['check'] * us:.0f} us, cache entry {got['entry'] * us:.0f} us "
+        f"= {per_doc * us:.0f} us",
+        f"cold validate floor on {workers} CPUs: start-up {fmt_ms(start_up)} + modules and "
+        f"config {fmt_ms(got['config'])} + {got['n']:,} x {per_doc * us:.0f} us / {workers} "
+        f"{fmt_ms(shared)} + cross-document rules {fmt_ms(got['library'])} = {fmt_ms(floor)}",
+    ]
+
+
 # -- report ----------------------------------------------------------------------------------------
 def fmt_ms(seconds: float) -> str:
     return f"{seconds / MS:,.0f} ms"
@@ -365,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += touched_figures(cxlib, kb, args.runs, one_file)
     if args.growth:
         rows += growth_figures(cxlib, args.growth, args.seed, args.runs, warm[1])
+    profile = cold_profile(kb, rows[0].median)
 
     print()
     print(describe(cxlib, kb, args.docs, args.runs))
@@ -373,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         print("rg not found: the rg floor and the ratio are skipped (apt-get install ripgrep)")
     print()
     print_table(rows)
+    print()
+    for line in profile:
+        print(line)
     return 0
 
 
