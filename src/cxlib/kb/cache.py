@@ -40,7 +40,7 @@ from cxlib.model.file_refs import PATH_FIELDS
 from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
 from cxlib.model.prereg import LOCK_KEYS
-from cxlib.model.source import ParsedFile, json_default, json_object_hook
+from cxlib.model.source import ParsedFile, json_default, json_object_hook, to_jsonable
 from cxlib.model.vocabulary import LINK_FIELDS
 
 # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons; 8: an
@@ -266,7 +266,7 @@ def facts_entry(
         "sig": f.sig,
         "id": doc_id,
         "findings": [x.to_json() for x in findings if x.scope == Scope.FILE],
-        "skeleton": skeleton(parsed, f).to_json(packed=False),  # its lines are all read
+        "skeleton": skeleton_json(parsed, f.kind),
     }
 
 
@@ -285,24 +285,42 @@ SKELETON_FACTS: dict[Kind, tuple[str, ...]] = {
 }
 
 
-def skeleton(parsed: ParsedFile, f: DocFile) -> ParsedFile:
-    """What the cross-file rules read of a file: its id, links and the paths it names, with
-    their lines, and the few facts of :data:`SKELETON_FACTS`."""
-    data = parsed.data or {}
-    keys = ["id", *LINK_FIELDS[f.kind], *PATH_FIELDS[f.kind], *SKELETON_FACTS[f.kind]]
-    if f.kind == Kind.EXPERIMENT:
-        keys += LOCK_KEYS  # what the pre-registration lock compares
-    kept = {k: data[k] for k in keys if k in data}
-    # Filter on the keys first: looking a location up builds it (see LocationMap).
-    locations = {
-        path: parsed.locations[path]
-        for path in parsed.locations
-        if path.partition(".")[0] in kept and (path.count(".") <= 1 or path.endswith(".screenshot"))
-    }
-    return ParsedFile(
-        data=kept if parsed.data is not None else None,
-        locations=locations,
-        wiki_links=parsed.wiki_links,
-        file_links=parsed.file_links,
-        body_start=parsed.body_start,
+# The keys a skeleton keeps, by kind (see skeleton_json).
+_SKELETON_KEYS: dict[Kind, tuple[str, ...]] = {
+    kind: (
+        "id",
+        *LINK_FIELDS[kind],
+        *PATH_FIELDS[kind],
+        *SKELETON_FACTS[kind],
+        *(LOCK_KEYS if kind == Kind.EXPERIMENT else ()),  # what the pre-registration lock compares
     )
+    for kind in Kind
+}
+
+
+def skeleton_json(parsed: ParsedFile, kind: Kind) -> dict[str, Any]:
+    """What the cross-file rules read of a file, as :meth:`ParsedFile.to_json` gives a parse
+    (its locations as lists: they are all read): its id, links and the paths it names, with
+    their lines, and the few facts of :data:`SKELETON_FACTS`. Built directly, once per file
+    checked (on a cold run, ten thousand times)."""
+    data = parsed.data
+    kept = {} if data is None else {k: data[k] for k in _SKELETON_KEYS[kind] if k in data}
+    locations: dict[str, list[Any]] = {}
+    if kept:
+        for path, loc in parsed.locations.items():
+            top, dot, rest = path.partition(".")
+            # A key, a list item or a field of one; of deeper paths, only screenshots.
+            if top in kept and (not dot or "." not in rest or path.endswith(".screenshot")):
+                where = [loc.line, loc.column]
+                if loc.plain_text is not None:
+                    where.append(loc.plain_text)
+                locations[path] = where
+    return {
+        "d": None if data is None else to_jsonable(kept),
+        "l": locations,
+        "s": {},
+        "w": parsed.wiki_links,
+        "f": parsed.file_links,
+        "b": parsed.body_start,
+        "p": [],
+    }

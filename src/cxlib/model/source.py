@@ -175,9 +175,14 @@ class LocationMap(Mapping[str, Scalar]):
         return key in self._raw
 
 
+_AS_THEY_ARE = (str, int, float, bool, type(None))
+
+
 def to_jsonable(value: Any) -> Any:
     """Front-matter values as JSON; dates are tagged so :func:`json_object_hook` restores them,
     and a user's own one-key ``{"$...": ...}`` mapping is wrapped so it is never mistaken."""
+    if type(value) in _AS_THEY_ARE:
+        return value  # most values (checked first: a cold run converts every skeleton)
     if isinstance(value, dict):
         out = {k: to_jsonable(v) for k, v in value.items()}
         if len(out) == 1 and next(iter(out)).startswith("$"):
