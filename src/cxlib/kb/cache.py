@@ -311,7 +311,7 @@ def skeleton_json(parsed: ParsedFile, kind: Kind) -> dict[str, Any]:
             top, dot, rest = path.partition(".")
             # A key, a list item or a field of one; of deeper paths, only screenshots.
             if top in kept and (not dot or "." not in rest or path.endswith(".screenshot")):
-                where = [loc.line, loc.column]
+                where: list[Any] = [loc.line, loc.column]
                 if loc.plain_text is not None:
                     where.append(loc.plain_text)
                 locations[path] = where
