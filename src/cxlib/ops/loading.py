@@ -253,11 +253,12 @@ def _checked_in_workers(
 
     done: dict[str, LoadedDoc] = {}
     by_path = {f.path: f for f in files}
+    decode = json.JSONDecoder(object_hook=json_object_hook).decode  # made once, not per entry
     # Each piece is taken on here as it comes, while the workers go on with the next ones.
     for chunk in parsed_in_parallel(kb.root, files, then=check):
         for rel, (text, others) in chunk:
             f = by_path[rel]
-            entry = json.loads(text, object_hook=json_object_hook)
+            entry = decode(text)
             facts.put_entry(f, entry, text)
             # Of a document not reported on only the id and links are read, as _checked
             # gives it.
