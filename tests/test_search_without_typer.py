@@ -4,29 +4,16 @@ still reach typer."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.conftest import cx, example_copy
+from tests.plain_lines import console, in_process, loaded, typer_loaded
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return example_copy(tmp_path_factory.mktemp("search") / "kb")
-
-
-def _console(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "cxlib", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
-    return done.returncode, done.stdout, done.stderr
 
 
 CASES = [
@@ -55,26 +42,13 @@ CASES = [
 def test_a_search_line_answers_as_the_typer_command(base: Path, args: list[str]) -> None:
     argv = [a.replace("{kb}", str(base)) for a in args]
     cx("-C", base, "index")  # the first search of a base says that it builds the index
-    console = _console(argv, cwd=base)
-    old = Path.cwd()
-    os.chdir(base)
-    try:
-        here = cx(*argv)
-    finally:
-        os.chdir(old)
-    assert console == (here.exit_code, here.stdout, here.stderr)
-    assert "Traceback" not in console[2]
+    answer = console(argv, cwd=base)
+    assert answer == in_process(argv, cwd=base)
+    assert "Traceback" not in answer[2]
 
 
 def test_a_plain_search_line_never_loads_typer(base: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "cxlib", "search", "shipping"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=base,
-    )
-    assert done.returncode == 0, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "cxlib.ops.search" in imported
-    assert not [m for m in imported if m == "typer" or m.startswith(("typer.", "click"))]
+    code, modules = loaded(["search", "shipping"], cwd=base)
+    assert code == 0
+    assert "cxlib.ops.search" in modules
+    assert not typer_loaded(modules)

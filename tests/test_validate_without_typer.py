@@ -4,13 +4,11 @@ code — and any other line must still reach typer."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import cx, example_copy, write
+from tests.conftest import example_copy, write
+from tests.plain_lines import console, in_process, loaded, typer_loaded
 
 FILE = "insights/INS-0901-broken.md"
 
@@ -22,18 +20,6 @@ def base(tmp_path: Path) -> Path:
     write(root, "insights/INS-0902-yaml.md", "---\nid: [\n---\n")
     (tmp_path / "empty").mkdir()
     return root
-
-
-def _console(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple:
-    done = subprocess.run(
-        [sys.executable, "-m", "cxlib", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-    )
-    return done.returncode, done.stdout, done.stderr
 
 
 CASES = [
@@ -63,36 +49,22 @@ def test_a_validate_line_answers_as_the_typer_command(base: Path, args: list[str
     argv = [
         a.replace("{kb}", str(base)).replace("{empty}", str(base.parent / "empty")) for a in args
     ]
-    console = _console(argv, cwd=base)
-    old = Path.cwd()
-    os.chdir(base)
-    try:
-        here = cx(*argv)
-    finally:
-        os.chdir(old)
-    assert console == (here.exit_code, here.stdout, here.stderr)
-    assert "Traceback" not in console[2]
+    answer = console(argv, cwd=base)
+    assert answer == in_process(argv, cwd=base)
+    assert "Traceback" not in answer[2]
 
 
 def test_the_output_format_from_the_environment(
     base: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    console = _console(["validate"], cwd=base, env={"CXLIB_OUTPUT_FORMAT": "json"})
+    answer = console(["validate"], cwd=base, env={"CXLIB_OUTPUT_FORMAT": "json"})
     monkeypatch.setenv("CXLIB_OUTPUT_FORMAT", "json")
-    here = cx("-C", base, "validate")
-    assert console == (here.exit_code, here.stdout, here.stderr)
-    assert console[1].lstrip().startswith("{")
+    assert answer == in_process(["validate"], cwd=base)
+    assert answer[1].lstrip().startswith("{")
 
 
 def test_the_hook_s_line_never_loads_typer(base: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "cxlib", "validate", FILE],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=base,
-    )
-    assert done.returncode == 1, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "cxlib.ops.validate" in imported
-    assert not [m for m in imported if m == "typer" or m.startswith(("typer.", "click"))]
+    code, modules = loaded(["validate", FILE], cwd=base)
+    assert code == 1
+    assert "cxlib.ops.validate" in modules
+    assert not typer_loaded(modules)
