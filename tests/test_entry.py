@@ -7,8 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import cx
+from tests.conftest import cx, example_copy
 
 from cxlib import __version__
 from cxlib.cli.entry import HELP_FILE
@@ -64,3 +65,26 @@ def test_every_summary_is_whole() -> None:
     """The list of commands shows each summary in full, never cut with '...'."""
     commands = HELP_FILE.read_text(encoding="utf-8").split("Commands:\n", 1)[1]
     assert commands.strip() and not [line for line in commands.splitlines() if line.endswith("...")]
+
+
+def test_a_command_ends_without_the_final_collection_scanning_what_it_loaded(
+    tmp_path: Path,
+) -> None:
+    """The entry point freezes what is alive as the process ends (its exit handler runs last
+    of those the command registers), so the interpreter's final collection skips it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "sys.argv = ['cxlib', '-C', sys.argv[1], 'validate']\n"
+        "from cxlib.cli.entry import run\n"
+        "run()\n"
+    )
+    base = example_copy(tmp_path / "kb")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(base)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "frozen True" in done.stderr

@@ -55,6 +55,9 @@ def run() -> None:
     completing = bool(os.environ.get(COMPLETE_VAR))
     found = None if completing else answer(sys.argv[1:])
     if found is None:
+        from cxlib.kb.tuning import no_collection_at_exit
+
+        no_collection_at_exit()  # first, so that it runs after every other exit handler
         if not completing:
             from cxlib.cli.early import before_typer
 

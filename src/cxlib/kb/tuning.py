@@ -7,6 +7,7 @@ Each threshold was measured on generated bases on a 2-CPU machine (``bench/``).
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,3 +43,12 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def no_collection_at_exit() -> None:
+    """Have the interpreter's final collection, as the process ends, look only at what the exit
+    handlers registered after this one (which run before it) leave: everything alive at the end
+    (the modules, the validation library's schemas) would otherwise be scanned once more, for
+    nothing (20 to 40 ms of a search or a validate). For a command's process only: called by
+    the command line's entry point before anything else registers an exit handler."""
+    atexit.register(gc.freeze)
