@@ -245,18 +245,55 @@ def touched_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figu
 
 
 def growth_figures(
-    cxlib: str, docs: int, seed: int, runs: int, base: Figure
+    cxlib: str, docs: int, seed: int, runs: int, small_kb: Path, small_file: str
 ) -> list[Figure | Ratio]:
-    """The hook on a larger base, against the same figure on the --docs base."""
+    """The hook on a larger base against the hook on the --docs base, run in turn (small,
+    large, small, large...) so that the ratio, taken run by run, does not follow the
+    machine's drift; on a document of the same kind and status in both (a running or
+    concluded experiment also has its pre-registration checked against git)."""
     kb = knowledge_base(docs, seed)
-    files = document_files(kb)
-    one_file = files[len(files) // 2].relative_to(kb).as_posix()
+    big_file = comparable(kb, small_kb / small_file)
     measure("(fill the cache)", [cxlib, "validate"], kb, 1)
     settle(kb)
-    big = measure(
-        f"cxlib validate ONE_FILE (warm, {docs:,} docs)", [cxlib, "validate", one_file], kb, runs
-    )
-    return [big, Ratio(f"ONE_FILE at {docs:,} / at --docs", big.median / base.median, 1.3)]
+    settle(small_kb)
+    env = clean_env()
+    small: list[float] = []
+    big: list[float] = []
+    for i in range(runs + 1):  # run 0 is the untimed warm-up
+        took_small, _ = run_once([cxlib, "validate", small_file], small_kb, env)
+        took_big, _ = run_once([cxlib, "validate", big_file], kb, env)
+        if i:
+            small.append(took_small)
+            big.append(took_big)
+    ratio = statistics.median(b / a for a, b in zip(small, big, strict=True))
+    return [
+        Figure("ONE_FILE (warm, --docs), in turn", small, []),
+        Figure(f"ONE_FILE (warm, {docs:,} docs), in turn", big, [], note=big_file),
+        Ratio(f"ONE_FILE at {docs:,} / at --docs", ratio, 1.3),
+    ]
+
+
+def comparable(kb: Path, like: Path) -> str:
+    """The document of ``kb`` nearest its middle that is of the kind and status of ``like``."""
+    files = document_files(kb)
+    folder, status = like.parent.name, _status(like)
+    middle = len(files) // 2
+    for offset in range(len(files)):
+        for i in (middle + offset, middle - offset):
+            if 0 <= i < len(files):
+                f = files[i]
+                if f.parent.name == folder and _status(f) == status:
+                    return f.relative_to(kb).as_posix()
+    return files[middle].relative_to(kb).as_posix()
+
+
+def _status(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("status:"):
+            return line.partition(":")[2].strip()
+        if line == "---":
+            break
+    return ""
 
 
 def rg_figure(kb: Path, runs: int) -> Figure | None:
@@ -440,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += [rg, Ratio("validate warm / rg", warm[0].median / rg.median, 5.0)]
     rows += touched_figures(cxlib, kb, args.runs, one_file)
     if args.growth:
-        rows += growth_figures(cxlib, args.growth, args.seed, args.runs, warm[1])
+        rows += growth_figures(cxlib, args.growth, args.seed, args.runs, kb, one_file)
     profile = cold_profile(kb, rows[0].median)
 
     print()
