@@ -142,6 +142,28 @@ def test_a_search_made_ahead_is_made_again_after_another_writer(small: Path) -> 
     assert not planted and sorted(ids) == ["INS-0003", "INS-0004"]
 
 
+def test_no_search_is_made_ahead_when_a_kind_folder_changed(small: Path) -> None:
+    """A document added, removed or saved by renaming (as cxlib's own edits save) changes its
+    folder: the index is then most likely out of date, and searching it early would be work
+    thrown away. An edit in place leaves the folder as it was (the search is then made again
+    once the listing shows the change, as the test above shows)."""
+    from cxlib.index import service
+    from cxlib.kb.store import KnowledgeBase
+    from cxlib.ops.index import open_index
+    from cxlib.ops.search import _parse
+
+    kb = KnowledgeBase.open(small)
+    folders = [kb.folder(k) for k in kb.config.kinds]
+    query = _parse(kb.config, "gamma")
+    old = (small / "insights").stat().st_mtime_ns - 3_600_000_000_000  # before the index
+    os.utime(small / "insights", ns=(old, old))
+    assert service.search_ahead(open_index(kb), query, 20, folders=folders) is not None
+    add(small, 4, "Gamma too", "Gamma again.")
+    assert service.search_ahead(open_index(kb), query, 20, folders=folders) is None
+    assert sorted(found(small, "gamma")) == ["INS-0003", "INS-0004"]  # and it searches after
+    assert service.search_ahead(open_index(kb), query, 20, folders=folders) is not None
+
+
 def test_no_search_is_made_ahead_without_a_usable_index(small: Path, tmp_path: Path) -> None:
     from cxlib.index import service
     from cxlib.kb.store import KnowledgeBase

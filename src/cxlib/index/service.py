@@ -384,17 +384,24 @@ class SearchIndex:
         seen = self._as_it_stands(work)
         return None if seen is None else seen.answer
 
-    def answer_ahead(self, work: Callable[[store.Reader], T]) -> Ahead[T] | None:
+    def answer_ahead(
+        self, work: Callable[[store.Reader], T], folders: Sequence[Path] = ()
+    ) -> Ahead[T] | None:
         """``work`` run on the index as it stands, while the files are still being listed, for
         :meth:`read` to take if the index turns out up to date (a search's work then overlaps
         the listing instead of following it); None when the index cannot answer yet, for
-        whatever reason: :meth:`read` meets that reason again and deals with it."""
+        whatever reason: :meth:`read` meets that reason again and deals with it. Also None
+        when one of ``folders`` (the kind folders) changed since the index was last brought up
+        to date: a document was added, removed or saved by renaming (as cxlib's own edits and
+        many editors save), so the work would most likely be wasted."""
         try:
-            return self._as_it_stands(work)
+            return self._as_it_stands(work, folders)
         except (CxError, OSError):
             return None
 
-    def _as_it_stands(self, work: Callable[[store.Reader], T]) -> Ahead[T] | None:
+    def _as_it_stands(
+        self, work: Callable[[store.Reader], T], folders: Sequence[Path] = ()
+    ) -> Ahead[T] | None:
         from cxlib.index import store
 
         self.check_folder()
@@ -402,6 +409,8 @@ class SearchIndex:
         if self._doubt(manifest) is not None:
             return None
         assert manifest is not None
+        if any(_changed_since(folder, manifest.checked_ns) for folder in folders):
+            return None
         try:
             with store.Reader(self.folder, self.fields) as reader:
                 return Ahead(manifest, work(reader))
@@ -452,12 +461,25 @@ def search(
     return index.read(files, _searching(index, query, limit, kind), progress, ahead)
 
 
+def _changed_since(folder: Path, ns: int) -> bool:
+    """Whether an entry of ``folder`` was added, removed or renamed at or after ``ns`` (a
+    missing folder holds nothing that changed)."""
+    try:
+        return os.stat(folder).st_mtime_ns >= ns
+    except FileNotFoundError:
+        return False
+
+
 def search_ahead(
-    index: SearchIndex, query: Parsed, limit: int, kind: str | None = None
+    index: SearchIndex,
+    query: Parsed,
+    limit: int,
+    kind: str | None = None,
+    folders: Sequence[Path] = (),
 ) -> Ahead[list[Hit]] | None:
     """The hits :func:`search` would give if the index is up to date, found before the files
-    are listed (see :meth:`SearchIndex.answer_ahead`)."""
-    return index.answer_ahead(_searching(index, query, limit, kind))
+    are listed (see :meth:`SearchIndex.answer_ahead`, and its ``folders``)."""
+    return index.answer_ahead(_searching(index, query, limit, kind), folders)
 
 
 def _searching(

@@ -76,7 +76,9 @@ def search_documents(
 
     def prepare() -> tuple[Parsed, Ahead[list[Hit]] | None]:
         parsed = _parse(kb.config, query)
-        return parsed, service.search_ahead(open_index(kb, timeout), parsed, limit, kind_name)
+        folders = [kb.folder(k) for k in kb.config.kinds]
+        index = open_index(kb, timeout)
+        return parsed, service.search_ahead(index, parsed, limit, kind_name, folders)
 
     files, (parsed, ahead) = listed_while(kb.root, kb.config, prepare)
     hits, report = service.search(
