@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 # Global options that take a value (the sub-command comes after them).
 VALUED = ("--root", "-C", "--color", "--today")
+# The same, with their value joined on (``--root=kb``).
+VALUED_JOINED = tuple(f"{o}=" for o in VALUED if o.startswith("--"))
 
 
 def hoist_globals(args: list[str]) -> list[str]:
@@ -29,7 +31,7 @@ def hoist_globals(args: list[str]) -> list[str]:
             moved += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith(tuple(f"{o}=" for o in VALUED if o.startswith("--"))):
+        if arg.startswith(VALUED_JOINED):
             moved.append(arg)
         else:
             rest.append(arg)

@@ -12,7 +12,7 @@ import typer
 
 from cxlib import __version__
 from cxlib.cli import commands
-from cxlib.cli.argv import VALUED, hoist_globals
+from cxlib.cli.argv import VALUED, VALUED_JOINED, hoist_globals
 from cxlib.cli.boundary import guarded
 from cxlib.cli.commands.common import date_option
 from cxlib.cli.output import Color, Output
@@ -99,7 +99,7 @@ def _command_named(args: list[str]) -> str | None:
         arg = args[i]
         if arg in VALUED:
             i += 2
-        elif arg.startswith(tuple(f"{o}=" for o in VALUED if o.startswith("--"))):
+        elif arg.startswith(VALUED_JOINED):
             i += 1
         elif arg == "--version":
             return VERSION  # printed before any command is looked at

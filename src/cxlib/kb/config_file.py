@@ -19,6 +19,7 @@ from cxlib.model.config import (
     ProgramConfig,
     config_from_plain,
     format_release,
+    with_default_kinds,
 )
 
 CONFIG_NAME = "cxlib.toml"
@@ -114,13 +115,13 @@ def early_kind_folders(root: Path) -> KindFolders | None:
     import tomllib
 
     try:
-        given = tomllib.loads(raw.decode("utf-8-sig")).get("kinds", {})
+        merged = with_default_kinds(tomllib.loads(raw.decode("utf-8-sig")))["kinds"]
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
     folders = []
-    for kind, default in DEFAULT_KINDS.items():
-        table = given.get(kind.value, {}) if isinstance(given, dict) else None
-        folder = table.get("folder", default.folder) if isinstance(table, dict) else None
+    for kind in DEFAULT_KINDS:
+        table = merged.get(kind.value) if isinstance(merged, dict) else None
+        folder = table.get("folder") if isinstance(table, dict) else None
         if not isinstance(folder, str):
             return None  # the validation says what is wrong
         folders.append((kind, folder))

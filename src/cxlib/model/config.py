@@ -10,7 +10,7 @@ changed (:mod:`cxlib.kb.config_file` keeps the validated result).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Annotated, Any
 
 from cxlib.model.kinds import Kind
@@ -439,6 +439,20 @@ DEFAULT_KINDS: dict[Kind, KindSettings] = {
     Kind.OPPORTUNITY: KindSettings(folder="opportunities", prefix="OPP"),
     Kind.EXPERIMENT: KindSettings(folder="experiments", prefix="EXP"),
 }
+
+
+def with_default_kinds(data: dict[str, Any]) -> dict[str, Any]:
+    """Raw config data (as TOML gives it) with each ``[kinds.X]`` table over the defaults of
+    kind X, key by key; anything else left for the validation to say what is wrong with it."""
+    given = data.get("kinds", {})
+    if not isinstance(given, dict):
+        return data
+    merged: dict[str, Any] = {}
+    for kind, default in DEFAULT_KINDS.items():
+        value = given.get(kind.value, {})
+        merged[kind.value] = asdict(default) | value if isinstance(value, dict) else value
+    merged.update({k: v for k, v in given.items() if k not in merged})
+    return {**data, "kinds": merged}
 
 
 @dataclass(frozen=True, kw_only=True)

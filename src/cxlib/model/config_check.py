@@ -8,14 +8,12 @@ a changed ``cxlib.toml``, or one read from git history.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from cxlib.model.config import (
-    DEFAULT_KINDS,
     TOUCHPOINT_TABLES,
     Metric,
     MetricKind,
@@ -23,6 +21,7 @@ from cxlib.model.config import (
     Segment,
     Stage,
     Team,
+    with_default_kinds,
 )
 from cxlib.model.config_fields import field_key_problem, field_problems
 from cxlib.model.scoring import compile_formula
@@ -45,7 +44,7 @@ _MESSAGES = {"unexpected_keyword_argument": "Extra inputs are not permitted"}
 def check_config(data: dict[str, Any]) -> ProgramConfig:
     """The validated config, or :class:`ConfigProblem` for the first problem found."""
     try:
-        config = TypeAdapter(ProgramConfig).validate_python(_with_default_kinds(_renamed(data)))
+        config = TypeAdapter(ProgramConfig).validate_python(with_default_kinds(_renamed(data)))
     except ValidationError as e:
         errors = e.errors(include_input=False)
         first = errors[0]
@@ -73,21 +72,6 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
     if "import" not in data:
         return data
     return {("imports" if k == "import" else k): v for k, v in data.items()}
-
-
-def _with_default_kinds(data: dict[str, Any]) -> dict[str, Any]:
-    """A ``[kinds.X]`` table overrides the defaults of kind X key by key."""
-    given = data.get("kinds", {})
-    if not isinstance(given, dict):
-        return data  # pydantic says what is wrong with it
-    merged: dict[str, Any] = {}
-    for kind, default in DEFAULT_KINDS.items():
-        value = given.get(kind.value, {})
-        merged[kind.value] = (
-            dataclasses.asdict(default) | value if isinstance(value, dict) else value
-        )
-    merged.update({k: v for k, v in given.items() if k not in merged})
-    return {**data, "kinds": merged}
 
 
 def _journey_problems(config: ProgramConfig) -> list[tuple[tuple[str | int, ...], str]]:

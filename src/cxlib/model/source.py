@@ -70,16 +70,14 @@ class ParsedFile:
     def section(self, title: str) -> Section | None:
         return self.sections.get(title.lower())
 
-    def to_json(self, tag_dates: bool = True, packed: bool = True) -> dict[str, Any]:
-        """A compact form for the cache (short keys, locations as lists); JSON when
-        ``tag_dates``, else plain values, the text included, for pickling between processes.
-        ``packed``: the locations as one string (:func:`pack_locations`), for a cache whose
-        readers seldom look one up; a skeleton's are all read, and decode faster as lists."""
+    def to_json(self, tag_dates: bool = True) -> dict[str, Any]:
+        """A compact form for the cache (short keys, locations as one string: see
+        :func:`pack_locations`); JSON when ``tag_dates``, else plain values, the text and the
+        locations as lists included, for pickling between processes."""
         between_processes = {} if tag_dates else {"t": self.text}
-        pack = packed and tag_dates
         return between_processes | {
             "d": to_jsonable(self.data) if tag_dates else self.data,
-            "l": pack_locations(self.locations) if pack else _location_lists(self.locations),
+            "l": pack_locations(self.locations) if tag_dates else _location_lists(self.locations),
             "s": {k: [v.title, v.line, v.has_content] for k, v in self.sections.items()},
             "w": self.wiki_links,
             "f": self.file_links,
