@@ -138,3 +138,20 @@ def test_validating_one_file_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert _loaded(["validate", one], NOT_IN_THE_HOOK, cwd=base) == []
     # Warm (the config validated before, the file unchanged), not even the validators load.
     assert _loaded(["validate", one], NOT_IN_THE_HOOK + WARM_HOOK, cwd=base) == []
+
+
+def test_every_file_architecture_names_exists() -> None:
+    # ARCHITECTURE.md is where a newcomer starts: a module it names must be there to be found.
+    # Names are relative to the package (``kb/store.py``) or to the repository (``tests/...``).
+    import re
+
+    repo = SRC.parents[1]
+    text = (repo / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = {
+        name
+        for name in re.findall(r"`([^`\s<]+\.(?:py|md)|[a-z_]+/)`", text)
+        if not name.startswith(".")
+    }
+    assert len(named) > 40  # the pattern still finds the file names
+    missing = sorted(n for n in named if not (SRC / n).exists() and not (repo / n).exists())
+    assert missing == []
