@@ -72,9 +72,6 @@ def test_a_command_ends_without_the_final_collection_scanning_what_it_loaded(
 ) -> None:
     """The entry point freezes what is alive as the process ends (its exit handler runs last
     of those the command registers), so the interpreter's final collection skips it."""
-    import subprocess
-    import sys
-
     script = (
         "import atexit, gc, sys\n"
         "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"

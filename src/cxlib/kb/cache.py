@@ -40,7 +40,13 @@ from cxlib.model.file_refs import PATH_FIELDS
 from cxlib.model.findings import Finding
 from cxlib.model.kinds import Kind
 from cxlib.model.prereg import LOCK_KEYS
-from cxlib.model.source import ParsedFile, json_default, json_object_hook, to_jsonable
+from cxlib.model.source import (
+    ParsedFile,
+    json_default,
+    json_object_hook,
+    parse_json,
+    to_jsonable,
+)
 from cxlib.model.vocabulary import LINK_FIELDS
 
 # 6: a section of placeholders (TBD) is empty; 7: statuses and results in skeletons; 8: an
@@ -311,16 +317,18 @@ def skeleton_json(parsed: ParsedFile, kind: Kind) -> dict[str, Any]:
             top, dot, rest = path.partition(".")
             # A key, a list item or a field of one; of deeper paths, only screenshots.
             if top in kept and (not dot or "." not in rest or path.endswith(".screenshot")):
+                # As ParsedFile.to_json writes a location as a list (line, column, the plain
+                # text when kept), in line: a call per location cost the skeleton a third more.
                 where: list[Any] = [loc.line, loc.column]
                 if loc.plain_text is not None:
                     where.append(loc.plain_text)
                 locations[path] = where
-    return {
-        "d": None if data is None else to_jsonable(kept),
-        "l": locations,
-        "s": {},
-        "w": parsed.wiki_links,
-        "f": parsed.file_links,
-        "b": parsed.body_start,
-        "p": [],
-    }
+    return parse_json(
+        data=None if data is None else to_jsonable(kept),
+        locations=locations,
+        sections={},
+        wiki_links=parsed.wiki_links,
+        file_links=parsed.file_links,
+        body_start=parsed.body_start,
+        problems=[],
+    )

@@ -118,9 +118,11 @@ def early_kind_folders(root: Path) -> KindFolders | None:
         merged = with_default_kinds(tomllib.loads(raw.decode("utf-8-sig")))["kinds"]
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
+    if not isinstance(merged, dict):
+        return None  # the validation says what is wrong
     folders = []
     for kind in DEFAULT_KINDS:
-        table = merged.get(kind.value) if isinstance(merged, dict) else None
+        table = merged.get(kind.value)
         folder = table.get("folder") if isinstance(table, dict) else None
         if not isinstance(folder, str):
             return None  # the validation says what is wrong

@@ -75,15 +75,17 @@ class ParsedFile:
         :func:`pack_locations`); JSON when ``tag_dates``, else plain values, the text and the
         locations as lists included, for pickling between processes."""
         between_processes = {} if tag_dates else {"t": self.text}
-        return between_processes | {
-            "d": to_jsonable(self.data) if tag_dates else self.data,
-            "l": pack_locations(self.locations) if tag_dates else _location_lists(self.locations),
-            "s": {k: [v.title, v.line, v.has_content] for k, v in self.sections.items()},
-            "w": self.wiki_links,
-            "f": self.file_links,
-            "b": self.body_start,
-            "p": [[p.code, p.message, p.line, p.column, p.hint] for p in self.problems],
-        }
+        return between_processes | parse_json(
+            data=to_jsonable(self.data) if tag_dates else self.data,
+            locations=pack_locations(self.locations)
+            if tag_dates
+            else _location_lists(self.locations),
+            sections={k: [v.title, v.line, v.has_content] for k, v in self.sections.items()},
+            wiki_links=self.wiki_links,
+            file_links=self.file_links,
+            body_start=self.body_start,
+            problems=[[p.code, p.message, p.line, p.column, p.hint] for p in self.problems],
+        )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ParsedFile:
@@ -98,6 +100,29 @@ class ParsedFile:
             problems=[Problem(*p) for p in raw["p"]],
             text=raw.get("t"),
         )
+
+
+def parse_json(
+    *,
+    data: Any,
+    locations: str | dict[str, list[Any]],
+    sections: dict[str, list[Any]],
+    wiki_links: list[tuple[str, int]],
+    file_links: list[tuple[str, int]],
+    body_start: int,
+    problems: list[list[Any]],
+) -> dict[str, Any]:
+    """The compact JSON form of a parse that :meth:`ParsedFile.from_json` reads (short keys),
+    from its parts already in JSON form: the one place its layout is written."""
+    return {
+        "d": data,
+        "l": locations,
+        "s": sections,
+        "w": wiki_links,
+        "f": file_links,
+        "b": body_start,
+        "p": problems,
+    }
 
 
 def _location_lists(locations: Mapping[str, Scalar]) -> dict[str, list[Any]]:
