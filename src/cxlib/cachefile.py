@@ -21,7 +21,6 @@ import errno
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,6 +105,8 @@ def make_folder(folder: Path) -> bool:
 
 def write_text(path: Path, text: str) -> bool:
     """Replace ``path`` atomically with ``text``; False (and nothing left behind) on failure."""
+    import tempfile  # here: a run that writes no cache (the pre-commit hook's) never loads it
+
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:

@@ -8,7 +8,6 @@ pull-request comment, inject markup into a page or run as a spreadsheet formula.
 from __future__ import annotations
 
 import datetime as dt
-import html as _html
 import re
 import unicodedata
 
@@ -63,6 +62,8 @@ def markdown(text: str) -> str:
 
 def html(text: object) -> str:
     """Text for an HTML page or an SVG: markup escaped, invisible characters shown."""
+    import html as _html  # here: only pages and SVGs need it, not the commands' start-up
+
     return _html.escape(terminal(str(text), newlines=True), quote=True)
 
 

@@ -13,7 +13,6 @@ base and the search index's writer fork workers.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -32,6 +31,7 @@ def _linux_tie() -> Callable[[], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
+    import signal  # here, as ctypes: a run that forks no worker never loads them
 
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -150,6 +150,8 @@ class Child:
             self._inbox.close()
             if self.pid is not None and self._exit_code is None:
                 # Its answer is not wanted: a child still at work would be waited for.
+                import signal
+
                 with suppress(ProcessLookupError):
                     os.kill(self.pid, signal.SIGKILL)
         self._reap()

@@ -8,7 +8,6 @@ user text, and a control character in one would drive the terminal (or a CI log)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import json
@@ -121,6 +120,8 @@ class Output:
         self.stdout.write(text + "\n")
 
     def csv(self, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+        import csv  # here: only the csv format needs it, not every command's start-up
+
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(columns)
         place = {c: i for i, c in enumerate(columns)}

@@ -13,7 +13,6 @@ a document from the facts cache's skeleton without building its model.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,6 +44,8 @@ LIVE: dict[Kind, tuple[str, ...]] = {
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved ``months`` calendar months on; the 31st becomes the month's last day."""
+    import calendar  # here: the pre-commit hook imports this module and seldom moves a date
+
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
