@@ -224,7 +224,44 @@ def warm_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figure]
     )
     if _cache_stamp(cache) != written:
         figures[-1].note = "warning: a warm run rewrote the cache"
+    standard = _standard_modules(kb, one_file)
+    figures.append(
+        measure(
+            f"python -c 'import' its {len(standard)} std mods",
+            [sys.executable, "-c", "import " + ", ".join(standard)],
+            kb,
+            runs,
+            note="floor: the standard library the row above loads",
+        )
+    )
     return figures
+
+
+_LOADED = """
+import sys
+sys.argv = ["cxlib", "validate", sys.argv[1]]
+from cxlib.cli.entry import run
+try:
+    run()
+except SystemExit:
+    pass
+std = sys.stdlib_module_names
+print(" ".join(sorted(m for m in sys.modules if m.partition(".")[0] in std)))
+"""
+
+
+def _standard_modules(kb: Path, one_file: str) -> list[str]:
+    """The standard-library modules ``cxlib validate ONE_FILE`` loads, as the console script runs
+    it: importing them all is the floor under its start-up that no cxlib change can lower."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED, one_file],
+        cwd=kb,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split()
 
 
 def _cache_stamp(folder: Path) -> list[int]:

@@ -212,22 +212,12 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
     # The framework's own cost: the same files, a hook that runs `true`.
     floor_config = kb.parent / f"{kb.name}-floor-hook.yaml"
     floor_config.write_text(FLOOR_HOOK)
-    rows += [
-        bench_cli.measure(
-            "pre-commit run --files ONE (warm, unchanged)",
-            [*pre_commit, "run", "cxlib-validate", "--files", one],
-            kb,
-            runs,
-            0.4,
-        ),
-        bench_cli.measure(
-            "pre-commit run --files ONE, a hook running true",
-            [*pre_commit, "run", "--config", str(floor_config), "--files", one],
-            kb,
-            runs,
-            note="floor: the framework alone",
-        ),
-    ]
+    rows += _hook_and_framework(
+        [*pre_commit, "run", "cxlib-validate", "--files", one],
+        [*pre_commit, "run", "--config", str(floor_config), "--files", one],
+        kb,
+        runs,
+    )
     try:
         rows.append(
             bench_cli.measure(
@@ -276,6 +266,46 @@ def hook_figures(cxlib: str, kb: Path, runs: int, one: str) -> list[bench_cli.Fi
         git(kb, "reset", "-q", "--hard", head)
         path.write_bytes(original)
     return rows
+
+
+def _hook_and_framework(
+    hook: list[str], framework: list[str], kb: Path, runs: int
+) -> list[bench_cli.Figure]:
+    """``pre-commit run`` with the cxlib hook and with a hook that runs ``true``, in turn, and
+    the hook's share: the difference pair by pair. The framework's share (its start-up, its git
+    calls) is no cxlib code, and moves with the machine's load as much as the hook does."""
+    env = bench_cli.clean_env()
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for i in range(max(runs, bench_cli.PAIRS_AT_LEAST) + 1):  # pair 0 is the untimed warm-up
+        for with_hook in (True, False) if i % 2 else (False, True):
+            took, used = bench_cli.run_once(hook if with_hook else framework, kb, env)
+            if i:
+                seconds[with_hook].append(took)
+                if used is not None:
+                    cpu[with_hook].append(used)
+    share = [a - b for a, b in zip(seconds[True], seconds[False], strict=True)]
+    return [
+        bench_cli.Figure(
+            "pre-commit run --files ONE (warm, unchanged)",
+            seconds[True],
+            cpu[True],
+            0.4,
+            "in turn with the next row",
+        ),
+        bench_cli.Figure(
+            "pre-commit run --files ONE, a hook running true",
+            seconds[False],
+            cpu[False],
+            note="floor: the framework alone",
+        ),
+        bench_cli.Figure(
+            "  the cxlib hook's share",
+            share,
+            [],
+            note="the two rows above, pair by pair: the hook's process in the framework",
+        ),
+    ]
 
 
 def lock_figures(cxlib: str, kb: Path, runs: int, exp: str) -> list[bench_cli.Figure]:
