@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable, Mapping, Set
 from typing import Any
 
+from cxlib.index import backend  # noqa: F401  (first: how whoosh loads; see there)
+
+# isort: split
 from whoosh import qparser, query
 from whoosh.qparser import syntax, taggers
 

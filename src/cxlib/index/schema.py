@@ -13,6 +13,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from cxlib.index import backend  # noqa: F401  (first: how whoosh loads; see there)
+
+# isort: split
 from whoosh import fields
 from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter2 import stem

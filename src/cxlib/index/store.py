@@ -15,6 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from cxlib.index import backend  # noqa: F401  (first: how whoosh loads; see there)
+
+# isort: split
 # What opening an index loads on first use: loaded with this module, so that a caller
 # overlapping the loading with other work (service.load_backend) overlaps all of it.
 import whoosh.codec.whoosh3
