@@ -16,7 +16,6 @@ from cxlib.model.config import ProgramConfig
 from cxlib.model.findings import Finding, error, warning
 from cxlib.model.kinds import Kind
 from cxlib.model.library import DocRef, Link, LoadedDoc
-from cxlib.model.standing import DISAGREES, facts_from_data, weigh_data
 from cxlib.model.vocabulary import (
     LINK_FIELDS,
     PAST_DRAFT,
@@ -105,7 +104,12 @@ def _standing_findings(
     support (:mod:`cxlib.model.standing`). Judged only when every experiment it names was read:
     the hook knows its neighbours by name only, and leaves this to the whole run."""
     status = _status(d)
-    if d.kind != Kind.INSIGHT or not isinstance(status, str) or status not in DISAGREES:
+    if d.kind != Kind.INSIGHT or not isinstance(status, str):
+        return []
+    # Here: the hook on any other document never loads it.
+    from cxlib.model.standing import DISAGREES, facts_from_data, weigh_data
+
+    if status not in DISAGREES:
         return []
     data = d.parsed.data or {}
     named = [*_ids(d, "evidence"), *_ids(d, "counter_evidence")]
