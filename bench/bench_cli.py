@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import corpus  # bench/ is sys.path[0] when this file is run as a script
@@ -71,6 +71,24 @@ class Figure:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+
+@dataclass
+class Runs:
+    """One command's timed runs: wall-clock and CPU seconds (CPU where the OS tells)."""
+
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """A command timed in turn with others (:func:`in_turn`); ``before`` runs before each run."""
+
+    cmd: Sequence[str]
+    cwd: Path
+    env: dict[str, str]
+    before: Callable[[], None] | None = None
 
 
 @dataclass
@@ -182,6 +200,25 @@ def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float,
         )
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return elapsed, cpu
+
+
+def in_turn(turns: Sequence[Turn], pairs: int) -> list[Runs]:
+    """The runs of each of ``turns``, run one after the other ``pairs`` times (after an untimed
+    round), the order reversed every other round so that none always runs first: figures
+    compared pair by pair then see the same machine, whatever its drift."""
+    got = [Runs() for _ in turns]
+    order = list(range(len(turns)))
+    for i in range(pairs + 1):
+        for k in order if i % 2 else order[::-1]:
+            turn = turns[k]
+            if turn.before is not None:
+                turn.before()
+            took, used = run_once(turn.cmd, turn.cwd, turn.env)
+            if i:
+                got[k].seconds.append(took)
+                if used is not None:
+                    got[k].cpu.append(used)
+    return got
 
 
 def measure(
@@ -298,9 +335,9 @@ def touched_figures(cxlib: str, kb: Path, runs: int, one_file: str) -> list[Figu
 def growth_figures(
     cxlib: str, docs: int, seed: int, runs: int, small_kb: Path, small_file: str
 ) -> list[Figure | Ratio]:
-    """The hook on a larger base against the hook on the --docs base, run in turn (small,
-    large, small, large...) so that the ratio, taken run by run, does not follow the
-    machine's drift; on a document of the same kind and status in both (a running or
+    """The hook on a larger base against the hook on the --docs base, run in turn
+    (:func:`in_turn`) so that the ratio, taken run by run, does not follow the machine's
+    drift; on a document of the same kind and status in both (a running or
     concluded experiment also has its pre-registration checked against git)."""
     kb = knowledge_base(docs, seed)
     big_file = comparable(kb, small_kb / small_file)
@@ -308,18 +345,17 @@ def growth_figures(
     settle(kb)
     settle(small_kb)
     env = clean_env()
-    small: list[float] = []
-    big: list[float] = []
-    for i in range(max(runs, PAIRS_AT_LEAST) + 1):  # pair 0 is the untimed warm-up
-        took_small, _ = run_once([cxlib, "validate", small_file], small_kb, env)
-        took_big, _ = run_once([cxlib, "validate", big_file], kb, env)
-        if i:
-            small.append(took_small)
-            big.append(took_big)
-    ratio = statistics.median(b / a for a, b in zip(small, big, strict=True))
+    small, big = in_turn(
+        [
+            Turn([cxlib, "validate", small_file], small_kb, env),
+            Turn([cxlib, "validate", big_file], kb, env),
+        ],
+        max(runs, PAIRS_AT_LEAST),
+    )
+    ratio = statistics.median(b / a for a, b in zip(small.seconds, big.seconds, strict=True))
     return [
-        Figure("ONE_FILE (warm, --docs), in turn", small, []),
-        Figure(f"ONE_FILE (warm, {docs:,} docs), in turn", big, [], note=big_file),
+        Figure("ONE_FILE (warm, --docs), in turn", small.seconds, small.cpu),
+        Figure(f"ONE_FILE (warm, {docs:,} docs), in turn", big.seconds, big.cpu, note=big_file),
         Ratio(f"ONE_FILE at {docs:,} / at --docs", ratio, 1.3),
     ]
 

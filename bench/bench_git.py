@@ -19,6 +19,7 @@ import collections
 import datetime as dt
 import hashlib
 import inspect
+import itertools
 import os
 import random
 import re
@@ -275,28 +276,23 @@ def _hook_and_framework(
     the hook's share: the difference pair by pair. The framework's share (its start-up, its git
     calls) is no cxlib code, and moves with the machine's load as much as the hook does."""
     env = bench_cli.clean_env()
-    seconds: dict[bool, list[float]] = {True: [], False: []}
-    cpu: dict[bool, list[float]] = {True: [], False: []}
-    for i in range(max(runs, bench_cli.PAIRS_AT_LEAST) + 1):  # pair 0 is the untimed warm-up
-        for with_hook in (True, False) if i % 2 else (False, True):
-            took, used = bench_cli.run_once(hook if with_hook else framework, kb, env)
-            if i:
-                seconds[with_hook].append(took)
-                if used is not None:
-                    cpu[with_hook].append(used)
-    share = [a - b for a, b in zip(seconds[True], seconds[False], strict=True)]
+    with_hook, alone = bench_cli.in_turn(
+        [bench_cli.Turn(hook, kb, env), bench_cli.Turn(framework, kb, env)],
+        max(runs, bench_cli.PAIRS_AT_LEAST),
+    )
+    share = [a - b for a, b in zip(with_hook.seconds, alone.seconds, strict=True)]
     return [
         bench_cli.Figure(
             "pre-commit run --files ONE (warm, unchanged)",
-            seconds[True],
-            cpu[True],
+            with_hook.seconds,
+            with_hook.cpu,
             0.4,
             "in turn with the next row",
         ),
         bench_cli.Figure(
             "pre-commit run --files ONE, a hook running true",
-            seconds[False],
-            cpu[False],
+            alone.seconds,
+            alone.cpu,
             note="floor: the framework alone",
         ),
         bench_cli.Figure(
@@ -425,26 +421,27 @@ def _alternating(
     untimed run that validates the config variant), so that drift on a busy machine falls on
     both alike."""
     env = bench_cli.clean_env()
-    seconds: dict[bool, list[float]] = {True: [], False: []}
-    cpu: dict[bool, list[float]] = {True: [], False: []}
-    for i in range(2 * runs):
-        on = i % 2 == 0
-        lock(on)
-        bench_cli.run_once([cxlib, "validate", exp], kb, env)
-        commit_edit(100 + i)
-        took, used = bench_cli.run_once([cxlib, "validate", exp], kb, env)
-        seconds[on].append(took)
-        if used is not None:
-            cpu[on].append(used)
+    command = [cxlib, "validate", exp]
+    edits = itertools.count(100)
+
+    def turn(on: bool) -> bench_cli.Turn:
+        def before() -> None:
+            lock(on)
+            bench_cli.run_once(command, kb, env)  # the config variant validated, untimed
+            commit_edit(next(edits))
+
+        return bench_cli.Turn(command, kb, env, before)
+
+    got = bench_cli.in_turn([turn(True), turn(False)], runs)
     return [
         bench_cli.Figure(
             f"validate EXP after a commit of it, lock {'on' if on else 'off'} (alternating)",
-            seconds[on],
-            cpu[on],
+            runs_of.seconds,
+            runs_of.cpu,
             None,
             "runs with the lock on and off in turn",
         )
-        for on in (True, False)
+        for on, runs_of in zip((True, False), got, strict=True)
     ]
 
 

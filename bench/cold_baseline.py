@@ -23,10 +23,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_cli import BENCH, OUT, clean_env, drop_cache, run_once
+from bench_cli import BENCH, OUT, Runs, Turn, clean_env, drop_cache, in_turn
 
 REPO = BENCH.parent
 # What the baseline's generator needs of its tree, besides the package it benchmarks.
@@ -85,14 +84,6 @@ def baseline_base(tree: Path, docs: int, seed: int) -> Path:
     return kb
 
 
-@dataclass
-class Runs:
-    """One tree's timed runs: wall-clock and CPU seconds, in the order of the pairs."""
-
-    seconds: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
-
-
 def cold_in_turn(rev: str, docs: int, seed: int, pairs: int) -> tuple[Runs, Runs, Path] | str:
     """This tree's cold validates and the baseline's, run in turn on the baseline's base, and
     that base; or why they cannot be run."""
@@ -101,15 +92,11 @@ def cold_in_turn(rev: str, docs: int, seed: int, pairs: int) -> tuple[Runs, Runs
         return tree
     kb = baseline_base(tree, docs, seed)
     command = [sys.executable, "-m", "cxlib", "validate"]
-    this, baseline = Runs(), Runs()
-    trees = ((this, REPO / "src"), (baseline, tree / "src"))
-    for i in range(pairs + 1):  # pair 0 is the untimed warm-up
-        for runs, src in trees if i % 2 else trees[::-1]:
-            drop_cache(kb)
-            took, used = run_once(command, kb, {**clean_env(), "PYTHONPATH": str(src)})
-            if i:
-                runs.seconds.append(took)
-                if used is not None:
-                    runs.cpu.append(used)
+
+    def turn(src: Path) -> Turn:
+        env = {**clean_env(), "PYTHONPATH": str(src)}
+        return Turn(command, kb, env, before=lambda: drop_cache(kb))
+
+    this, baseline = in_turn([turn(REPO / "src"), turn(tree / "src")], pairs)
     drop_cache(kb)
     return this, baseline, kb

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.plain_lines import loaded as console_loaded
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "cxlib"
 # query/ is pure (a grammar and predicates over plain data) and sits with model/; site/ and
@@ -114,19 +115,11 @@ WARM_HOOK = ("pydantic", "yaml", "frontmatter")
 WARM_HOOK_UNUSED = ("tempfile", "csv", "html", "calendar", "cxlib.model.standing")
 
 
-def _loaded(
-    args: list[str], watched: tuple[str, ...], cwd: Path | None = None, console: bool = False
-) -> list[str]:
-    """Which of ``watched`` a run of ``args`` loads: through typer's application, or with
-    ``console`` as the console script runs it (a plain validate line never reaches typer)."""
-    run = (
-        f"sys.argv = ['cxlib', *{args!r}]\nfrom cxlib.cli.entry import run\nrun()"
-        if console
-        else f"from cxlib.cli.main import main\nmain({args!r})"
-    )
+def _loaded(args: list[str], watched: tuple[str, ...], cwd: Path | None = None) -> list[str]:
+    """Which of ``watched`` a run of ``args`` through typer's application loads."""
     code = (
-        "import sys\n"
-        f"try:\n    {run.replace(chr(10), chr(10) + '    ')}\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom cxlib.cli.main import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
         f"print('LOADED:' + ' '.join(m for m in {watched!r} if m in sys.modules))"
     )
     out = subprocess.run(
@@ -151,9 +144,11 @@ def test_validating_one_file_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert _loaded(["validate", one], NOT_IN_THE_HOOK, cwd=base) == []
     # Warm (the config validated before, the file unchanged), not even the validators load.
     assert _loaded(["validate", one], NOT_IN_THE_HOOK + WARM_HOOK, cwd=base) == []
-    # As pre-commit runs it, through the console script.
+    # As pre-commit runs it: by the console, where a plain validate line never reaches typer.
+    code, modules = console_loaded(["validate", one], base)
+    assert code == 0
     warm = NOT_IN_THE_HOOK + WARM_HOOK + WARM_HOOK_UNUSED
-    assert _loaded(["validate", one], warm, cwd=base, console=True) == []
+    assert [m for m in warm if m in modules] == []
 
 
 def test_every_file_architecture_names_exists() -> None:

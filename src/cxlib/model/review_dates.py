@@ -44,7 +44,7 @@ LIVE: dict[Kind, tuple[str, ...]] = {
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved ``months`` calendar months on; the 31st becomes the month's last day."""
-    import calendar  # here: the pre-commit hook imports this module and seldom moves a date
+    import calendar  # here: validate imports this module and never moves a date
 
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
