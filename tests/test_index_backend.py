@@ -15,8 +15,17 @@ from tests.conftest import EXAMPLE
 from tests.plain_lines import loaded
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "cxlib"
-# What whoosh.compat (urllib.request) and cached_property (asyncio) would load.
-UNUSED = ("urllib.request", "http.client", "email", "ssl", "socket", "asyncio")
+# What whoosh.compat (urllib.request), cached_property (asyncio) and whoosh.query (English word
+# forms) would load.
+UNUSED = (
+    "urllib.request",
+    "http.client",
+    "email",
+    "ssl",
+    "socket",
+    "asyncio",
+    "whoosh.lang.morph_en",
+)
 
 
 def _run(code: str, cwd: Path | None = None) -> str:
@@ -53,8 +62,22 @@ def test_what_stood_in_still_works_and_the_real_modules_load_after(tmp_path: Pat
         f"whoosh.compat.urlretrieve({source.as_uri()!r}, {str(tmp_path / 'b.txt')!r})\n"
         "import urllib.request, asyncio\n"
         "print(hasattr(urllib.request, 'urlopen'), hasattr(asyncio, 'run'))\n"
+        "from whoosh.query.terms import variations\n"
+        "print('whoosh.lang.morph_en' in sys.modules, 'ship' in variations('shipping'))\n"
+        "import whoosh.lang.morph_en\n"
+        "print(hasattr(whoosh.lang.morph_en, 'rules'))\n"
     )
-    assert out.split() == ["False", "False", "True", "False", "True", "True"]
+    assert out.split() == [
+        "False",
+        "False",
+        "True",
+        "False",
+        "True",
+        "True",
+        "False",
+        "True",
+        "True",
+    ]
     assert (tmp_path / "b.txt").read_text() == "copied through the stand-in"
 
 

@@ -1,4 +1,5 @@
-"""whoosh's shared modules, loaded without the network and async code they import and never use.
+"""whoosh's shared modules, loaded without the network, async and word-form code they import and
+never use.
 
 ``whoosh.compat`` (every whoosh module imports it) imports ``urllib.request`` for
 ``urlretrieve``, which no index operation calls; that pulls in ``http``, ``email``, ``ssl`` and
@@ -9,7 +10,13 @@ read of a cached attribute, whether the method is a coroutine function. Together
 So the two are loaded here, once, each such name standing in while they load for a module that
 does what they use: the real ``urlretrieve`` (imported on its first call), and
 ``iscoroutinefunction`` (:func:`inspect.iscoroutinefunction`: no whoosh method is a coroutine).
-The stand-ins are gone from :data:`sys.modules` once these two modules are loaded, so any other
+
+Likewise ``whoosh.query`` imports ``whoosh.lang.morph_en`` for ``variations``, which only the
+``Variations`` query (never made by cxlib) calls: building that module's tables of English
+word forms costs 8-15 ms. ``variations`` stands in as a function that imports the real one on
+its first call.
+
+The stand-ins are gone from :data:`sys.modules` once these modules are loaded, so any other
 import gets the real modules. A name another module already loaded needs no stand-in.
 
 Every module that imports whoosh's submodules imports this one first (a test checks it).
@@ -67,9 +74,13 @@ with _standing_in(
             "urllib.request", urlretrieve=_real("urllib.request", "urlretrieve")
         ),
         "asyncio": _stand_in("asyncio", iscoroutinefunction=inspect.iscoroutinefunction),
+        "whoosh.lang.morph_en": _stand_in(
+            "whoosh.lang.morph_en", variations=_real("whoosh.lang.morph_en", "variations")
+        ),
     }
 ):
-    import whoosh.compat  # noqa: F401
+    import whoosh.compat
 
     with suppress(ImportError):  # whoosh-reloaded's dependency, not ours: a later one may drop it
         import cached_property  # noqa: F401
+    import whoosh.query  # noqa: F401

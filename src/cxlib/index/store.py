@@ -28,6 +28,7 @@ from cxlib.index.errors import IndexDamagedError
 from cxlib.index.records import Record
 from cxlib.index.results import END, START, Hit, Snippet
 from cxlib.index.schema import make_schema, to_fields
+from cxlib.index.snippets import Snippets
 from cxlib.workers import die_with_parent
 
 # Weights of the fields "more like this" draws key terms from: the title says most.
@@ -127,6 +128,14 @@ class _Marks(highlight.Formatter):  # type: ignore[misc]
         return f"{START}{highlight.get_text(text, token, replace)}{END}"
 
 
+def highlighting(results: Any) -> Any:
+    """whoosh ``results`` set to mark matches as snippets show them: passages of up to 120
+    characters around the matches, with 40 characters of context."""
+    results.formatter = _Marks()
+    results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
+    return results
+
+
 def _release(error: BaseException) -> None:
     """Close the files whoosh opened for a segment it then failed to read: only the frames of
     ``error``'s traceback hold them, and they would stay open while the error is handled."""
@@ -189,13 +198,12 @@ class Reader:
             results = self._searcher.search(
                 q, limit=limit, filter=query.Term("kind", kind) if kind else None, terms=True
             )
-            results.formatter = _Marks()
-            results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
+            snippets = Snippets(highlighting(results), "body", top=2)
             hits = []
             for found in results:
                 hit = _hit(found.fields(), found.score)
                 text = text_of(hit.path) if text_of else ""
-                marked = found.highlights("body", text=text, top=2) if text else ""
+                marked = snippets.of(found, text) if text else ""
                 hit.snippet = Snippet.from_marked(marked) if marked else _opening(text)
                 hits.append(hit)
             return hits
