@@ -5,6 +5,7 @@ way does not cover is left to whoosh and still comes out the same."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from tests.conftest import EXAMPLE
 from whoosh import fields, highlight, index
 from whoosh.analysis import NgramAnalyzer, StemmingAnalyzer
+from whoosh.lang.porter2 import stem
 from whoosh.qparser import QueryParser
 
 from cxlib.index.records import body_text, build_record
@@ -135,3 +137,27 @@ def test_touching_matches_and_other_shapes_are_left_to_whoosh(tmp_path: Path) ->
         snippets = Snippets(results, "body", top=2)
         assert not snippets._fast
         assert snippets.of(results[0], text) == results[0].highlights("body", text=text, top=2)
+
+
+def test_a_leading_apostrophe_is_stemmed_away_as_whoosh_does(tmp_path: Path) -> None:
+    # porter2 drops a leading apostrophe, the one way a word's first character changes.
+    quoted = _own_index(tmp_path / "quoted", StemmingAnalyzer(expression=r"[\w']+", stemfn=stem))
+    results = highlighting(
+        quoted.searcher().search(QueryParser("body", quoted.schema).parse("shipping"), terms=True)
+    )
+    snippets = Snippets(results, "body", top=2)
+    text = "we said 'shipping' twice, then 'ships and ship's"
+    assert snippets._initials == {"s"}  # words not starting with "s" are not stemmed
+    assert snippets._fragments(text) is not None
+    assert snippets.of(results[0], text) == results[0].highlights("body", text=text, top=2)
+    assert snippets.of(results[0], text).count("\x02") == 3
+
+
+def test_porter2_keeps_the_first_character_of_a_word() -> None:
+    # What lets a snippet skip stemming the words no matched term starts with.
+    words = {m[0] for text in _example_texts().values() for m in re.finditer(WORDS, text)}
+    words |= set(WORDS_USED) | {"dying", "yes", "yelling", "ies", "ied", "sses", "x's", "ugly"}
+    assert len(words) > 500
+    for word in words:
+        low = word.lower()
+        assert stem(low)[:1] == low[:1], word

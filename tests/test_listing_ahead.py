@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +19,10 @@ from pathlib import Path
 import pytest
 from tests.conftest import example_copy, write
 
-from cxlib.kb.files import kind_folders, listed_while, scan
+from cxlib.index.manifest import RACY_NS, Manifest
+from cxlib.kb.files import Listing, kind_folders, listed_while, scan
 from cxlib.kb.store import KnowledgeBase
+from cxlib.listings import listing_digest, signature_columns
 from cxlib.workers import Child
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork on Linux")
@@ -357,3 +360,29 @@ def test_the_kind_folders_of_a_config_validated_before_are_the_validated_ones(
     assert (root / ".cxlib" / "config.json").is_file()
     assert early_kind_folders(root) == kind_folders(kb.config)
     assert dict(kind_folders(kb.config))[kb.config.kind_for_folder("ideas")] == "ideas"
+
+
+@linux_only
+def test_the_child_digests_its_listing_so_an_unchanged_one_is_never_made_into_rows(
+    tmp_path: Path,
+) -> None:
+    kb_root = example_copy(tmp_path / "kb")
+    kb = KnowledgeBase.open(kb_root)
+    files, _ = listed_while(kb.root, kb.config, lambda: None)
+    assert isinstance(files, Listing) and files._columns is not None  # no rows made yet
+    assert len(files) == len(scan(kb.root, kb.config)[0])
+    # What the index's manifest keeps of the listing its last update saw.
+    seen = Manifest(
+        stamp="test",
+        listing=listing_digest([f.path for f in files], signature_columns(files)),
+        newest_ns=max(f.mtime_ns for f in files),
+        checked_ns=time.time_ns() + 10 * RACY_NS,
+    )
+    assert files.digest == seen.listing
+    again, _ = listed_while(kb.root, kb.config, lambda: None)
+    assert isinstance(again, Listing)
+    assert seen.unchanged(again) and again._columns is not None
+    write(kb_root, "insights/INS-0901-new.md", "---\nid: INS-0901\n---\n")
+    added, _ = listed_while(kb.root, kb.config, lambda: None)
+    assert not seen.unchanged(added)
+    assert not seen.unchanged(list(added))  # a plain list is digested where it is compared

@@ -8,7 +8,6 @@ given folders cxlib made (the service checks that first).
 from __future__ import annotations
 
 import os
-import traceback
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -139,6 +138,8 @@ def highlighting(results: Any) -> Any:
 def _release(error: BaseException) -> None:
     """Close the files whoosh opened for a segment it then failed to read: only the frames of
     ``error``'s traceback hold them, and they would stay open while the error is handled."""
+    import traceback  # only for a damaged index: a search does not load it
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         traceback.clear_frames(error.__traceback__)

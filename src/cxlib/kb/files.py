@@ -10,10 +10,11 @@ import atexit
 import marshal
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
+from cxlib.listings import listing_digest
 from cxlib.model.config import ProgramConfig
 from cxlib.model.kinds import Kind
 from cxlib.workers import Child
@@ -98,7 +99,7 @@ def scan_folders(
 
 def listed_while(
     root: Path, config: ProgramConfig, prepare: Callable[[], T]
-) -> tuple[list[DocFile], T]:
+) -> tuple[Sequence[DocFile], T]:
     """The document files (as :func:`scan` lists them; its findings aside) and what ``prepare``
     returned, the listing made in a child process while ``prepare`` runs here.
 
@@ -117,7 +118,7 @@ def listed_while(
     return (scan(root, config) if raw is None else _decoded(raw))[0], prepared
 
 
-def listing(root: Path, config: ProgramConfig) -> tuple[list[DocFile], list[Finding]]:
+def listing(root: Path, config: ProgramConfig) -> tuple[Sequence[DocFile], list[Finding]]:
     """What :func:`scan` gives, taken from the listing :func:`list_ahead` started for this base
     when there is one (else listed here)."""
     child = _ahead.pop((root, kind_folders(config)), None)
@@ -152,12 +153,14 @@ def _listing(root: Path, kinds: KindFolders) -> Callable[[], bytes]:
         # In columns: a few large objects cost a fraction of 10,000 small ones, both here
         # and where they are read back.
         paths, kinds_of, *numbers = zip(*files, strict=True)
-        return marshal.dumps((found, "\0".join(paths), [k.value for k in kinds_of], *numbers))
+        digest = listing_digest(paths, numbers)  # DocFile's numbers are the SIGNATURE
+        kinds_column = [k.value for k in kinds_of]
+        return marshal.dumps((found, digest, "\0".join(paths), kinds_column, *numbers))
 
     return work
 
 
-def _decoded(raw: bytes) -> tuple[list[DocFile], list[Finding]]:
+def _decoded(raw: bytes) -> tuple[Sequence[DocFile], list[Finding]]:
     found, *columns = marshal.loads(raw)
     findings = []
     if found:
@@ -166,10 +169,47 @@ def _decoded(raw: bytes) -> tuple[list[DocFile], list[Finding]]:
         findings = [Finding.from_json(x) for x in found]
     if not columns:
         return [], findings
-    paths, kinds, *numbers = columns
-    by_value = {k.value: k for k in Kind}
-    rows = zip(paths.split("\0"), [by_value[k] for k in kinds], *numbers, strict=True)
-    return list(map(DocFile._make, rows)), findings
+    digest, paths, kinds, *numbers = columns
+    return Listing(digest, paths, kinds, numbers), findings
+
+
+class Listing(Sequence[DocFile]):
+    """The document files a child listed, made into :class:`DocFile` rows on first use, and
+    the :func:`~cxlib.listings.listing_digest` of them the child computed: a search whose
+    index is up to date needs only the number of files and the digest (making 10,000 rows
+    cost it 10-17 ms, and the digest 5-8 ms more)."""
+
+    def __init__(self, digest: str, paths: str, kinds: list[str], numbers: list[tuple[int, ...]]):
+        self.digest = digest
+        self._columns: tuple[str, list[str], list[tuple[int, ...]]] | None = (paths, kinds, numbers)
+        self._count = len(kinds)
+        self._rows: list[DocFile] = []
+
+    def _made(self) -> list[DocFile]:
+        if self._columns is not None:
+            paths, kinds, numbers = self._columns
+            by_value = {k.value: k for k in Kind}
+            rows = zip(paths.split("\0"), [by_value[k] for k in kinds], *numbers, strict=True)
+            self._rows = list(map(DocFile._make, rows))
+            self._columns = None
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> DocFile: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DocFile]: ...
+    def __getitem__(self, index: int | slice) -> DocFile | list[DocFile]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[DocFile]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list of the same rows, as the list :func:`scan` gives."""
+        return self._made() == (other._made() if isinstance(other, Listing) else other)
 
 
 def _walk(

@@ -47,9 +47,7 @@ class KnowledgeBase:
         """The document files (of ``kinds``, when given), and the findings of the listing itself
         (symlinks, unreadable folders)."""
         files, findings = listing(self.root, self.config)  # perhaps started ahead
-        if kinds is not None:
-            files = [f for f in files if f.kind in kinds]
-        return files, findings
+        return [f for f in files if kinds is None or f.kind in kinds], findings
 
     def names(self) -> tuple[list[DocFile], list[Finding]]:
         """The document files by name only (no file is stat-ed: size, mtime and inode are 0),

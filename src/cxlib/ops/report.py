@@ -116,7 +116,7 @@ def run_report(kb: KnowledgeBase, name: str, today: dt.date, options: Options) -
     :func:`listed_while`): on a large base both take about as long."""
     check_options(kb, options)
     files, spec = listed_while(kb.root, kb.config, lambda: _loaded_spec(name))
-    return _computed(kb, spec, today, options, files)
+    return _computed(kb, spec, today, options, list(files))
 
 
 def _computed(
