@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from tests.conftest import cx, example_copy, git, snapshot, write
 from tests.gitrepo import commit, run_git
+from tests.growth import LARGE, SMALL, best_times, grows_linearly
 
 from cxlib.index.location import index_home
 
@@ -240,24 +241,12 @@ SCANS: dict[str, tuple[Callable[[bytes], None], Callable[[int], bytes]]] = {
 }
 
 
-def _seconds(work: Callable[[bytes], None], data: bytes) -> float:
-    start = time.perf_counter()
-    work(data)
-    return time.perf_counter() - start
-
-
 @pytest.mark.parametrize("name", list(SCANS))
 def test_scans_are_linear(name: str) -> None:
     work, make = SCANS[name]
-    small, large = make(1_000_000), make(2_000_000)
-    # The best of five, the sizes interleaved, so a busy moment does not count against one.
-    one, two = float("inf"), float("inf")
-    for _ in range(5):
-        one = min(one, _seconds(work, small))
-        two = min(two, _seconds(work, large))
-    assert two < 1.0, f"{name}: {two:.2f} s for 2 MB"
-    # Tiny times are all noise; only a measurable time can show a growth rate.
-    assert two < 0.05 or two / one < 3, f"{name}: 1 MB {one:.3f} s, 2 MB {two:.3f} s"
+    one, eight = best_times(work, make(SMALL), make(LARGE))
+    assert eight < 1.0, f"{name}: {eight:.2f} s for 2 MB"
+    assert grows_linearly(one, eight), f"{name}: 0.25 MB {one:.3f} s, 2 MB {eight:.3f} s"
 
 
 def test_a_document_of_pathological_text_validates_quickly(kb: Path) -> None:

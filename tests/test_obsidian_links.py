@@ -12,11 +12,11 @@ bare alias is not resolved (a file named ``EXP-0003-fit-finder.md`` is no target
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from tests.conftest import cx, git, snapshot, write
+from tests.growth import LARGE, SMALL, best_times, grows_linearly
 
 FORMS = {
     "bare id": "[[EXP-0003]]",
@@ -203,13 +203,6 @@ def test_the_link_scan_stays_linear(unit: str) -> None:
     from cxlib.kb.parse import parse_bytes
 
     head = b"---\nid: INS-0001\ntitle: T\nstatus: draft\ncreated: 2025-01-10\n---\n"
-    best = []
-    for n in (1_000_000, 2_000_000):
-        raw = head + unit.encode() * (n // len(unit))
-        runs = []
-        for _ in range(5):  # the best of five: a busy moment does not count against one size
-            start = time.perf_counter()
-            parse_bytes(raw)
-            runs.append(time.perf_counter() - start)
-        best.append(min(runs))
-    assert best[1] < 1.0 and (best[1] < 0.05 or best[1] / best[0] < 3), best
+    small, large = (head + unit.encode() * (n // len(unit)) for n in (SMALL, LARGE))
+    one, eight = best_times(parse_bytes, small, large)
+    assert eight < 1.0 and grows_linearly(one, eight), (one, eight)
