@@ -1,4 +1,4 @@
-"""whoosh loaded without the network and async modules it imports and never uses
+"""whoosh loaded without the network, async and word-form modules it imports and never uses
 (``index/backend.py``): a search works without them, and what stood in for them still does
 what whoosh asks of it."""
 

@@ -14,7 +14,7 @@ from tests.conftest import EXAMPLE
 from whoosh import fields, highlight, index
 from whoosh.analysis import NgramAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter2 import stem
-from whoosh.qparser import QueryParser
+from whoosh.qparser import MultifieldParser, QueryParser
 
 from cxlib.index.records import body_text, build_record
 from cxlib.index.schema import WORDS, make_schema, to_fields
@@ -60,10 +60,8 @@ def _example_index(folder: Path) -> Any:
     return ix
 
 
-def _search(ix: Any, text: str, fieldnames: tuple[str, ...] = ("title", "body")) -> Any:
-    from whoosh.qparser import MultifieldParser
-
-    q = MultifieldParser(list(fieldnames), ix.schema).parse(text)
+def _search(ix: Any, text: str) -> Any:
+    q = MultifieldParser(["title", "body"], ix.schema).parse(text)
     return highlighting(ix.searcher().search(q, limit=20, terms=True))
 
 

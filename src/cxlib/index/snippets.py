@@ -86,19 +86,19 @@ class Snippets:
         return str(hl.formatter.format(best))
 
     def _analysed(self, word: str) -> Analysed:
-        """``word`` through the analyzer's filters, once per distinct word (a word that cannot
-        match needs only that answer)."""
-        found = self._seen.get(word)
-        if found is None and self._cannot_match(word):
-            found = self._seen[word] = (word, 1.0, False)
-        if found is None:
+        """``word`` through the analyzer's filters, kept for its next occurrences (a word that
+        cannot match needs only that answer)."""
+        if self._cannot_match(word):
+            found: Analysed = (word, 1.0, False)
+        else:
             token = Token(positions=False, chars=False, removestops=False, mode="index")
             token.text, token.boost, token.stopped = word, 1.0, False
             stream = iter((token,))
             for step in self._filters:
                 stream = step(stream)
             out = next(stream)  # with removestops=False every word comes through
-            found = self._seen[word] = (out.text, out.boost, out.text in self._terms)
+            found = (out.text, out.boost, out.text in self._terms)
+        self._seen[word] = found
         return found
 
     def _cannot_match(self, word: str) -> bool:
