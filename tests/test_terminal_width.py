@@ -113,3 +113,22 @@ def test_show_raw_prints_the_file_as_it_is(example: Path) -> None:
     shown = cx("-C", example, "show", "EXP-0003", "--raw")
     assert shown.exit_code == 0
     assert shown.stdout == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_search_hits_wrap_under_themselves(example: Path, columns: int) -> None:
+    # The first search of a base builds its index and says so on the same screen.
+    _screen(example, ["index"], columns)
+    screen = _screen(example, ["search", "free shipping", "--limit", "3"], columns)
+    lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
+    heads = [line for line in lines if ID.match(line)]
+    assert len(heads) == 3
+    title_column = heads[0].index("Free shipping")
+    for line in lines:
+        if line in heads:
+            continue
+        # A title's next line starts under the title, a path's or snippet's under the path.
+        indent = len(line) - len(line.lstrip())
+        assert indent in (4, title_column), line
+    assert max(len(line) for line in screen.splitlines()) <= columns
+    assert any(len(line) - len(line.lstrip()) == title_column for line in lines)  # one wrapped

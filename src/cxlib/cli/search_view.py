@@ -11,6 +11,8 @@ from cxlib.cli.output import Output
 from cxlib.escape import terminal
 
 if TYPE_CHECKING:
+    from rich.padding import Padding
+    from rich.table import Table
     from rich.text import Text
 
     from cxlib.cli.state import State
@@ -110,12 +112,32 @@ def hits(out: Output, found: list[Hit]) -> None:
         from rich.text import Text
 
         console = out.console(out.stdout)
-        text = Text(terminal(head))
-        text.stylize("bold cyan", 0, len(h.id))  # an id is ASCII: escaping moves nothing
-        console.print(text)
-        console.print(Text(terminal(f"    {h.path}"), style="dim"))
+        console.print(_styled_head(h, widths))
+        # Indented as a block, so that a long path or snippet wraps under itself.
+        console.print(_indented(Text(terminal(h.path), style="dim")))
         if h.snippet.text:
-            console.print(_styled_snippet(h))
+            console.print(_indented(_styled_snippet(h)))
+
+
+def _styled_head(h: Hit, widths: list[int]) -> Table:
+    """A hit's line in aligned columns; a title too long for the terminal wraps in its own
+    column, under itself."""
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(min_width=widths[0], no_wrap=True, style="bold cyan")
+    head.add_column(min_width=widths[1], no_wrap=True)
+    head.add_column(min_width=widths[2], no_wrap=True)
+    head.add_column()
+    head.add_row(*(Text(terminal(v)) for v in (h.id, h.kind, state_of(h), h.title)))
+    return head
+
+
+def _indented(text: Text) -> Padding:
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, 4), expand=False)
 
 
 def _styled_snippet(h: Hit) -> Text:
@@ -123,7 +145,7 @@ def _styled_snippet(h: Hit) -> Text:
     than the character it shows, so offsets into the whole would drift)."""
     from rich.text import Text
 
-    snippet = Text("    ")
+    snippet = Text()
     at = 0
     for start, end in h.snippet.matches:
         snippet.append(terminal(h.snippet.text[at:start]))
